@@ -1,0 +1,59 @@
+/* terrawatt: climate data in memory, as produced by ingest (src/io/) and
+ * consumed by convert and forecast. All values are decoded, in SI units, with
+ * missing values as NaN.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TERRAWATT_CLIMATE_H
+#define TERRAWATT_CLIMATE_H
+
+#include <stddef.h>
+
+#include "terrawatt/status.h"
+#include "terrawatt/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One decoded variable on the dataset's cells and times. */
+typedef struct tw_climate_var {
+  char *name;         /* canonical name: "u100", "v100", "u10", "v10", "t2m", "ssrd", "fsr", ... */
+  char *units;        /* SI units after normalisation, e.g. "m s-1", "K", "W m-2", "m" */
+  int time_varying;   /* 0 for static fields (e.g. fsr); data then has ncell values */
+  float *data;        /* [ntime][ncell] (or [ncell] if static), row-major, owned */
+  size_t n_missing;   /* values that were _FillValue / missing / out of valid range */
+} tw_climate_var;
+
+/* A climate dataset on a grid (nlat x nlon cells) or at stations (nloc
+ * cells, lat/lon per location). Cell index = ilat * nlon + ilon on a grid. */
+typedef struct tw_climate {
+  tw_calendar calendar;
+  size_t ntime;
+  tw_time_s *time;    /* [ntime] instants; for accumulations, the END of the interval */
+  double step_s;      /* nominal time step (s), 0 if ntime < 2 */
+  int is_station;     /* 1: cells are locations, no grid */
+  size_t nlat, nlon;  /* grid shape (nlat = ncell, nlon = 1 for stations) */
+  size_t ncell;
+  double *lat_deg;    /* [nlat] (grid) or [ncell] (stations) */
+  double *lon_deg;    /* [nlon] (grid) or [ncell] (stations), normalised to -180..180 */
+  size_t nvar;
+  tw_climate_var *vars;
+  char *source;       /* file (or first file) it was read from, for messages */
+} tw_climate;
+
+/* Look up a variable by canonical name; NULL if absent. */
+const tw_climate_var *tw_climate_find(const tw_climate *c, const char *name);
+
+/* Like tw_climate_find but fails with TW_ERR_INPUT naming the dataset and
+ * the variable when it is absent. */
+tw_status tw_climate_require(const tw_climate *c, const char *name, const tw_climate_var **out);
+
+/* Latitude and longitude (degrees) of cell `cell`. */
+void tw_climate_cell_coords(const tw_climate *c, size_t cell, double *lat_deg, double *lon_deg);
+
+/* Free everything (NULL-safe; sets *c to NULL). */
+void tw_climate_destroy(tw_climate **c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
