@@ -1,0 +1,143 @@
+/* Unit tests: scenario file loading and validation (every error listed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "terrawatt/scenario.h"
+
+static char dir[] = "/tmp/tw_scenario_XXXXXX";
+
+static void write_file(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static tw_status load(const char *text, tw_scenario_file **s) {
+  char path[512];
+  write_file("s.yaml", text);
+  snprintf(path, sizeof path, "%s/s.yaml", dir);
+  return tw_scenario_load(path, s);
+}
+
+static int setup(void **state) {
+  (void)state;
+  if (!mkdtemp(dir)) return -1;
+  write_file("cutout.nc", "x");
+  write_file("turbine.yaml", "x");
+  write_file("panel.yaml", "x");
+  char net[512];
+  snprintf(net, sizeof net, "%s/network", dir);
+  mkdir(net, 0755);
+  return 0;
+}
+
+static const char *valid =
+    "name: demo\n"
+    "climate:\n  files: [cutout.nc]\n"
+    "network: network\n"
+    "wind: {carrier: wind, turbine: turbine.yaml, hub_height_m: 90}\n"
+    "solar: {carrier: solar, panel: panel.yaml}\n"
+    "optimize: {load_shedding_cost: 3000, horizon_h: 48, overlap_h: 12}\n"
+    "scenarios:\n"
+    "  - name: base\n"
+    "  - name: wind-x2\n"
+    "    scale_capacity: [{carrier: wind, factor: 2}]\n"
+    "    demand_scale: 1.1\n";
+
+static void test_valid_file(void **state) {
+  (void)state;
+  tw_scenario_file *s = NULL;
+  assert_int_equal(load(valid, &s), TW_OK);
+  assert_string_equal(s->name, "demo");
+  assert_int_equal(s->climate_files_count, 1);
+  assert_string_equal(s->climate_files[0], "cutout.nc");
+  assert_string_equal(s->network, "network");
+  assert_true(s->wind->hub_height_m == 90.0);
+  assert_true(s->solar->azimuth_deg == 180.0); /* default: south */
+  assert_true(s->optimize->load_shedding_cost == 3000.0);
+  assert_int_equal(s->optimize->horizon_h, 48);
+  assert_int_equal(s->scenarios_count, 2);
+  assert_true(s->scenarios[0].demand_scale == 1.0);
+  assert_true(s->scenarios[1].demand_scale == 1.1);
+  assert_true(s->scenarios[1].scale_capacity[0].factor == 2.0);
+  char *p = NULL;
+  assert_int_equal(tw_scenario_path(s, "network", &p), TW_OK);
+  assert_non_null(strstr(p, "/tw_scenario_"));
+  free(p);
+  tw_scenario_destroy(&s);
+  assert_null(s);
+}
+
+static void expect_error(const char *text, const char *needle) {
+  tw_scenario_file *s = NULL;
+  assert_int_equal(load(text, &s), TW_ERR_INPUT);
+  assert_null(s);
+  if (!strstr(tw_last_error(), needle)) fail_msg("'%s' not in: %s", needle, tw_last_error());
+  assert_non_null(strstr(tw_last_error(), "s.yaml"));
+}
+
+static void test_unknown_key(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\nnetwork: network\ncolour: blue\n", "colour");
+}
+
+static void test_wrong_type(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\nnetwork: network\n"
+               "optimize: {horizon_h: soon}\n", "soon");
+}
+
+static void test_missing_files_and_bad_values_all_listed(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [nope.nc]}\nnetwork: nonet\n"
+               "scenarios:\n  - {name: a, demand_scale: -1}\n  - {name: a}\n",
+               "4 errors");
+  assert_non_null(strstr(tw_last_error(), "climate.files: 'nope.nc'"));
+  assert_non_null(strstr(tw_last_error(), "network: 'nonet'"));
+  assert_non_null(strstr(tw_last_error(), "demand_scale: -1"));
+  assert_non_null(strstr(tw_last_error(), "'a' is used twice"));
+}
+
+static void test_missing_required_key(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\n", "network");
+}
+
+static void test_missing_scenario_file(void **state) {
+  (void)state;
+  tw_scenario_file *s = NULL;
+  assert_int_equal(tw_scenario_load("/nonexistent/dir/s.yaml", &s), TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "/nonexistent/dir/s.yaml"));
+}
+
+static void test_overlap_and_names(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\nnetwork: network\n"
+               "optimize: {horizon_h: 24, overlap_h: 24}\nscenarios: [{name: ../up}]\n",
+               "overlap_h: 24");
+  assert_non_null(strstr(tw_last_error(), "'../up'"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_valid_file),
+      cmocka_unit_test(test_unknown_key),
+      cmocka_unit_test(test_wrong_type),
+      cmocka_unit_test(test_missing_files_and_bad_values_all_listed),
+      cmocka_unit_test(test_missing_required_key),
+      cmocka_unit_test(test_missing_scenario_file),
+      cmocka_unit_test(test_overlap_and_names),
+  };
+  return cmocka_run_group_tests(tests, setup, NULL);
+}
