@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up, build and run the whole test suite (README command (b); .ci/run).
+#  1. install missing Debian packages (scripts/setup.sh)
+#  2. build with warnings as errors (and the CUDA backend when nvcc exists)
+#  3. ctest: unit, CLI, MPI and reference tests (GPU tests skip without a GPU)
+#  4. an ASan+UBSan build runs the same suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS="${TW_JOBS:-2}"
+
+bash scripts/setup.sh
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+
+echo "== build (warnings are errors; CUDA when nvcc is present)"
+cmake -S . -B build -DTW_WERROR=ON -DTW_ENABLE_CUDA=AUTO
+cmake --build build -j"$JOBS"
+
+echo "== tests"
+ctest --test-dir build --output-on-failure -j"$JOBS"
+
+if [ "${TW_SKIP_SANITIZERS:-0}" != "1" ]; then
+  echo "== ASan+UBSan build and tests"
+  cmake -S . -B build-asan -DTW_WERROR=ON -DTW_ENABLE_CUDA=OFF -DCMAKE_BUILD_TYPE=Debug \
+        -DTW_SANITIZE=address,undefined
+  cmake --build build-asan -j"$JOBS"
+  # Open MPI and its libraries keep allocations for the life of the process;
+  # their reports are suppressed, ours are not.
+  export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
+  export ASAN_OPTIONS="detect_odr_violation=0:abort_on_error=0"
+  ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE "mpi|bench"
+fi
+echo "== all tests passed"
