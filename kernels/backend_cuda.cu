@@ -12,6 +12,18 @@
 #include "terrawatt/backend.h"
 #include "terrawatt/physics_wind.h"
 
+#include "backend/backend_convert.h" /* conversion kernels: kernels/convert_kernels.cu */
+
+/* Forecast MLP kernels (kernels/forecast_kernels.cu). */
+extern "C" tw_status tw_cuda_bias_activation(tw_backend *, tw_activation, int, int, const float *,
+                                             float *, float *);
+extern "C" tw_status tw_cuda_activation_backward(tw_backend *, tw_activation, size_t,
+                                                 const float *, float *);
+extern "C" tw_status tw_cuda_adam_update(tw_backend *, const tw_adam_job *);
+extern "C" tw_status tw_cuda_output_loss(tw_backend *, const tw_output_job *);
+/* EV valley-filling projection (kernels/mobility_vf.cu). */
+extern "C" tw_status tw_cuda_ev_project(tw_backend *, const tw_ev_project_job *);
+
 namespace {
 
 struct cuda_state {
@@ -42,15 +54,6 @@ __global__ void activation_kernel(tw_activation act, size_t n, float *x) {
   for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
        i += (size_t)gridDim.x * blockDim.x)
     x[i] = tw_activate(act, x[i]);
-}
-
-__global__ void wind_cf_kernel(tw_wind_job job) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < job.n;
-       i += (size_t)gridDim.x * blockDim.x) {
-    float z0 = job.roughness_m ? job.roughness_m[i] : job.roughness_const_m;
-    job.cf[i] = tw_wind_cell_cf(job.u_ms[i], job.v_ms[i], z0, job.height_ref_m,
-                                job.height_hub_m, job.curve_speed_ms, job.curve_cf, job.curve_n);
-  }
 }
 
 tw_status cu_alloc(tw_backend *, size_t bytes, void **dev_ptr) {
@@ -95,13 +98,6 @@ tw_status cu_activation(tw_backend *, tw_activation act, size_t n, float *x) {
   return TW_OK;
 }
 
-tw_status cu_wind_cf(tw_backend *, const tw_wind_job *job) {
-  if (job->n == 0) return TW_OK;
-  wind_cf_kernel<<<grid_for(job->n, 256), 256>>>(*job);
-  TW_CUDA_LAUNCHED("wind_cf kernel launch");
-  return TW_OK;
-}
-
 tw_status cu_synchronize(tw_backend *) {
   TW_CUDA(cudaDeviceSynchronize(), "synchronize");
   return TW_OK;
@@ -126,7 +122,14 @@ tw_backend_ops make_ops() {
   ops.download = cu_download;
   ops.sgemm = cu_sgemm;
   ops.activation = cu_activation;
-  ops.wind_cf = cu_wind_cf;
+  ops.bias_activation = tw_cuda_bias_activation;
+  ops.activation_backward = tw_cuda_activation_backward;
+  ops.adam_update = tw_cuda_adam_update;
+  ops.output_loss = tw_cuda_output_loss;
+  ops.wind_cf = tw_cuda_wind_cf;
+  ops.pv_cf = tw_cuda_pv_cf;
+  ops.csr_aggregate = tw_cuda_csr_aggregate;
+  ops.ev_project = tw_cuda_ev_project;
   ops.synchronize = cu_synchronize;
   ops.destroy = cu_destroy;
   return ops;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "terrawatt/physics_pv.h"
 #include "terrawatt/status.h"
 
 #ifdef __cplusplus
@@ -34,7 +35,83 @@ typedef struct tw_wind_job {
   const float *curve_cf;       /* [curve_n] 0..1 */
   int curve_n;
   float *cf; /* [n] output capacity factor */
+  /* Power-law extrapolation (convert_math.h): when power_law is 1, the
+   * speed from (u_ms, v_ms) at height_ref_m is extrapolated with the shear
+   * exponent of the speeds at height_ref_m and height_low_m (u_low_ms,
+   * v_low_ms; device, [n]); roughness is then unused. Zero = log law. */
+  int power_law;
+  const float *u_low_ms;
+  const float *v_low_ms;
+  float height_low_m;
 } tw_wind_job;
+
+/* A PV conversion job (physics_pv.h): ncell cells x ntime times, values
+ * [ntime][ncell] row-major, all arrays device. */
+typedef struct tw_pv_job {
+  size_t ncell, ntime;
+  const tw_sun_geo *geo;   /* [ntime] SPA geocentric part at each step's sun instant */
+  const float *lat_deg;    /* [ncell] */
+  const float *lon_deg;    /* [ncell] */
+  const float *ghi_wm2;    /* global horizontal irradiance (ERA5 ssrd / step) */
+  const float *fdir_wm2;   /* direct horizontal irradiance, or NULL (Reindl split) */
+  const float *t2m_K;      /* 2 m air temperature */
+  const float *wind_ms;    /* 10 m wind speed, or NULL (params.default_wind_ms) */
+  tw_pv_params params;
+  float *cf;               /* [ntime][ncell] output per kW peak, 0..1 */
+} tw_pv_job;
+
+/* Sparse aggregation (layout matrix, CSR nrow x ncol) applied to every
+ * time step: y[t][r] = sum_k val[k] * x[t][col[k]] for row_ptr[r] <= k <
+ * row_ptr[r+1]. NaN inputs propagate. All arrays device. */
+typedef struct tw_csr_job {
+  int nrow, ncol;
+  size_t ntime;
+  const int *row_ptr; /* [nrow + 1] */
+  const int *col;     /* [nnz] */
+  const float *val;   /* [nnz] */
+  const float *x;     /* [ntime][ncol] */
+  float *y;           /* [ntime][nrow] */
+} tw_csr_job;
+
+/* One AdamW update over n parameters, all arrays device (mlp_math.h). */
+typedef struct tw_adam_job {
+  size_t n;
+  float *param;       /* [n] updated in place */
+  const float *grad;  /* [n] */
+  float *m, *v;       /* [n] first and second moment estimates */
+  float lr, beta1, beta2, eps, weight_decay;
+  float bias_corr1, bias_corr2; /* 1 - beta1^t, 1 - beta2^t */
+} tw_adam_job;
+
+#define TW_MAX_QUANTILES 16
+
+/* The MLP output head (mlp_math.h tw_output_sample): n samples, each a
+ * column of quantile_count (or 1 for a point forecast) raw outputs. */
+typedef struct tw_output_job {
+  int n;
+  int quantile_count;                  /* 0: point forecast with MSE loss */
+  float quantiles[TW_MAX_QUANTILES];   /* levels in (0,1), ascending */
+  const float *raw;                    /* [nq x n] network outputs */
+  const float *target;                 /* [n] or NULL */
+  float *pred;                         /* [nq x n] or NULL */
+  float *grad;                         /* [nq x n] d loss / d raw, or NULL */
+  float *loss;                         /* [n] per-sample loss, or NULL */
+  float grad_scale;
+} tw_output_job;
+
+/* One valley-filling projection step over n_groups EV groups x n_hours
+ * (mobility_math.h tw_vf_project_group), all arrays device, hour-major:
+ * element t of group g is at [t * n_groups + g]. */
+typedef struct tw_ev_project_job {
+  size_t n_groups;
+  int n_hours;
+  float gamma;              /* step size (1/MW), Gan et al. 2013 */
+  const float *price;       /* [n_hours] control signal, MW */
+  float *r;                 /* [n_hours x n_groups] charging MW, updated in place */
+  const float *upper;       /* [n_hours x n_groups] charger limit MW */
+  const double *energy_MWh; /* [n_groups] energy each group must receive */
+  float *lambda;            /* [n_groups] multiplier, warm start in / out */
+} tw_ev_project_job;
 
 typedef struct tw_backend_ops {
   const char *name;
@@ -51,8 +128,25 @@ typedef struct tw_backend_ops {
                      int ldc);
   /* x[i] = act(x[i]) in place, n elements. */
   tw_status (*activation)(tw_backend *be, tw_activation act, size_t n, float *x);
+  /* Dense-layer epilogue, rows x cols column-major: z[i,j] += bias[i],
+   * then a[i,j] = act(z[i,j]) (a may alias z only for TW_ACT_IDENTITY). */
+  tw_status (*bias_activation)(tw_backend *be, tw_activation act, int rows, int cols,
+                               const float *bias, float *z, float *a);
+  /* grad[i] *= act'(z[i]) for n elements (mlp_math.h). */
+  tw_status (*activation_backward)(tw_backend *be, tw_activation act, size_t n, const float *z,
+                                   float *grad);
+  /* AdamW parameter update (mlp_math.h tw_adam_element). */
+  tw_status (*adam_update)(tw_backend *be, const tw_adam_job *job);
+  /* MLP output head: quantile transform, loss and gradient per sample. */
+  tw_status (*output_loss)(tw_backend *be, const tw_output_job *job);
   /* Wind capacity factor per element (physics_wind.h). */
   tw_status (*wind_cf)(tw_backend *be, const tw_wind_job *job);
+  /* PV output per kW peak per element (physics_pv.h). */
+  tw_status (*pv_cf)(tw_backend *be, const tw_pv_job *job);
+  /* Sparse (CSR) matrix times each time step's vector (cell -> bus). */
+  tw_status (*csr_aggregate)(tw_backend *be, const tw_csr_job *job);
+  /* EV valley-filling projection per group (mobility_math.h). */
+  tw_status (*ev_project)(tw_backend *be, const tw_ev_project_job *job);
   /* Wait for queued work; reports asynchronous failures. */
   tw_status (*synchronize)(tw_backend *be);
   /* Release the backend's own state (called by tw_backend_destroy). */

@@ -21,6 +21,10 @@ typedef struct tw_climate_var {
   int time_varying;   /* 0 for static fields (e.g. fsr); data then has ncell values */
   float *data;        /* [ntime][ncell] (or [ncell] if static), row-major, owned */
   size_t n_missing;   /* values that were _FillValue / missing / out of valid range */
+  int accumulated;    /* 1: the file held an accumulation (e.g. ERA5 ssrd, J m-2) that was
+                         divided by step_s; the value is the MEAN over (time - step_s, time]:
+                         labelled at the END of its interval (centre = time - step_s / 2) */
+  char *source_name;  /* name of the variable in the file(s) */
 } tw_climate_var;
 
 /* A climate dataset on a grid (nlat x nlon cells) or at stations (nloc
@@ -38,6 +42,11 @@ typedef struct tw_climate {
   size_t nvar;
   tw_climate_var *vars;
   char *source;       /* file (or first file) it was read from, for messages */
+  size_t row_offset;  /* index of lat row 0 (grid) / cell 0 (stations) within the selection
+                         (bbox) of the whole dataset: non-zero on MPI ranks reading a slab */
+  size_t time_offset; /* index of time 0 within the selected time range of the dataset */
+  size_t nlat_total;  /* rows (grid) or cells (stations) of the whole selection */
+  size_t ntime_total; /* times of the whole selection */
 } tw_climate;
 
 /* Look up a variable by canonical name; NULL if absent. */

@@ -14,6 +14,22 @@
 extern "C" {
 #endif
 
+/* One entry of the variable mapping: the file variable called `name`, or
+ * (when `name` is NULL) the one whose CF `standard_name` attribute is
+ * `standard_name`, becomes the canonical variable `canonical`. `units`
+ * (optional) overrides the file's units attribute (use it for files with
+ * missing or unknown units). User entries are tried before the defaults
+ * (docs/INGEST.md lists them for ERA5, CMIP6 and atlite). */
+typedef struct tw_ingest_alias {
+  const char *canonical;     /* e.g. "u100", "t2m", "ssrd", "tas" */
+  const char *name;          /* variable name in the file, or NULL */
+  const char *standard_name; /* CF standard_name, or NULL */
+  const char *units;         /* units override, or NULL */
+} tw_ingest_alias;
+
+/* The built-in mapping (terminated by an entry with canonical == NULL). */
+const tw_ingest_alias *tw_ingest_default_aliases(void);
+
 typedef struct tw_ingest_params {
   const char *const *paths;      /* files of one dataset, any order; concatenated along time */
   size_t npaths;
@@ -24,6 +40,15 @@ typedef struct tw_ingest_params {
   double lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg; /* lon_min > lon_max wraps the seam */
   int has_time_range;            /* select times in [time_start, time_end] before reading */
   tw_time_s time_start, time_end;
+  /* --- additions --- */
+  const tw_ingest_alias *aliases; /* user mapping, tried before the defaults */
+  size_t naliases;
+  double accum_step_s;           /* step (s) of accumulated variables; 0: from the time axis */
+  size_t row_offset, row_count;  /* slab of grid rows (stations: cells) within the bbox
+                                    selection; row_count 0 = all (set by tw_climate_read_mpi) */
+  size_t time_offset, time_count;/* slab of times within the time-range selection; 0 = all */
+  size_t chunk_steps;            /* time steps per read (memory bound); 0 = automatic, about
+                                    32 MiB of stored values per read */
 } tw_ingest_params;
 
 /* Defaults: no paths, all variables, detect convention, no selection. */
@@ -33,6 +58,68 @@ void tw_ingest_params_default(tw_ingest_params *p);
  * Errors are TW_ERR_INPUT and name the file, the variable and the value.
  * The caller owns *out (tw_climate_destroy). */
 tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out);
+
+/* Shape of a dataset after the bbox / time-range selection, without
+ * reading any values (only coordinates). */
+typedef struct tw_ingest_shape {
+  size_t nrow;        /* grid rows (lat) or station cells */
+  size_t ncol;        /* grid columns (lon); 1 for stations */
+  size_t ntime;
+  int is_station;
+} tw_ingest_shape;
+tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
+
+/* Streaming: read the dataset `chunk_steps` times at a time (0: automatic)
+ * and call `fn` with each chunk (a tw_climate of at most chunk_steps times;
+ * chunk->time_offset says where it starts). The chunk is only valid during
+ * the call. Memory stays bounded by one chunk whatever the dataset's
+ * length. A non-TW_OK return from fn stops the stream and is returned. */
+typedef tw_status (*tw_climate_chunk_fn)(void *user, const tw_climate *chunk);
+tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn,
+                            void *user);
+
+/* Summary of a dataset for `terrawatt inspect`: every data variable on
+ * the cells (mapped or not), decoded to SI where the units are known. */
+typedef struct tw_inspect_var {
+  char name[264];        /* name in the file */
+  char canonical[256];   /* canonical name, "" when the mapping does not know it */
+  char units[128];       /* raw units attribute */
+  char units_si[128];    /* normalised units, "" when unknown */
+  int packed;            /* scale_factor/add_offset present */
+  int accumulated;       /* decoded from an accumulation to a mean rate */
+  int time_varying;
+  size_t count, missing; /* values read, of which missing */
+  double min, mean, max; /* over non-missing decoded values (NaN when none) */
+} tw_inspect_var;
+
+typedef struct tw_inspect_report {
+  char convention[16];   /* "era5", "cmip", "atlite" or "cf" */
+  int is_station;
+  size_t ny, nx;         /* grid rows and columns; stations: ny = locations, nx = 1 */
+  int lat_descending;
+  size_t ntime;
+  char start[32], end[32]; /* ISO times ("" when no time axis) */
+  char calendar[32];
+  double step_seconds;   /* first difference of the time axis, 0 when < 2 times */
+  size_t nvars;
+  tw_inspect_var *vars;
+  size_t nproblems;
+  char **problems;       /* findings that do not stop reading (unknown units, ...) */
+} tw_inspect_report;
+
+/* Scan and read every variable of the dataset made of `paths` (concatenated
+ * along time like tw_climate_read) in bounded chunks, and summarise it.
+ * Errors that make the dataset unreadable fail (TW_ERR_INPUT); softer ones
+ * go to report->problems. The caller owns *out. */
+tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_report **out);
+void tw_inspect_report_destroy(tw_inspect_report **r);
+
+/* Write the bundled synthetic example (docs/EXAMPLE.md) into `dir`
+ * (created if needed): `cutout.nc` (ERA5-style, 16 x 20 cells at 0.25 deg
+ * over northern Germany, 2019-04-01..14 hourly) and `network/` (a PyPSA CSV
+ * folder with 6 buses). Deterministic: the same bytes on every run and
+ * machine. Each file is written to a temporary name and renamed. */
+tw_status tw_example_write(const char *dir);
 
 #ifdef __cplusplus
 }

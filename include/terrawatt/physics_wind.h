@@ -59,4 +59,53 @@ static inline TW_HD float tw_wind_cell_cf(float u_ms, float v_ms, float roughnes
   return tw_power_curve_cf(speed, curve_speed_ms, curve_cf, n);
 }
 
+/* Hellman / power-law extrapolation: v_hub = v_ref * (h_hub / h_ref)^alpha
+ * (windpowerlib `hellman`). Heights in m, speeds in m/s. */
+static inline TW_HD float tw_wind_power_law(float speed_ref_ms, float height_ref_m,
+                                            float height_hub_m, float exponent) {
+  return speed_ref_ms * powf(height_hub_m / height_ref_m, exponent);
+}
+
+/* Hellman exponent from a roughness length (windpowerlib's default when a
+ * roughness is known): alpha = 1 / ln(h_hub / z0), z0 clamped as in the
+ * log law. Gives 7.12462437 m/s for 5 m/s at 10 m -> 100 m, z0 = 0.15 m. */
+static inline TW_HD float tw_wind_hellman_exponent(float height_hub_m, float roughness_m) {
+  float z0 = roughness_m > TW_MIN_ROUGHNESS_M ? roughness_m : TW_MIN_ROUGHNESS_M;
+  return 1.0f / logf(height_hub_m / z0);
+}
+
+/* Smallest and largest shear exponent accepted from two heights. Calm or
+ * inverted profiles (e.g. v100 < v10 at night over land) give exponents
+ * outside physical range; they are clamped to [0, 0.6]. A speed of 0 at
+ * either height gives the neutral 1/7. */
+#define TW_MIN_SHEAR_EXPONENT 0.0f
+#define TW_MAX_SHEAR_EXPONENT 0.6f
+
+/* Shear exponent from speeds at two heights (m/s, m):
+ * alpha = ln(v_high / v_low) / ln(h_high / h_low), clamped as above. */
+static inline TW_HD float tw_wind_shear_exponent(float speed_low_ms, float height_low_m,
+                                                 float speed_high_ms, float height_high_m) {
+  if (!(speed_low_ms > 0.0f) || !(speed_high_ms > 0.0f)) return 1.0f / 7.0f;
+  float a = logf(speed_high_ms / speed_low_ms) / logf(height_high_m / height_low_m);
+  return a < TW_MIN_SHEAR_EXPONENT ? TW_MIN_SHEAR_EXPONENT
+                                   : (a > TW_MAX_SHEAR_EXPONENT ? TW_MAX_SHEAR_EXPONENT : a);
+}
+
+/* Per-cell wind conversion with the power law: components at two heights
+ * (the higher one is extrapolated), exponent from their speeds. Returns a
+ * capacity factor in [0, 1]; NaN input gives NaN. */
+static inline TW_HD float tw_wind_cell_cf_power_law(float u_high_ms, float v_high_ms,
+                                                    float height_high_m, float u_low_ms,
+                                                    float v_low_ms, float height_low_m,
+                                                    float height_hub_m,
+                                                    const float *curve_speed_ms,
+                                                    const float *curve_cf, int n) {
+  float s_high = tw_wind_speed(u_high_ms, v_high_ms);
+  float s_low = tw_wind_speed(u_low_ms, v_low_ms);
+  if (s_high != s_high || s_low != s_low) return s_high + s_low; /* propagate NaN */
+  float alpha = tw_wind_shear_exponent(s_low, height_low_m, s_high, height_high_m);
+  return tw_power_curve_cf(tw_wind_power_law(s_high, height_high_m, height_hub_m, alpha),
+                           curve_speed_ms, curve_cf, n);
+}
+
 #endif

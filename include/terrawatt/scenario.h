@@ -35,7 +35,7 @@ typedef struct tw_wind_config {
 typedef struct tw_solar_config {
   char *carrier;         /* generators of this carrier get PV capacity factors */
   char *panel;           /* panel YAML (path) */
-  char *orientation;     /* "latitude_optimal" (default) or "fixed" */
+  char *orientation;     /* "latitude_optimal" (default), "fixed" or "single_axis" */
   double tilt_deg;       /* for "fixed" */
   double azimuth_deg;    /* for "fixed"; 180 = south */
 } tw_solar_config;

@@ -3,7 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/activation.h"
 #include "terrawatt/backend.h"
+#include "terrawatt/mlp_math.h"
+#include "terrawatt/mobility_math.h"
 #include "terrawatt/physics_wind.h"
+
+#include "backend_convert.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,16 +69,50 @@ static tw_status cpu_activation(tw_backend *be, tw_activation act, size_t n, flo
   return TW_OK;
 }
 
-static tw_status cpu_wind_cf(tw_backend *be, const tw_wind_job *job) {
+static tw_status cpu_bias_activation(tw_backend *be, tw_activation act, int rows, int cols,
+                                     const float *bias, float *z, float *a) {
+  (void)be;
+#pragma omp parallel for schedule(static) if ((long long)rows * cols > 65536)
+  for (int j = 0; j < cols; j++)
+    for (int i = 0; i < rows; i++) {
+      size_t at = (size_t)i + (size_t)j * (size_t)rows;
+      z[at] += bias[i];
+      a[at] = tw_activate(act, z[at]);
+    }
+  return TW_OK;
+}
+
+static tw_status cpu_activation_backward(tw_backend *be, tw_activation act, size_t n,
+                                         const float *z, float *grad) {
+  (void)be;
+  const long long count = (long long)n;
+#pragma omp parallel for schedule(static) if (count > 65536)
+  for (long long i = 0; i < count; i++) grad[i] *= tw_activation_grad(act, z[i]);
+  return TW_OK;
+}
+
+static tw_status cpu_adam_update(tw_backend *be, const tw_adam_job *job) {
   (void)be;
   const long long count = (long long)job->n;
+#pragma omp parallel for schedule(static) if (count > 65536)
+  for (long long i = 0; i < count; i++) tw_adam_element(job, (size_t)i);
+  return TW_OK;
+}
+
+static tw_status cpu_output_loss(tw_backend *be, const tw_output_job *job) {
+  (void)be;
+#pragma omp parallel for schedule(static) if (job->n > 16384)
+  for (int j = 0; j < job->n; j++) tw_output_sample(job, j);
+  return TW_OK;
+}
+
+static tw_status cpu_ev_project(tw_backend *be, const tw_ev_project_job *job) {
+  (void)be;
+  const long long count = (long long)job->n_groups;
 #pragma omp parallel for schedule(static)
-  for (long long i = 0; i < count; i++) {
-    float z0 = job->roughness_m ? job->roughness_m[i] : job->roughness_const_m;
-    job->cf[i] = tw_wind_cell_cf(job->u_ms[i], job->v_ms[i], z0, job->height_ref_m,
-                                 job->height_hub_m, job->curve_speed_ms, job->curve_cf,
-                                 job->curve_n);
-  }
+  for (long long g = 0; g < count; g++)
+    (void)tw_vf_project_group((size_t)g, job->n_groups, job->n_hours, job->gamma, job->price,
+                              job->r, job->upper, job->energy_MWh[g], &job->lambda[g]);
   return TW_OK;
 }
 
@@ -93,7 +131,14 @@ static const tw_backend_ops cpu_ops = {
     .download = cpu_copy,
     .sgemm = cpu_sgemm,
     .activation = cpu_activation,
-    .wind_cf = cpu_wind_cf,
+    .bias_activation = cpu_bias_activation,
+    .activation_backward = cpu_activation_backward,
+    .adam_update = cpu_adam_update,
+    .output_loss = cpu_output_loss,
+    .wind_cf = tw_cpu_wind_cf,
+    .pv_cf = tw_cpu_pv_cf,
+    .csr_aggregate = tw_cpu_csr_aggregate,
+    .ev_project = cpu_ev_project,
     .synchronize = cpu_synchronize,
     .destroy = cpu_destroy,
 };

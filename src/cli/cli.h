@@ -54,5 +54,17 @@ int tw_cli_require_path(const char *cmd, const char *path);
 /* Subcommands. */
 int tw_cmd_version(int argc, char **argv);
 void tw_cmd_version_usage(FILE *out);
+int tw_cmd_optimize(int argc, char **argv);
+void tw_cmd_optimize_usage(FILE *out);
+int tw_cmd_run(int argc, char **argv);
+void tw_cmd_run_usage(FILE *out);
+int tw_cmd_example(int argc, char **argv);
+void tw_cmd_example_usage(FILE *out);
+int tw_cmd_inspect(int argc, char **argv);
+void tw_cmd_inspect_usage(FILE *out);
+int tw_cmd_train(int argc, char **argv);
+void tw_cmd_train_usage(FILE *out);
+int tw_cmd_forecast(int argc, char **argv);
+void tw_cmd_forecast_usage(FILE *out);
 
 #endif

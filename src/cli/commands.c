@@ -3,7 +3,18 @@
 #include "cli.h"
 
 const tw_cli_command tw_cli_commands[] = {
+    {"run", "run a scenario file: convert, optimize, report", tw_cmd_run, tw_cmd_run_usage},
     {"version", "print version, backends, GPUs and library versions", tw_cmd_version,
      tw_cmd_version_usage},
+    {"optimize", "solve a PyPSA network's linear OPF with GLPK (prices, storage, CO2)",
+     tw_cmd_optimize, tw_cmd_optimize_usage},
+    {"inspect", "summarise climate NetCDF files (dims, variables, units, time, statistics)",
+     tw_cmd_inspect, tw_cmd_inspect_usage},
+    {"example", "write the bundled synthetic example (cutout and network)", tw_cmd_example,
+     tw_cmd_example_usage},
+    {"train", "train an MLP surrogate forecast model (point or quantiles)", tw_cmd_train,
+     tw_cmd_train_usage},
+    {"forecast", "forecast with a trained model; write forecasts as NetCDF", tw_cmd_forecast,
+     tw_cmd_forecast_usage},
     {NULL, NULL, NULL, NULL},
 };

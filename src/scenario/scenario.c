@@ -120,8 +120,9 @@ static void validate(const tw_scenario_file *s, problems *p) {
   if (s->solar) {
     check_path(p, s, "solar.panel", s->solar->panel);
     const char *o = s->solar->orientation;
-    if (o && strcmp(o, "latitude_optimal") != 0 && strcmp(o, "fixed") != 0)
-      problem(p, "solar.orientation: '%s' is not latitude_optimal or fixed", o);
+    if (o && strcmp(o, "latitude_optimal") != 0 && strcmp(o, "fixed") != 0 &&
+        strcmp(o, "single_axis") != 0)
+      problem(p, "solar.orientation: '%s' is not latitude_optimal, fixed or single_axis", o);
     if (!(s->solar->tilt_deg >= 0 && s->solar->tilt_deg <= 90))
       problem(p, "solar.tilt_deg: %g is not in 0..90", s->solar->tilt_deg);
     if (!(s->solar->azimuth_deg >= 0 && s->solar->azimuth_deg <= 360))

@@ -1,0 +1,303 @@
+/* terrawatt: ML surrogate forecasts (forecast module). Configuration,
+ * time series input, the feature/dataset builder, training with early
+ * stopping, skill scores against baselines, permutation importance, the
+ * model (NetCDF file) and inference.
+ * See docs/FORECAST.md for the file formats and formulas.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TERRAWATT_FORECAST_H
+#define TERRAWATT_FORECAST_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "terrawatt/backend.h"
+#include "terrawatt/mlp.h"
+#include "terrawatt/status.h"
+#include "terrawatt/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- configuration (YAML, see docs/FORECAST.md) -------------------------- */
+
+typedef struct tw_forecast_series_cfg {
+  char *name;        /* feature name (exogenous only) */
+  char *file;        /* .csv or .nc; relative to the YAML file's folder */
+  char *column;      /* CSV column or NetCDF variable */
+  char *time_column; /* CSV only; NULL means "time" */
+  char *units;       /* expected units; NULL accepts any */
+} tw_forecast_series_cfg;
+
+typedef struct tw_forecast_features_cfg {
+  char **calendar; /* hour_of_day, day_of_week, day_of_year, holiday */
+  unsigned calendar_count;
+  char **holidays; /* "YYYY-MM-DD" */
+  unsigned holidays_count;
+  int lags; /* 1: target lags t-h, t-24 h, t-168 h, each only if >= h */
+  tw_forecast_series_cfg *exogenous;
+  unsigned exogenous_count;
+} tw_forecast_features_cfg;
+
+typedef struct tw_forecast_model_cfg {
+  unsigned *hidden;
+  unsigned hidden_count;
+  char *activation; /* relu (default), gelu, tanh */
+  float *quantiles; /* absent or empty: point forecast (MSE) */
+  unsigned quantiles_count;
+} tw_forecast_model_cfg;
+
+typedef struct tw_forecast_training_cfg {
+  unsigned epochs;           /* maximum, default 200 */
+  unsigned batch_size;       /* global mini-batch, default 64 */
+  float learning_rate;       /* default 1e-3 */
+  float weight_decay;        /* AdamW decoupled decay, default 0 */
+  float validation_fraction; /* last fraction of the time axis, default 0.2 */
+  unsigned patience;         /* epochs without improvement, default 20 */
+  unsigned seed;             /* default 0 */
+  unsigned shards;           /* gradient shards per mini-batch, default 1 */
+} tw_forecast_training_cfg;
+
+typedef struct tw_forecast_config {
+  char *path; /* the YAML file (set by the loader) */
+  char *dir;  /* its folder, for relative file names */
+  tw_forecast_series_cfg *target;
+  unsigned horizon_h; /* default 1 */
+  tw_forecast_features_cfg *features;
+  tw_forecast_model_cfg *model;
+  tw_forecast_training_cfg *training;
+} tw_forecast_config;
+
+/* Load and validate a forecast YAML file; defaults filled in (missing
+ * `model`/`training` sections are created). Unknown keys, bad values
+ * (activation, quantiles, fractions) fail with TW_ERR_INPUT naming the file
+ * and key. Free with tw_forecast_config_free. */
+tw_status tw_forecast_config_load(const char *path, tw_forecast_config **out);
+void tw_forecast_config_free(tw_forecast_config **cfg);
+
+/* Parse an activation name: relu, gelu, tanh (TW_ERR_INPUT otherwise). */
+tw_status tw_activation_parse(const char *name, tw_activation *out);
+const char *tw_activation_name(tw_activation act);
+
+/* ---- time series --------------------------------------------------------- */
+
+/* A time series read from a file (standard calendar instants). */
+typedef struct tw_series {
+  char *source; /* file name, for messages */
+  char *name;   /* column or variable */
+  char *units;  /* from the file (CSV header "name [units]" or NetCDF attribute), or NULL */
+  size_t n;
+  tw_time_s *time_s;
+  double *value;
+} tw_series;
+
+/* Read one value column of a CSV file with a header row. The time column
+ * holds ISO dates ("2019-01-01 00:00", "2019-01-01T00:00:00Z"). A header
+ * "load [MW]" declares units "MW"; if `units` is not NULL and the file
+ * declares different units this fails. Empty, non-numeric or non-finite
+ * values fail with TW_ERR_INPUT naming file, row and column. */
+tw_status tw_series_read_csv(const char *path, const char *time_column, const char *column,
+                             const char *units, tw_series *out);
+
+/* Read a 1-D NetCDF variable over a CF time coordinate (src/io/model_series_nc.c).
+ * Checks `units` against the variable's units attribute when both are set;
+ * fill values fail with TW_ERR_INPUT naming the time. */
+tw_status tw_series_read_netcdf(const char *path, const char *variable, const char *units,
+                                tw_series *out);
+
+/* Read .nc files with tw_series_read_netcdf, everything else as CSV. */
+tw_status tw_series_read(const char *path, const char *time_column, const char *column,
+                         const char *units, tw_series *out);
+
+/* Free the arrays of a series and zero it (NULL-safe). */
+void tw_series_free(tw_series *s);
+
+/* Check that the series is strictly increasing with one regular step;
+ * returns the step. A gap or a repeated time fails with TW_ERR_INPUT naming
+ * the file and the time. */
+tw_status tw_series_regular_step(const tw_series *s, int64_t *step_s);
+
+/* ---- features and datasets ------------------------------------------------ */
+
+typedef enum tw_feature_kind {
+  TW_FEAT_HOUR_SIN = 0,
+  TW_FEAT_HOUR_COS,
+  TW_FEAT_DOW_SIN,
+  TW_FEAT_DOW_COS,
+  TW_FEAT_DOY_SIN,
+  TW_FEAT_DOY_COS,
+  TW_FEAT_HOLIDAY,
+  TW_FEAT_LAG,
+  TW_FEAT_EXOGENOUS
+} tw_feature_kind;
+
+/* One input feature. Names: "hour_of_day_sin", "hour_of_day_cos",
+ * "day_of_week_sin", ..., "day_of_year_cos", "holiday", "lag_<H>h",
+ * "exo:<name>". */
+typedef struct tw_feature {
+  tw_feature_kind kind;
+  int lag_h;      /* TW_FEAT_LAG */
+  char name[96];  /* as stored in the model */
+  char units[32]; /* exogenous units ("" if undeclared), "1" otherwise */
+} tw_feature;
+
+/* Parse a stored feature name (TW_ERR_INPUT for an unknown one). */
+tw_status tw_feature_parse(const char *name, tw_feature *out);
+
+/* The feature list declared by a configuration, in a fixed order:
+ * calendar (sin, cos per cycle; holiday), lags (ascending), exogenous.
+ * *out is malloc'd. Lags 1..h-1 are left out: lag L is used only if L >= h. */
+tw_status tw_forecast_features_from_config(const tw_forecast_config *cfg, tw_feature **out,
+                                           int *count);
+
+/* Samples ready for training or inference. Row r is the target time
+ * time_s[r]; x holds its raw (unstandardised) features, sample-contiguous. */
+typedef struct tw_forecast_dataset {
+  int n_features;
+  size_t n_rows;
+  float *x;         /* n_features x n_rows */
+  float *y;         /* [n_rows] target (NaN where unknown: forecast without truth) */
+  tw_time_s *time_s;
+  int64_t step_s;
+  /* the full target series (for baselines), index of row r in it */
+  size_t series_n;
+  double *series;   /* NULL when there is no target */
+  size_t *series_index;
+  int have_target;
+} tw_forecast_dataset;
+
+/* Build the dataset: read the target (when cfg->target is set) and every
+ * exogenous series named by `features`, check regular steps, equal steps,
+ * alignment (each target time present in each exogenous series), units,
+ * lags that are whole steps; rows start where every lag, the persistence
+ * (t-h) and seasonal naive (t-168 h k) baselines are defined.
+ * `holiday_days`: days since 1970-01-01. Errors are TW_ERR_INPUT naming the
+ * file, column and time. */
+tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feature *features,
+                                    int n_features, int horizon_h, const int64_t *holiday_days,
+                                    size_t n_holidays, tw_forecast_dataset *out);
+void tw_forecast_dataset_free(tw_forecast_dataset *ds);
+
+/* Parse the configuration's holiday list into sorted days since
+ * 1970-01-01 (malloc'd). */
+tw_status tw_forecast_holidays_parse(const tw_forecast_config *cfg, int64_t **days, size_t *count);
+
+/* ---- the model ------------------------------------------------------------ */
+
+enum { TW_SKILL_MLP = 0, TW_SKILL_PERSISTENCE, TW_SKILL_SEASONAL_NAIVE, TW_SKILL_CLIMATOLOGY,
+       TW_SKILL_OLS, TW_SKILL_METHODS };
+enum { TW_SKILL_MAE = 0, TW_SKILL_RMSE, TW_SKILL_PINBALL, TW_SKILL_COVERAGE, TW_SKILL_METRICS };
+
+/* Method and metric names as used in JSON and the model file. */
+extern const char *const tw_skill_method_names[TW_SKILL_METHODS];
+extern const char *const tw_skill_metric_names[TW_SKILL_METRICS];
+
+typedef struct tw_forecast_model {
+  tw_mlp_spec spec;
+  size_t n_params;
+  float *params; /* flat, tw_mlp layout */
+  int n_features;
+  tw_feature *features;
+  float *feature_mean, *feature_std; /* standardisation, raw units */
+  float target_mean, target_std;
+  char target_name[96];
+  char target_units[32];
+  int horizon_h;
+  int64_t step_s;
+  size_t n_holidays;
+  int64_t *holiday_days;
+  /* training metadata */
+  char train_start[32], train_end[32], valid_start[32], valid_end[32];
+  size_t n_train, n_valid;
+  char data_hash[20]; /* FNV-1a 64 of the training samples, 16 hex digits */
+  int epochs_max, epochs_run, best_epoch;
+  unsigned batch_size, shards;
+  uint64_t seed;
+  int ranks;
+  float learning_rate, weight_decay, validation_fraction;
+  double best_valid_loss;
+  double train_seconds;
+  double skill[TW_SKILL_METHODS][TW_SKILL_METRICS]; /* NaN: not applicable */
+  double *importance; /* [n_features] validation MAE increase when permuted, target units */
+} tw_forecast_model;
+
+void tw_forecast_model_free(tw_forecast_model **model);
+
+/* Options of tw_forecast_train. */
+typedef struct tw_forecast_train_options {
+  tw_backend *backend; /* borrowed */
+  MPI_Comm comm;       /* MPI_COMM_NULL: serial; otherwise collective on comm */
+  int log_every;       /* log the losses every N epochs (0: never) */
+} tw_forecast_train_options;
+
+/* Train a model on `ds` (rows in time order; the last
+ * validation_fraction of the rows is the validation block). With comm set,
+ * every rank must pass the same dataset; rank r computes gradient shards
+ * r, r+size, ... of each mini-batch and the shards are summed in shard
+ * order, so the result does not depend on the number of ranks. Fills skill
+ * scores, baselines and permutation importance. Collective on comm. */
+tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *features,
+                            int n_features, const int64_t *holiday_days, size_t n_holidays,
+                            const tw_forecast_dataset *ds, const tw_forecast_train_options *opt,
+                            tw_forecast_model **out);
+
+/* Predict n samples. features_raw: n_features x n (sample-contiguous, raw
+ * units, in the model's feature order). out: outputs x n (quantiles
+ * ascending, or the point forecast) in target units. Batches of any size
+ * (ensemble members are simply more samples). */
+tw_status tw_forecast_predict(const tw_forecast_model *model, tw_backend *be,
+                              const float *features_raw, size_t n, float *out);
+
+/* Number of outputs of the model (quantiles, or 1). */
+int tw_forecast_model_outputs(const tw_forecast_model *model);
+
+/* Index of the output used as the point forecast (the quantile nearest
+ * 0.5, or 0). */
+int tw_forecast_model_point_index(const tw_forecast_model *model);
+
+/* Skill of predictions against truth y over n samples: pred is nout x n;
+ * point_index selects the point forecast for MAE/RMSE; quantiles (nq
+ * levels, NULL for a point forecast) give the pinball loss and the
+ * coverage of [lowest, highest] quantile (NaN for a point forecast; the
+ * pinball of a point forecast uses it as every quantile in `levels`). */
+void tw_forecast_skill(const float *pred, int nout, int point_index, const float *levels,
+                       int nlevels, int have_interval, const float *y, size_t n,
+                       double metrics[TW_SKILL_METRICS]);
+
+/* FNV-1a 64-bit hash of bytes, continuing from h (start with
+ * TW_FNV_OFFSET). */
+#define TW_FNV_OFFSET 0xcbf29ce484222325ull
+uint64_t tw_fnv1a(uint64_t h, const void *data, size_t bytes);
+
+/* Write the model as NetCDF (src/io/model_nc.c) atomically: to PATH.tmp.PID,
+ * then renamed. */
+tw_status tw_forecast_model_write(const tw_forecast_model *model, const char *path);
+
+/* Read a model file written by tw_forecast_model_write; checks the
+ * dimensions and sizes against each other (TW_ERR_INPUT naming file and
+ * variable). */
+tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out);
+
+/* Write the model's metadata, skill table and importance as one JSON object
+ * (no newline) to `out`. */
+void tw_forecast_model_json(const tw_forecast_model *model, FILE *out);
+
+/* Write a JSON number, or null when not finite. */
+void tw_fc_json_number(FILE *out, double v);
+
+/* Write a JSON string with escapes. */
+void tw_fc_json_string(FILE *out, const char *s);
+
+/* Write forecasts as NetCDF (src/io/model_forecast_nc.c) atomically:
+ * time(time) in "seconds since 1970-01-01 00:00:00", forecast(time,
+ * quantile) or forecast(time) in target units, observed(time) where the
+ * truth is known (NaN fill otherwise). */
+tw_status tw_forecast_output_write(const char *path, const tw_forecast_model *model,
+                                   const tw_forecast_dataset *ds, const float *pred);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,120 @@
+/* terrawatt: PyPSA-compatible linear optimal power flow (LOPF) with
+ * capacity expansion, storage, nodal prices and a CO2 cap, solved with GLPK.
+ *
+ * Formulation (PyPSA's linopy LOPF, one investment period): nodal balance
+ * per bus and snapshot; KVL on a cycle basis of each sub-network (x_pu for
+ * AC lines = x/v_nom^2, transformers x/s_nom*tap_ratio; r_pu for DC
+ * sub-networks); p_min_pu/p_max_pu bounds (static or series) times p_nom,
+ * where extendable capacities are variables in [p_nom_min, p_nom_max] with
+ * capital_cost; storage-unit and store energy balances with standing loss
+ * (1-l)^w; links with efficiency; marginal costs weighted by the objective
+ * snapshot weighting; primary-energy CO2 caps. See docs/OPTIMIZE.md.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TERRAWATT_OPTIMIZE_H
+#define TERRAWATT_OPTIMIZE_H
+
+#include <stddef.h>
+
+#include "terrawatt/network.h"
+#include "terrawatt/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tw_lp_method {
+  TW_LP_DUAL = 0,   /* dual simplex (default; warm starts) */
+  TW_LP_PRIMAL = 1, /* primal simplex */
+  TW_LP_INTERIOR = 2 /* interior point (no warm starts, no basis) */
+} tw_lp_method;
+
+typedef struct tw_optimize_params {
+  tw_lp_method method;
+  int presolve;              /* GLPK's LP presolver (default 0: off) */
+  double time_limit_s;       /* per solve; <= 0: none */
+  double tol_primal;         /* GLPK tol_bnd (default 1e-7) */
+  double tol_dual;           /* GLPK tol_dj (default 1e-7) */
+  int load_shedding;         /* 1: a slack generator at every bus (default 0) */
+  double value_of_lost_load; /* currency/MWh of shed load (default 1e4) */
+  int diagnose_infeasible;   /* re-solve with slacks to name bus/snapshot (default 1) */
+  const char *write_lp;      /* write the (first window's) LP in CPLEX LP format, or NULL */
+  const char *write_mps;     /* write it in free MPS format, or NULL */
+  size_t horizon;            /* rolling-horizon window in snapshots; 0 = all at once */
+  size_t overlap;            /* snapshots solved again at the start of the next window */
+  int warm_start;            /* rolling: reuse one glp_prob and its basis (default 1) */
+} tw_optimize_params;
+
+/* Defaults as documented above. */
+void tw_optimize_params_default(tw_optimize_params *p);
+
+/* Arrays are row-major over snapshots: x[t * n + i] for component i. */
+typedef struct tw_optimize_result {
+  const char *status;     /* "optimal", "infeasible", "unbounded", "time limit", ... */
+  double objective;       /* PyPSA's convention: minus capex of existing extendable capacity */
+  double objective_constant; /* that capex: sum capital_cost * p_nom over extendable assets */
+  double total_cost;      /* capex of all optimal capacity + operating cost (+ shedding) */
+  double build_seconds, solve_seconds;
+  long iterations;        /* simplex iterations, all windows */
+  size_t n_windows;
+  size_t n_snapshots, n_buses, n_generators, n_loads, n_lines, n_transformers, n_links,
+      n_storage_units, n_stores, n_global_constraints;
+  double *gen_p;          /* MW [T x G] */
+  double *gen_p_nom_opt;  /* MW [G] */
+  double *gen_curtailment_MWh; /* [G]: sum_t w_gen * (p_max_pu * p_nom_opt - p) */
+  double *load_p;         /* MW [T x L] served demand p_set */
+  double *line_p0, *line_p1;   /* MW [T x lines] */
+  double *line_s_nom_opt;      /* MVA [lines] */
+  double *trafo_p0, *trafo_p1; /* MW [T x transformers] */
+  double *trafo_s_nom_opt;
+  double *link_p0, *link_p1;   /* MW [T x links] */
+  double *link_p_nom_opt;
+  double *su_p, *su_p_dispatch, *su_p_store, *su_spill; /* MW [T x SU] */
+  double *su_state_of_charge;  /* MWh [T x SU] */
+  double *su_p_nom_opt;
+  double *store_p;             /* MW [T x stores], >0 discharging to the bus */
+  double *store_e;             /* MWh [T x stores] */
+  double *store_e_nom_opt;     /* MWh */
+  double *bus_marginal_price;  /* currency/MWh [T x B] */
+  double *bus_shed_MW;         /* [T x B] load shed (zeros without load shedding) */
+  double unserved_MWh;         /* sum_t w_obj * shed */
+  double co2_t;                /* sum_t w_gen * p * co2/efficiency over generators */
+  double *gc_mu;               /* [global constraints] shadow price, >= 0 when binding (currency/t) */
+  char diagnosis[512];         /* infeasible: "bus 'X' cannot balance at snapshot 'Y' (...)" */
+} tw_optimize_result;
+
+/* Build, solve and read back the LP for `net` (validated first; GLPK is
+ * never called with invalid data and never aborts the process).
+ * On TW_OK *out holds an optimal solution. When the LP is infeasible or
+ * unbounded returns TW_ERR_INFEASIBLE with *out set (status and diagnosis
+ * filled, arrays zero) and a message naming the bus and snapshot that
+ * cannot balance. The caller owns *out (tw_optimize_result_destroy). */
+tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p,
+                              tw_optimize_result **out);
+
+void tw_optimize_result_destroy(tw_optimize_result **r);
+
+/* Linear power flow (DC load flow) for given injections: for each
+ * snapshot, flows on lines/transformers from the nodal injections
+ * (generators' p_set from `gen_p_MW` [T x G], loads' p_set, links' p0 from
+ * `link_p0_MW` [T x K] or NULL for zero), with the sub-network's slack at
+ * its first bus. Writes line_p0 [T x lines], trafo_p0 [T x transformers]
+ * (may be NULL when there are none) and bus voltage angles v_ang
+ * [T x B] in radians. */
+tw_status tw_linear_power_flow(const tw_network *net, const double *gen_p_MW,
+                               const double *link_p0_MW, double *line_p0, double *trafo_p0,
+                               double *v_ang);
+
+/* Write the solved network in PyPSA's NetCDF export layout (readable by
+ * pypsa.Network(path)), atomically (temporary name, then rename). */
+tw_status tw_network_write_netcdf(const tw_network *net, const tw_optimize_result *r,
+                                  const char *path);
+
+/* Write the solved network as a PyPSA CSV folder (created if needed;
+ * files written under temporary names, then renamed). */
+tw_status tw_network_write_csv(const tw_network *net, const tw_optimize_result *r,
+                               const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

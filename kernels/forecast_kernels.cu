@@ -1,0 +1,82 @@
+/* CUDA kernels of the forecast MLP: dense-layer bias + activation, the
+ * activation backward pass, AdamW and the output head. Each calls the same
+ * TW_HD function as the CPU backend (include/terrawatt/mlp_math.h); the CPU
+ * loops in src/backend/backend_cpu.c are their reference.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <cuda_runtime.h>
+
+#include "terrawatt/mlp_math.h"
+
+namespace {
+
+unsigned blocks_for(size_t n, unsigned block) {
+  size_t blocks = (n + block - 1) / block;
+  if (blocks == 0) blocks = 1;
+  return blocks > 65535u * 32u ? 65535u * 32u : (unsigned)blocks;
+}
+
+tw_status launched(const char *what) {
+  cudaError_t e = cudaGetLastError();
+  if (e != cudaSuccess)
+    return tw_error(TW_ERR_INTERNAL, "CUDA %s kernel launch failed: %s", what,
+                    cudaGetErrorString(e));
+  return TW_OK;
+}
+
+__global__ void bias_activation_kernel(tw_activation act, int rows, size_t n, const float *bias,
+                                       float *z, float *a) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
+    float v = z[i] + bias[i % (size_t)rows];
+    z[i] = v;
+    a[i] = tw_activate(act, v);
+  }
+}
+
+__global__ void activation_backward_kernel(tw_activation act, size_t n, const float *z,
+                                           float *grad) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
+    grad[i] *= tw_activation_grad(act, z[i]);
+}
+
+__global__ void adam_kernel(tw_adam_job job) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < job.n;
+       i += (size_t)gridDim.x * blockDim.x)
+    tw_adam_element(&job, i);
+}
+
+__global__ void output_kernel(tw_output_job job) {
+  for (int j = (int)(blockIdx.x * blockDim.x + threadIdx.x); j < job.n;
+       j += (int)(gridDim.x * blockDim.x))
+    tw_output_sample(&job, j);
+}
+
+} // namespace
+
+extern "C" tw_status tw_cuda_bias_activation(tw_backend *, tw_activation act, int rows, int cols,
+                                             const float *bias, float *z, float *a) {
+  size_t n = (size_t)rows * (size_t)cols;
+  if (n == 0) return TW_OK;
+  bias_activation_kernel<<<blocks_for(n, 256), 256>>>(act, rows, n, bias, z, a);
+  return launched("bias_activation");
+}
+
+extern "C" tw_status tw_cuda_activation_backward(tw_backend *, tw_activation act, size_t n,
+                                                 const float *z, float *grad) {
+  if (n == 0) return TW_OK;
+  activation_backward_kernel<<<blocks_for(n, 256), 256>>>(act, n, z, grad);
+  return launched("activation_backward");
+}
+
+extern "C" tw_status tw_cuda_adam_update(tw_backend *, const tw_adam_job *job) {
+  if (job->n == 0) return TW_OK;
+  adam_kernel<<<blocks_for(job->n, 256), 256>>>(*job);
+  return launched("adam_update");
+}
+
+extern "C" tw_status tw_cuda_output_loss(tw_backend *, const tw_output_job *job) {
+  if (job->n <= 0) return TW_OK;
+  output_kernel<<<blocks_for((size_t)job->n, 128), 128>>>(*job);
+  return launched("output_loss");
+}

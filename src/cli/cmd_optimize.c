@@ -1,0 +1,213 @@
+/* terrawatt optimize: read a PyPSA network, solve the linear OPF with GLPK,
+ * write the solved network and print a summary (or JSON).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "terrawatt/json.h"
+#include "terrawatt/log.h"
+#include "terrawatt/optimize.h"
+
+void tw_cmd_optimize_usage(FILE *out) {
+  fprintf(out,
+          "usage: terrawatt optimize NETWORK(.nc|csv-folder) [--out FILE.nc|DIR] [--csv DIR]\n"
+          "                          [--horizon H --overlap O] [--cold]\n"
+          "                          [--method dual|primal|interior] [--presolve]\n"
+          "                          [--time-limit SECONDS] [--tol-primal X] [--tol-dual X]\n"
+          "                          [--load-shedding] [--voll CURRENCY_PER_MWH]\n"
+          "                          [--write-lp F] [--write-mps F] [--json]\n\n"
+          "Solve PyPSA's linear optimal power flow (capacity expansion, storage, links,\n"
+          "CO2 caps) for a network in PyPSA's NetCDF export or CSV-folder format.\n\n"
+          "  --out PATH        write the solved network: NetCDF when PATH ends in .nc,\n"
+          "                    otherwise a PyPSA CSV folder (atomic writes)\n"
+          "  --csv DIR         also write a CSV folder\n"
+          "  --horizon H       rolling horizon: windows of H snapshots (needs fixed\n"
+          "                    capacities and no global constraints)\n"
+          "  --overlap O       snapshots re-solved at the start of the next window\n"
+          "  --cold            rebuild each window instead of warm-starting GLPK\n"
+          "  --method M        dual (default), primal or interior\n"
+          "  --presolve        GLPK's LP presolver (cold solves only)\n"
+          "  --time-limit S    per-solve limit in seconds\n"
+          "  --tol-primal X    GLPK primal feasibility tolerance (default 1e-7)\n"
+          "  --tol-dual X      GLPK dual feasibility tolerance (default 1e-7)\n"
+          "  --load-shedding   allow unserved demand at every bus at --voll (default 10000)\n"
+          "  --write-lp F      write the (first window's) LP in CPLEX LP format\n"
+          "  --write-mps F     write it in free MPS format\n"
+          "  --json            print one JSON object on stdout: status, objective,\n"
+          "                    total_cost, global_constraints, solve_seconds,\n"
+          "                    build_seconds, iterations, ...\n\n"
+          "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded.\n");
+}
+
+static int parse_double(const char *opt, const char *text, double min, double *out) {
+  char *end = NULL;
+  errno = 0;
+  double v = text ? strtod(text, &end) : NAN;
+  if (!text || !*text || *end || errno || !isfinite(v) || v < min)
+    return tw_cli_usage_error("optimize", "%s expects a number >= %g, got '%s'", opt, min,
+                              text ? text : "");
+  *out = v;
+  return 0;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void print_json(const tw_network *net, const tw_optimize_result *r, double read_s,
+                       double write_s) {
+  tw_json j;
+  tw_json_init(&j);
+  tw_json_object_begin(&j);
+  tw_json_kv_string(&j, "status", r->status);
+  tw_json_kv_number(&j, "objective", r->objective);
+  tw_json_kv_number(&j, "total_cost", r->total_cost);
+  tw_json_kv_number(&j, "objective_constant", r->objective_constant);
+  tw_json_key(&j, "global_constraints");
+  tw_json_object_begin(&j);
+  for (size_t i = 0; i < net->n_global_constraints; i++)
+    tw_json_kv_number(&j, net->global_constraints[i].name, r->gc_mu[i]);
+  tw_json_object_end(&j);
+  tw_json_kv_number(&j, "co2_t", r->co2_t);
+  tw_json_kv_number(&j, "unserved_MWh", r->unserved_MWh);
+  tw_json_kv_number(&j, "read_seconds", read_s);
+  tw_json_kv_number(&j, "build_seconds", r->build_seconds);
+  tw_json_kv_number(&j, "solve_seconds", r->solve_seconds);
+  tw_json_kv_number(&j, "write_seconds", write_s);
+  tw_json_kv_int(&j, "iterations", r->iterations);
+  tw_json_kv_int(&j, "windows", (long long)r->n_windows);
+  tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
+  tw_json_kv_int(&j, "buses", (long long)net->n_buses);
+  if (r->diagnosis[0]) tw_json_kv_string(&j, "diagnosis", r->diagnosis);
+  tw_json_object_end(&j);
+  const char *text = tw_json_text(&j);
+  if (text) printf("%s\n", text);
+  tw_json_free(&j);
+}
+
+int tw_cmd_optimize(int argc, char **argv) {
+  const char *input = NULL, *out = NULL, *csv = NULL;
+  int json = 0, rc = 0;
+  tw_optimize_params p;
+  tw_network *net = NULL;
+  tw_optimize_result *r = NULL;
+  tw_optimize_params_default(&p);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    long n;
+    if (tw_cli_is_help(a)) {
+      tw_cmd_optimize_usage(stdout);
+      return 0;
+    } else if (!strcmp(a, "--json")) {
+      json = 1;
+    } else if (!strcmp(a, "--presolve")) {
+      p.presolve = 1;
+    } else if (!strcmp(a, "--cold")) {
+      p.warm_start = 0;
+    } else if (!strcmp(a, "--load-shedding")) {
+      p.load_shedding = 1;
+    } else if (!strcmp(a, "--out") || !strcmp(a, "--csv") || !strcmp(a, "--write-lp") ||
+               !strcmp(a, "--write-mps") || !strcmp(a, "--method")) {
+      if (!v || !*v) return tw_cli_usage_error("optimize", "%s needs a value", a);
+      if (!strcmp(a, "--out")) out = v;
+      else if (!strcmp(a, "--csv")) csv = v;
+      else if (!strcmp(a, "--write-lp")) p.write_lp = v;
+      else if (!strcmp(a, "--write-mps")) p.write_mps = v;
+      else if (!strcmp(v, "dual")) p.method = TW_LP_DUAL;
+      else if (!strcmp(v, "primal")) p.method = TW_LP_PRIMAL;
+      else if (!strcmp(v, "interior")) p.method = TW_LP_INTERIOR;
+      else return tw_cli_usage_error("optimize", "--method must be dual, primal or interior, got '%s'", v);
+      i++;
+    } else if (!strcmp(a, "--horizon") || !strcmp(a, "--overlap")) {
+      if (tw_cli_parse_int("optimize", a, v, a[2] == 'h' ? 1 : 0, 100000000L, &n)) return 1;
+      if (a[2] == 'h') p.horizon = (size_t)n;
+      else p.overlap = (size_t)n;
+      i++;
+    } else if (!strcmp(a, "--time-limit")) {
+      if (parse_double(a, v, 0, &p.time_limit_s)) return 1;
+      i++;
+    } else if (!strcmp(a, "--tol-primal")) {
+      if (parse_double(a, v, 1e-12, &p.tol_primal)) return 1;
+      i++;
+    } else if (!strcmp(a, "--tol-dual")) {
+      if (parse_double(a, v, 1e-12, &p.tol_dual)) return 1;
+      i++;
+    } else if (!strcmp(a, "--voll")) {
+      if (parse_double(a, v, 1e-9, &p.value_of_lost_load)) return 1;
+      i++;
+    } else if (a[0] == '-' && a[1]) {
+      return tw_cli_usage_error("optimize", "unknown option '%s'", a);
+    } else if (!input) {
+      input = a;
+    } else {
+      return tw_cli_usage_error("optimize", "unexpected argument '%s'", a);
+    }
+  }
+  if (!input) return tw_cli_usage_error("optimize", "missing NETWORK (a .nc file or a CSV folder)");
+  if (p.overlap && !p.horizon)
+    return tw_cli_usage_error("optimize", "--overlap needs --horizon");
+  if (p.horizon && p.overlap >= p.horizon)
+    return tw_cli_usage_error("optimize", "--overlap %zu must be smaller than --horizon %zu",
+                              p.overlap, p.horizon);
+  if (tw_cli_require_path("optimize", input)) return TW_ERR_INPUT;
+
+  double t0 = now_s();
+  tw_status st = tw_network_read(input, &net);
+  double read_s = now_s() - t0;
+  if (st != TW_OK) {
+    rc = tw_cli_fail("optimize", st);
+    goto cleanup;
+  }
+  st = tw_optimize_network(net, &p, &r);
+  if (st != TW_OK) {
+    if (r && json) print_json(net, r, read_s, 0.0);
+    rc = tw_cli_fail("optimize", st);
+    goto cleanup;
+  }
+  double tw = now_s();
+  if (out) {
+    st = ends_with(out, ".nc") ? tw_network_write_netcdf(net, r, out)
+                               : tw_network_write_csv(net, r, out);
+    if (st != TW_OK) {
+      rc = tw_cli_fail("optimize", st);
+      goto cleanup;
+    }
+  }
+  if (csv && (st = tw_network_write_csv(net, r, csv)) != TW_OK) {
+    rc = tw_cli_fail("optimize", st);
+    goto cleanup;
+  }
+  double write_s = now_s() - tw;
+  if (json) {
+    print_json(net, r, read_s, write_s);
+  } else {
+    printf("status: %s\n", r->status);
+    printf("objective: %.10g (PyPSA convention; capex of existing extendable capacity %.10g "
+           "subtracted)\n", r->objective, r->objective_constant);
+    printf("total cost: %.10g\n", r->total_cost);
+    for (size_t i = 0; i < net->n_global_constraints; i++)
+      printf("global constraint %s: shadow price %.10g\n", net->global_constraints[i].name,
+             r->gc_mu[i]);
+    printf("CO2: %.6g t\n", r->co2_t);
+    if (p.load_shedding) printf("unserved energy: %.6g MWh\n", r->unserved_MWh);
+    printf("windows: %zu, iterations: %ld, read %.3f s, build %.3f s, solve %.3f s, write %.3f s\n",
+           r->n_windows, r->iterations, read_s, r->build_seconds, r->solve_seconds, write_s);
+  }
+cleanup:
+  tw_optimize_result_destroy(&r);
+  tw_network_destroy(&net);
+  return rc;
+}

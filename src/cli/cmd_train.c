@@ -1,0 +1,102 @@
+/* terrawatt train: fit an MLP surrogate forecast model from a YAML
+ * configuration and write it as NetCDF.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "terrawatt/forecast.h"
+#include "terrawatt/log.h"
+
+void tw_cmd_train_usage(FILE *out) {
+  fprintf(out,
+          "usage: terrawatt train CONFIG.yaml [--out MODEL.nc] [--json]\n\n"
+          "Train an MLP surrogate forecast (point or quantiles) on the target and feature\n"
+          "series named in CONFIG.yaml (see docs/FORECAST.md). The last validation_fraction\n"
+          "of the time axis is held out for early stopping and skill scores; baselines\n"
+          "(persistence, seasonal naive, hour-of-week climatology, OLS) are scored on it.\n"
+          "Under mpirun, ranks share each mini-batch's gradient shards; the weights do not\n"
+          "depend on the number of ranks.\n\n"
+          "  --out MODEL.nc   model file to write (default model.nc), atomically\n"
+          "  --json           print one JSON object (metadata, skill, importance)\n");
+}
+
+static void print_table(const tw_forecast_model *m, const char *path) {
+  printf("model: %s (%d features, %zu parameters, %s)\n", path, m->n_features, m->n_params,
+         m->spec.quantile_count ? "quantiles" : "point");
+  printf("epochs: %d of %d, best %d; train %zu samples %s..%s; validation %zu samples %s..%s\n",
+         m->epochs_run, m->epochs_max, m->best_epoch, m->n_train, m->train_start, m->train_end,
+         m->n_valid, m->valid_start, m->valid_end);
+  printf("%-26s %12s %12s %12s %10s   [%s]\n", "validation skill", "MAE", "RMSE", "pinball",
+         "P10-P90", m->target_units);
+  for (int i = 0; i < TW_SKILL_METHODS; i++)
+    printf("%-26s %12.5g %12.5g %12.5g %10.4g\n", tw_skill_method_names[i],
+           m->skill[i][TW_SKILL_MAE], m->skill[i][TW_SKILL_RMSE], m->skill[i][TW_SKILL_PINBALL],
+           m->skill[i][TW_SKILL_COVERAGE]);
+}
+
+int tw_cmd_train(int argc, char **argv) {
+  const char *config_path = NULL, *out_path = "model.nc";
+  int json = 0, rc = 0;
+  tw_status st = TW_OK;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) json = 1;
+    else if (strcmp(argv[i], "--out") == 0) {
+      if (i + 1 >= argc) return tw_cli_usage_error("train", "--out needs a file name");
+      out_path = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1])
+      return tw_cli_usage_error("train", "unknown option '%s'", argv[i]);
+    else if (!config_path) config_path = argv[i];
+    else return tw_cli_usage_error("train", "unexpected argument '%s'", argv[i]);
+  }
+  if (!config_path) return tw_cli_usage_error("train", "missing CONFIG.yaml");
+  if ((rc = tw_cli_require_path("train", config_path)) != 0) return rc;
+
+  tw_forecast_config *cfg = NULL;
+  tw_feature *features = NULL;
+  int n_features = 0;
+  int64_t *holidays = NULL;
+  size_t n_holidays = 0;
+  tw_forecast_dataset ds = {0};
+  tw_backend *be = NULL;
+  tw_forecast_model *model = NULL;
+  TW_CHECK_GOTO(st, tw_forecast_config_load(config_path, &cfg));
+  if (!cfg->target) {
+    st = tw_error(TW_ERR_INPUT, "%s: 'target' is required for training", config_path);
+    goto cleanup;
+  }
+  TW_CHECK_GOTO(st, tw_forecast_features_from_config(cfg, &features, &n_features));
+  TW_CHECK_GOTO(st, tw_forecast_holidays_parse(cfg, &holidays, &n_holidays));
+  TW_CHECK_GOTO(st, tw_forecast_dataset_build(cfg, features, n_features, (int)cfg->horizon_h,
+                                              holidays, n_holidays, &ds));
+  TW_CHECK_GOTO(st, tw_backend_create(tw_cli_global.backend, &be));
+  tw_forecast_train_options opt = {
+      .backend = be,
+      .comm = tw_cli_global.mpi_size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL,
+      .log_every = tw_log_get_level() >= TW_LOG_DEBUG ? 1 : 0,
+  };
+  TW_CHECK_GOTO(st, tw_forecast_train(cfg, features, n_features, holidays, n_holidays, &ds, &opt,
+                                      &model));
+  if (tw_cli_global.mpi_rank == 0) {
+    TW_CHECK_GOTO(st, tw_forecast_model_write(model, out_path));
+    if (json) {
+      fputs("{\"status\":\"ok\",\"model_file\":", stdout);
+      tw_fc_json_string(stdout, out_path);
+      fprintf(stdout, ",\"backend\":\"%s\",\"model\":", be->ops->name);
+      tw_forecast_model_json(model, stdout);
+      fputs("}\n", stdout);
+    } else {
+      print_table(model, out_path);
+    }
+  }
+cleanup:
+  if (st != TW_OK) rc = tw_cli_fail("train", st);
+  tw_forecast_model_free(&model);
+  tw_backend_destroy(&be);
+  tw_forecast_dataset_free(&ds);
+  free(holidays);
+  free(features);
+  tw_forecast_config_free(&cfg);
+  return rc;
+}

@@ -1,0 +1,129 @@
+/* tw_ingest_inspect: summary statistics of every variable of a dataset.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/dataset.h"
+#include "terrawatt/ingest.h"
+
+void tw_inspect_report_destroy(tw_inspect_report **r) {
+  if (!r || !*r) return;
+  for (size_t i = 0; i < (*r)->nproblems; i++) free((*r)->problems[i]);
+  free((*r)->problems);
+  free((*r)->vars);
+  free(*r);
+  *r = NULL;
+}
+
+static tw_status add_problem(tw_inspect_report *r, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char **np = realloc(r->problems, (r->nproblems + 1) * sizeof *np);
+  if (!np) return tw_error(TW_ERR_RESOURCE, "out of memory");
+  r->problems = np;
+  r->problems[r->nproblems] = strdup(buf);
+  if (!r->problems[r->nproblems]) return tw_error(TW_ERR_RESOURCE, "out of memory");
+  r->nproblems++;
+  return TW_OK;
+}
+
+static tw_status stats(const tw_dataset *ds, size_t iv, tw_inspect_var *out) {
+  const tw_ds_var *v = &ds->vars[iv];
+  size_t nrow = tw_dataset_nrows(ds), ncell = nrow * tw_dataset_ncols(ds);
+  size_t nt = v->time_varying ? ds->nt_sel : 1;
+  size_t chunk = ((size_t)8 << 20) / (ncell ? ncell : 1);
+  if (chunk == 0) chunk = 1;
+  float *buf = NULL;
+  tw_status st = TW_OK;
+  TW_CHECK(tw_calloc((chunk < nt ? chunk : nt) * ncell + 1, sizeof *buf, "statistics buffer", &buf));
+  double sum = 0, lo = INFINITY, hi = -INFINITY;
+  size_t good = 0;
+  double step = ds->uniform_step ? ds->step_s : 0.0;
+  for (size_t a = 0; a < nt; a += chunk) {
+    size_t n = nt - a < chunk ? nt - a : chunk;
+    TW_CHECK_GOTO(st, tw_dataset_read_var(ds, iv, 0, nrow, a, n, step, buf, &out->missing));
+    for (size_t i = 0; i < n * ncell; i++) {
+      double x = buf[i];
+      if (isnan(x)) continue;
+      sum += x;
+      good++;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  out->count = nt * ncell;
+  out->mean = good ? sum / (double)good : NAN;
+  out->min = good ? lo : NAN;
+  out->max = good ? hi : NAN;
+cleanup:
+  free(buf);
+  return st;
+}
+
+tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_report **out) {
+  tw_ingest_params p;
+  tw_dataset *ds = NULL;
+  tw_inspect_report *r = NULL;
+  tw_status st = TW_OK;
+  *out = NULL;
+  tw_ingest_params_default(&p);
+  p.paths = paths;
+  p.npaths = npaths;
+  TW_CHECK(tw_dataset_open(&p, 1, 0, &ds));
+  TW_CHECK_GOTO(st, tw_calloc(1, sizeof *r, "inspect report", &r));
+  TW_CHECK_GOTO(st, tw_calloc(ds->nvars + 1, sizeof *r->vars, "inspect report", &r->vars));
+  snprintf(r->convention, sizeof r->convention, "%s", ds->convention);
+  r->is_station = ds->is_station;
+  r->ny = tw_dataset_nrows(ds);
+  r->nx = tw_dataset_ncols(ds);
+  r->lat_descending = !ds->is_station && ds->nlat > 1 && ds->lat[1] < ds->lat[0];
+  r->ntime = ds->ntime;
+  r->step_seconds = ds->step_s;
+  snprintf(r->calendar, sizeof r->calendar, "%s", ds->ntime ? tw_calendar_name(ds->cal) : "");
+  if (ds->ntime) {
+    tw_time_format(ds->cal, ds->time[0], r->start, sizeof r->start);
+    tw_time_format(ds->cal, ds->time[ds->ntime - 1], r->end, sizeof r->end);
+    if (!ds->uniform_step) TW_CHECK_GOTO(st, add_problem(r, "time step is not uniform"));
+  }
+  for (size_t f = 0; f < ds->nfiles; f++)
+    for (size_t k = 0; k < ds->files[f].nskipped; k++)
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time and the cells; skipped",
+                                    ds->files[f].path, ds->files[f].skipped[k]));
+  for (size_t i = 0; i < ds->nvars; i++) {
+    const tw_ds_var *v = &ds->vars[i];
+    const tw_cf_var *cv = &ds->files[v->file[0]].vars[v->var[0]];
+    tw_inspect_var *iv = &r->vars[r->nvars++];
+    snprintf(iv->name, sizeof iv->name, "%s", cv->name);
+    snprintf(iv->canonical, sizeof iv->canonical, "%s", v->alias ? v->alias->canonical : "");
+    snprintf(iv->units, sizeof iv->units, "%s", v->units_raw);
+    snprintf(iv->units_si, sizeof iv->units_si, "%s", v->units_known ? v->units.si : "");
+    iv->packed = cv->packed;
+    iv->accumulated = v->units_known && v->units.accumulated;
+    iv->time_varying = v->time_varying;
+    if (!v->units_known)
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s': unknown units '%s'; statistics are not in SI",
+                                    ds->files[v->file[0]].path, cv->name, v->units_raw));
+    if (iv->accumulated && !(ds->uniform_step && ds->step_s > 0)) {
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s': accumulated but the time step is unknown; no statistics",
+                                    ds->files[v->file[0]].path, cv->name));
+      iv->min = iv->mean = iv->max = NAN;
+      continue;
+    }
+    TW_CHECK_GOTO(st, stats(ds, i, iv));
+    if (iv->count > 0 && iv->missing == iv->count)
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s': every value is missing", ds->files[v->file[0]].path,
+                                    cv->name));
+  }
+  *out = r;
+  r = NULL;
+cleanup:
+  tw_inspect_report_destroy(&r);
+  tw_dataset_close(&ds);
+  return st;
+}
