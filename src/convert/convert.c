@@ -1,0 +1,430 @@
+/* The conversion stage: climate cells -> capacity factors on a backend,
+ * then the layout matrix -> per-bus series.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "terrawatt/convert.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terrawatt/physics_wind.h"
+
+void tw_convert_params_default(tw_convert_params *p) {
+  memset(p, 0, sizeof *p);
+  p->extrapolation = TW_WIND_LOG_LAW;
+  p->roughness_default_m = 0.03;
+  tw_pv_params_default(&p->pv);
+  p->heating_threshold_C = 15.5;
+  p->cooling_threshold_C = 22.0;
+  p->delta_t_s = -1.0;
+}
+
+void tw_bus_series_destroy(tw_bus_series **s) {
+  if (!s || !*s) return;
+  for (size_t b = 0; (*s)->bus_names && b < (*s)->nbus; b++) free((*s)->bus_names[b]);
+  free((*s)->bus_names);
+  free((*s)->time);
+  free((*s)->wind_cf);
+  free((*s)->solar_cf);
+  free((*s)->hdh_K);
+  free((*s)->cdh_K);
+  free(*s);
+  *s = NULL;
+}
+
+double tw_convert_sun_instant(const tw_climate *c, size_t t, int accumulated) {
+  double step = c->step_s > 0.0 ? c->step_s : 3600.0;
+  tw_time_s at = c->time[t];
+  double shift = accumulated ? 0.5 * step : 0.0;
+  if (c->calendar == TW_CAL_STANDARD || c->calendar == TW_CAL_PROLEPTIC_GREGORIAN)
+    return (double)at - shift;
+  /* model calendars: place the same date and time on the real calendar */
+  tw_datetime dt;
+  tw_time_to_datetime(c->calendar, at, &dt);
+  int dim = tw_calendar_days_in_month(TW_CAL_PROLEPTIC_GREGORIAN, dt.year, dt.month);
+  if (dt.day > dim) dt.day = dim;
+  tw_time_s real = 0;
+  if (tw_time_from_datetime(TW_CAL_PROLEPTIC_GREGORIAN, &dt, &real) != TW_OK) {
+    tw_error_clear();
+    real = at;
+  }
+  return (double)real - shift;
+}
+
+/* ---- device helpers -------------------------------------------------------- */
+
+static tw_status dev_put(tw_backend *be, const void *host, size_t bytes, void **dev) {
+  *dev = NULL;
+  TW_CHECK(be->ops->alloc(be, bytes ? bytes : 1, dev));
+  if (bytes) {
+    tw_status st = be->ops->upload(be, *dev, host, bytes);
+    if (st != TW_OK) {
+      be->ops->free(be, *dev);
+      *dev = NULL;
+      return st;
+    }
+  }
+  return TW_OK;
+}
+
+static tw_status require_var(const tw_climate *c, const char *name, int time_varying,
+                             const tw_climate_var **out) {
+  TW_CHECK(tw_climate_require(c, name, out));
+  if (time_varying && !(*out)->time_varying)
+    return tw_error(TW_ERR_INPUT, "%s: variable '%s' is static but must vary in time",
+                    c->source ? c->source : "climate", name);
+  return TW_OK;
+}
+
+/* A variable as an [ntime][ncell] host array: static fields are repeated. */
+static tw_status expand_var(const tw_climate *c, const tw_climate_var *v, float **out) {
+  size_t n = c->ntime * c->ncell;
+  TW_CHECK(tw_calloc(n ? n : 1, sizeof(float), v->name, out));
+  for (size_t t = 0; t < c->ntime; t++)
+    memcpy(*out + t * c->ncell, v->time_varying ? v->data + t * c->ncell : v->data,
+           c->ncell * sizeof(float));
+  return TW_OK;
+}
+
+/* ---- wind ------------------------------------------------------------------ */
+
+static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                                float **cf_dev) {
+  tw_status st = TW_OK;
+  const tw_climate_var *u = NULL, *v = NULL, *fsr = NULL, *u10 = NULL, *v10 = NULL;
+  tw_turbine *smooth = NULL;
+  float *curve_v = NULL, *curve_cf = NULL, *rough_host = NULL;
+  void *d_u = NULL, *d_v = NULL, *d_r = NULL, *d_u10 = NULL, *d_v10 = NULL, *d_cv = NULL,
+       *d_cc = NULL, *d_cf = NULL;
+  size_t n = c->ntime * c->ncell;
+  *cf_dev = NULL;
+  if (!p->turbine) return tw_error(TW_ERR_INPUT, "wind conversion: no turbine given");
+  const tw_turbine *t = p->turbine;
+  double hub = p->hub_height_m > 0.0 ? p->hub_height_m : t->hub_height_m;
+  if (!(hub > 0.0))
+    return tw_error(TW_ERR_INPUT, "turbine '%s': no hub height (set hub_height_m)", t->name);
+  TW_CHECK(require_var(c, "u100", 1, &u));
+  TW_CHECK(require_var(c, "v100", 1, &v));
+  if (p->extrapolation == TW_WIND_POWER_LAW) {
+    TW_CHECK(require_var(c, "u10", 1, &u10));
+    TW_CHECK(require_var(c, "v10", 1, &v10));
+  } else {
+    fsr = tw_climate_find(c, "fsr");
+  }
+  if (p->smoothing) {
+    TW_CHECK(tw_turbine_smooth(t, TW_SMOOTH_DELTA_V_MS, TW_SMOOTH_SIGMA_MS,
+                               TW_SMOOTH_AVAILABILITY, &smooth));
+  }
+  const tw_turbine *curve = smooth ? smooth : t;
+  TW_CHECK_GOTO(st, tw_calloc(curve->n, sizeof(float), "power curve", &curve_v));
+  TW_CHECK_GOTO(st, tw_calloc(curve->n, sizeof(float), "power curve", &curve_cf));
+  for (size_t i = 0; i < curve->n; i++) {
+    curve_v[i] = (float)curve->speed_ms[i];
+    curve_cf[i] = (float)(curve->power_MW[i] / t->rated_MW); /* per unit of the real rating */
+  }
+  TW_CHECK_GOTO(st, dev_put(be, u->data, n * sizeof(float), &d_u));
+  TW_CHECK_GOTO(st, dev_put(be, v->data, n * sizeof(float), &d_v));
+  TW_CHECK_GOTO(st, dev_put(be, curve_v, curve->n * sizeof(float), &d_cv));
+  TW_CHECK_GOTO(st, dev_put(be, curve_cf, curve->n * sizeof(float), &d_cc));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  tw_wind_job job;
+  memset(&job, 0, sizeof job);
+  job.n = n;
+  job.u_ms = (const float *)d_u;
+  job.v_ms = (const float *)d_v;
+  job.roughness_const_m = (float)p->roughness_default_m;
+  job.height_ref_m = 100.0f;
+  job.height_hub_m = (float)hub;
+  job.curve_speed_ms = (const float *)d_cv;
+  job.curve_cf = (const float *)d_cc;
+  job.curve_n = (int)curve->n;
+  job.cf = (float *)d_cf;
+  if (fsr) {
+    TW_CHECK_GOTO(st, expand_var(c, fsr, &rough_host));
+    TW_CHECK_GOTO(st, dev_put(be, rough_host, n * sizeof(float), &d_r));
+    job.roughness_m = (const float *)d_r;
+  }
+  if (u10) {
+    job.power_law = 1;
+    TW_CHECK_GOTO(st, dev_put(be, u10->data, n * sizeof(float), &d_u10));
+    TW_CHECK_GOTO(st, dev_put(be, v10->data, n * sizeof(float), &d_v10));
+    job.u_low_ms = (const float *)d_u10;
+    job.v_low_ms = (const float *)d_v10;
+    job.height_low_m = 10.0f;
+  }
+  TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
+  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  *cf_dev = (float *)d_cf;
+  d_cf = NULL;
+cleanup:
+  be->ops->free(be, d_u);
+  be->ops->free(be, d_v);
+  be->ops->free(be, d_r);
+  be->ops->free(be, d_u10);
+  be->ops->free(be, d_v10);
+  be->ops->free(be, d_cv);
+  be->ops->free(be, d_cc);
+  be->ops->free(be, d_cf);
+  free(curve_v);
+  free(curve_cf);
+  free(rough_host);
+  tw_turbine_destroy(&smooth);
+  return st;
+}
+
+/* ---- solar ----------------------------------------------------------------- */
+
+static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                                 float **cf_dev) {
+  tw_status st = TW_OK;
+  const tw_climate_var *ssrd = NULL, *t2m = NULL, *fdir = NULL, *u10 = NULL, *v10 = NULL;
+  tw_sun_geo *geo = NULL;
+  float *lat = NULL, *lon = NULL, *wind = NULL;
+  void *d_geo = NULL, *d_lat = NULL, *d_lon = NULL, *d_ghi = NULL, *d_fdir = NULL, *d_t = NULL,
+       *d_w = NULL, *d_cf = NULL;
+  size_t n = c->ntime * c->ncell;
+  *cf_dev = NULL;
+  TW_CHECK(require_var(c, "ssrd", 1, &ssrd));
+  TW_CHECK(require_var(c, "t2m", 1, &t2m));
+  fdir = tw_climate_find(c, "fdir");
+  if (fdir && !fdir->time_varying) fdir = NULL;
+  u10 = tw_climate_find(c, "u10");
+  v10 = tw_climate_find(c, "v10");
+  TW_CHECK_GOTO(st, tw_calloc(c->ntime ? c->ntime : 1, sizeof *geo, "sun positions", &geo));
+  for (size_t t = 0; t < c->ntime; t++) {
+    double at = tw_convert_sun_instant(c, t, ssrd->accumulated);
+    double dts = p->delta_t_s;
+    if (dts < 0.0) dts = tw_spa_delta_t(1970.0 + at / (365.2425 * 86400.0));
+    tw_spa_geocentric(at, dts, &geo[t]);
+  }
+  TW_CHECK_GOTO(st, tw_calloc(c->ncell, sizeof(float), "cell latitudes", &lat));
+  TW_CHECK_GOTO(st, tw_calloc(c->ncell, sizeof(float), "cell longitudes", &lon));
+  for (size_t i = 0; i < c->ncell; i++) {
+    double la, lo;
+    tw_climate_cell_coords(c, i, &la, &lo);
+    lat[i] = (float)la;
+    lon[i] = (float)lo;
+  }
+  TW_CHECK_GOTO(st, dev_put(be, geo, c->ntime * sizeof *geo, &d_geo));
+  TW_CHECK_GOTO(st, dev_put(be, lat, c->ncell * sizeof(float), &d_lat));
+  TW_CHECK_GOTO(st, dev_put(be, lon, c->ncell * sizeof(float), &d_lon));
+  TW_CHECK_GOTO(st, dev_put(be, ssrd->data, n * sizeof(float), &d_ghi));
+  TW_CHECK_GOTO(st, dev_put(be, t2m->data, n * sizeof(float), &d_t));
+  if (fdir) TW_CHECK_GOTO(st, dev_put(be, fdir->data, n * sizeof(float), &d_fdir));
+  if (p->pv.panel == TW_PV_PVWATTS && u10 && v10 && u10->time_varying && v10->time_varying) {
+    TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "wind speed", &wind));
+    for (size_t i = 0; i < n; i++) wind[i] = tw_wind_speed(u10->data[i], v10->data[i]);
+    TW_CHECK_GOTO(st, dev_put(be, wind, n * sizeof(float), &d_w));
+  }
+  TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  tw_pv_job job;
+  memset(&job, 0, sizeof job);
+  job.ncell = c->ncell;
+  job.ntime = c->ntime;
+  job.geo = (const tw_sun_geo *)d_geo;
+  job.lat_deg = (const float *)d_lat;
+  job.lon_deg = (const float *)d_lon;
+  job.ghi_wm2 = (const float *)d_ghi;
+  job.fdir_wm2 = (const float *)d_fdir;
+  job.t2m_K = (const float *)d_t;
+  job.wind_ms = (const float *)d_w;
+  job.params = p->pv;
+  job.cf = (float *)d_cf;
+  TW_CHECK_GOTO(st, be->ops->pv_cf(be, &job));
+  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  *cf_dev = (float *)d_cf;
+  d_cf = NULL;
+cleanup:
+  be->ops->free(be, d_geo);
+  be->ops->free(be, d_lat);
+  be->ops->free(be, d_lon);
+  be->ops->free(be, d_ghi);
+  be->ops->free(be, d_fdir);
+  be->ops->free(be, d_t);
+  be->ops->free(be, d_w);
+  be->ops->free(be, d_cf);
+  free(geo);
+  free(lat);
+  free(lon);
+  free(wind);
+  return st;
+}
+
+static tw_status download_cells(tw_backend *be, const tw_climate *c, float *dev, float **out) {
+  size_t n = c->ntime * c->ncell;
+  tw_status st = tw_calloc(n ? n : 1, sizeof(float), "cell capacity factors", out);
+  if (st == TW_OK) st = be->ops->download(be, *out, dev, n * sizeof(float));
+  if (st != TW_OK) {
+    free(*out);
+    *out = NULL;
+  }
+  be->ops->free(be, dev);
+  return st;
+}
+
+tw_status tw_convert_wind_cells(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                                float **cf_out) {
+  float *dev = NULL;
+  *cf_out = NULL;
+  TW_CHECK(wind_cells_dev(be, c, p, &dev));
+  return download_cells(be, c, dev, cf_out);
+}
+
+tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
+                                 const tw_convert_params *p, float **cf_out) {
+  float *dev = NULL;
+  *cf_out = NULL;
+  TW_CHECK(solar_cells_dev(be, c, p, &dev));
+  return download_cells(be, c, dev, cf_out);
+}
+
+/* ---- degree-hours ------------------------------------------------------------ */
+
+/* Heating (which = 0) or cooling (1) degrees per cell and time, host. */
+static tw_status degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
+                              float **out) {
+  tw_status st = TW_OK;
+  const tw_climate_var *t2m = NULL;
+  float *temp = NULL, *res = NULL;
+  size_t n = c->ntime * c->ncell;
+  TW_CHECK(require_var(c, "t2m", 1, &t2m));
+  TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "degree-hours", &res));
+  const float *tk = t2m->data;
+  if (p->daily_mean) { /* mean over each calendar day (UTC) of the dataset's calendar */
+    TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "daily mean temperature", &temp));
+    size_t t0 = 0;
+    while (t0 < c->ntime) {
+      tw_datetime d0, d1;
+      tw_time_to_datetime(c->calendar, c->time[t0], &d0);
+      size_t t1 = t0 + 1;
+      for (; t1 < c->ntime; t1++) {
+        tw_time_to_datetime(c->calendar, c->time[t1], &d1);
+        if (d1.year != d0.year || d1.month != d0.month || d1.day != d0.day) break;
+      }
+      for (size_t i = 0; i < c->ncell; i++) {
+        double sum = 0.0;
+        for (size_t t = t0; t < t1; t++) sum += tk[t * c->ncell + i];
+        for (size_t t = t0; t < t1; t++) temp[t * c->ncell + i] = (float)(sum / (double)(t1 - t0));
+      }
+      t0 = t1;
+    }
+    tk = temp;
+  }
+  for (size_t i = 0; i < n; i++)
+    res[i] = which == 0 ? tw_heating_degrees(tk[i], (float)p->heating_threshold_C)
+                        : tw_cooling_degrees(tk[i], (float)p->cooling_threshold_C);
+  *out = res;
+  res = NULL;
+cleanup:
+  free(temp);
+  free(res);
+  return st;
+}
+
+/* ---- aggregation -------------------------------------------------------------- */
+
+/* y[ntime][nbus] (host) = layout x cells (device), on the backend. */
+static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_layout *l,
+                           const void *d_row, const void *d_col, const void *d_val,
+                           const float *cells_dev, float **y_host) {
+  tw_status st = TW_OK;
+  void *d_y = NULL;
+  size_t ny = c->ntime * l->nbus;
+  *y_host = NULL;
+  TW_CHECK_GOTO(st, be->ops->alloc(be, (ny ? ny : 1) * sizeof(float), &d_y));
+  tw_csr_job job;
+  memset(&job, 0, sizeof job);
+  job.nrow = (int)l->nbus;
+  job.ncol = (int)l->ncell;
+  job.ntime = c->ntime;
+  job.row_ptr = (const int *)d_row;
+  job.col = (const int *)d_col;
+  job.val = (const float *)d_val;
+  job.x = cells_dev;
+  job.y = (float *)d_y;
+  TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &job));
+  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  TW_CHECK_GOTO(st, tw_calloc(ny ? ny : 1, sizeof(float), "bus series", y_host));
+  TW_CHECK_GOTO(st, be->ops->download(be, *y_host, d_y, ny * sizeof(float)));
+cleanup:
+  if (st != TW_OK) {
+    free(*y_host);
+    *y_host = NULL;
+  }
+  be->ops->free(be, d_y);
+  return st;
+}
+
+tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
+                                      const tw_convert_params *p, const tw_layout *layout,
+                                      tw_bus_series **out) {
+  tw_status st = TW_OK;
+  tw_bus_series *s = NULL;
+  void *d_row = NULL, *d_col = NULL, *d_val = NULL, *d_x = NULL;
+  float *cells = NULL, *host = NULL;
+  *out = NULL;
+  if (layout->ncell != c->ncell)
+    return tw_error(TW_ERR_INPUT, "%s: layout has %zu cells but the dataset has %zu",
+                    c->source ? c->source : "climate", layout->ncell, c->ncell);
+  if (!p->turbine && !p->solar && !p->degree_hours)
+    return tw_error(TW_ERR_INPUT, "convert: nothing to compute (no wind, solar or demand)");
+  size_t nnz = (size_t)layout->row_ptr[layout->nbus];
+  TW_CHECK_GOTO(st, tw_calloc(1, sizeof *s, "bus series", &s));
+  s->ntime = c->ntime;
+  s->nbus = layout->nbus;
+  s->calendar = c->calendar;
+  TW_CHECK_GOTO(st, tw_calloc(c->ntime ? c->ntime : 1, sizeof *s->time, "bus series", &s->time));
+  if (c->ntime) memcpy(s->time, c->time, c->ntime * sizeof *s->time);
+  TW_CHECK_GOTO(st, tw_calloc(s->nbus, sizeof *s->bus_names, "bus series", &s->bus_names));
+  for (size_t b = 0; b < s->nbus; b++) {
+    s->bus_names[b] = strdup(layout->bus_names[b]);
+    if (!s->bus_names[b]) {
+      st = tw_error(TW_ERR_RESOURCE, "bus series: out of memory");
+      goto cleanup;
+    }
+  }
+  TW_CHECK_GOTO(st, dev_put(be, layout->row_ptr, (layout->nbus + 1) * sizeof(int), &d_row));
+  TW_CHECK_GOTO(st, dev_put(be, layout->col, nnz * sizeof(int), &d_col));
+  TW_CHECK_GOTO(st, dev_put(be, layout->val, nnz * sizeof(float), &d_val));
+  if (p->turbine) {
+    float *dev = NULL;
+    TW_CHECK_GOTO(st, wind_cells_dev(be, c, p, &dev));
+    d_x = dev;
+    TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, dev, &s->wind_cf));
+    be->ops->free(be, d_x);
+    d_x = NULL;
+  }
+  if (p->solar) {
+    float *dev = NULL;
+    TW_CHECK_GOTO(st, solar_cells_dev(be, c, p, &dev));
+    d_x = dev;
+    TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, dev, &s->solar_cf));
+    be->ops->free(be, d_x);
+    d_x = NULL;
+  }
+  if (p->degree_hours) {
+    for (int which = 0; which < 2; which++) {
+      TW_CHECK_GOTO(st, degree_cells(c, p, which, &cells));
+      TW_CHECK_GOTO(st, dev_put(be, cells, c->ntime * c->ncell * sizeof(float), &d_x));
+      TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, (const float *)d_x, &host));
+      if (which == 0) s->hdh_K = host;
+      else s->cdh_K = host;
+      host = NULL;
+      be->ops->free(be, d_x);
+      d_x = NULL;
+      free(cells);
+      cells = NULL;
+    }
+  }
+  *out = s;
+  s = NULL;
+cleanup:
+  be->ops->free(be, d_row);
+  be->ops->free(be, d_col);
+  be->ops->free(be, d_val);
+  be->ops->free(be, d_x);
+  free(cells);
+  free(host);
+  tw_bus_series_destroy(&s);
+  return st;
+}

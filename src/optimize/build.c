@@ -1,0 +1,359 @@
+/* Build the LOPF linear program of a snapshot window (PyPSA's formulation;
+ * see include/terrawatt/optimize.h and docs/OPTIMIZE.md).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optimize/lp.h"
+
+void tw_lp_map_free(tw_lp_map *m) {
+  free(m->gen_pnom);
+  free(m->br_snom);
+  free(m->link_pnom);
+  free(m->su_pnom);
+  free(m->store_enom);
+  memset(m, 0, sizeof *m);
+}
+
+static tw_status alloc_map(const tw_network *net, tw_lp_map *m) {
+  size_t nbr = net->n_lines + net->n_transformers;
+  TW_CHECK(tw_calloc(net->n_generators + 1, sizeof(long), "map", &m->gen_pnom));
+  TW_CHECK(tw_calloc(nbr + 1, sizeof(long), "map", &m->br_snom));
+  TW_CHECK(tw_calloc(net->n_links + 1, sizeof(long), "map", &m->link_pnom));
+  TW_CHECK(tw_calloc(net->n_storage_units + 1, sizeof(long), "map", &m->su_pnom));
+  TW_CHECK(tw_calloc(net->n_stores + 1, sizeof(long), "map", &m->store_enom));
+  return TW_OK;
+}
+
+static const tw_branch *branch_at(const tw_network *net, size_t b) {
+  return b < net->n_lines ? &net->lines[b] : &net->transformers[b - net->n_lines];
+}
+
+#define ADD(r, c, v) TW_CHECK(tw_lp_add_coef(lp, (r), (c), (v)))
+
+static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_optimize_params *p,
+                       size_t t0, size_t nt, const tw_window_state *ws, int shed_mode, tw_lp *lp,
+                       tw_lp_map *m) {
+  const size_t G = net->n_generators, NBR = net->n_lines + net->n_transformers, K = net->n_links,
+               S = net->n_storage_units, ST = net->n_stores, B = net->n_buses;
+  const int feas_only = shed_mode == 2; /* diagnosis: minimise slacks only */
+  size_t idx;
+  m->t0 = t0;
+  m->nt = nt;
+  m->shed_mode = shed_mode;
+  TW_CHECK(alloc_map(net, m));
+  /* capacity columns */
+  for (size_t g = 0; g < G; g++) {
+    const tw_generator *x = &net->generators[g];
+    m->gen_pnom[g] = -1;
+    if (!x->p_nom_extendable) continue;
+    TW_CHECK(tw_lp_add_col(lp, x->p_nom_min_MW, x->p_nom_max_MW, feas_only ? 0 : x->capital_cost, &idx));
+    m->gen_pnom[g] = (long)idx;
+  }
+  for (size_t b = 0; b < NBR; b++) {
+    const tw_branch *x = branch_at(net, b);
+    m->br_snom[b] = -1;
+    if (!x->s_nom_extendable) continue;
+    TW_CHECK(tw_lp_add_col(lp, x->s_nom_min_MVA, x->s_nom_max_MVA, feas_only ? 0 : x->capital_cost, &idx));
+    m->br_snom[b] = (long)idx;
+  }
+  for (size_t k = 0; k < K; k++) {
+    const tw_link *x = &net->links[k];
+    m->link_pnom[k] = -1;
+    if (!x->p_nom_extendable) continue;
+    TW_CHECK(tw_lp_add_col(lp, x->p_nom_min_MW, x->p_nom_max_MW, feas_only ? 0 : x->capital_cost, &idx));
+    m->link_pnom[k] = (long)idx;
+  }
+  for (size_t s = 0; s < S; s++) {
+    const tw_storage_unit *x = &net->storage_units[s];
+    m->su_pnom[s] = -1;
+    if (!x->p_nom_extendable) continue;
+    TW_CHECK(tw_lp_add_col(lp, x->p_nom_min_MW, x->p_nom_max_MW, feas_only ? 0 : x->capital_cost, &idx));
+    m->su_pnom[s] = (long)idx;
+  }
+  for (size_t s = 0; s < ST; s++) {
+    const tw_store *x = &net->stores[s];
+    m->store_enom[s] = -1;
+    if (!x->e_nom_extendable) continue;
+    TW_CHECK(tw_lp_add_col(lp, x->e_nom_min_MWh, x->e_nom_max_MWh, feas_only ? 0 : x->capital_cost, &idx));
+    m->store_enom[s] = (long)idx;
+  }
+  /* per-snapshot columns */
+  m->off_gen = 0;
+  m->off_br = G;
+  m->off_link = m->off_br + NBR;
+  m->off_su = m->off_link + K;
+  m->off_store = m->off_su + 4 * S;
+  m->off_shed = m->off_store + 2 * ST;
+  m->block = m->off_shed + (shed_mode == 1 ? B : shed_mode == 2 ? 2 * B : 0);
+  m->base = lp->ncols;
+  for (size_t t = 0; t < nt; t++) {
+    size_t tg = t0 + t;
+    double wo = feas_only ? 0.0 : net->weight_objective[tg];
+    for (size_t g = 0; g < G; g++) {
+      const tw_generator *x = &net->generators[g];
+      double lo = tw_series_at(x->p_min_pu_t, x->p_min_pu, tg);
+      double hi = tw_series_at(x->p_max_pu_t, x->p_max_pu, tg);
+      double mc = tw_series_at(x->marginal_cost_t, x->marginal_cost, tg);
+      if (x->p_nom_extendable)
+        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, wo * mc, NULL));
+      else
+        TW_CHECK(tw_lp_add_col(lp, lo * x->p_nom_MW, hi * x->p_nom_MW, wo * mc, NULL));
+    }
+    for (size_t b = 0; b < NBR; b++) {
+      const tw_branch *x = branch_at(net, b);
+      double smax = tw_series_at(x->s_max_pu_t, x->s_max_pu, tg);
+      if (x->s_nom_extendable)
+        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, 0.0, NULL));
+      else
+        TW_CHECK(tw_lp_add_col(lp, -smax * x->s_nom_MVA, smax * x->s_nom_MVA, 0.0, NULL));
+    }
+    for (size_t k = 0; k < K; k++) {
+      const tw_link *x = &net->links[k];
+      double lo = tw_series_at(x->p_min_pu_t, x->p_min_pu, tg);
+      double hi = tw_series_at(x->p_max_pu_t, x->p_max_pu, tg);
+      double mc = tw_series_at(x->marginal_cost_t, x->marginal_cost, tg);
+      if (x->p_nom_extendable)
+        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, wo * mc, NULL));
+      else
+        TW_CHECK(tw_lp_add_col(lp, lo * x->p_nom_MW, hi * x->p_nom_MW, wo * mc, NULL));
+    }
+    for (size_t s = 0; s < S; s++) {
+      const tw_storage_unit *x = &net->storage_units[s];
+      double lo = tw_series_at(x->p_min_pu_t, x->p_min_pu, tg);
+      double hi = tw_series_at(x->p_max_pu_t, x->p_max_pu, tg);
+      double inflow = tw_series_at(x->inflow_t, x->inflow_MW, tg);
+      double set = x->state_of_charge_set_t ? x->state_of_charge_set_t[tg] : NAN;
+      int ext = x->p_nom_extendable;
+      TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, hi * x->p_nom_MW), wo * x->marginal_cost, NULL));
+      TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, -lo * x->p_nom_MW), 0.0, NULL));
+      if (!isnan(set))
+        TW_CHECK(tw_lp_add_col(lp, set, set, 0.0, NULL));
+      else
+        TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : x->max_hours_h * x->p_nom_MW, 0.0, NULL));
+      TW_CHECK(tw_lp_add_col(lp, 0.0, fmax(0.0, inflow), wo * x->spill_cost, NULL));
+    }
+    for (size_t s = 0; s < ST; s++) {
+      const tw_store *x = &net->stores[s];
+      double lo = tw_series_at(x->e_min_pu_t, x->e_min_pu, tg);
+      double hi = tw_series_at(x->e_max_pu_t, x->e_max_pu, tg);
+      double mc = tw_series_at(x->marginal_cost_t, x->marginal_cost, tg);
+      TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, wo * mc, NULL));
+      if (x->e_nom_extendable)
+        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, 0.0, NULL));
+      else
+        TW_CHECK(tw_lp_add_col(lp, lo * x->e_nom_MWh, hi * x->e_nom_MWh, 0.0, NULL));
+    }
+    double wshed = shed_mode == 2 ? net->weight_objective[tg] : wo * p->value_of_lost_load;
+    if (shed_mode >= 1)
+      for (size_t b = 0; b < B * (size_t)shed_mode; b++)
+        TW_CHECK(tw_lp_add_col(lp, 0.0, INFINITY, wshed, NULL));
+  }
+  /* nodal balance */
+  m->row_balance = lp->nrows;
+  for (size_t t = 0; t < nt; t++) {
+    size_t tg = t0 + t;
+    size_t r0 = lp->nrows;
+    for (size_t b = 0; b < B; b++) TW_CHECK(tw_lp_add_row(lp, 0.0, 0.0, NULL));
+    for (size_t l = 0; l < net->n_loads; l++) {
+      const tw_load *x = &net->loads[l];
+      double v = -x->sign * tw_series_at(x->p_set_t, x->p_set_MW, tg);
+      lp->r_lb[r0 + (size_t)x->bus] += v;
+      lp->r_ub[r0 + (size_t)x->bus] += v;
+    }
+    for (size_t g = 0; g < G; g++)
+      ADD(r0 + (size_t)net->generators[g].bus, tw_lp_col(m, t, m->off_gen + g), net->generators[g].sign);
+    for (size_t b = 0; b < NBR; b++) {
+      const tw_branch *x = branch_at(net, b);
+      ADD(r0 + (size_t)x->bus0, tw_lp_col(m, t, m->off_br + b), -1.0);
+      ADD(r0 + (size_t)x->bus1, tw_lp_col(m, t, m->off_br + b), 1.0);
+    }
+    for (size_t k = 0; k < K; k++) {
+      const tw_link *x = &net->links[k];
+      ADD(r0 + (size_t)x->bus0, tw_lp_col(m, t, m->off_link + k), -1.0);
+      ADD(r0 + (size_t)x->bus1, tw_lp_col(m, t, m->off_link + k),
+          tw_series_at(x->efficiency_t, x->efficiency, tg));
+    }
+    for (size_t s = 0; s < S; s++) {
+      size_t r = r0 + (size_t)net->storage_units[s].bus;
+      ADD(r, tw_lp_col(m, t, m->off_su + 4 * s), 1.0);
+      ADD(r, tw_lp_col(m, t, m->off_su + 4 * s + 1), -1.0);
+    }
+    for (size_t s = 0; s < ST; s++)
+      ADD(r0 + (size_t)net->stores[s].bus, tw_lp_col(m, t, m->off_store + 2 * s), 1.0);
+    if (shed_mode >= 1)
+      for (size_t b = 0; b < B; b++) {
+        ADD(r0 + b, tw_lp_col(m, t, m->off_shed + b), 1.0);
+        if (shed_mode == 2) ADD(r0 + b, tw_lp_col(m, t, m->off_shed + B + b), -1.0);
+      }
+  }
+  /* KVL */
+  for (size_t t = 0; t < nt; t++)
+    for (size_t c = 0; c < cyc->n; c++) {
+      size_t r;
+      TW_CHECK(tw_lp_add_row(lp, 0.0, 0.0, &r));
+      for (size_t e = cyc->start[c]; e < cyc->start[c + 1]; e++) {
+        size_t b = cyc->branch[e];
+        double z = tw_branch_impedance(net, b, cyc->dc[c]);
+        if (!isfinite(z))
+          return tw_error(TW_ERR_INPUT, "%s '%s': impedance for KVL is not finite (%g); check x/r and s_nom",
+                          b < net->n_lines ? "line" : "transformer", branch_at(net, b)->name, z);
+        ADD(r, tw_lp_col(m, t, m->off_br + b), cyc->coef[e] * z);
+      }
+    }
+  /* extendable capacity limits */
+  for (size_t t = 0; t < nt; t++) {
+    size_t tg = t0 + t, r;
+    for (size_t g = 0; g < G; g++) {
+      const tw_generator *x = &net->generators[g];
+      if (!x->p_nom_extendable) continue;
+      size_t c = tw_lp_col(m, t, m->off_gen + g);
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->gen_pnom[g], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
+      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->gen_pnom[g], -tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
+    }
+    for (size_t b = 0; b < NBR; b++) {
+      const tw_branch *x = branch_at(net, b);
+      if (!x->s_nom_extendable) continue;
+      double smax = tw_series_at(x->s_max_pu_t, x->s_max_pu, tg);
+      size_t c = tw_lp_col(m, t, m->off_br + b);
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->br_snom[b], -smax);
+      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->br_snom[b], smax);
+    }
+    for (size_t k = 0; k < K; k++) {
+      const tw_link *x = &net->links[k];
+      if (!x->p_nom_extendable) continue;
+      size_t c = tw_lp_col(m, t, m->off_link + k);
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->link_pnom[k], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
+      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->link_pnom[k], -tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
+    }
+    for (size_t s = 0; s < S; s++) {
+      const tw_storage_unit *x = &net->storage_units[s];
+      if (!x->p_nom_extendable) continue;
+      size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->su_pnom[s], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c + 1, 1.0);
+      ADD(r, (size_t)m->su_pnom[s], tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c + 2, 1.0);
+      ADD(r, (size_t)m->su_pnom[s], -x->max_hours_h);
+    }
+    for (size_t s = 0; s < ST; s++) {
+      const tw_store *x = &net->stores[s];
+      if (!x->e_nom_extendable) continue;
+      size_t c = tw_lp_col(m, t, m->off_store + 2 * s + 1);
+      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->store_enom[s], -tw_series_at(x->e_max_pu_t, x->e_max_pu, tg));
+      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
+      ADD(r, c, 1.0);
+      ADD(r, (size_t)m->store_enom[s], -tw_series_at(x->e_min_pu_t, x->e_min_pu, tg));
+    }
+  }
+  /* storage energy balances */
+  for (size_t s = 0; s < S; s++) {
+    const tw_storage_unit *x = &net->storage_units[s];
+    int cyclic = x->cyclic_state_of_charge && !(ws && ws->force_noncyclic);
+    double init = (ws && ws->su_soc_MWh) ? ws->su_soc_MWh[s] : x->state_of_charge_initial_MWh;
+    for (size_t t = 0; t < nt; t++) {
+      size_t tg = t0 + t, r;
+      double w = net->weight_stores[tg];
+      double keep = pow(1.0 - x->standing_loss, w);
+      double inflow = tw_series_at(x->inflow_t, x->inflow_MW, tg);
+      size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
+      double rhs = w * inflow;
+      if (t == 0 && !cyclic) rhs += keep * init;
+      TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
+      ADD(r, c + 2, 1.0);
+      if (t > 0 || cyclic) ADD(r, tw_lp_col(m, t > 0 ? t - 1 : nt - 1, m->off_su + 4 * s + 2), -keep);
+      ADD(r, c + 1, -w * x->efficiency_store);
+      ADD(r, c, w / x->efficiency_dispatch);
+      ADD(r, c + 3, w);
+    }
+  }
+  for (size_t s = 0; s < ST; s++) {
+    const tw_store *x = &net->stores[s];
+    int cyclic = x->e_cyclic && !(ws && ws->force_noncyclic);
+    double init = (ws && ws->store_e_MWh) ? ws->store_e_MWh[s] : x->e_initial_MWh;
+    for (size_t t = 0; t < nt; t++) {
+      size_t tg = t0 + t, r;
+      double w = net->weight_stores[tg];
+      double keep = pow(1.0 - x->standing_loss, w);
+      size_t c = tw_lp_col(m, t, m->off_store + 2 * s);
+      double rhs = (t == 0 && !cyclic) ? keep * init : 0.0;
+      TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
+      ADD(r, c + 1, 1.0);
+      if (t > 0 || cyclic) ADD(r, tw_lp_col(m, t > 0 ? t - 1 : nt - 1, m->off_store + 2 * s + 1), -keep);
+      ADD(r, c, w);
+    }
+  }
+  /* global constraints: primary-energy CO2 */
+  m->row_gc = lp->nrows;
+  for (size_t i = 0; i < net->n_global_constraints; i++) {
+    const tw_global_constraint *gc = &net->global_constraints[i];
+    double rhs = gc->constant;
+    size_t r;
+    TW_CHECK(tw_lp_add_row(lp, 0.0, 0.0, &r));
+    for (size_t t = 0; t < nt; t++)
+      for (size_t g = 0; g < G; g++) {
+        const tw_generator *x = &net->generators[g];
+        if (x->carrier < 0) continue;
+        double co2 = net->carriers[x->carrier].co2_emissions;
+        if (co2 != 0.0)
+          ADD(r, tw_lp_col(m, t, m->off_gen + g), net->weight_generators[t0 + t] * co2 / x->efficiency);
+      }
+    for (size_t s = 0; s < S; s++) {
+      const tw_storage_unit *x = &net->storage_units[s];
+      if (x->carrier < 0 || x->cyclic_state_of_charge) continue;
+      double co2 = net->carriers[x->carrier].co2_emissions;
+      if (co2 == 0.0) continue;
+      double init = (ws && ws->su_soc_MWh) ? ws->su_soc_MWh[s] : x->state_of_charge_initial_MWh;
+      ADD(r, tw_lp_col(m, nt - 1, m->off_su + 4 * s + 2), -co2);
+      rhs -= co2 * init;
+    }
+    for (size_t s = 0; s < ST; s++) {
+      const tw_store *x = &net->stores[s];
+      if (x->carrier < 0 || x->e_cyclic) continue;
+      double co2 = net->carriers[x->carrier].co2_emissions;
+      if (co2 == 0.0) continue;
+      double init = (ws && ws->store_e_MWh) ? ws->store_e_MWh[s] : x->e_initial_MWh;
+      ADD(r, tw_lp_col(m, nt - 1, m->off_store + 2 * s + 1), -co2);
+      rhs -= co2 * init;
+    }
+    lp->r_lb[r] = strcmp(gc->sense, "<=") == 0 ? -INFINITY : rhs;
+    lp->r_ub[r] = strcmp(gc->sense, ">=") == 0 ? INFINITY : rhs;
+  }
+  return TW_OK;
+}
+
+tw_status tw_lp_build(const tw_network *net, const tw_cycles *cyc, const tw_optimize_params *p,
+                      size_t t0, size_t nt, const tw_window_state *ws, int shed_mode, tw_lp *lp,
+                      tw_lp_map *map) {
+  memset(lp, 0, sizeof *lp);
+  memset(map, 0, sizeof *map);
+  if (t0 + nt > net->n_snapshots || nt == 0)
+    return tw_error(TW_ERR_INTERNAL, "LP window [%zu, %zu) outside %zu snapshots", t0, t0 + nt,
+                    net->n_snapshots);
+  tw_status st = build(net, cyc, p, t0, nt, ws, shed_mode, lp, map);
+  if (st == TW_OK) st = tw_lp_validate(lp, net->name ? net->name : "network");
+  if (st != TW_OK) {
+    tw_lp_free(lp);
+    tw_lp_map_free(map);
+  }
+  return st;
+}

@@ -1,0 +1,312 @@
+/* The only code that calls glp_*: load a validated tw_lp, solve, read back.
+ * GLPK aborts the process on invalid calls; we validate everything first
+ * (tw_lp_validate) and install glp_error_hook, which longjmps back here so
+ * that a GLPK failure becomes TW_ERR_INTERNAL instead of an abort. GLPK's
+ * terminal output goes to our log (debug level) through glp_term_hook.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optimize/lp.h"
+#include "terrawatt/log.h"
+
+struct tw_glpk {
+  glp_prob *P;
+  size_t nrows, ncols;
+  int has_basis;
+  int method; /* how the last solution was obtained: 0 simplex, 1 interior */
+  jmp_buf env;
+  char line[1024];
+  size_t line_len;
+  int *ind;
+  double *val;
+};
+
+static int term_hook(void *info, const char *s) {
+  tw_glpk *g = info;
+  for (; *s; s++) {
+    if (*s == '\n' || g->line_len + 1 >= sizeof g->line) {
+      g->line[g->line_len] = '\0';
+      if (g->line_len) TW_LOG_D("glpk: %s", g->line);
+      g->line_len = 0;
+      if (*s == '\n') continue;
+    }
+    g->line[g->line_len++] = *s;
+  }
+  return 1; /* suppress GLPK's own printing */
+}
+
+static void error_hook(void *info) {
+  tw_glpk *g = info;
+  longjmp(g->env, 1);
+}
+
+/* After a GLPK error the environment must be freed; every glp_prob is gone. */
+static tw_status glpk_failed(tw_glpk *g, const char *what) {
+  g->P = NULL;
+  g->has_basis = 0;
+  g->nrows = g->ncols = 0;
+  glp_free_env();
+  return tw_error(TW_ERR_INTERNAL, "GLPK failed during %s (see the debug log)", what);
+}
+
+static void install_hooks(tw_glpk *g) {
+  glp_term_hook(term_hook, g);
+  glp_error_hook(error_hook, g);
+}
+
+tw_status tw_glpk_create(tw_glpk **out) {
+  tw_glpk *g = NULL;
+  TW_CHECK(tw_calloc(1, sizeof *g, "GLPK problem", &g));
+  *out = g;
+  return TW_OK;
+}
+
+void tw_glpk_destroy(tw_glpk **pg) {
+  if (!pg || !*pg) return;
+  tw_glpk *g = *pg;
+  if (g->P) {
+    install_hooks(g);
+    if (setjmp(g->env) == 0) glp_delete_prob(g->P);
+    else glp_free_env();
+  }
+  glp_term_hook(NULL, NULL);
+  glp_error_hook(NULL, NULL);
+  free(g->ind);
+  free(g->val);
+  free(g);
+  *pg = NULL;
+}
+
+static int bound_type(double lb, double ub) {
+  if (isinf(lb) && isinf(ub)) return GLP_FR;
+  if (isinf(ub)) return GLP_LO;
+  if (isinf(lb)) return GLP_UP;
+  if (lb == ub) return GLP_FX;
+  return GLP_DB;
+}
+
+/* Compressed rows with duplicates summed: rowptr[nrows+1], cols, vals. */
+typedef struct csr {
+  size_t *rowptr;
+  int *col;
+  double *val;
+} csr;
+
+static void csr_free(csr *c) {
+  free(c->rowptr);
+  free(c->col);
+  free(c->val);
+}
+
+static tw_status to_csr(const tw_lp *lp, csr *c) {
+  tw_status st = TW_OK;
+  size_t *fill = NULL;
+  long *mark = NULL;
+  memset(c, 0, sizeof *c);
+  TW_CHECK_GOTO(st, tw_calloc(lp->nrows + 1, sizeof(size_t), "matrix", &c->rowptr));
+  TW_CHECK_GOTO(st, tw_calloc(lp->nnz + 1, sizeof(int), "matrix", &c->col));
+  TW_CHECK_GOTO(st, tw_calloc(lp->nnz + 1, sizeof(double), "matrix", &c->val));
+  TW_CHECK_GOTO(st, tw_calloc(lp->nrows + 1, sizeof(size_t), "matrix", &fill));
+  TW_CHECK_GOTO(st, tw_calloc(lp->ncols + 1, sizeof(long), "matrix", &mark));
+  for (size_t k = 0; k < lp->nnz; k++) c->rowptr[lp->ia[k] + 1]++;
+  for (size_t i = 0; i < lp->nrows; i++) c->rowptr[i + 1] += c->rowptr[i];
+  for (size_t k = 0; k < lp->nnz; k++) {
+    size_t r = (size_t)lp->ia[k];
+    size_t pos = c->rowptr[r] + fill[r]++;
+    c->col[pos] = lp->ja[k];
+    c->val[pos] = lp->ar[k];
+  }
+  /* merge duplicates within each row, compacting in place */
+  for (size_t j = 0; j < lp->ncols; j++) mark[j] = -1;
+  size_t out = 0;
+  for (size_t i = 0; i < lp->nrows; i++) {
+    size_t start = out;
+    for (size_t k = c->rowptr[i]; k < c->rowptr[i + 1]; k++) {
+      int j = c->col[k];
+      if (mark[j] >= (long)start) {
+        c->val[mark[j]] += c->val[k];
+      } else {
+        mark[j] = (long)out;
+        c->col[out] = j;
+        c->val[out] = c->val[k];
+        out++;
+      }
+    }
+    c->rowptr[i] = start;
+  }
+  /* rowptr[i] now holds starts; recompute ends */
+  {
+    size_t prev_end = out;
+    for (size_t i = lp->nrows; i-- > 0;) {
+      size_t s = c->rowptr[i];
+      c->rowptr[i + 1] = prev_end;
+      prev_end = s;
+    }
+    c->rowptr[0] = 0;
+  }
+cleanup:
+  free(fill);
+  free(mark);
+  if (st != TW_OK) csr_free(c);
+  return st;
+}
+
+tw_status tw_glpk_load(tw_glpk *g, const tw_lp *lp, int update) {
+  volatile tw_status st = TW_OK; /* survives the longjmp of glp_error_hook */
+  csr c;
+  TW_CHECK(to_csr(lp, &c));
+  size_t maxrow = 0;
+  for (size_t i = 0; i < lp->nrows; i++)
+    if (c.rowptr[i + 1] - c.rowptr[i] > maxrow) maxrow = c.rowptr[i + 1] - c.rowptr[i];
+  free(g->ind);
+  free(g->val);
+  g->ind = NULL;
+  g->val = NULL;
+  TW_CHECK_GOTO(st, tw_calloc(maxrow + 2, sizeof(int), "row", &g->ind));
+  TW_CHECK_GOTO(st, tw_calloc(maxrow + 2, sizeof(double), "row", &g->val));
+  if (lp->nrows > (size_t)INT32_MAX / 2 || lp->ncols > (size_t)INT32_MAX / 2) {
+    st = tw_error(TW_ERR_RESOURCE, "LP too large for GLPK (%zu rows, %zu columns)", lp->nrows,
+                  lp->ncols);
+    goto cleanup;
+  }
+  install_hooks(g);
+  if (setjmp(g->env) != 0) {
+    st = glpk_failed(g, "loading the LP");
+    goto cleanup;
+  }
+  int same = update && g->P && g->nrows == lp->nrows && g->ncols == lp->ncols;
+  if (!same) {
+    if (g->P) glp_delete_prob(g->P);
+    g->P = glp_create_prob();
+    g->has_basis = 0;
+    glp_set_obj_dir(g->P, GLP_MIN);
+    if (lp->nrows) glp_add_rows(g->P, (int)lp->nrows);
+    if (lp->ncols) glp_add_cols(g->P, (int)lp->ncols);
+    g->nrows = lp->nrows;
+    g->ncols = lp->ncols;
+  }
+  glp_set_obj_coef(g->P, 0, lp->obj_const);
+  for (size_t j = 0; j < lp->ncols; j++) {
+    glp_set_col_bnds(g->P, (int)j + 1, bound_type(lp->c_lb[j], lp->c_ub[j]),
+                     isinf(lp->c_lb[j]) ? 0.0 : lp->c_lb[j], isinf(lp->c_ub[j]) ? 0.0 : lp->c_ub[j]);
+    glp_set_obj_coef(g->P, (int)j + 1, lp->c_obj[j]);
+  }
+  for (size_t i = 0; i < lp->nrows; i++) {
+    glp_set_row_bnds(g->P, (int)i + 1, bound_type(lp->r_lb[i], lp->r_ub[i]),
+                     isinf(lp->r_lb[i]) ? 0.0 : lp->r_lb[i], isinf(lp->r_ub[i]) ? 0.0 : lp->r_ub[i]);
+    int len = 0;
+    for (size_t k = c.rowptr[i]; k < c.rowptr[i + 1]; k++) {
+      if (c.val[k] == 0.0) continue;
+      len++;
+      g->ind[len] = c.col[k] + 1;
+      g->val[len] = c.val[k];
+    }
+    glp_set_mat_row(g->P, (int)i + 1, len, g->ind, g->val);
+  }
+  if (!same) glp_scale_prob(g->P, GLP_SF_AUTO);
+cleanup:
+  csr_free(&c);
+  return st;
+}
+
+static const char *status_name(int s) {
+  switch (s) {
+  case GLP_OPT: return "optimal";
+  case GLP_NOFEAS: return "infeasible";
+  case GLP_INFEAS: return "infeasible";
+  case GLP_UNBND: return "unbounded";
+  case GLP_FEAS: return "not optimal";
+  default: return "undefined";
+  }
+}
+
+tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const char **status_out,
+                        long *iterations) {
+  *status_out = "failed";
+  if (!g->P) return tw_error(TW_ERR_INTERNAL, "GLPK: no problem loaded");
+  install_hooks(g);
+  if (setjmp(g->env) != 0) return glpk_failed(g, "the solve");
+  int msg = tw_log_get_level() >= TW_LOG_DEBUG ? GLP_MSG_ON : GLP_MSG_ERR;
+  int before = glp_get_it_cnt(g->P);
+  if (p->method == TW_LP_INTERIOR) {
+    glp_iptcp ip;
+    glp_init_iptcp(&ip);
+    ip.msg_lev = msg;
+    int rc = glp_interior(g->P, &ip);
+    g->method = 1;
+    if (rc == GLP_EFAIL || rc == GLP_ENOCVG || rc == GLP_EOBJLL || rc == GLP_EOBJUL ||
+        rc == GLP_EITLIM || rc == GLP_EINSTAB) {
+      int s = glp_ipt_status(g->P);
+      *status_out = s == GLP_NOFEAS ? "infeasible" : "failed";
+    } else if (rc == 0) {
+      int s = glp_ipt_status(g->P);
+      *status_out = s == GLP_OPT ? "optimal" : s == GLP_NOFEAS ? "infeasible" : "failed";
+    }
+    *iterations += glp_get_it_cnt(g->P) - before;
+    return TW_OK;
+  }
+  g->method = 0;
+  glp_smcp sp;
+  glp_init_smcp(&sp);
+  sp.msg_lev = msg;
+  sp.meth = p->method == TW_LP_PRIMAL ? GLP_PRIMAL : GLP_DUALP;
+  sp.presolve = (p->presolve && !warm) ? GLP_ON : GLP_OFF;
+  if (p->time_limit_s > 0) sp.tm_lim = (int)fmin(p->time_limit_s * 1000.0, 2.0e9);
+  if (p->tol_primal > 0) sp.tol_bnd = p->tol_primal;
+  if (p->tol_dual > 0) sp.tol_dj = p->tol_dual;
+  if (!(warm && g->has_basis)) glp_adv_basis(g->P, 0);
+  int rc = glp_simplex(g->P, &sp);
+  if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {
+    TW_LOG_D("glpk: basis unusable (code %d); restarting from an advanced basis", rc);
+    glp_adv_basis(g->P, 0);
+    rc = glp_simplex(g->P, &sp);
+  }
+  *iterations += glp_get_it_cnt(g->P) - before;
+  if (rc == GLP_ETMLIM) {
+    *status_out = "time limit";
+  } else if (rc == GLP_EITLIM) {
+    *status_out = "iteration limit";
+  } else if (rc == GLP_ENOPFS) {
+    *status_out = "infeasible";
+  } else if (rc == GLP_ENODFS) {
+    *status_out = "unbounded";
+  } else if (rc == 0) {
+    int s = glp_get_status(g->P);
+    *status_out = status_name(s);
+    if (s == GLP_NOFEAS && glp_get_prim_stat(g->P) == GLP_NOFEAS) *status_out = "infeasible";
+    if (s == GLP_UNBND) *status_out = "unbounded";
+    g->has_basis = 1;
+  } else {
+    *status_out = "failed";
+  }
+  return TW_OK;
+}
+
+tw_status tw_glpk_solution(tw_glpk *g, double *x, double *y, double *obj) {
+  if (!g->P) return tw_error(TW_ERR_INTERNAL, "GLPK: no problem loaded");
+  install_hooks(g);
+  if (setjmp(g->env) != 0) return glpk_failed(g, "reading the solution");
+  for (size_t j = 0; j < g->ncols; j++)
+    x[j] = g->method ? glp_ipt_col_prim(g->P, (int)j + 1) : glp_get_col_prim(g->P, (int)j + 1);
+  if (y)
+    for (size_t i = 0; i < g->nrows; i++)
+      y[i] = g->method ? glp_ipt_row_dual(g->P, (int)i + 1) : glp_get_row_dual(g->P, (int)i + 1);
+  *obj = g->method ? glp_ipt_obj_val(g->P) : glp_get_obj_val(g->P);
+  return TW_OK;
+}
+
+tw_status tw_glpk_write(tw_glpk *g, const char *lp_path, const char *mps_path) {
+  if (!g->P) return tw_error(TW_ERR_INTERNAL, "GLPK: no problem loaded");
+  install_hooks(g);
+  if (setjmp(g->env) != 0) return glpk_failed(g, "writing the LP");
+  if (lp_path && glp_write_lp(g->P, NULL, lp_path) != 0)
+    return tw_error(TW_ERR_RESOURCE, "%s: cannot write the LP file", lp_path);
+  if (mps_path && glp_write_mps(g->P, GLP_MPS_FILE, NULL, mps_path) != 0)
+    return tw_error(TW_ERR_RESOURCE, "%s: cannot write the MPS file", mps_path);
+  return TW_OK;
+}

@@ -1,0 +1,378 @@
+/* tw_optimize_network: windows (rolling horizon), solves, results, and the
+ * infeasibility diagnosis.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "optimize/lp.h"
+#include "terrawatt/log.h"
+
+void tw_optimize_params_default(tw_optimize_params *p) {
+  memset(p, 0, sizeof *p);
+  p->method = TW_LP_DUAL;
+  p->presolve = 0;
+  p->time_limit_s = 0;
+  p->tol_primal = 1e-7;
+  p->tol_dual = 1e-7;
+  p->load_shedding = 0;
+  p->value_of_lost_load = 1e4;
+  p->diagnose_infeasible = 1;
+  p->warm_start = 1;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void tw_optimize_result_destroy(tw_optimize_result **pr) {
+  if (!pr || !*pr) return;
+  tw_optimize_result *r = *pr;
+  double *arrays[] = {r->gen_p, r->gen_p_nom_opt, r->gen_curtailment_MWh, r->load_p, r->line_p0,
+                      r->line_p1, r->line_s_nom_opt, r->trafo_p0, r->trafo_p1, r->trafo_s_nom_opt,
+                      r->link_p0, r->link_p1, r->link_p_nom_opt, r->su_p, r->su_p_dispatch,
+                      r->su_p_store, r->su_spill, r->su_state_of_charge, r->su_p_nom_opt,
+                      r->store_p, r->store_e, r->store_e_nom_opt, r->bus_marginal_price,
+                      r->bus_shed_MW, r->gc_mu};
+  for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(arrays[i]);
+  free(r);
+  *pr = NULL;
+}
+
+static tw_status result_alloc(const tw_network *n, tw_optimize_result **out) {
+  tw_optimize_result *r = NULL;
+  size_t T = n->n_snapshots;
+  TW_CHECK(tw_calloc(1, sizeof *r, "result", &r));
+  *out = r;
+  r->status = "failed";
+  r->n_snapshots = T;
+  r->n_buses = n->n_buses;
+  r->n_generators = n->n_generators;
+  r->n_loads = n->n_loads;
+  r->n_lines = n->n_lines;
+  r->n_transformers = n->n_transformers;
+  r->n_links = n->n_links;
+  r->n_storage_units = n->n_storage_units;
+  r->n_stores = n->n_stores;
+  r->n_global_constraints = n->n_global_constraints;
+#define A(f, cnt) TW_CHECK(tw_calloc((cnt) + 1, sizeof(double), "result", &r->f))
+  A(gen_p, T * n->n_generators);
+  A(gen_p_nom_opt, n->n_generators);
+  A(gen_curtailment_MWh, n->n_generators);
+  A(load_p, T * n->n_loads);
+  A(line_p0, T * n->n_lines);
+  A(line_p1, T * n->n_lines);
+  A(line_s_nom_opt, n->n_lines);
+  A(trafo_p0, T * n->n_transformers);
+  A(trafo_p1, T * n->n_transformers);
+  A(trafo_s_nom_opt, n->n_transformers);
+  A(link_p0, T * n->n_links);
+  A(link_p1, T * n->n_links);
+  A(link_p_nom_opt, n->n_links);
+  A(su_p, T * n->n_storage_units);
+  A(su_p_dispatch, T * n->n_storage_units);
+  A(su_p_store, T * n->n_storage_units);
+  A(su_spill, T * n->n_storage_units);
+  A(su_state_of_charge, T * n->n_storage_units);
+  A(su_p_nom_opt, n->n_storage_units);
+  A(store_p, T * n->n_stores);
+  A(store_e, T * n->n_stores);
+  A(store_e_nom_opt, n->n_stores);
+  A(bus_marginal_price, T * n->n_buses);
+  A(bus_shed_MW, T * n->n_buses);
+  A(gc_mu, n->n_global_constraints);
+#undef A
+  return TW_OK;
+}
+
+/* Copy the solution of window `m` for snapshots [t0, t0+keep) into r. */
+static void extract(const tw_network *n, const tw_lp_map *m, const double *x, const double *y,
+                    size_t keep, tw_optimize_result *r) {
+  size_t G = n->n_generators, L = n->n_lines, TR = n->n_transformers, K = n->n_links,
+         S = n->n_storage_units, ST = n->n_stores, B = n->n_buses;
+  for (size_t g = 0; g < G; g++)
+    r->gen_p_nom_opt[g] = m->gen_pnom[g] >= 0 ? x[m->gen_pnom[g]] : n->generators[g].p_nom_MW;
+  for (size_t b = 0; b < L + TR; b++) {
+    const tw_branch *br = b < L ? &n->lines[b] : &n->transformers[b - L];
+    double v = m->br_snom[b] >= 0 ? x[m->br_snom[b]] : br->s_nom_MVA;
+    if (b < L) r->line_s_nom_opt[b] = v;
+    else r->trafo_s_nom_opt[b - L] = v;
+  }
+  for (size_t k = 0; k < K; k++)
+    r->link_p_nom_opt[k] = m->link_pnom[k] >= 0 ? x[m->link_pnom[k]] : n->links[k].p_nom_MW;
+  for (size_t s = 0; s < S; s++)
+    r->su_p_nom_opt[s] = m->su_pnom[s] >= 0 ? x[m->su_pnom[s]] : n->storage_units[s].p_nom_MW;
+  for (size_t s = 0; s < ST; s++)
+    r->store_e_nom_opt[s] = m->store_enom[s] >= 0 ? x[m->store_enom[s]] : n->stores[s].e_nom_MWh;
+  for (size_t t = 0; t < keep; t++) {
+    size_t tg = m->t0 + t;
+    for (size_t g = 0; g < G; g++) r->gen_p[tg * G + g] = x[tw_lp_col(m, t, m->off_gen + g)];
+    for (size_t l = 0; l < n->n_loads; l++)
+      r->load_p[tg * n->n_loads + l] =
+          tw_series_at(n->loads[l].p_set_t, n->loads[l].p_set_MW, tg);
+    for (size_t b = 0; b < L + TR; b++) {
+      double v = x[tw_lp_col(m, t, m->off_br + b)];
+      if (b < L) {
+        r->line_p0[tg * L + b] = v;
+        r->line_p1[tg * L + b] = -v;
+      } else {
+        r->trafo_p0[tg * TR + b - L] = v;
+        r->trafo_p1[tg * TR + b - L] = -v;
+      }
+    }
+    for (size_t k = 0; k < K; k++) {
+      double v = x[tw_lp_col(m, t, m->off_link + k)];
+      r->link_p0[tg * K + k] = v;
+      r->link_p1[tg * K + k] =
+          -tw_series_at(n->links[k].efficiency_t, n->links[k].efficiency, tg) * v;
+    }
+    for (size_t s = 0; s < S; s++) {
+      size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
+      r->su_p_dispatch[tg * S + s] = x[c];
+      r->su_p_store[tg * S + s] = x[c + 1];
+      r->su_p[tg * S + s] = x[c] - x[c + 1];
+      r->su_state_of_charge[tg * S + s] = x[c + 2];
+      r->su_spill[tg * S + s] = x[c + 3];
+    }
+    for (size_t s = 0; s < ST; s++) {
+      size_t c = tw_lp_col(m, t, m->off_store + 2 * s);
+      r->store_p[tg * ST + s] = x[c];
+      r->store_e[tg * ST + s] = x[c + 1];
+    }
+    for (size_t b = 0; b < B; b++) {
+      double w = n->weight_objective[tg];
+      double dual = y[m->row_balance + t * B + b];
+      r->bus_marginal_price[tg * B + b] = w > 0 ? dual / w : 0.0;
+      r->bus_shed_MW[tg * B + b] = m->shed_mode == 1 ? x[tw_lp_col(m, t, m->off_shed + b)] : 0.0;
+    }
+  }
+  if (m->t0 == 0 && keep == n->n_snapshots)
+    for (size_t i = 0; i < n->n_global_constraints; i++) r->gc_mu[i] = -y[m->row_gc + i];
+}
+
+/* Objectives, CO2, curtailment and unserved energy from the results. */
+static void summarise(const tw_network *n, const tw_optimize_params *p, tw_optimize_result *r) {
+  size_t T = n->n_snapshots, G = n->n_generators, K = n->n_links, S = n->n_storage_units,
+         ST = n->n_stores, B = n->n_buses, L = n->n_lines, TR = n->n_transformers;
+  double capex_ext = 0, capex_fixed = 0, constant = 0, opex = 0;
+#define CAPEX(ext, cc, opt, nom)                                                               \
+  do {                                                                                         \
+    if (ext) {                                                                                 \
+      capex_ext += (cc) * (opt);                                                               \
+      constant += (cc) * (nom);                                                                \
+    } else {                                                                                   \
+      capex_fixed += (cc) * (nom);                                                             \
+    }                                                                                          \
+  } while (0)
+  for (size_t g = 0; g < G; g++)
+    CAPEX(n->generators[g].p_nom_extendable, n->generators[g].capital_cost, r->gen_p_nom_opt[g],
+          n->generators[g].p_nom_MW);
+  for (size_t b = 0; b < L; b++)
+    CAPEX(n->lines[b].s_nom_extendable, n->lines[b].capital_cost, r->line_s_nom_opt[b],
+          n->lines[b].s_nom_MVA);
+  for (size_t b = 0; b < TR; b++)
+    CAPEX(n->transformers[b].s_nom_extendable, n->transformers[b].capital_cost,
+          r->trafo_s_nom_opt[b], n->transformers[b].s_nom_MVA);
+  for (size_t k = 0; k < K; k++)
+    CAPEX(n->links[k].p_nom_extendable, n->links[k].capital_cost, r->link_p_nom_opt[k],
+          n->links[k].p_nom_MW);
+  for (size_t s = 0; s < S; s++)
+    CAPEX(n->storage_units[s].p_nom_extendable, n->storage_units[s].capital_cost,
+          r->su_p_nom_opt[s], n->storage_units[s].p_nom_MW);
+  for (size_t s = 0; s < ST; s++)
+    CAPEX(n->stores[s].e_nom_extendable, n->stores[s].capital_cost, r->store_e_nom_opt[s],
+          n->stores[s].e_nom_MWh);
+#undef CAPEX
+  r->co2_t = 0;
+  r->unserved_MWh = 0;
+  for (size_t g = 0; g < G; g++) r->gen_curtailment_MWh[g] = 0;
+  for (size_t t = 0; t < T; t++) {
+    double wo = n->weight_objective[t], wg = n->weight_generators[t];
+    for (size_t g = 0; g < G; g++) {
+      const tw_generator *x = &n->generators[g];
+      double pg = r->gen_p[t * G + g];
+      opex += wo * tw_series_at(x->marginal_cost_t, x->marginal_cost, t) * pg;
+      if (x->carrier >= 0) r->co2_t += wg * n->carriers[x->carrier].co2_emissions / x->efficiency * pg;
+      double avail = tw_series_at(x->p_max_pu_t, x->p_max_pu, t) * r->gen_p_nom_opt[g];
+      r->gen_curtailment_MWh[g] += wg * fmax(0.0, avail - pg);
+    }
+    for (size_t k = 0; k < K; k++)
+      opex += wo * tw_series_at(n->links[k].marginal_cost_t, n->links[k].marginal_cost, t) *
+              r->link_p0[t * K + k];
+    for (size_t s = 0; s < S; s++)
+      opex += wo * (n->storage_units[s].marginal_cost * r->su_p_dispatch[t * S + s] +
+                    n->storage_units[s].spill_cost * r->su_spill[t * S + s]);
+    for (size_t s = 0; s < ST; s++)
+      opex += wo * tw_series_at(n->stores[s].marginal_cost_t, n->stores[s].marginal_cost, t) *
+              r->store_p[t * ST + s];
+    for (size_t b = 0; b < B; b++) {
+      r->unserved_MWh += wo * r->bus_shed_MW[t * B + b];
+      opex += wo * p->value_of_lost_load * r->bus_shed_MW[t * B + b];
+    }
+  }
+  r->objective_constant = constant;
+  r->objective = capex_ext + opex - constant;
+  r->total_cost = capex_ext + capex_fixed + opex;
+}
+
+/* Re-solve window [t0, t0+nt) with +- slacks at every bus and name the
+ * bus and snapshot with the largest imbalance. */
+static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimize_params *p,
+                     size_t t0, size_t nt, const tw_window_state *ws, tw_optimize_result *r) {
+  tw_lp lp;
+  tw_lp_map m;
+  tw_glpk *g = NULL;
+  double *x = NULL;
+  const char *status = "failed";
+  long it = 0;
+  double obj;
+  snprintf(r->diagnosis, sizeof r->diagnosis,
+           "the model is %s; no bus imbalance explains it (check storage, capacity bounds and "
+           "global constraints)", r->status);
+  if (tw_lp_build(n, cyc, p, t0, nt, ws, 2, &lp, &m) != TW_OK) return;
+  tw_optimize_params q = *p;
+  q.presolve = 0;
+  q.method = TW_LP_DUAL;
+  if (tw_glpk_create(&g) == TW_OK && tw_glpk_load(g, &lp, 0) == TW_OK &&
+      tw_glpk_solve(g, &q, 0, &status, &it) == TW_OK && strcmp(status, "optimal") == 0 &&
+      tw_calloc(lp.ncols + 1, sizeof(double), "x", &x) == TW_OK &&
+      tw_glpk_solution(g, x, NULL, &obj) == TW_OK) {
+    double best = 0;
+    size_t bt = 0, bb = 0;
+    int shortage = 1;
+    for (size_t t = 0; t < nt; t++)
+      for (size_t b = 0; b < n->n_buses; b++) {
+        double pos = x[tw_lp_col(&m, t, m.off_shed + b)];
+        double neg = x[tw_lp_col(&m, t, m.off_shed + n->n_buses + b)];
+        if (pos > best) { best = pos; bt = t; bb = b; shortage = 1; }
+        if (neg > best) { best = neg; bt = t; bb = b; shortage = 0; }
+      }
+    if (best > 1e-6)
+      snprintf(r->diagnosis, sizeof r->diagnosis,
+               "bus '%s' cannot balance at snapshot '%s': %s of %.6g MW", n->buses[bb].name,
+               n->snapshots[t0 + bt], shortage ? "supply short" : "forced surplus", best);
+  }
+  free(x);
+  tw_glpk_destroy(&g);
+  tw_lp_free(&lp);
+  tw_lp_map_free(&m);
+}
+
+tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *params,
+                              tw_optimize_result **out) {
+  tw_status st = TW_OK;
+  tw_optimize_params p;
+  tw_cycles cyc;
+  tw_lp lp;
+  tw_lp_map map;
+  tw_glpk *g = NULL;
+  tw_optimize_result *r = NULL;
+  double *x = NULL, *y = NULL, *soc = NULL, *e = NULL;
+  memset(&cyc, 0, sizeof cyc);
+  memset(&lp, 0, sizeof lp);
+  memset(&map, 0, sizeof map);
+  *out = NULL;
+  if (params) p = *params;
+  else tw_optimize_params_default(&p);
+  const char *name = net->name ? net->name : "network";
+  TW_CHECK(tw_network_validate(net, name));
+  if (!(p.value_of_lost_load > 0) || !isfinite(p.value_of_lost_load))
+    return tw_error(TW_ERR_INPUT, "optimize: value of lost load %g must be > 0", p.value_of_lost_load);
+  size_t T = net->n_snapshots;
+  size_t H = (p.horizon == 0 || p.horizon >= T) ? T : p.horizon;
+  if (H < T && p.overlap >= H)
+    return tw_error(TW_ERR_INPUT, "optimize: overlap %zu must be smaller than the horizon %zu",
+                    p.overlap, H);
+  size_t step = H < T ? H - p.overlap : T;
+  if (H < T) {
+    int ext = 0;
+    for (size_t i = 0; i < net->n_generators; i++) ext |= net->generators[i].p_nom_extendable;
+    for (size_t i = 0; i < net->n_lines; i++) ext |= net->lines[i].s_nom_extendable;
+    for (size_t i = 0; i < net->n_transformers; i++) ext |= net->transformers[i].s_nom_extendable;
+    for (size_t i = 0; i < net->n_links; i++) ext |= net->links[i].p_nom_extendable;
+    for (size_t i = 0; i < net->n_storage_units; i++) ext |= net->storage_units[i].p_nom_extendable;
+    for (size_t i = 0; i < net->n_stores; i++) ext |= net->stores[i].e_nom_extendable;
+    if (ext || net->n_global_constraints)
+      return tw_error(TW_ERR_INPUT,
+                      "%s: a rolling horizon (--horizon %zu < %zu snapshots) needs fixed "
+                      "capacities and no global constraints; this network has %s",
+                      name, H, T, ext ? "extendable capacities" : "global constraints");
+  }
+  TW_CHECK_GOTO(st, result_alloc(net, &r));
+  TW_CHECK_GOTO(st, tw_cycles_compute(net, &cyc));
+  TW_CHECK_GOTO(st, tw_calloc(net->n_storage_units + 1, sizeof(double), "state", &soc));
+  TW_CHECK_GOTO(st, tw_calloc(net->n_stores + 1, sizeof(double), "state", &e));
+  for (size_t s = 0; s < net->n_storage_units; s++)
+    soc[s] = net->storage_units[s].state_of_charge_initial_MWh;
+  for (size_t s = 0; s < net->n_stores; s++) e[s] = net->stores[s].e_initial_MWh;
+  TW_CHECK_GOTO(st, tw_glpk_create(&g));
+  for (size_t t0 = 0; t0 < T; t0 += step) {
+    size_t nt = t0 + H <= T ? H : T - t0;
+    int last = t0 + nt >= T;
+    size_t keep = last ? nt : step;
+    tw_window_state ws = {soc, e, H < T};
+    double tb = now_s();
+    TW_CHECK_GOTO(st, tw_lp_build(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, p.load_shedding ? 1 : 0,
+                                  &lp, &map));
+    int warm = p.warm_start && r->n_windows > 0;
+    TW_CHECK_GOTO(st, tw_glpk_load(g, &lp, warm));
+    r->build_seconds += now_s() - tb;
+    if (r->n_windows == 0 && (p.write_lp || p.write_mps))
+      TW_CHECK_GOTO(st, tw_glpk_write(g, p.write_lp, p.write_mps));
+    double ts = now_s();
+    const char *status = "failed";
+    TW_CHECK_GOTO(st, tw_glpk_solve(g, &p, warm, &status, &r->iterations));
+    r->solve_seconds += now_s() - ts;
+    r->n_windows++;
+    r->status = status;
+    if (strcmp(status, "optimal") != 0) {
+      if (p.diagnose_infeasible && (!strcmp(status, "infeasible") || !strcmp(status, "unbounded")))
+        diagnose(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, r);
+      else
+        snprintf(r->diagnosis, sizeof r->diagnosis, "the solver stopped: %s", status);
+      st = tw_error(strcmp(status, "infeasible") == 0 || strcmp(status, "unbounded") == 0
+                        ? TW_ERR_INFEASIBLE
+                        : TW_ERR_INTERNAL,
+                    "%s: the LP is %s (snapshots '%s' to '%s'): %s", name, status,
+                    net->snapshots[t0], net->snapshots[t0 + nt - 1], r->diagnosis);
+      *out = r;
+      r = NULL;
+      goto cleanup;
+    }
+    free(x);
+    free(y);
+    x = y = NULL;
+    TW_CHECK_GOTO(st, tw_calloc(lp.ncols + 1, sizeof(double), "solution", &x));
+    TW_CHECK_GOTO(st, tw_calloc(lp.nrows + 1, sizeof(double), "duals", &y));
+    double obj;
+    TW_CHECK_GOTO(st, tw_glpk_solution(g, x, y, &obj));
+    extract(net, &map, x, y, keep, r);
+    size_t tk = keep - 1;
+    for (size_t s = 0; s < net->n_storage_units; s++)
+      soc[s] = x[tw_lp_col(&map, tk, map.off_su + 4 * s + 2)];
+    for (size_t s = 0; s < net->n_stores; s++) e[s] = x[tw_lp_col(&map, tk, map.off_store + 2 * s + 1)];
+    TW_LOG_D("%s: window %zu (snapshots %zu..%zu): LP objective %.10g", name, r->n_windows, t0,
+             t0 + nt - 1, obj);
+    tw_lp_free(&lp);
+    tw_lp_map_free(&map);
+    if (last) break;
+  }
+  summarise(net, &p, r);
+  *out = r;
+  r = NULL;
+cleanup:
+  tw_lp_free(&lp);
+  tw_lp_map_free(&map);
+  tw_cycles_free(&cyc);
+  tw_glpk_destroy(&g);
+  tw_optimize_result_destroy(&r);
+  free(x);
+  free(y);
+  free(soc);
+  free(e);
+  return st;
+}
