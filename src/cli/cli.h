@@ -54,6 +54,8 @@ int tw_cli_require_path(const char *cmd, const char *path);
 /* Subcommands. */
 int tw_cmd_version(int argc, char **argv);
 void tw_cmd_version_usage(FILE *out);
+int tw_cmd_convert(int argc, char **argv);
+void tw_cmd_convert_usage(FILE *out);
 int tw_cmd_optimize(int argc, char **argv);
 void tw_cmd_optimize_usage(FILE *out);
 int tw_cmd_run(int argc, char **argv);

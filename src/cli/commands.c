@@ -6,6 +6,8 @@ const tw_cli_command tw_cli_commands[] = {
     {"run", "run a scenario file: convert, optimize, report", tw_cmd_run, tw_cmd_run_usage},
     {"version", "print version, backends, GPUs and library versions", tw_cmd_version,
      tw_cmd_version_usage},
+    {"convert", "weather to per-bus wind/PV capacity factors and degree-hours (NetCDF)",
+     tw_cmd_convert, tw_cmd_convert_usage},
     {"optimize", "solve a PyPSA network's linear OPF with GLPK (prices, storage, CO2)",
      tw_cmd_optimize, tw_cmd_optimize_usage},
     {"inspect", "summarise climate NetCDF files (dims, variables, units, time, statistics)",

@@ -131,8 +131,7 @@ void tw_forecast_model_json(const tw_forecast_model *m, FILE *out) {
   for (int l = 0; l < m->spec.n_hidden; l++) fprintf(out, "%s%d", l ? "," : "", m->spec.hidden[l]);
   fputs("],\"quantiles\":[", out);
   for (int k = 0; k < m->spec.quantile_count; k++) {
-    if (k) fputc(',', out);
-    tw_fc_json_number(out, m->spec.quantiles[k]);
+    fprintf(out, "%s%g", k ? "," : "", (double)m->spec.quantiles[k]);
   }
   fprintf(out, "],\"parameters\":%zu,\"features\":[", m->n_params);
   for (int k = 0; k < m->n_features; k++) {

@@ -59,9 +59,7 @@ static void header_units(char *cell, char **units) {
   while (end > cell && isspace((unsigned char)end[-1])) *--end = '\0';
 }
 
-tw_status tw_series_parse_time(const char *path, size_t row, const char *text, tw_time_s *out);
-
-tw_status tw_series_parse_time(const char *path, size_t row, const char *text, tw_time_s *out) {
+static tw_status parse_time(const char *path, size_t row, const char *text, tw_time_s *out) {
   tw_datetime dt;
   int offset_min = 0;
   if (tw_datetime_parse(text, &dt, &offset_min) != TW_OK)
@@ -139,7 +137,7 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
       if (!nt || !nv) goto oom;
       alloc = na;
     }
-    TW_CHECK_GOTO(st, tw_series_parse_time(path, row, cells[tcol], &out->time_s[n]));
+    TW_CHECK_GOTO(st, parse_time(path, row, cells[tcol], &out->time_s[n]));
     char *end = NULL;
     const char *text = cells[vcol];
     double v = strtod(text, &end);

@@ -1,0 +1,76 @@
+/* terrawatt: the `terrawatt convert CONFIG.yaml` configuration
+ * (docs/CONVERT.md documents every key) and the stage it drives.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TERRAWATT_CONVERT_CONFIG_H
+#define TERRAWATT_CONVERT_CONFIG_H
+
+#include "terrawatt/backend.h"
+#include "terrawatt/convert.h"
+#include "terrawatt/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tw_convert_bus_entry {
+  char *name;
+  double x, y; /* lon, lat degrees */
+} tw_convert_bus_entry;
+
+typedef struct tw_convert_wind_cfg {
+  char *turbine;        /* atlite YAML path, or an oedb type with oedb_dir */
+  char *oedb_dir;       /* folder with oedb_power_curves.csv (optional) */
+  double *hub_height_m; /* optional */
+  char *extrapolation;  /* "log" (default) or "power" */
+  int smoothing;        /* Andresen fleet smoothing */
+  double *roughness_m;  /* used when the data has no fsr (default 0.03) */
+} tw_convert_wind_cfg;
+
+typedef struct tw_convert_solar_cfg {
+  char *panel;          /* atlite Huld YAML path, or "pvwatts" */
+  char *orientation;    /* "latitude_optimal" (default), "fixed", "single_axis" */
+  double *tilt_deg, *azimuth_deg, *axis_azimuth_deg, *max_rotation_deg, *albedo;
+  double *dc_ac_ratio, *losses, *gamma_per_K, *inverter_efficiency;
+} tw_convert_solar_cfg;
+
+typedef struct tw_convert_demand_cfg {
+  double *heating_threshold_C, *cooling_threshold_C;
+  int daily_mean;
+} tw_convert_demand_cfg;
+
+typedef struct tw_convert_config {
+  char **climate_files;
+  unsigned climate_files_count;
+  char *network;                  /* PyPSA network for bus coordinates, or */
+  tw_convert_bus_entry *buses;    /* an explicit bus list */
+  unsigned buses_count;
+  char *weighting;                /* "equal" (default) or "area" */
+  tw_convert_wind_cfg *wind;
+  tw_convert_solar_cfg *solar;
+  tw_convert_demand_cfg *demand;
+  char *base_dir;                 /* the file's directory (not from YAML) */
+} tw_convert_config;
+
+/* Load and check a convert configuration. Relative paths are resolved
+ * against the file's directory. TW_ERR_INPUT names the file, key and
+ * value. Free with tw_convert_config_destroy. */
+tw_status tw_convert_config_load(const char *path, tw_convert_config **out);
+void tw_convert_config_destroy(tw_convert_config **c);
+
+/* Summary of a finished conversion, for --json and logs. */
+typedef struct tw_convert_summary {
+  size_t nbus, ntime, ncell;
+  double wind_cf_mean, solar_cf_mean; /* NaN when not computed */
+  double hdh_sum_Kh, cdh_sum_Kh;      /* bus-mean degree-hours over the period */
+  double seconds;
+} tw_convert_summary;
+
+/* Read the climate data, build the layout, convert on `be`, write the
+ * per-bus series to `out_path` (atomically). */
+tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const char *out_path,
+                         tw_convert_summary *summary);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,153 @@
+/* Parity of the forecast kernels (bias + activation, activation backward,
+ * AdamW, output head) and of a whole MLP gradient between the CUDA and CPU
+ * backends. Exits 77 (skip) without a GPU.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terrawatt/mlp.h"
+
+static int failures = 0;
+
+static void compare(const char *what, const float *a, const float *b, size_t n, float tol) {
+  float worst = 0.0f;
+  for (size_t i = 0; i < n; i++) {
+    float d = fabsf(a[i] - b[i]) / (1.0f + fabsf(a[i]));
+    if (!(d <= worst)) worst = d;
+  }
+  printf("%-28s max relative difference %.3g\n", what, (double)worst);
+  if (!(worst <= tol)) {
+    fprintf(stderr, "FAIL: %s differs by %g (tolerance %g)\n", what, (double)worst, (double)tol);
+    failures++;
+  }
+}
+
+static float *dev(tw_backend *be, const float *host, size_t n) {
+  void *p = NULL;
+  if (be->ops->alloc(be, n * sizeof(float), &p) != TW_OK) return NULL;
+  if (host && be->ops->upload(be, p, host, n * sizeof(float)) != TW_OK) return NULL;
+  return p;
+}
+
+static void get(tw_backend *be, float *host, const float *d, size_t n) {
+  if (be->ops->download(be, host, d, n * sizeof(float)) != TW_OK ||
+      be->ops->synchronize(be) != TW_OK) {
+    fprintf(stderr, "download failed: %s\n", tw_last_error());
+    exit(1);
+  }
+}
+
+int main(void) {
+  if (!tw_backend_cuda_compiled() || tw_backend_cuda_devices(NULL, 0) <= 0) {
+    printf("SKIP: no CUDA backend or no GPU visible\n");
+    return 77;
+  }
+  tw_backend *cpu = NULL, *gpu = NULL;
+  if (tw_backend_create(TW_BACKEND_CPU, &cpu) != TW_OK ||
+      tw_backend_create(TW_BACKEND_CUDA, &gpu) != TW_OK) {
+    fprintf(stderr, "backend: %s\n", tw_last_error());
+    return 1;
+  }
+  enum { ROWS = 37, COLS = 300, N = ROWS * COLS };
+  float *z = malloc(N * sizeof *z), *g = malloc(N * sizeof *g), *bias = malloc(ROWS * sizeof *bias);
+  float *r1 = malloc(N * sizeof *r1), *r2 = malloc(N * sizeof *r2);
+  float *r3 = malloc(N * sizeof *r3), *r4 = malloc(N * sizeof *r4);
+  tw_rng rng;
+  tw_rng_seed(&rng, 1);
+  for (int i = 0; i < N; i++) z[i] = (float)(3.0 * tw_rng_normal(&rng));
+  for (int i = 0; i < N; i++) g[i] = (float)tw_rng_normal(&rng);
+  for (int i = 0; i < ROWS; i++) bias[i] = (float)tw_rng_normal(&rng);
+  tw_activation acts[] = {TW_ACT_RELU, TW_ACT_TANH, TW_ACT_GELU};
+  for (int a = 0; a < 3; a++) {
+    tw_backend *bes[2] = {cpu, gpu};
+    float *outz[2] = {r1, r3}, *outa[2] = {r2, r4};
+    for (int b = 0; b < 2; b++) {
+      float *dz = dev(bes[b], z, N), *da = dev(bes[b], NULL, N), *db = dev(bes[b], bias, ROWS);
+      bes[b]->ops->bias_activation(bes[b], acts[a], ROWS, COLS, db, dz, da);
+      get(bes[b], outz[b], dz, N);
+      get(bes[b], outa[b], da, N);
+      bes[b]->ops->free(bes[b], dz);
+      bes[b]->ops->free(bes[b], da);
+      bes[b]->ops->free(bes[b], db);
+    }
+    compare("bias_activation z", r1, r3, N, 1e-6f);
+    compare("bias_activation a", r2, r4, N, 1e-5f);
+    for (int b = 0; b < 2; b++) {
+      float *dz = dev(bes[b], z, N), *dg = dev(bes[b], g, N);
+      bes[b]->ops->activation_backward(bes[b], acts[a], N, dz, dg);
+      get(bes[b], outz[b], dg, N);
+      bes[b]->ops->free(bes[b], dz);
+      bes[b]->ops->free(bes[b], dg);
+    }
+    compare("activation_backward", r1, r3, N, 1e-5f);
+  }
+  /* AdamW */
+  {
+    tw_backend *bes[2] = {cpu, gpu};
+    float *outs[2] = {r1, r3};
+    for (int b = 0; b < 2; b++) {
+      float *p = dev(bes[b], z, N), *gr = dev(bes[b], g, N), *m = dev(bes[b], g, N),
+            *v = dev(bes[b], bias, ROWS < N ? N : N);
+      tw_adam_job job = {.n = N, .param = p, .grad = gr, .m = m, .v = v, .lr = 1e-2f,
+                         .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 1e-3f,
+                         .bias_corr1 = 0.1f, .bias_corr2 = 0.001f};
+      bes[b]->ops->synchronize(bes[b]);
+      /* v must be non-negative: upload squares */
+      for (int i = 0; i < N; i++) r2[i] = g[i] * g[i];
+      bes[b]->ops->upload(bes[b], v, r2, N * sizeof(float));
+      bes[b]->ops->adam_update(bes[b], &job);
+      get(bes[b], outs[b], p, N);
+      bes[b]->ops->free(bes[b], p);
+      bes[b]->ops->free(bes[b], gr);
+      bes[b]->ops->free(bes[b], m);
+      bes[b]->ops->free(bes[b], v);
+    }
+    compare("adam_update", r1, r3, N, 1e-5f);
+  }
+  /* whole MLP gradient (sgemm + all kernels), quantile head */
+  {
+    tw_mlp_spec spec = {.n_inputs = 7, .n_hidden = 2, .hidden = {64, 32}, .activation = TW_ACT_GELU,
+                        .quantile_count = 3, .quantiles = {0.1f, 0.5f, 0.9f}};
+    tw_mlp *mc = NULL, *mg = NULL;
+    if (tw_mlp_create(cpu, &spec, 256, &mc) != TW_OK || tw_mlp_create(gpu, &spec, 256, &mg) != TW_OK ||
+        tw_mlp_init_params(mc, 5) != TW_OK || tw_mlp_init_params(mg, 5) != TW_OK) {
+      fprintf(stderr, "mlp: %s\n", tw_last_error());
+      return 1;
+    }
+    size_t np = tw_mlp_param_count(mc);
+    float *x = malloc(7 * 256 * sizeof *x), *y = malloc(256 * sizeof *y);
+    float *gc = malloc(np * sizeof *gc), *gg = malloc(np * sizeof *gg);
+    for (int i = 0; i < 7 * 256; i++) x[i] = (float)tw_rng_normal(&rng);
+    for (int i = 0; i < 256; i++) y[i] = (float)tw_rng_normal(&rng);
+    double lc = 0, lg = 0;
+    tw_mlp_gradient(mc, x, y, 256, 1.0f / 256.0f, &lc);
+    tw_mlp_gradient(mg, x, y, 256, 1.0f / 256.0f, &lg);
+    tw_mlp_get_gradient(mc, gc);
+    tw_mlp_get_gradient(mg, gg);
+    compare("mlp gradient", gc, gg, np, 1e-3f);
+    float pc[3 * 256], pg[3 * 256];
+    tw_mlp_predict(mc, x, 256, pc);
+    tw_mlp_predict(mg, x, 256, pg);
+    compare("mlp predictions", pc, pg, 3 * 256, 1e-4f);
+    printf("loss cpu %.6f gpu %.6f\n", lc, lg);
+    if (fabs(lc - lg) > 1e-3 * fabs(lc)) failures++;
+    free(x);
+    free(y);
+    free(gc);
+    free(gg);
+    tw_mlp_destroy(&mc);
+    tw_mlp_destroy(&mg);
+  }
+  free(z);
+  free(g);
+  free(bias);
+  free(r1);
+  free(r2);
+  free(r3);
+  free(r4);
+  tw_backend_destroy(&cpu);
+  tw_backend_destroy(&gpu);
+  return failures ? 1 : 0;
+}
