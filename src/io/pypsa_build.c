@@ -212,7 +212,7 @@ static tw_status check_features(const tw_pypsa_tables *t) {
       for (size_t i = 0; i < l->n; i++) {
         double v;
         TW_CHECK(raw_num(t, l, i, u->attr, &v));
-        if (!isnan(v) && v != def && !(isnan(def) && 0))
+        if (!isnan(v) && v != def)
           return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %g: %s", t->source, l->list,
                           l->names[i], u->attr, v, u->why);
       }

@@ -173,6 +173,7 @@ static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
     if (!strcmp(h, "objective")) wo = (long)j;
     if (!strcmp(h, "stores")) ws = (long)j;
     if (!strcmp(h, "generators")) wg = (long)j;
+    if (!strcmp(h, "weightings") && wo < 0 && ws < 0 && wg < 0) wo = ws = wg = (long)j; /* PyPSA < 0.18 */
     if (!strcmp(h, "period")) {
       st = tw_error(TW_ERR_INPUT,
                     "%s: snapshots carry investment periods; multi-period optimisation is not "

@@ -161,7 +161,10 @@ static tw_status read_snapshots(int nc, const char *path, tw_pypsa_tables *t) {
   const char *wn[3] = {"snapshots_objective", "snapshots_stores", "snapshots_generators"};
   double **wd[3] = {&t->w_objective, &t->w_stores, &t->w_generators};
   for (int k = 0; k < 3; k++) {
-    if (nc_inq_varid(nc, wn[k], &varid) != NC_NOERR) continue;
+    /* PyPSA < 0.18 wrote one `snapshots_weightings` for all three */
+    if (nc_inq_varid(nc, wn[k], &varid) != NC_NOERR &&
+        nc_inq_varid(nc, "snapshots_weightings", &varid) != NC_NOERR)
+      continue;
     TW_CHECK_GOTO(st, tw_calloc(n, sizeof(double), wn[k], wd[k]));
     NCX(path, wn[k], nc_get_var_double(nc, varid, *wd[k]));
   }

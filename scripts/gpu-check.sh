@@ -1,0 +1,32 @@
+#!/bin/sh
+# GPU check for the conversion kernels, for a machine with nvcc, CMake and
+# cuBLAS (no NetCDF/GLPK/MPI/OpenBLAS needed): backend-only CUDA build, the
+# gpu-labelled parity tests (CPU vs CUDA, max abs diff <= 1e-5), the sgemm
+# test, and the convert benchmark on the CUDA and CPU backends. Results go
+# to $OUT (default ./gpu-check-out): build.log, ctest.log, bench-*.json.
+# usage: scripts/gpu-check.sh [BUILD_DIR]
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build-gpu-check}
+out=${OUT:-$here/gpu-check-out}
+mkdir -p "$out"
+nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
+cmake -S "$here" -B "$build" -DTW_BACKEND_ONLY=ON -DTW_ENABLE_CUDA=ON -DTW_WERROR=ON \
+  -DCMAKE_BUILD_TYPE=Release > "$out/build.log" 2>&1 &&
+  cmake --build "$build" -j"$(nproc)" >> "$out/build.log" 2>&1
+rc=$?
+if [ $rc -ne 0 ]; then
+  echo "gpu-check: build failed (see $out/build.log)"; tail -30 "$out/build.log"; exit 1
+fi
+ctest --test-dir "$build" -L "gpu|convert|core" --output-on-failure -V > "$out/ctest.log" 2>&1
+test_rc=$?
+grep -E "max \|cpu - cuda\||Passed|Failed|Skipped|SKIP|tests passed" "$out/ctest.log"
+for be in cuda cpu; do
+  if [ "$be" = cuda ]; then args="--cell-hours 1e10 --chunk 67108864"; else args="--cell-hours 1e8"; fi
+  # shellcheck disable=SC2086
+  "$build/tests/backend/tw_bench_convert" --backend "$be" $args \
+    > "$out/bench-$be.txt" 2>&1 || echo "bench $be failed: $(tail -3 "$out/bench-$be.txt")"
+  tail -1 "$out/bench-$be.txt" | tee "$out/bench-$be.json"
+done
+exit $test_rc

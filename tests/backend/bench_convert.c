@@ -1,0 +1,135 @@
+/* Conversion throughput benchmark (scripts/bench/convert runs it): wind and
+ * PV cell-hours per second on one backend over >= --cell-hours generated
+ * cell-hours (processed as repeated passes over a chunk that lives in
+ * memory), and the fraction of a STREAM-style copy bandwidth measured in
+ * the same run that the wind kernel achieves (12 bytes per cell-hour:
+ * u, v read, cf written). Last stdout line: one JSON object.
+ *   tw_bench_convert [--backend cpu|cuda] [--cell-hours N] [--chunk N]
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef TW_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
+
+#include "backend/convert_jobs.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Copy bandwidth (bytes read + written per second) on the backend's memory. */
+static double copy_bandwidth(tw_backend *be, size_t n, int reps) {
+  double best = 0.0;
+  if (be->kind == TW_BACKEND_CPU) {
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    if (!a || !b) return 0.0;
+    const long long nn = (long long)n;
+#pragma omp parallel for schedule(static)
+    for (long long i = 0; i < nn; i++) {
+      a[i] = (float)(i & 1023);
+      b[i] = 0.0f;
+    }
+    for (int r = 0; r < reps; r++) {
+      double t0 = now_s();
+#pragma omp parallel for schedule(static)
+      for (long long i = 0; i < nn; i++) b[i] = a[i];
+      double bw = 2.0 * 4.0 * (double)n / (now_s() - t0);
+      best = bw > best ? bw : best;
+    }
+    volatile float sink = b[n / 2];
+    (void)sink;
+    free(a);
+    free(b);
+  }
+#ifdef TW_HAVE_CUDA
+  else {
+    void *a = NULL, *b = NULL;
+    if (be->ops->alloc(be, n * 4, &a) != TW_OK || be->ops->alloc(be, n * 4, &b) != TW_OK) return 0;
+    for (int r = 0; r < reps; r++) {
+      cudaDeviceSynchronize();
+      double t0 = now_s();
+      cudaMemcpy(b, a, n * 4, cudaMemcpyDeviceToDevice);
+      cudaDeviceSynchronize();
+      double bw = 2.0 * 4.0 * (double)n / (now_s() - t0);
+      best = bw > best ? bw : best;
+    }
+    be->ops->free(be, a);
+    be->ops->free(be, b);
+  }
+#endif
+  return best;
+}
+
+int main(int argc, char **argv) {
+  const char *backend = "cpu";
+  double cell_hours = 1e8;
+  size_t chunk = (size_t)1 << 23;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--backend") && i + 1 < argc) backend = argv[++i];
+    else if (!strcmp(argv[i], "--cell-hours") && i + 1 < argc) cell_hours = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--chunk") && i + 1 < argc) chunk = (size_t)atof(argv[++i]);
+    else {
+      fprintf(stderr, "usage: %s [--backend cpu|cuda] [--cell-hours N] [--chunk N]\n", argv[0]);
+      return 1;
+    }
+  }
+  tw_backend_kind kind;
+  tw_backend *be = NULL;
+  if (tw_backend_kind_parse(backend, &kind) != TW_OK || tw_backend_create(kind, &be) != TW_OK) {
+    fprintf(stderr, "backend '%s': %s\n", backend, tw_last_error());
+    return 4;
+  }
+  size_t ntime = 24 * 7, ncell = chunk / ntime;
+  tw_test_inputs in;
+  tw_test_device d;
+  if (tw_test_inputs_make(ncell, ntime, &in) != 0 || tw_test_device_upload(be, &in, &d) != TW_OK) {
+    fprintf(stderr, "setup failed: %s\n", tw_last_error());
+    return 4;
+  }
+  size_t passes = (size_t)(cell_hours / (double)in.n + 0.999999);
+  if (passes < 1) passes = 1;
+  double total = (double)passes * (double)in.n;
+  double copy_bw = copy_bandwidth(be, in.n * 3 / 2, 5);
+
+  tw_wind_job wj = tw_test_wind_job(&in, &d, 1); /* log law, constant roughness */
+  be->ops->wind_cf(be, &wj); /* warm-up */
+  be->ops->synchronize(be);
+  double t0 = now_s();
+  for (size_t p = 0; p < passes; p++)
+    if (be->ops->wind_cf(be, &wj) != TW_OK) return 5;
+  be->ops->synchronize(be);
+  double wind_s = now_s() - t0;
+
+  tw_pv_job pj = tw_test_pv_job(&in, &d, 2); /* Huld, latitude-optimal, Reindl */
+  be->ops->pv_cf(be, &pj);
+  be->ops->synchronize(be);
+  size_t pv_passes = passes;
+  t0 = now_s();
+  for (size_t p = 0; p < pv_passes; p++)
+    if (be->ops->pv_cf(be, &pj) != TW_OK) return 5;
+  be->ops->synchronize(be);
+  double pv_s = now_s() - t0;
+
+  double wind_rate = total / wind_s, pv_rate = total / pv_s;
+  double wind_bw = 12.0 * wind_rate;
+  printf("backend %s: %.3g cell-hours (%zu passes over %zu cells x %zu h)\n", be->ops->name, total,
+         passes, ncell, ntime);
+  printf("copy bandwidth %.2f GB/s; wind %.3g cell-hours/s (%.2f GB/s); pv %.3g cell-hours/s\n",
+         copy_bw / 1e9, wind_rate, wind_bw / 1e9, pv_rate);
+  printf("{\"benchmark\":\"convert\",\"backend\":\"%s\",\"cell_hours\":%.0f,"
+         "\"wind_cell_hours_per_s\":%.6g,\"pv_cell_hours_per_s\":%.6g,"
+         "\"copy_bandwidth_GB_per_s\":%.4g,\"wind_bandwidth_GB_per_s\":%.4g,"
+         "\"wind_fraction_of_copy_bandwidth\":%.4f}\n",
+         be->ops->name, total, wind_rate, pv_rate, copy_bw / 1e9, wind_bw / 1e9,
+         copy_bw > 0 ? wind_bw / copy_bw : 0.0);
+  tw_test_device_free(&d);
+  tw_test_inputs_free(&in);
+  tw_backend_destroy(&be);
+  return 0;
+}

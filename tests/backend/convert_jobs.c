@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "convert_jobs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terrawatt/physics_solar.h"
+
+static float frand(unsigned *s) {
+  *s = *s * 1664525u + 1013904223u;
+  return (float)((*s >> 8) & 0xffff) / 65536.0f;
+}
+
+int tw_test_inputs_make(size_t ncell, size_t ntime, tw_test_inputs *in) {
+  memset(in, 0, sizeof *in);
+  size_t n = ncell * ntime;
+  in->ncell = ncell;
+  in->ntime = ntime;
+  in->n = n;
+  float **arr[9] = {&in->u100, &in->v100, &in->u10, &in->v10, &in->z0,
+                    &in->ghi,  &in->fdir, &in->t2m, &in->wind};
+  for (int a = 0; a < 9; a++) {
+    *arr[a] = malloc((n ? n : 1) * sizeof(float));
+    if (!*arr[a]) return -1;
+  }
+  in->lat = malloc(ncell * sizeof(float));
+  in->lon = malloc(ncell * sizeof(float));
+  in->geo = malloc((ntime ? ntime : 1) * sizeof(tw_sun_geo));
+  if (!in->lat || !in->lon || !in->geo) return -1;
+  unsigned s = 12345u;
+  for (size_t c = 0; c < ncell; c++) {
+    in->lat[c] = -60.0f + 125.0f * frand(&s);
+    in->lon[c] = -180.0f + 360.0f * frand(&s);
+  }
+  for (size_t t = 0; t < ntime; t++)
+    tw_spa_geocentric(1488326400.0 + 3600.0 * (double)t - 1800.0, 69.0, &in->geo[t]);
+  for (size_t i = 0; i < n; i++) {
+    in->u100[i] = 30.0f * frand(&s) - 12.0f;
+    in->v100[i] = 24.0f * frand(&s) - 12.0f;
+    in->u10[i] = in->u100[i] * (0.4f + 0.7f * frand(&s));
+    in->v10[i] = in->v100[i] * (0.4f + 0.7f * frand(&s));
+    in->z0[i] = frand(&s) < 0.1f ? 0.0f : 1.5f * frand(&s) * frand(&s);
+    in->ghi[i] = frand(&s) < 0.3f ? 0.0f : 1050.0f * frand(&s);
+    in->fdir[i] = in->ghi[i] * frand(&s);
+    in->t2m[i] = 250.0f + 60.0f * frand(&s);
+    in->wind[i] = 12.0f * frand(&s);
+  }
+  static const float v[15] = {0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 25};
+  static const float pw[15] = {0, 0, 0.005f, 0.15f, 0.3f, 0.525f, 0.905f, 1.375f,
+                               1.95f, 2.58f, 2.96f, 3.05f, 3.06f, 3.06f, 0};
+  for (int k = 0; k < 15; k++) {
+    in->curve_v[k] = v[k];
+    in->curve_cf[k] = pw[k] / 3.06f;
+  }
+  return 0;
+}
+
+void tw_test_inputs_free(tw_test_inputs *in) {
+  free(in->u100);
+  free(in->v100);
+  free(in->u10);
+  free(in->v10);
+  free(in->z0);
+  free(in->ghi);
+  free(in->fdir);
+  free(in->t2m);
+  free(in->wind);
+  free(in->lat);
+  free(in->lon);
+  free(in->geo);
+  memset(in, 0, sizeof *in);
+}
+
+static tw_status put(tw_backend *be, const void *src, size_t bytes, void *dst_ptr) {
+  void **dst = (void **)dst_ptr;
+  TW_CHECK(be->ops->alloc(be, bytes ? bytes : 1, dst));
+  return bytes ? be->ops->upload(be, *dst, src, bytes) : TW_OK;
+}
+
+tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_test_device *d) {
+  memset(d, 0, sizeof *d);
+  d->be = be;
+  size_t b = in->n * sizeof(float);
+  TW_CHECK(put(be, in->u100, b, &d->u100));
+  TW_CHECK(put(be, in->v100, b, &d->v100));
+  TW_CHECK(put(be, in->u10, b, &d->u10));
+  TW_CHECK(put(be, in->v10, b, &d->v10));
+  TW_CHECK(put(be, in->z0, b, &d->z0));
+  TW_CHECK(put(be, in->ghi, b, &d->ghi));
+  TW_CHECK(put(be, in->fdir, b, &d->fdir));
+  TW_CHECK(put(be, in->t2m, b, &d->t2m));
+  TW_CHECK(put(be, in->wind, b, &d->wind));
+  TW_CHECK(put(be, in->lat, in->ncell * sizeof(float), &d->lat));
+  TW_CHECK(put(be, in->lon, in->ncell * sizeof(float), &d->lon));
+  TW_CHECK(put(be, in->geo, in->ntime * sizeof(tw_sun_geo), &d->geo));
+  TW_CHECK(put(be, in->curve_v, sizeof in->curve_v, &d->cv));
+  TW_CHECK(put(be, in->curve_cf, sizeof in->curve_cf, &d->cc));
+  TW_CHECK(be->ops->alloc(be, b ? b : 1, (void **)&d->out));
+  return TW_OK;
+}
+
+void tw_test_device_free(tw_test_device *d) {
+  if (!d->be) return;
+  void *p[16] = {d->u100, d->v100, d->u10, d->v10, d->z0, d->ghi, d->fdir, d->t2m,
+                 d->wind, d->lat,  d->lon, d->geo, d->cv,  d->cc,  d->out, NULL};
+  for (int i = 0; i < 15; i++)
+    if (p[i]) d->be->ops->free(d->be, p[i]);
+  memset(d, 0, sizeof *d);
+}
+
+tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
+  tw_wind_job j;
+  memset(&j, 0, sizeof j);
+  j.n = in->n;
+  j.u_ms = d->u100;
+  j.v_ms = d->v100;
+  j.roughness_m = variant == 0 ? d->z0 : NULL;
+  j.roughness_const_m = 0.03f;
+  j.height_ref_m = 100.0f;
+  j.height_hub_m = 80.0f + 20.0f * (float)variant;
+  j.curve_speed_ms = d->cv;
+  j.curve_cf = d->cc;
+  j.curve_n = 15;
+  j.cf = d->out;
+  if (variant == 2) {
+    j.power_law = 1;
+    j.u_low_ms = d->u10;
+    j.v_low_ms = d->v10;
+    j.height_low_m = 10.0f;
+  }
+  return j;
+}
+
+tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
+  tw_pv_job j;
+  memset(&j, 0, sizeof j);
+  j.ncell = in->ncell;
+  j.ntime = in->ntime;
+  j.geo = d->geo;
+  j.lat_deg = d->lat;
+  j.lon_deg = d->lon;
+  j.ghi_wm2 = d->ghi;
+  j.fdir_wm2 = (variant & 1) ? d->fdir : NULL;
+  j.t2m_K = d->t2m;
+  j.wind_ms = (variant & 1) ? d->wind : NULL;
+  tw_pv_params *p = &j.params;
+  static const double csi_k[6] = {-0.017162, -0.040289, -0.004681, 0.000148, 0.000169, 0.000005};
+  memcpy(p->huld_k, csi_k, sizeof csi_k);
+  p->orientation = (variant >> 1) % 3; /* fixed, latitude-optimal, single-axis */
+  p->tilt_deg = 25.0;
+  p->azimuth_deg = 170.0;
+  p->axis_azimuth_deg = 180.0;
+  p->max_rotation_deg = 60.0;
+  p->albedo = 0.2;
+  p->panel = variant >= 6 ? TW_PV_PVWATTS : TW_PV_HULD;
+  p->c_temp_amb = 1.0;
+  p->c_temp_irrad = 0.035;
+  p->r_tmod_K = 298.0;
+  p->r_irradiance_wm2 = 1000.0;
+  p->inverter_efficiency = 0.9;
+  p->gamma_pdc_per_K = -0.0047;
+  p->losses = 0.14;
+  p->dc_ac_ratio = 1.2;
+  p->inverter_eta_nom = 0.96;
+  p->default_wind_ms = 1.0;
+  j.cf = d->out;
+  return j;
+}

@@ -1,0 +1,36 @@
+/* Synthetic conversion jobs for the parity test and the benchmark: host
+ * inputs generated deterministically, uploaded to a backend.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TW_TEST_CONVERT_JOBS_H
+#define TW_TEST_CONVERT_JOBS_H
+
+#include <stddef.h>
+
+#include "terrawatt/backend.h"
+
+typedef struct tw_test_inputs {
+  size_t ncell, ntime, n;
+  float *u100, *v100, *u10, *v10, *z0, *ghi, *fdir, *t2m, *wind, *lat, *lon;
+  tw_sun_geo *geo;
+  float curve_v[15], curve_cf[15];
+} tw_test_inputs;
+
+/* Generate inputs for ncell cells x ntime hours (from 2017-03-01). */
+int tw_test_inputs_make(size_t ncell, size_t ntime, tw_test_inputs *in);
+void tw_test_inputs_free(tw_test_inputs *in);
+
+/* Device copies of the inputs on one backend. */
+typedef struct tw_test_device {
+  tw_backend *be;
+  float *u100, *v100, *u10, *v10, *z0, *ghi, *fdir, *t2m, *wind, *lat, *lon, *cv, *cc, *out;
+  tw_sun_geo *geo;
+} tw_test_device;
+
+tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_test_device *d);
+void tw_test_device_free(tw_test_device *d);
+
+/* Jobs on the device copies (variant selects the option combination). */
+tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
+tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
+
+#endif

@@ -1,0 +1,203 @@
+/* Unit tests of the per-cell physics (physics_wind.h, physics_solar.h,
+ * physics_pv.h) against published values.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terrawatt/convert.h"
+#include "terrawatt/physics_pv.h"
+#include "terrawatt/physics_solar.h"
+#include "terrawatt/physics_wind.h"
+
+/* windpowerlib test_wind_speed.py: 5 m/s at 10 m -> 100 m. */
+static void test_windpowerlib_profiles(void **state) {
+  (void)state;
+  assert_true(fabsf(tw_wind_log_law(5.0f, 10.0f, 100.0f, 0.15f) - 7.74136523f) < 2e-5f);
+  /* windpowerlib test_hellman: exponent None with roughness 0.15 m -> 1/ln(100/0.15) */
+  float a = tw_wind_hellman_exponent(100.0f, 0.15f);
+  assert_true(fabsf(tw_wind_power_law(5.0f, 10.0f, 100.0f, a) - 7.12462437f) < 2e-5f);
+  assert_true(fabsf(tw_wind_power_law(6.5f, 10.0f, 100.0f, a) - 9.26201168f) < 2e-5f);
+  /* exponent 1/7 (no roughness) */
+  assert_true(fabsf(tw_wind_power_law(5.0f, 10.0f, 100.0f, 1.0f / 7.0f) - 6.94747747f) < 2e-5f);
+  assert_true(fabsf(tw_wind_power_law(5.0f, 10.0f, 100.0f, 0.2f) - 7.92446596f) < 2e-5f);
+  /* roughness <= 0 is clamped, never NaN or infinite */
+  float v0 = tw_wind_log_law(5.0f, 10.0f, 100.0f, 0.0f);
+  float vneg = tw_wind_log_law(5.0f, 10.0f, 100.0f, -0.01f);
+  assert_true(isfinite(v0) && v0 > 5.0f && v0 == vneg);
+  assert_true(v0 == tw_wind_log_law(5.0f, 10.0f, 100.0f, TW_MIN_ROUGHNESS_M));
+}
+
+static void test_shear_exponent(void **state) {
+  (void)state;
+  /* speeds built with alpha = 0.2 recover it */
+  float v100 = 5.0f * powf(10.0f, 0.2f);
+  assert_true(fabsf(tw_wind_shear_exponent(5.0f, 10.0f, v100, 100.0f) - 0.2f) < 1e-5f);
+  assert_true(tw_wind_shear_exponent(8.0f, 10.0f, 4.0f, 100.0f) == TW_MIN_SHEAR_EXPONENT);
+  assert_true(tw_wind_shear_exponent(1.0f, 10.0f, 50.0f, 100.0f) == TW_MAX_SHEAR_EXPONENT);
+  assert_true(fabsf(tw_wind_shear_exponent(0.0f, 10.0f, 5.0f, 100.0f) - 1.0f / 7.0f) < 1e-7f);
+  /* power-law cell: u10 = 3, v10 = 4 (5 m/s) and 100 m at 7.92446596 (alpha 0.2) */
+  float spd[3] = {0.0f, 10.0f, 20.0f}, cf[3] = {0.0f, 1.0f, 1.0f};
+  float got = tw_wind_cell_cf_power_law(0.0f, v100, 100.0f, 3.0f, 4.0f, 10.0f, 100.0f, spd, cf, 3);
+  assert_true(fabsf(got - v100 / 10.0f) < 1e-5f);
+}
+
+static void test_power_curve(void **state) {
+  (void)state;
+  float spd[4] = {3.0f, 10.0f, 25.0f, 25.0f}, cf[4] = {0.0f, 1.0f, 1.0f, 0.0f};
+  assert_true(tw_power_curve_cf(2.9f, spd, cf, 4) == 0.0f);
+  assert_true(fabsf(tw_power_curve_cf(6.5f, spd, cf, 4) - 0.5f) < 1e-6f);
+  assert_true(tw_power_curve_cf(20.0f, spd, cf, 4) == 1.0f);
+  assert_true(tw_power_curve_cf(25.1f, spd, cf, 4) == 0.0f);
+  assert_true(isnan(tw_wind_cell_cf(NAN, 1.0f, 0.1f, 100.0f, 100.0f, spd, cf, 4)));
+  for (float u = -40.0f; u < 40.0f; u += 0.37f) {
+    float c = tw_wind_cell_cf(u, 0.3f * u, 0.05f, 100.0f, 120.0f, spd, cf, 4);
+    assert_true(c >= 0.0f && c <= 1.0f);
+  }
+}
+
+static void test_smoothing(void **state) {
+  (void)state;
+  double v[5] = {0, 3, 12, 25, 25}, p[5] = {0, 0, 3, 3, 0};
+  tw_turbine t = {(char *)"box", 100.0, 5, v, p, 3.0};
+  tw_turbine *s = NULL;
+  assert_int_equal(tw_turbine_smooth(&t, TW_SMOOTH_DELTA_V_MS, TW_SMOOTH_SIGMA_MS,
+                                     TW_SMOOTH_AVAILABILITY, &s), TW_OK);
+  double maxp = 0.0;
+  for (size_t i = 0; i < s->n; i++) maxp = s->power_MW[i] > maxp ? s->power_MW[i] : maxp;
+  /* plateau keeps availability x rated; the knee is lowered; tail after cut-out */
+  assert_true(fabs(maxp - 0.95 * 3.0) < 0.01);
+  assert_true(tw_turbine_power_W(s, 12.0) < tw_turbine_power_W(&t, 12.0));
+  assert_true(tw_turbine_power_W(s, 26.0) > 0.0);
+  assert_true(tw_turbine_power_W(s, 8.0) < tw_turbine_power_W(&t, 8.0));
+  tw_turbine_destroy(&s);
+  assert_null(s);
+  assert_int_equal(tw_turbine_smooth(&t, 1.27, 0.0, 0.95, &s), TW_ERR_INPUT);
+}
+
+/* NREL SPA paper, appendix A.5: 2003-10-17 12:30:30 -7 h, Golden CO. */
+static void test_spa_published_vector(void **state) {
+  (void)state;
+  tw_sun_geo g;
+  tw_spa_geocentric(1066419030.0, 67.0, &g);
+  tw_sun_pos p = tw_spa_topocentric(&g, 39.742476, -105.1786, 1830.14, 820.0, 11.0);
+  assert_true(fabs(p.zenith_deg - 50.11162) < 1e-4);
+  assert_true(fabs(p.azimuth_deg - 194.34024) < 1e-4);
+}
+
+/* Over a year the split evaluation (geocentric once per time, topocentric
+ * per cell) and the sun's daily motion must be consistent with physical
+ * checks: solar noon altitude = 90 - |lat - declination| within 0.01 deg
+ * (refraction removed) and the declination within the astronomical range. */
+static void test_spa_year(void **state) {
+  (void)state;
+  double lat = 52.5, lon = 13.4;
+  for (int day = 0; day < 365; day++) {
+    double base = 1483228800.0 + 86400.0 * day; /* 2017-01-01 */
+    /* find the zenith minimum (solar noon) by golden-section search */
+    double a = base + 8 * 3600.0, b = base + 14 * 3600.0;
+    for (int it = 0; it < 80; it++) {
+      double m1 = a + (b - a) * 0.382, m2 = a + (b - a) * 0.618;
+      tw_sun_geo g1, g2;
+      tw_spa_geocentric(m1, 69.0, &g1);
+      tw_spa_geocentric(m2, 69.0, &g2);
+      if (tw_spa_topocentric(&g1, lat, lon, 0, 0, 12).zenith_deg <
+          tw_spa_topocentric(&g2, lat, lon, 0, 0, 12).zenith_deg)
+        b = m2;
+      else
+        a = m1;
+    }
+    tw_sun_geo g;
+    tw_spa_geocentric(0.5 * (a + b), 69.0, &g);
+    /* pressure 0: no refraction; parallax < 0.0025 deg */
+    tw_sun_pos p = tw_spa_topocentric(&g, lat, lon, 0, 0, 12);
+    assert_true(fabs(p.zenith_deg - fabs(lat - g.delta_deg)) < 0.01);
+    assert_true(fabs(p.azimuth_deg - 180.0) < 1.0); /* noon found to ~1 s of time */
+    assert_true(fabs(g.delta_deg) < 23.45);
+  }
+}
+
+static void test_irradiance_split(void **state) {
+  (void)state;
+  double b, d;
+  tw_pv_split(500.0, 300.0, 0.5, 1361.0, &b, &d); /* fdir given */
+  assert_true(fabs(b - 300.0) < 1e-12 && fabs(d - 200.0) < 1e-12);
+  for (double ghi = 10.0; ghi < 1100.0; ghi += 37.0) {
+    tw_pv_split(ghi, NAN, 0.8, 1361.0, &b, &d);
+    assert_true(fabs(b + d - ghi) < 1e-9 && b >= 0.0 && d >= 0.1 * ghi - 1e-9);
+  }
+  /* Reindl: kt = 0.2 -> fd = 1.02 - 0.254*0.2 + 0.0123*0.5 (capped at 1) */
+  tw_pv_split(0.2 * 1361.0 * 0.5, NAN, 0.5, 1361.0, &b, &d);
+  assert_true(fabs(d / (0.2 * 1361.0 * 0.5) - 0.97535) < 1e-9);
+  /* Hay-Davies: horizontal surface keeps ghi */
+  double pb, ps, pg, cz = 0.6;
+  tw_pv_poa_hay_davies(700.0, 150.0, 700.0 * cz + 150.0, cz, cz, 0.0, 1361.0, 0.2, &pb, &ps, &pg);
+  assert_true(fabs(pb + ps + pg - (700.0 * cz + 150.0)) < 1e-9);
+}
+
+static void test_panels(void **state) {
+  (void)state;
+  tw_pv_params p;
+  tw_pv_params_default(&p);
+  /* Huld at reference conditions: G' = 1, T_mod = 298 K -> inverter efficiency */
+  double tamb = 298.0 - 0.035 * 1000.0;
+  assert_true(fabs(tw_pv_huld(&p, 1000.0, tamb) - 0.9) < 1e-12);
+  assert_true(tw_pv_huld(&p, 0.0, tamb) == 0.0);
+  /* 500 W/m2, T' = -17.5 K: hand-evaluated Huld formula */
+  assert_true(fabs(tw_pv_huld(&p, 500.0, tamb) - 0.48436285) < 1e-7);
+  /* PVWatts inverter: nominal efficiency near full load, clipping at P_ac0 */
+  double pac = tw_pv_pvwatts_inverter(1.0 / 1.2 / 0.96, 1.2, 0.96);
+  assert_true(fabs(pac - 1.0 / 1.2) < 1e-12); /* z = 1: eta = eta_nom*(0.9637/0.9637) */
+  assert_true(tw_pv_pvwatts_inverter(2.0, 1.2, 0.96) == 1.0 / 1.2);
+  assert_true(tw_pv_pvwatts_inverter(0.0, 1.2, 0.96) == 0.0);
+  assert_true(fabs(tw_pv_iam_physical(1.0) - 1.0) < 1e-12);
+  double prev = 1.0; /* Fresnel cover loss grows with incidence angle */
+  for (int a = 5; a < 90; a += 5) {
+    double m = tw_pv_iam_physical(cos(a * TW_SPA_DEG));
+    assert_true(m <= prev + 1e-12 && m >= 0.0);
+    prev = m;
+  }
+  assert_true(tw_pv_iam_physical(cos(40.0 * TW_SPA_DEG)) > 0.99);
+  assert_true(tw_pv_iam_physical(cos(85.0 * TW_SPA_DEG)) < 0.5);
+  /* orientations */
+  double tilt, az;
+  tw_pv_orientation(&p, 40.0, 40.0, 150.0, &tilt, &az);
+  assert_true(fabs(tilt - (0.76 * 40.0 + 0.31)) < 1e-12 && az == 180.0);
+  tw_pv_orientation(&p, 52.0, 40.0, 150.0, &tilt, &az);
+  assert_true(tilt == 40.0);
+  tw_pv_orientation(&p, 20.0, 40.0, 150.0, &tilt, &az);
+  assert_true(fabs(tilt - 0.87 * 20.0) < 1e-12);
+  tw_pv_orientation(&p, -30.0, 40.0, 150.0, &tilt, &az);
+  assert_true(az == 0.0);
+  p.orientation = TW_PV_SINGLE_AXIS;
+  tw_pv_orientation(&p, 40.0, 50.0, 90.0, &tilt, &az); /* morning sun in the east */
+  assert_true(fabs(tilt - 50.0) < 1e-9 && fabs(az - 90.0) < 1e-9);
+  assert_true(fabs(tw_pv_cos_aoi(50.0, 90.0, tilt, az) - 1.0) < 1e-12);
+  tw_pv_orientation(&p, 40.0, 80.0, 270.0, &tilt, &az); /* limited at 60 deg */
+  assert_true(fabs(tilt - 60.0) < 1e-9 && fabs(az - 270.0) < 1e-9);
+}
+
+static void test_degree_hours(void **state) {
+  (void)state;
+  assert_true(fabsf(tw_heating_degrees(273.15f, 15.5f) - 15.5f) < 1e-4f);
+  assert_true(tw_heating_degrees(300.0f, 15.5f) == 0.0f);
+  assert_true(fabsf(tw_cooling_degrees(300.0f, 22.0f) - 4.85f) < 1e-4f);
+  assert_true(tw_cooling_degrees(280.0f, 22.0f) == 0.0f);
+  assert_true(isnan(tw_cooling_degrees(NAN, 22.0f)));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_windpowerlib_profiles), cmocka_unit_test(test_shear_exponent),
+      cmocka_unit_test(test_power_curve),           cmocka_unit_test(test_smoothing),
+      cmocka_unit_test(test_spa_published_vector),  cmocka_unit_test(test_spa_year),
+      cmocka_unit_test(test_irradiance_split),      cmocka_unit_test(test_panels),
+      cmocka_unit_test(test_degree_hours),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

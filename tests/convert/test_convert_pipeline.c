@@ -1,0 +1,220 @@
+/* The conversion stage on the CPU backend with in-memory climate data:
+ * layout, per-bus aggregation against a scalar reference, degree-hours,
+ * NetCDF output and input errors.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <netcdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "convert/fixture.h"
+#include "terrawatt/convert.h"
+
+static tw_climate *make_climate(void) {
+  /* 3 x 4 cells over northern Germany, 48 hours from 2017-06-01 */
+  tw_climate *c = fixture_grid(3, 4, 48, 1496275200LL, 54.0, 8.0, -1.0, 1.5);
+  float *u = fixture_var(c, "u100", "m s-1", 1, 0);
+  float *v = fixture_var(c, "v100", "m s-1", 1, 0);
+  float *u10 = fixture_var(c, "u10", "m s-1", 1, 0);
+  float *v10 = fixture_var(c, "v10", "m s-1", 1, 0);
+  float *fsr = fixture_var(c, "fsr", "m", 0, 0);
+  float *t2m = fixture_var(c, "t2m", "K", 1, 0);
+  float *ssrd = fixture_var(c, "ssrd", "W m-2", 1, 1);
+  for (size_t i = 0; i < c->ncell; i++) fsr[i] = (i == 0) ? 0.0f : 0.02f * (float)(i % 5 + 1);
+  for (size_t t = 0; t < c->ntime; t++)
+    for (size_t i = 0; i < c->ncell; i++) {
+      size_t k = t * c->ncell + i;
+      u[k] = 4.0f + 6.0f * sinf(0.13f * (float)t + 0.7f * (float)i);
+      v[k] = 3.0f * cosf(0.07f * (float)t + (float)i);
+      u10[k] = 0.7f * u[k];
+      v10[k] = 0.7f * v[k];
+      t2m[k] = 285.0f + 8.0f * sinf(6.2831853f * ((float)t - 9.0f) / 24.0f) - 0.5f * (float)i;
+      float hour = (float)(t % 24) + 0.5f;
+      float day = sinf(3.14159265f * (hour - 4.0f) / 17.0f);
+      ssrd[k] = day > 0.0f ? 800.0f * day * (0.6f + 0.4f * cosf((float)(i + t))) : 0.0f;
+    }
+  return c;
+}
+
+static const char *bus_names[3] = {"north", "south-west", "east"};
+static const double bus_lon[3] = {9.0, 7.5, 13.0};
+static const double bus_lat[3] = {54.2, 51.5, 52.4};
+
+static void test_layout(void **state) {
+  (void)state;
+  tw_climate *c = make_climate();
+  tw_layout *l = NULL;
+  assert_int_equal(tw_layout_voronoi(c, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_AREA, NULL, &l),
+                   TW_OK);
+  size_t seen = 0;
+  for (size_t b = 0; b < l->nbus; b++) {
+    double sum = 0.0;
+    assert_true(l->row_ptr[b + 1] > l->row_ptr[b]);
+    for (int k = l->row_ptr[b]; k < l->row_ptr[b + 1]; k++) sum += l->val[k];
+    assert_true(fabs(sum - 1.0) < 1e-6);
+    seen += (size_t)(l->row_ptr[b + 1] - l->row_ptr[b]);
+  }
+  assert_int_equal(seen, c->ncell); /* every cell in exactly one region */
+  /* cell 0 (54N, 8E) belongs to "north" */
+  int found = 0;
+  for (int k = l->row_ptr[0]; k < l->row_ptr[1]; k++) found |= l->col[k] == 0;
+  assert_true(found);
+  tw_layout_destroy(&l);
+  /* a bus far away still gets its nearest cell */
+  const char *names[2] = {"main", "far"};
+  double lon[2] = {10.0, 40.0}, lat[2] = {53.0, 10.0};
+  assert_int_equal(tw_layout_voronoi(c, 2, names, lon, lat, TW_LAYOUT_EQUAL, NULL, &l), TW_OK);
+  assert_int_equal(l->row_ptr[2] - l->row_ptr[1], 1);
+  tw_layout_destroy(&l);
+  double badlat[2] = {53.0, 95.0};
+  assert_int_equal(tw_layout_voronoi(c, 2, names, lon, badlat, TW_LAYOUT_EQUAL, NULL, &l),
+                   TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "far"));
+  tw_climate_destroy(&c);
+}
+
+static void test_capacity_factors(void **state) {
+  (void)state;
+  tw_climate *c = make_climate();
+  tw_backend *be = NULL;
+  tw_layout *l = NULL;
+  tw_bus_series *s = NULL;
+  double v[6] = {0, 3, 8, 12, 25, 25}, pw[6] = {0, 0, 1.0, 3.0, 3.0, 0};
+  tw_turbine t = {(char *)"test", 110.0, 6, v, pw, 3.0};
+  assert_int_equal(tw_backend_create(TW_BACKEND_CPU, &be), TW_OK);
+  assert_int_equal(tw_layout_voronoi(c, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_EQUAL, NULL, &l),
+                   TW_OK);
+  for (int law = 0; law < 2; law++) {
+    tw_convert_params p;
+    tw_convert_params_default(&p);
+    p.turbine = &t;
+    p.extrapolation = law;
+    p.solar = 1;
+    p.degree_hours = 1;
+    assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_OK);
+    assert_non_null(s->wind_cf);
+    assert_non_null(s->solar_cf);
+    /* scalar double reference per cell, then the layout by hand */
+    const tw_climate_var *fsr = tw_climate_find(c, "fsr");
+    for (size_t tt = 0; tt < c->ntime; tt++)
+      for (size_t b = 0; b < l->nbus; b++) {
+        double ref = 0.0, hdh = 0.0;
+        for (int k = l->row_ptr[b]; k < l->row_ptr[b + 1]; k++) {
+          size_t i = (size_t)l->col[k], e = tt * c->ncell + i;
+          double su = hypot(c->vars[0].data[e], c->vars[1].data[e]), hub;
+          if (law == 0) {
+            double z0 = fsr->data[i] > 2e-4 ? fsr->data[i] : 2e-4;
+            hub = su * log(110.0 / z0) / log(100.0 / z0);
+          } else {
+            double sl = hypot(c->vars[2].data[e], c->vars[3].data[e]);
+            double a = log(su / sl) / log(10.0);
+            a = a < 0.0 ? 0.0 : (a > 0.6 ? 0.6 : a);
+            hub = su * pow(1.1, a);
+          }
+          ref += l->val[k] * tw_turbine_power_W(&t, hub) / 3e6;
+          double tk = c->vars[5].data[e];
+          hdh += l->val[k] * (tk < 288.65 ? 288.65 - tk : 0.0);
+        }
+        float got = s->wind_cf[tt * l->nbus + b];
+        assert_true(got >= 0.0f && got <= 1.0f);
+        assert_true(fabs(got - ref) < 2e-5);
+        assert_true(fabs(s->hdh_K[tt * l->nbus + b] - hdh) < 1e-3);
+        float pv = s->solar_cf[tt * l->nbus + b];
+        assert_true(pv >= 0.0f && pv <= 1.0f);
+        if (tt % 24 < 4) assert_true(pv == 0.0f); /* night */
+      }
+    double day = 0.0;
+    for (size_t tt = 10; tt < 14; tt++) day += s->solar_cf[tt * l->nbus];
+    assert_true(day > 0.4); /* noon hours produce */
+    tw_bus_series_destroy(&s);
+  }
+  tw_layout_destroy(&l);
+  tw_backend_destroy(&be);
+  tw_climate_destroy(&c);
+}
+
+static void test_daily_mean_and_write(void **state) {
+  (void)state;
+  tw_climate *c = make_climate();
+  tw_backend *be = NULL;
+  tw_layout *l = NULL;
+  tw_bus_series *s = NULL;
+  assert_int_equal(tw_backend_create(TW_BACKEND_CPU, &be), TW_OK);
+  assert_int_equal(tw_layout_voronoi(c, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_EQUAL, NULL, &l),
+                   TW_OK);
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.degree_hours = 1;
+  p.daily_mean = 1;
+  p.heating_threshold_C = 14.0;
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_OK);
+  assert_null(s->wind_cf);
+  for (size_t b = 0; b < 3; b++) /* constant within a day */
+    for (size_t tt = 1; tt < 24; tt++)
+      assert_true(fabsf(s->hdh_K[tt * 3 + b] - s->hdh_K[b]) < 1e-4f);
+  char path[256];
+  snprintf(path, sizeof path, "/tmp/tw_convert_test_%d.nc", (int)getpid());
+  assert_int_equal(tw_bus_series_write(s, path), TW_OK);
+  int nc, var, dim;
+  size_t len;
+  assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+  assert_int_equal(nc_inq_dimid(nc, "bus", &dim), NC_NOERR);
+  assert_int_equal(nc_inq_dimlen(nc, dim, &len), NC_NOERR);
+  assert_int_equal(len, 3);
+  assert_int_equal(nc_inq_varid(nc, "hdh", &var), NC_NOERR);
+  float back[144];
+  assert_int_equal(nc_get_var_float(nc, var, back), NC_NOERR);
+  assert_memory_equal(back, s->hdh_K, sizeof back);
+  assert_int_not_equal(nc_inq_varid(nc, "wind_cf", &var), NC_NOERR);
+  nc_close(nc);
+  unlink(path);
+  tw_bus_series_destroy(&s);
+  tw_layout_destroy(&l);
+  tw_backend_destroy(&be);
+  tw_climate_destroy(&c);
+}
+
+static void test_errors(void **state) {
+  (void)state;
+  tw_climate *c = fixture_grid(1, 2, 3, 1496275200LL, 50.0, 8.0, 1.0, 1.0);
+  fixture_var(c, "u100", "m s-1", 1, 0);
+  tw_backend *be = NULL;
+  tw_layout *l = NULL;
+  tw_bus_series *s = NULL;
+  const char *names[1] = {"b"};
+  double lon = 8.0, lat = 50.0;
+  assert_int_equal(tw_backend_create(TW_BACKEND_CPU, &be), TW_OK);
+  assert_int_equal(tw_layout_voronoi(c, 1, names, &lon, &lat, TW_LAYOUT_EQUAL, NULL, &l), TW_OK);
+  double v[3] = {0, 10, 25}, pw[3] = {0, 2, 2};
+  tw_turbine t = {(char *)"t", 100.0, 3, v, pw, 2.0};
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.turbine = &t;
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "v100"));
+  p.turbine = NULL;
+  p.solar = 1;
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "ssrd"));
+  assert_null(s);
+  tw_layout_destroy(&l);
+  tw_backend_destroy(&be);
+  tw_climate_destroy(&c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_layout),
+      cmocka_unit_test(test_capacity_factors),
+      cmocka_unit_test(test_daily_mean_and_write),
+      cmocka_unit_test(test_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
