@@ -22,7 +22,8 @@ unsigned blocks_for(size_t n, unsigned block) {
 }
 
 __global__ void wind_kernel(tw_wind_job job) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < job.n;
+  size_t n = job.ncell * job.ntime;
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
        i += (size_t)gridDim.x * blockDim.x)
     job.cf[i] = tw_wind_job_element(&job, i);
 }
@@ -44,8 +45,9 @@ __global__ void csr_kernel(tw_csr_job job) {
 } // namespace
 
 extern "C" tw_status tw_cuda_wind_cf(tw_backend *, const tw_wind_job *job) {
-  if (job->n == 0) return TW_OK;
-  wind_kernel<<<blocks_for(job->n, 256), 256>>>(*job);
+  size_t n = job->ncell * job->ntime;
+  if (n == 0) return TW_OK;
+  wind_kernel<<<blocks_for(n, 256), 256>>>(*job);
   return launch_status("wind_cf kernel launch");
 }
 

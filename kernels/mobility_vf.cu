@@ -15,7 +15,7 @@ __global__ void ev_project_kernel(tw_ev_project_job job) {
   for (size_t g = blockIdx.x * (size_t)blockDim.x + threadIdx.x; g < job.n_groups;
        g += (size_t)gridDim.x * blockDim.x)
     (void)tw_vf_project_group(g, job.n_groups, job.n_hours, job.gamma, job.price, job.r,
-                              job.upper, job.energy_MWh[g], &job.lambda[g]);
+                              job.r_prev, job.beta, job.upper, job.energy_MWh[g], &job.lambda[g]);
 }
 
 } // namespace

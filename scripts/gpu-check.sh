@@ -29,4 +29,14 @@ for be in cuda cpu; do
     > "$out/bench-$be.txt" 2>&1 || echo "bench $be failed: $(tail -3 "$out/bench-$be.txt")"
   tail -1 "$out/bench-$be.txt" | tee "$out/bench-$be.json"
 done
+# ---- mobility (EV valley filling; owner: mobility) ----------------------
+# test_mobility_vf_parity runs above (label gpu). Benchmark: 1e5 groups x 168 h.
+for be in cuda cpu; do
+  TW_BINARY_DIR="$build" "$here/scripts/bench/valley-filling" --backend "$be" \
+    --groups 100000 --hours 168 --iterations "$([ "$be" = cuda ] && echo 50 || echo 5)" \
+    > "$out/bench-valley-filling-$be.txt" 2>&1 ||
+    echo "valley-filling bench $be failed: $(tail -3 "$out/bench-valley-filling-$be.txt")"
+  tail -1 "$out/bench-valley-filling-$be.txt" | tee "$out/bench-valley-filling-$be.json"
+done
+# ---- end mobility --------------------------------------------------------
 exit $test_rc

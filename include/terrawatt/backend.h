@@ -22,23 +22,31 @@ typedef enum tw_activation { TW_ACT_IDENTITY = 0, TW_ACT_RELU, TW_ACT_TANH, TW_A
 
 typedef struct tw_backend tw_backend;
 
-/* A wind conversion job: n elements (cells x times), all arrays device. */
+/* A wind conversion job over ntime x ncell elements, time-major
+ * ([ntime][ncell]), all arrays device (convert_math.h). The power curve is
+ * resampled on a uniform speed grid (physics_wind.h tw_wind_table_fill). */
 typedef struct tw_wind_job {
-  size_t n;
-  const float *u_ms;        /* [n] eastward wind at height_ref_m */
-  const float *v_ms;        /* [n] northward wind at height_ref_m */
-  const float *roughness_m; /* [n] roughness length, or NULL to use roughness_const_m */
-  float roughness_const_m;
+  size_t ncell, ntime;
+  const float *u_ms;        /* [ntime][ncell] eastward wind at height_ref_m */
+  const float *v_ms;        /* [ntime][ncell] northward wind at height_ref_m */
+  /* Log law: hub_factor [ncell] = v_hub / v_ref per cell (static roughness,
+   * tw_wind_log_factor computed once per cell); or, when hub_factor is
+   * NULL, roughness_m [ntime][ncell] (time-varying roughness: the log law
+   * per element). */
+  const float *hub_factor;
+  const float *roughness_m;
   float height_ref_m;
   float height_hub_m;
-  const float *curve_speed_ms; /* [curve_n] ascending */
-  const float *curve_cf;       /* [curve_n] 0..1 */
-  int curve_n;
-  float *cf; /* [n] output capacity factor */
-  /* Power-law extrapolation (convert_math.h): when power_law is 1, the
-   * speed from (u_ms, v_ms) at height_ref_m is extrapolated with the shear
-   * exponent of the speeds at height_ref_m and height_low_m (u_low_ms,
-   * v_low_ms; device, [n]); roughness is then unused. Zero = log law. */
+  const float *curve_table; /* [curve_len] capacity factor at speed k / curve_inv_dv */
+  int curve_len;
+  float curve_inv_dv;       /* 1 / grid step (s/m) */
+  float curve_min_ms;       /* first speed of the curve: below it cf = 0 */
+  float curve_max_ms;       /* last speed of the curve: above it cf = 0 */
+  float *cf; /* [ntime][ncell] output capacity factor */
+  /* Power-law extrapolation: when power_law is 1, the speed from (u_ms,
+   * v_ms) at height_ref_m is extrapolated with the shear exponent of the
+   * speeds at height_ref_m and height_low_m (u_low_ms, v_low_ms; device,
+   * [ntime][ncell]); hub_factor and roughness are then unused. */
   int power_law;
   const float *u_low_ms;
   const float *v_low_ms;
@@ -108,6 +116,8 @@ typedef struct tw_ev_project_job {
   float gamma;              /* step size (1/MW), Gan et al. 2013 */
   const float *price;       /* [n_hours] control signal, MW */
   float *r;                 /* [n_hours x n_groups] charging MW, updated in place */
+  float *r_prev;            /* NULL, or previous iterate (in) / r before the step (out) */
+  float beta;               /* momentum weight on r - r_prev (0: plain step) */
   const float *upper;       /* [n_hours x n_groups] charger limit MW */
   const double *energy_MWh; /* [n_groups] energy each group must receive */
   float *lambda;            /* [n_groups] multiplier, warm start in / out */

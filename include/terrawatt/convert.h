@@ -157,6 +157,12 @@ tw_status tw_convert_wind_cells(tw_backend *be, const tw_climate *c, const tw_co
 tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
                                  const tw_convert_params *p, float **cf_out);
 
+/* Heating (which = 0) or cooling (which = 1) degrees (K) per cell and time
+ * step from t2m (thresholds and daily_mean from p), [ntime][ncell] host
+ * array, caller frees. */
+tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
+                                  float **out);
+
 /* The whole stage: cell conversions on `be`, then the layout matrix
  * applied on `be` for every time step. Result owned by the caller
  * (tw_bus_series_destroy). */

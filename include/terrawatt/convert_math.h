@@ -12,16 +12,30 @@
 #include "terrawatt/physics_pv.h"
 #include "terrawatt/physics_wind.h"
 
-/* Wind capacity factor of element i (log law or power law). */
+/* Wind capacity factor of element (t, c), i = t * ncell + c: the hub
+ * factor times the speed and the resampled curve (log law, static
+ * roughness: a multiply, a square root and a table lookup); the log law per
+ * element for time-varying roughness; the power law per element. */
+static inline TW_HD float tw_wind_job_element2(const tw_wind_job *job, size_t i, size_t c) {
+  if (job->power_law) {
+    float s_high = tw_wind_speed(job->u_ms[i], job->v_ms[i]);
+    float s_low = tw_wind_speed(job->u_low_ms[i], job->v_low_ms[i]);
+    if (s_high != s_high || s_low != s_low) return s_high + s_low; /* propagate NaN */
+    float alpha = tw_wind_shear_exponent(s_low, job->height_low_m, s_high, job->height_ref_m);
+    return tw_wind_table_cf(tw_wind_power_law(s_high, job->height_ref_m, job->height_hub_m, alpha),
+                            job->curve_table, job->curve_len, job->curve_inv_dv,
+                            job->curve_min_ms, job->curve_max_ms);
+  }
+  float f = job->hub_factor
+                ? job->hub_factor[c]
+                : tw_wind_log_factor(job->height_ref_m, job->height_hub_m, job->roughness_m[i]);
+  return tw_wind_table_cell_cf(job->u_ms[i], job->v_ms[i], f, job->curve_table, job->curve_len,
+                               job->curve_inv_dv, job->curve_min_ms, job->curve_max_ms);
+}
+
+/* Wind capacity factor of element i = t * ncell + c. */
 static inline TW_HD float tw_wind_job_element(const tw_wind_job *job, size_t i) {
-  if (job->power_law)
-    return tw_wind_cell_cf_power_law(job->u_ms[i], job->v_ms[i], job->height_ref_m,
-                                     job->u_low_ms[i], job->v_low_ms[i], job->height_low_m,
-                                     job->height_hub_m, job->curve_speed_ms, job->curve_cf,
-                                     job->curve_n);
-  float z0 = job->roughness_m ? job->roughness_m[i] : job->roughness_const_m;
-  return tw_wind_cell_cf(job->u_ms[i], job->v_ms[i], z0, job->height_ref_m, job->height_hub_m,
-                         job->curve_speed_ms, job->curve_cf, job->curve_n);
+  return tw_wind_job_element2(job, i, i % job->ncell);
 }
 
 /* PV output per kW peak of element i = t * ncell + c. */

@@ -146,6 +146,11 @@ typedef struct tw_feature {
 /* Parse a stored feature name (TW_ERR_INPUT for an unknown one). */
 tw_status tw_feature_parse(const char *name, tw_feature *out);
 
+/* Value of a calendar feature (kind <= TW_FEAT_HOLIDAY) at instant t
+ * (standard calendar, UTC); holidays: sorted days since 1970-01-01. */
+float tw_forecast_calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *holiday_days,
+                                 size_t n_holidays);
+
 /* The feature list declared by a configuration, in a fixed order:
  * calendar (sin, cos per cycle; holiday), lags (ascending), exogenous.
  * *out is malloc'd. Lags 1..h-1 are left out: lag L is used only if L >= h. */
@@ -279,6 +284,14 @@ tw_status tw_forecast_model_write(const tw_forecast_model *model, const char *pa
  * dimensions and sizes against each other (TW_ERR_INPUT naming file and
  * variable). */
 tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out);
+
+/* 1 if `path` is a NetCDF file with the global attribute
+ * terrawatt_model_format (a forecast model), else 0. Never fails. */
+int tw_forecast_model_file_probe(const char *path);
+
+/* Print a human-readable summary (architecture, features, training
+ * metadata, validation skill per method, permutation importance) to out. */
+void tw_forecast_model_print(const tw_forecast_model *model, const char *path, FILE *out);
 
 /* Write the model's metadata, skill table and importance as one JSON object
  * (no newline) to `out`. */

@@ -1,7 +1,12 @@
-/* terrawatt: metrics of a solved task (metrics.json) and the run summary.
+/* terrawatt: metrics of a solved task (metrics.json) and the run summary:
+ * cost, resilience (unserved energy, loss of load, recovery), renewable
+ * droughts, and planetary figures (CO2, curtailment, land, water).
+ * docs/SCENARIO.md documents every figure, its formula and its sources.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef TERRAWATT_METRICS_H
 #define TERRAWATT_METRICS_H
+
+#include <stddef.h>
 
 #include "terrawatt/json.h"
 #include "terrawatt/network.h"
@@ -12,34 +17,119 @@
 extern "C" {
 #endif
 
+#define TW_METRICS_MAX_CARRIERS 16
+#define TW_METRICS_CARRIER_LEN 48
+
 /* Figures of one solved task. Energies are weighted by the generator
  * snapshot weighting (hours). */
 typedef struct tw_task_metrics {
   double objective;           /* PyPSA's convention (currency) */
   double total_cost;          /* capex of optimal capacity + operating cost (currency) */
   double co2_t;               /* t CO2 */
-  double co2_intensity_t_per_MWh; /* co2_t / served demand */
+  double co2_intensity_t_per_MWh; /* co2_t / demand */
   double demand_MWh;          /* served + unserved demand */
   double generation_MWh;      /* all generators */
   double renewable_MWh;       /* generators of renewable carriers */
   double renewable_share;     /* renewable_MWh / generation_MWh (0 if none) */
   double curtailed_MWh;       /* available but unused renewable energy */
   double unserved_MWh;        /* load shed */
+  double loss_of_load_h;      /* hours with any load shed (> 1e-6 MW) */
+  double max_shortfall_MW;    /* largest system-wide shed in one snapshot */
+  double recovery_h;          /* hours from the end of the last outage until shed is 0; NaN
+                                 without outages */
   double peak_price;          /* highest nodal price (currency/MWh) */
   double mean_price;          /* demand-weighted mean nodal price (currency/MWh) */
-  double solve_seconds;
-  double iterations;          /* simplex iterations (a double so metrics reduce over MPI) */
+  double land_use_km2;        /* sum over carriers with a land-use factor */
+  double water_withdrawal_m3; /* sum over carriers with a water factor */
+  double drought_count;       /* renewable droughts of the member (see tw_droughts_find) */
+  double drought_longest_h;
+  double drought_hours;       /* total hours in droughts */
+  double drought_cost;        /* operating cost (+ shed at VOLL) during drought hours */
+  double solve_seconds;       /* not written (varies run to run) */
+  double iterations;
+  size_t n_land;              /* land use by carrier */
+  char land_carrier[TW_METRICS_MAX_CARRIERS][TW_METRICS_CARRIER_LEN];
+  double land_km2[TW_METRICS_MAX_CARRIERS];
 } tw_task_metrics;
+
+/* A configurable per-carrier factor. */
+typedef struct tw_factor {
+  const char *carrier;
+  double value;
+} tw_factor;
+
+/* Intensity factors for planetary metrics: defaults (documented with
+ * their sources in docs/SCENARIO.md) overridden by user entries. */
+typedef struct tw_metrics_params {
+  const tw_factor *land_km2_per_MW;   /* user overrides (exact carrier match) */
+  size_t n_land;
+  const tw_factor *water_m3_per_MWh;
+  size_t n_water;
+  double value_of_lost_load;          /* currency/MWh, for the drought cost */
+  const size_t *outage_end;           /* snapshot index where each outage window ends */
+  size_t n_outages;
+  const unsigned char *drought;       /* [T] 1 in drought hours, or NULL */
+} tw_metrics_params;
 
 /* 1 if a carrier name denotes a renewable source: wind, onwind, offwind*,
  * solar*, pv*, ror, hydro, geothermal (case-insensitive prefixes). */
 int tw_carrier_is_renewable(const char *carrier);
 
+/* Land-use factor (km2 per MW) of a carrier: the user's entry, else the
+ * default table, else -1 (not counted). */
+double tw_land_factor(const tw_metrics_params *p, const char *carrier);
+/* Water withdrawal (m3 per MWh electric): user's entry, default, or -1. */
+double tw_water_factor(const tw_metrics_params *p, const char *carrier);
+
+/* Loss of load from a system shortfall series shortfall_MW[T] with
+ * snapshot weights w_h[T]: energy (MWh), hours with a shortfall > tol_MW,
+ * and the largest shortfall (MW). */
+void tw_loss_of_load(const double *shortfall_MW, const double *w_h, size_t T, double tol_MW,
+                     double *unserved_MWh, double *lol_h, double *max_MW);
+
+/* Hours (sum of weights) from snapshot `end` (the first snapshot after an
+ * outage) until the first snapshot at or after it whose shortfall is
+ * <= tol_MW: 0 if none is shed at `end`; to the end of the horizon if the
+ * shortfall never clears. */
+double tw_recovery_hours(const double *shortfall_MW, const double *w_h, size_t T, size_t end,
+                         double tol_MW);
+
+/* A renewable drought: snapshots [t0, t1). */
+typedef struct tw_drought_run {
+  size_t t0, t1;
+  double hours;
+} tw_drought_run;
+
+/* Runs where cf[t] < threshold lasting at least min_hours (weights w_h).
+ * Writes at most max_runs runs (runs may be NULL to count only) and the
+ * total number in *n, the longest (h) in *longest_h and the hours in all
+ * droughts in *total_h; marks flags[t] = 1 in droughts when flags is not
+ * NULL. */
+void tw_droughts_find(const double *cf, const double *w_h, size_t T, double threshold,
+                      double min_hours, tw_drought_run *runs, size_t max_runs, size_t *n,
+                      double *longest_h, double *total_h, unsigned char *flags);
+
+/* Centred moving mean: out[t] = mean of x over [t - window/2, t - window/2
+ * + window) clipped to [0, T). window <= 1 copies x. */
+void tw_moving_mean(const double *x, size_t T, size_t window, double *out);
+
 /* Compute the metrics of a solved network. */
-void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r, tw_task_metrics *m);
+void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
+                        const tw_metrics_params *p, tw_task_metrics *m);
 
 /* Append the metrics as JSON object members (between object_begin/end). */
 void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
+
+/* Names of the scalar metrics in tw_metrics_to_json order, NULL-terminated,
+ * and their values (for CSV and ensemble statistics). */
+extern const char *const tw_metric_names[];
+void tw_metrics_values(const tw_task_metrics *m, double *values);
+size_t tw_metrics_count(void);
+
+/* The value at quantile q (0..1) of n values (sorted in place), by linear
+ * interpolation between closest ranks (numpy's default). NaN values are
+ * ignored; NaN when none is left. */
+double tw_quantile(double *values, size_t n, double q);
 
 #ifdef __cplusplus
 }

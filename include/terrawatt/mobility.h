@@ -182,6 +182,19 @@ tw_status tw_fleet_add_immediate_load(tw_network *net, const tw_fleet *f, int bu
                                       size_t how0, const double *temperature_C,
                                       size_t *load_index);
 
+struct tw_optimize_result; /* optimize.h */
+
+/* The fleet's grid-side charging per snapshot (MW) in a solved network:
+ * charger link p0 - V2G link p1 delivered back to the bus (so negative in
+ * hours of net V2G export) + the immediate-charging load of the
+ * non-participating share. `r` is tw_optimize_network's result for the
+ * network tw_fleet_add_to_network filled; charging_MW has n_snapshots
+ * values. Also usable for a network that holds only
+ * tw_fleet_add_immediate_load (pass its load index as c.immediate_load,
+ * others -1). */
+tw_status tw_fleet_grid_charging(const tw_network *net, const struct tw_optimize_result *r,
+                                 const tw_fleet_components *c, double *charging_MW);
+
 #ifdef __cplusplus
 }
 #endif

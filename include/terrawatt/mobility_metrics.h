@@ -63,15 +63,19 @@ tw_status tw_ev_metrics_compute(const tw_ev_system *sys, const double *ev_MW,
                                 const double *ev_reference_MW, int hour0_of_day,
                                 tw_ev_metrics *out);
 
+/* max_t |a(t) - b(t)| / max_t |b(t)| (NaN when b is all zero): how far a
+ * profile (valley filling) is from a reference (the LP's smart charging). */
+double tw_ev_max_rel_diff(const double *a, const double *b, size_t n);
+
 /* Write one strategy's metrics as a JSON object (keys as the fields, plus
  * "charging_by_hour_mwh" as an array of 24). */
 void tw_ev_metrics_json_object(tw_json *j, const tw_ev_metrics *m);
 
 /* Write the value of metrics.json's "ev" key:
  *   {"immediate": {...}, "smart": {...},
- *    "valley_filling": {"iterations", "converged", "criterion", "residual",
- *                       "tol", "gamma", "seconds", "groups",
- *                       "max_rel_diff_vs_smart", ...metrics}}
+ *    "valley_filling": {"groups", "iterations", "converged", "criterion",
+ *                       "residual", "tol", "gamma", "seconds",
+ *                       "max_rel_diff_vs_smart", "metrics": {...}}}
  * The caller has written the key ("ev") or is at the top level. vf and
  * vf_metrics may be NULL (no valley_filling entry); max_rel_diff_vs_smart:
  * max_t |vf(t) - smart(t)| / max_t smart(t), NaN (-> null) if unknown. */

@@ -10,6 +10,9 @@
  *      (backend op ev_project, mobility_math.h; CUDA kernel on GPUs);
  *   3. the aggregate R^{k+1}(t) = sum_g r_g^{k+1}(t) is collected (sgemm
  *      with a ones vector).
+ * Accelerated variant (default, tw_vf_params.accelerate): FISTA momentum
+ * (Beck and Teboulle 2009) with adaptive restart (O'Donoghue and Candes
+ * 2015); still one broadcast and one projection per group per iteration.
  * With gamma = 1/N (the paper's bound 0 < gamma < 1/(N beta), beta = 1 for
  * f(x) = x^2/2) the iterates converge to a minimiser of sum_t (D + R)^2,
  * which is valley filling: R(t) = clamp(L - D(t), ...) flat wherever the
@@ -33,6 +36,10 @@ typedef struct tw_vf_params {
   double tol;   /* relative max-norm change of the aggregate (default 1e-5) */
   int max_iter; /* default 2000 */
   double gamma; /* step size, 1/MW; <= 0 means 1 / n_groups (default 0) */
+  int accelerate; /* 1 (default): Nesterov/FISTA momentum on the same protocol
+                     (each group extrapolates r + beta (r - r_prev), the
+                     utility the aggregate likewise) with restart when
+                     sum_t (D+R)^2 rises; 0: the paper's plain iteration */
 } tw_vf_params;
 
 /* Fill the defaults above. */

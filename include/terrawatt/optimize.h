@@ -23,9 +23,10 @@ extern "C" {
 #endif
 
 typedef enum tw_lp_method {
-  TW_LP_DUAL = 0,   /* dual simplex (default; warm starts) */
-  TW_LP_PRIMAL = 1, /* primal simplex */
-  TW_LP_INTERIOR = 2 /* interior point (no warm starts, no basis) */
+  TW_LP_DUAL = 0,    /* dual simplex (falls back to primal) */
+  TW_LP_PRIMAL = 1,  /* primal simplex */
+  TW_LP_INTERIOR = 2, /* interior point (no warm starts, no basis) */
+  TW_LP_AUTO = 3     /* default: primal for cold solves, dual for warm-started windows */
 } tw_lp_method;
 
 typedef struct tw_optimize_params {

@@ -22,6 +22,11 @@ typedef enum tw_pv_orientation_kind {
   TW_PV_SINGLE_AXIS = 2       /* horizontal axis at axis_azimuth_deg, no backtracking */
 } tw_pv_orientation_kind;
 
+typedef enum tw_pv_poa_model {
+  TW_PV_POA_HAY_DAVIES = 0, /* Hay & Davies (1980), the default */
+  TW_PV_POA_PEREZ = 1       /* Perez et al. (1990), allsitescomposite1990 coefficients */
+} tw_pv_poa_model;
+
 typedef enum tw_pv_panel_kind {
   TW_PV_HULD = 0,   /* Huld et al. 2010 (atlite CSi / CdTe) */
   TW_PV_PVWATTS = 1 /* PVWatts v5-style DC model + inverter */
@@ -37,6 +42,7 @@ typedef struct tw_pv_params {
   double max_rotation_deg;  /* single axis: rotation limit (e.g. 60) */
   double albedo;            /* ground reflectance (0.2) */
   double elevation_m;       /* for refraction / parallax (0) */
+  int poa_model;            /* tw_pv_poa_model: sky-diffuse model (0 Hay-Davies) */
   int panel;                /* tw_pv_panel_kind */
   /* Huld */
   double huld_k[6];         /* k_1..k_6 */
@@ -150,6 +156,54 @@ static inline TW_HD void tw_pv_poa_hay_davies(double dni, double dhi, double ghi
   *poa_ground = ghi * albedo * 0.5 * (1.0 - ct);
 }
 
+/* Relative air mass, Kasten & Young (1989), at apparent zenith z (deg):
+ * 1 / (cos z + 0.50572 (96.07995 - z)^-1.6364); NaN for z > 90. */
+static inline TW_HD double tw_pv_airmass_kasten_young(double zenith_deg) {
+  if (!(zenith_deg <= 90.0)) return (double)NAN;
+  return 1.0 / (cos(zenith_deg * TW_SPA_DEG) + 0.50572 * pow(96.07995 - zenith_deg, -1.6364));
+}
+
+/* Perez et al. (1990) sky diffuse on a tilted plane (W/m2), coefficients
+ * "allsitescomposite1990" (as pvlib.irradiance.perez): kappa = 1.041,
+ * z in rad, brightness delta = dhi * airmass / I0, clearness
+ * eps = ((dhi + dni)/dhi + kappa z^3) / (1 + kappa z^3) binned at 1.065,
+ * 1.23, 1.5, 1.95, 2.8, 4.5, 6.2; F1 = max(f11 + f12 delta + f13 z, 0),
+ * F2 = f21 + f22 delta + f23 z; sky = max(dhi ((1 - F1)(1 + cos tilt)/2 +
+ * F1 max(cos aoi, 0) / max(cos z, cos 85 deg) + F2 sin tilt), 0).
+ * With the sun at or below the horizon (no air mass) the sky is isotropic
+ * (pvlib returns 0 there; terrawatt keeps ERA5's diffuse light of
+ * mid-interval dawn hours). */
+static inline TW_HD double tw_pv_perez_sky(double dni, double dhi, double zenith_deg,
+                                           double cos_aoi, double tilt_deg, double i0_wm2,
+                                           double airmass) {
+  const double f1c[8][3] = {{-0.008, 0.588, -0.062}, {0.13, 0.683, -0.151},
+                            {0.33, 0.487, -0.221},   {0.568, 0.187, -0.295},
+                            {0.873, -0.392, -0.362}, {1.132, -1.237, -0.412},
+                            {1.06, -1.6, -0.359},    {0.678, -0.327, -0.25}};
+  const double f2c[8][3] = {{-0.06, 0.072, -0.022},  {-0.019, 0.066, -0.029},
+                            {0.055, -0.064, -0.026}, {0.109, -0.152, -0.014},
+                            {0.226, -0.462, 0.001},  {0.288, -0.823, 0.056},
+                            {0.264, -1.127, 0.131},  {0.156, -1.377, 0.251}};
+  const double bins[7] = {1.065, 1.23, 1.5, 1.95, 2.8, 4.5, 6.2};
+  double ct = cos(tilt_deg * TW_SPA_DEG);
+  if (!(dhi > 0.0)) return 0.0;
+  if (!(airmass == airmass) || !(i0_wm2 > 0.0)) return dhi * 0.5 * (1.0 + ct);
+  const double kappa = 1.041;
+  double z = zenith_deg * TW_SPA_DEG;
+  double delta = dhi * airmass / i0_wm2;
+  double eps = ((dhi + (dni > 0.0 ? dni : 0.0)) / dhi + kappa * z * z * z) / (1.0 + kappa * z * z * z);
+  int b = 0;
+  while (b < 7 && eps >= bins[b]) b++;
+  double f1 = f1c[b][0] + f1c[b][1] * delta + f1c[b][2] * z;
+  f1 = f1 > 0.0 ? f1 : 0.0;
+  double f2 = f2c[b][0] + f2c[b][1] * delta + f2c[b][2] * z;
+  double a = cos_aoi > 0.0 ? cos_aoi : 0.0;
+  double cz = cos(zenith_deg * TW_SPA_DEG), c85 = 0.08715574274765817; /* cos 85 deg */
+  double bb = cz > c85 ? cz : c85;
+  double sky = dhi * (0.5 * (1.0 - f1) * (1.0 + ct) + f1 * a / bb + f2 * sin(tilt_deg * TW_SPA_DEG));
+  return sky > 0.0 ? sky : 0.0;
+}
+
 /* Huld et al. (2010) module model as in atlite: G' = G / r_irradiance,
  * T' = c_temp_amb T_amb + c_temp_irrad G - r_tmod, efficiency
  * eff = 1 + k1 ln G' + k2 ln^2 G' + T'(k3 + k4 ln G' + k5 ln^2 G') + k6 T'^2
@@ -227,8 +281,8 @@ static inline TW_HD double tw_pv_pvwatts(const tw_pv_params *p, double poa_beam,
 static inline TW_HD double tw_pv_extraterrestrial(double r_au) { return 1361.0 / (r_au * r_au); }
 
 /* The whole per-cell PV conversion at one time: sun from the time's
- * geocentric SPA part, irradiance split, orientation, POA (Hay-Davies)
- * and panel model. ghi, fdir (NaN when absent) in W/m2, t_amb in K,
+ * geocentric SPA part, irradiance split, orientation, POA (Hay-Davies or
+ * Perez sky diffuse, p->poa_model) and panel model. ghi, fdir (NaN when absent) in W/m2, t_amb in K,
  * wind (m/s, NaN: default). Returns output per kW peak, clipped to [0, 1];
  * NaN ghi or temperature gives NaN. */
 static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo *geo,
@@ -252,6 +306,9 @@ static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo 
   double caoi = tw_pv_cos_aoi(sp.zenith_deg, sp.azimuth_deg, tilt, saz);
   double pb, ps, pg;
   tw_pv_poa_hay_davies(dni, dh, ghi, cz, caoi, tilt, i0, p->albedo, &pb, &ps, &pg);
+  if (p->poa_model == TW_PV_POA_PEREZ)
+    ps = tw_pv_perez_sky(dni, dh, sp.zenith_deg, caoi, tilt, i0,
+                         tw_pv_airmass_kasten_young(sp.zenith_deg));
   double out;
   if (p->panel == TW_PV_PVWATTS)
     out = tw_pv_pvwatts(p, pb, ps, pg, caoi, t_amb_K, wind_ms == wind_ms ? wind_ms

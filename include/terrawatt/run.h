@@ -1,7 +1,7 @@
-/* terrawatt: the `run` pipeline. Reads a scenario file, converts the
- * climate data to per-bus capacity factors, and for every named scenario
- * solves the dispatch LP and writes results.nc and metrics.json, then
- * summary.json for the whole run.
+/* terrawatt: the `run` pipeline. Reads a scenario file and runs every task
+ * (scenario x ensemble member): converts the member's climate data to
+ * per-bus capacity factors, applies the scenario's changes, solves the
+ * dispatch LP and writes the task's directory; then the run summary.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef TERRAWATT_RUN_H
 #define TERRAWATT_RUN_H
@@ -19,13 +19,23 @@ typedef struct tw_run_options {
   const char *scenario_path;
   const char *out_dir;     /* default "out/<name>" when NULL */
   tw_backend_kind backend;
-  int dry_run;             /* validate inputs and print the plan; write nothing */
+  int dry_run;             /* validate inputs, print the task list and memory estimate; write
+                              nothing */
+  int resume;              /* skip tasks whose completion record is valid; redo the others */
+  int ranks_per_task;      /* ranks per task group (MPI_Comm_split); 0 or 1: one rank per task */
 } tw_run_options;
 
-/* Run a scenario file. Collective on comm: every rank reads and converts
- * the inputs; scenarios are dealt to ranks round-robin; rank 0 writes
- * capacity_factors.nc and summary.json. Results do not depend on the number
- * of ranks. The plan (dry run) and progress go to the log. */
+/* Run a scenario file. Collective on comm.
+ * Every rank validates the inputs (the whole scenario file, the network and
+ * the shape of every member's climate data) before any task starts. Ranks
+ * are split into groups of ranks_per_task (MPI_Comm_split); the first rank
+ * of each group takes the next unfinished task from a shared counter
+ * (MPI one-sided fetch-and-add on rank 0), so long and short tasks balance
+ * dynamically. A task that fails raises a shared flag: every group stops
+ * after its current task and all ranks return the failure (the failing
+ * rank its own message). Rank 0 then writes summary.json, summary.csv,
+ * ensemble.csv and tasks.tsv from the tasks' completion records. Results do
+ * not depend on the number of ranks. */
 tw_status tw_run(const tw_run_options *opts, MPI_Comm comm);
 
 #ifdef __cplusplus

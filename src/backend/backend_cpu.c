@@ -108,11 +108,15 @@ static tw_status cpu_output_loss(tw_backend *be, const tw_output_job *job) {
 
 static tw_status cpu_ev_project(tw_backend *be, const tw_ev_project_job *job) {
   (void)be;
-  const long long count = (long long)job->n_groups;
-#pragma omp parallel for schedule(static)
-  for (long long g = 0; g < count; g++)
-    (void)tw_vf_project_group((size_t)g, job->n_groups, job->n_hours, job->gamma, job->price,
-                              job->r, job->upper, job->energy_MWh[g], &job->lambda[g]);
+  /* blocks of TW_VF_BLOCK neighbouring groups in lockstep (mobility_math.h) */
+  const long long blocks = (long long)((job->n_groups + TW_VF_BLOCK - 1) / TW_VF_BLOCK);
+#pragma omp parallel for schedule(dynamic, 16)
+  for (long long b = 0; b < blocks; b++) {
+    size_t g0 = (size_t)b * TW_VF_BLOCK;
+    size_t nb = job->n_groups - g0 < TW_VF_BLOCK ? job->n_groups - g0 : TW_VF_BLOCK;
+    tw_vf_project_block(g0, (int)nb, job->n_groups, job->n_hours, job->gamma, job->price, job->r,
+                        job->r_prev, job->beta, job->upper, job->energy_MWh, job->lambda);
+  }
   return TW_OK;
 }
 

@@ -6,8 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "terrawatt/forecast.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/json.h"
+
+/* A forecast model file (src/cli/cmd_inspect_model.c). */
+int tw_cmd_inspect_model(const char *path, int json);
 
 void tw_cmd_inspect_usage(FILE *out) {
   fprintf(out,
@@ -124,6 +128,11 @@ int tw_cmd_inspect(int argc, char **argv) {
   if (nfiles == 0) {
     free(files);
     return tw_cli_usage_error("inspect", "missing FILE");
+  }
+  if (nfiles == 1 && tw_forecast_model_file_probe(files[0])) { /* forecast model: cmd_inspect_model.c */
+    rc = tw_cmd_inspect_model(files[0], json);
+    free(files);
+    return rc;
   }
   tw_inspect_report *r = NULL;
   tw_status st = tw_ingest_inspect(files, nfiles, &r);

@@ -17,7 +17,7 @@ void tw_cmd_optimize_usage(FILE *out) {
   fprintf(out,
           "usage: terrawatt optimize NETWORK(.nc|csv-folder) [--out FILE.nc|DIR] [--csv DIR]\n"
           "                          [--horizon H --overlap O] [--cold]\n"
-          "                          [--method dual|primal|interior] [--presolve]\n"
+          "                          [--method auto|dual|primal|interior] [--presolve]\n"
           "                          [--time-limit SECONDS] [--tol-primal X] [--tol-dual X]\n"
           "                          [--load-shedding] [--voll CURRENCY_PER_MWH]\n"
           "                          [--write-lp F] [--write-mps F] [--json]\n\n"
@@ -30,7 +30,8 @@ void tw_cmd_optimize_usage(FILE *out) {
           "                    capacities and no global constraints)\n"
           "  --overlap O       snapshots re-solved at the start of the next window\n"
           "  --cold            rebuild each window instead of warm-starting GLPK\n"
-          "  --method M        dual (default), primal or interior\n"
+          "  --method M        auto (default: primal simplex, dual for warm-started\n"
+          "                    windows), dual, primal or interior\n"
           "  --presolve        GLPK's LP presolver (cold solves only)\n"
           "  --time-limit S    per-solve limit in seconds\n"
           "  --tol-primal X    GLPK primal feasibility tolerance (default 1e-7)\n"
@@ -126,10 +127,11 @@ int tw_cmd_optimize(int argc, char **argv) {
       else if (!strcmp(a, "--csv")) csv = v;
       else if (!strcmp(a, "--write-lp")) p.write_lp = v;
       else if (!strcmp(a, "--write-mps")) p.write_mps = v;
+      else if (!strcmp(v, "auto")) p.method = TW_LP_AUTO;
       else if (!strcmp(v, "dual")) p.method = TW_LP_DUAL;
       else if (!strcmp(v, "primal")) p.method = TW_LP_PRIMAL;
       else if (!strcmp(v, "interior")) p.method = TW_LP_INTERIOR;
-      else return tw_cli_usage_error("optimize", "--method must be dual, primal or interior, got '%s'", v);
+      else return tw_cli_usage_error("optimize", "--method must be auto, dual, primal or interior, got '%s'", v);
       i++;
     } else if (!strcmp(a, "--horizon") || !strcmp(a, "--overlap")) {
       if (tw_cli_parse_int("optimize", a, v, a[2] == 'h' ? 1 : 0, 100000000L, &n)) return 1;

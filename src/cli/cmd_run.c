@@ -9,28 +9,42 @@
 
 void tw_cmd_run_usage(FILE *out) {
   fprintf(out,
-          "usage: terrawatt run SCENARIO.yaml [--out DIR] [--backend auto|cpu|cuda] [--dry-run]\n\n"
-          "Read the scenario file, convert its climate data to per-bus wind and solar capacity\n"
-          "factors, and solve the dispatch LP of every scenario it names. Writes\n"
-          "  DIR/capacity_factors.nc       per-bus series used by all scenarios\n"
-          "  DIR/<scenario>/results.nc     solved network (PyPSA NetCDF layout)\n"
-          "  DIR/<scenario>/metrics.json   objective, cost, CO2, curtailment, unserved energy, ...\n"
-          "  DIR/summary.json              every scenario's metrics\n"
+          "usage: terrawatt run SCENARIO.yaml [--out DIR] [--backend auto|cpu|cuda] [--resume]\n"
+          "                     [--dry-run] [--ranks-per-task N]\n\n"
+          "Validate the whole scenario file, then run every task (scenario x ensemble member):\n"
+          "convert the member's climate data to per-bus wind and solar capacity factors, apply\n"
+          "the scenario's changes and solve the dispatch LP. Writes, per task (TASK is\n"
+          "<scenario>, or <scenario>/<member> when the file lists members):\n"
+          "  DIR/TASK/results.nc     solved network (PyPSA NetCDF layout)\n"
+          "  DIR/TASK/metrics.json   cost, CO2, resilience, droughts, land, water, ...\n"
+          "  DIR/TASK/series.json    hourly dispatch, load, prices (for the report)\n"
+          "  DIR/TASK/task.done      completion record (written last)\n"
+          "and per run DIR/summary.json, DIR/summary.csv, DIR/ensemble.csv, DIR/tasks.tsv.\n"
           "Options:\n"
-          "  --out DIR    output directory (default out/<name from the scenario file>)\n"
-          "  --dry-run    validate all inputs and print the plan; write nothing\n"
-          "Run under mpirun to spread scenarios over ranks; results do not depend on the\n"
+          "  --out DIR            output directory (default out/<name from the scenario file>)\n"
+          "  --resume             skip tasks with a valid completion record; redo the others\n"
+          "  --dry-run            validate all inputs, print the task list and an estimate of\n"
+          "                       the peak memory per rank; write nothing\n"
+          "  --ranks-per-task N   ranks per task group (default 1)\n"
+          "Run under mpirun to farm tasks out to ranks dynamically; results do not depend on the\n"
           "number of ranks. The scenario file is documented in docs/SCENARIO.md.\n");
 }
 
 int tw_cmd_run(int argc, char **argv) {
-  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0};
+  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--out") == 0) {
       if (++i >= argc) return tw_cli_usage_error("run", "--out needs a directory");
       o.out_dir = argv[i];
     } else if (strcmp(argv[i], "--dry-run") == 0) {
       o.dry_run = 1;
+    } else if (strcmp(argv[i], "--resume") == 0) {
+      o.resume = 1;
+    } else if (strcmp(argv[i], "--ranks-per-task") == 0) {
+      long n = 0;
+      if (++i >= argc) return tw_cli_usage_error("run", "--ranks-per-task needs a number");
+      if (tw_cli_parse_int("run", "--ranks-per-task", argv[i], 1, 1 << 20, &n)) return 1;
+      o.ranks_per_task = (int)n;
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
       return tw_cli_usage_error("run", "unknown option '%s'", argv[i]);
     } else if (!o.scenario_path) {

@@ -22,20 +22,6 @@ void tw_cmd_train_usage(FILE *out) {
           "  --json           print one JSON object (metadata, skill, importance)\n");
 }
 
-static void print_table(const tw_forecast_model *m, const char *path) {
-  printf("model: %s (%d features, %zu parameters, %s)\n", path, m->n_features, m->n_params,
-         m->spec.quantile_count ? "quantiles" : "point");
-  printf("epochs: %d of %d, best %d; train %zu samples %s..%s; validation %zu samples %s..%s\n",
-         m->epochs_run, m->epochs_max, m->best_epoch, m->n_train, m->train_start, m->train_end,
-         m->n_valid, m->valid_start, m->valid_end);
-  printf("%-26s %12s %12s %12s %10s   [%s]\n", "validation skill", "MAE", "RMSE", "pinball",
-         "P10-P90", m->target_units);
-  for (int i = 0; i < TW_SKILL_METHODS; i++)
-    printf("%-26s %12.5g %12.5g %12.5g %10.4g\n", tw_skill_method_names[i],
-           m->skill[i][TW_SKILL_MAE], m->skill[i][TW_SKILL_RMSE], m->skill[i][TW_SKILL_PINBALL],
-           m->skill[i][TW_SKILL_COVERAGE]);
-}
-
 int tw_cmd_train(int argc, char **argv) {
   const char *config_path = NULL, *out_path = "model.nc";
   int json = 0, rc = 0;
@@ -87,7 +73,7 @@ int tw_cmd_train(int argc, char **argv) {
       tw_forecast_model_json(model, stdout);
       fputs("}\n", stdout);
     } else {
-      print_table(model, out_path);
+      tw_forecast_model_print(model, out_path, stdout);
     }
   }
 cleanup:

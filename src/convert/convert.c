@@ -76,26 +76,27 @@ static tw_status require_var(const tw_climate *c, const char *name, int time_var
   return TW_OK;
 }
 
-/* A variable as an [ntime][ncell] host array: static fields are repeated. */
-static tw_status expand_var(const tw_climate *c, const tw_climate_var *v, float **out) {
-  size_t n = c->ntime * c->ncell;
-  TW_CHECK(tw_calloc(n ? n : 1, sizeof(float), v->name, out));
-  for (size_t t = 0; t < c->ntime; t++)
-    memcpy(*out + t * c->ncell, v->time_varying ? v->data + t * c->ncell : v->data,
-           c->ncell * sizeof(float));
-  return TW_OK;
-}
-
 /* ---- wind ------------------------------------------------------------------ */
+
+/* 1 when a time-varying variable holds the same field at every step (exact
+ * comparison; NaN counts as different). */
+static int static_in_time(const tw_climate *c, const tw_climate_var *v) {
+  for (size_t t = 1; t < c->ntime; t++) {
+    const float *a = v->data, *b = v->data + t * c->ncell;
+    for (size_t i = 0; i < c->ncell; i++)
+      if (!(a[i] == b[i])) return 0;
+  }
+  return 1;
+}
 
 static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
                                 float **cf_dev) {
   tw_status st = TW_OK;
   const tw_climate_var *u = NULL, *v = NULL, *fsr = NULL, *u10 = NULL, *v10 = NULL;
   tw_turbine *smooth = NULL;
-  float *curve_v = NULL, *curve_cf = NULL, *rough_host = NULL;
+  float *curve_v = NULL, *curve_cf = NULL, *table = NULL, *factor = NULL;
   void *d_u = NULL, *d_v = NULL, *d_r = NULL, *d_u10 = NULL, *d_v10 = NULL, *d_cv = NULL,
-       *d_cc = NULL, *d_cf = NULL;
+       *d_cf = NULL;
   size_t n = c->ntime * c->ncell;
   *cf_dev = NULL;
   if (!p->turbine) return tw_error(TW_ERR_INPUT, "wind conversion: no turbine given");
@@ -122,28 +123,27 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
     curve_v[i] = (float)curve->speed_ms[i];
     curve_cf[i] = (float)(curve->power_MW[i] / t->rated_MW); /* per unit of the real rating */
   }
+  int len = tw_wind_table_len(curve_v, (int)curve->n, TW_WIND_TABLE_DV_MS);
+  TW_CHECK_GOTO(st, tw_calloc((size_t)len, sizeof(float), "power curve table", &table));
+  tw_wind_table_fill(curve_v, curve_cf, (int)curve->n, TW_WIND_TABLE_DV_MS, table, len);
   TW_CHECK_GOTO(st, dev_put(be, u->data, n * sizeof(float), &d_u));
   TW_CHECK_GOTO(st, dev_put(be, v->data, n * sizeof(float), &d_v));
-  TW_CHECK_GOTO(st, dev_put(be, curve_v, curve->n * sizeof(float), &d_cv));
-  TW_CHECK_GOTO(st, dev_put(be, curve_cf, curve->n * sizeof(float), &d_cc));
+  TW_CHECK_GOTO(st, dev_put(be, table, (size_t)len * sizeof(float), &d_cv));
   TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_wind_job job;
   memset(&job, 0, sizeof job);
-  job.n = n;
+  job.ncell = c->ncell;
+  job.ntime = c->ntime;
   job.u_ms = (const float *)d_u;
   job.v_ms = (const float *)d_v;
-  job.roughness_const_m = (float)p->roughness_default_m;
   job.height_ref_m = 100.0f;
   job.height_hub_m = (float)hub;
-  job.curve_speed_ms = (const float *)d_cv;
-  job.curve_cf = (const float *)d_cc;
-  job.curve_n = (int)curve->n;
+  job.curve_table = (const float *)d_cv;
+  job.curve_len = len;
+  job.curve_inv_dv = (float)(1.0 / TW_WIND_TABLE_DV_MS);
+  job.curve_min_ms = curve_v[0];
+  job.curve_max_ms = curve_v[curve->n - 1];
   job.cf = (float *)d_cf;
-  if (fsr) {
-    TW_CHECK_GOTO(st, expand_var(c, fsr, &rough_host));
-    TW_CHECK_GOTO(st, dev_put(be, rough_host, n * sizeof(float), &d_r));
-    job.roughness_m = (const float *)d_r;
-  }
   if (u10) {
     job.power_law = 1;
     TW_CHECK_GOTO(st, dev_put(be, u10->data, n * sizeof(float), &d_u10));
@@ -151,6 +151,18 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
     job.u_low_ms = (const float *)d_u10;
     job.v_low_ms = (const float *)d_v10;
     job.height_low_m = 10.0f;
+  } else if (fsr && fsr->time_varying && !static_in_time(c, fsr)) {
+    /* roughness that changes in time: the log law per element */
+    TW_CHECK_GOTO(st, dev_put(be, fsr->data, n * sizeof(float), &d_r));
+    job.roughness_m = (const float *)d_r;
+  } else {
+    /* static roughness: the log-law factor once per cell */
+    TW_CHECK_GOTO(st, tw_calloc(c->ncell ? c->ncell : 1, sizeof(float), "hub factors", &factor));
+    for (size_t i = 0; i < c->ncell; i++)
+      factor[i] = tw_wind_log_factor(100.0f, (float)hub,
+                                     fsr ? fsr->data[i] : (float)p->roughness_default_m);
+    TW_CHECK_GOTO(st, dev_put(be, factor, c->ncell * sizeof(float), &d_r));
+    job.hub_factor = (const float *)d_r;
   }
   TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
   TW_CHECK_GOTO(st, be->ops->synchronize(be));
@@ -163,11 +175,11 @@ cleanup:
   be->ops->free(be, d_u10);
   be->ops->free(be, d_v10);
   be->ops->free(be, d_cv);
-  be->ops->free(be, d_cc);
   be->ops->free(be, d_cf);
   free(curve_v);
   free(curve_cf);
-  free(rough_host);
+  free(table);
+  free(factor);
   tw_turbine_destroy(&smooth);
   return st;
 }
@@ -280,9 +292,8 @@ tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
 
 /* ---- degree-hours ------------------------------------------------------------ */
 
-/* Heating (which = 0) or cooling (1) degrees per cell and time, host. */
-static tw_status degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
-                              float **out) {
+tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
+                                  float **out) {
   tw_status st = TW_OK;
   const tw_climate_var *t2m = NULL;
   float *temp = NULL, *res = NULL;
@@ -404,7 +415,7 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
   }
   if (p->degree_hours) {
     for (int which = 0; which < 2; which++) {
-      TW_CHECK_GOTO(st, degree_cells(c, p, which, &cells));
+      TW_CHECK_GOTO(st, tw_convert_degree_cells(c, p, which, &cells));
       TW_CHECK_GOTO(st, dev_put(be, cells, c->ntime * c->ncell * sizeof(float), &d_x));
       TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, (const float *)d_x, &host));
       if (which == 0) s->hdh_K = host;

@@ -38,6 +38,7 @@ static const cyaml_schema_field_t wind_fields[] = {
 static const cyaml_schema_field_t solar_fields[] = {
     STR("panel", CYAML_FLAG_DEFAULT, tw_convert_solar_cfg, panel),
     STR("orientation", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, orientation),
+    STR("sky_model", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, sky_model),
     OPT_NUM("tilt_deg", tw_convert_solar_cfg, tilt_deg),
     OPT_NUM("azimuth_deg", tw_convert_solar_cfg, azimuth_deg),
     OPT_NUM("axis_azimuth_deg", tw_convert_solar_cfg, axis_azimuth_deg),
@@ -140,6 +141,11 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
                   "'fixed' or 'single_axis')", path, c->solar->orientation);
     goto cleanup;
   }
+  if (c->solar && !is_one_of(c->solar->sky_model, "hay_davies", "perez", NULL)) {
+    st = tw_error(TW_ERR_INPUT, "%s: solar.sky_model: '%s' (expected 'hay_davies' or 'perez')",
+                  path, c->solar->sky_model);
+    goto cleanup;
+  }
   /* make relative paths absolute */
   for (unsigned i = 0; i < c->climate_files_count; i++) {
     char *r = resolve(c->base_dir, c->climate_files[i]);
@@ -197,6 +203,8 @@ static tw_status params_from_config(const tw_convert_config *cfg, tw_convert_par
     const char *o = s->orientation ? s->orientation : "latitude_optimal";
     p->pv.orientation = !strcmp(o, "fixed") ? TW_PV_FIXED
                         : !strcmp(o, "single_axis") ? TW_PV_SINGLE_AXIS : TW_PV_LATITUDE_OPTIMAL;
+    p->pv.poa_model = s->sky_model && !strcmp(s->sky_model, "perez") ? TW_PV_POA_PEREZ
+                                                                     : TW_PV_POA_HAY_DAVIES;
     p->pv.tilt_deg = num_or(s->tilt_deg, p->pv.tilt_deg);
     p->pv.azimuth_deg = num_or(s->azimuth_deg, p->pv.azimuth_deg);
     p->pv.axis_azimuth_deg = num_or(s->axis_azimuth_deg, p->pv.axis_azimuth_deg);

@@ -147,7 +147,8 @@ static void resolve(const tw_forecast_config *cfg, const char *file, char *buf, 
   else snprintf(buf, size, "%s%s", cfg->dir, file);
 }
 
-static float calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *hol, size_t nhol) {
+float tw_forecast_calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *hol,
+                                 size_t nhol) {
   const double two_pi = 6.283185307179586;
   tw_datetime dt;
   tw_time_to_datetime(TW_CAL_STANDARD, t, &dt);
@@ -286,7 +287,7 @@ tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feat
     for (int k = 0; k < n_features; k++) {
       const tw_feature *f = &features[k];
       if (f->kind <= TW_FEAT_HOLIDAY) {
-        xr[k] = calendar_value(f->kind, t, holiday_days, n_holidays);
+        xr[k] = tw_forecast_calendar_value(f->kind, t, holiday_days, n_holidays);
       } else if (f->kind == TW_FEAT_LAG) {
         xr[k] = (float)target.value[i - (size_t)((int64_t)f->lag_h * 3600 / step)];
       } else {

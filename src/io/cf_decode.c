@@ -26,6 +26,9 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
   if (v->packed && (!isfinite(v->scale) || !isfinite(v->offset)))
     return tw_error(TW_ERR_INPUT, "%s: variable '%s': scale_factor %g / add_offset %g not finite",
                     path, v->name, v->scale, v->offset);
+  if (v->packed && v->scale == 0.0)
+    return tw_error(TW_ERR_INPUT, "%s: variable '%s': scale_factor is 0: every value would decode to add_offset %g",
+                    path, v->name, v->offset);
   int integer = is_integer_type(v->type);
   double x;
   if (tw_nc_att_double(ncid, varid, "_FillValue", &x, NULL)) {

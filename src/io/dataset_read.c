@@ -24,6 +24,13 @@ static tw_status read_slab(const tw_ds_file *f, const tw_cf_var *cv, const size_
   int rc = nc_get_vara(f->ncid, cv->varid, start, count, *raw);
   if (rc != NC_NOERR) return tw_nc_fail(rc, f->path, cv->name);
   tw_cf_decode(cv, *raw, n, us, uo, out, nmissing);
+  /* Missing values are NaN by now; an infinity (stored Inf, or a double
+   * beyond the float range) is bad data, not a gap. */
+  for (size_t i = 0; i < n; i++)
+    if (isinf(out[i]))
+      return tw_error(TW_ERR_INPUT,
+                      "%s: variable '%s': value %g (element %zu of the block starting at index %zu) is infinite",
+                      f->path, cv->name, (double)out[i], i, start[0]);
   return TW_OK;
 }
 

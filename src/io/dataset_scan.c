@@ -121,6 +121,9 @@ static tw_status scan_grid(const char *path, tw_ds_file *f) {
   TW_CHECK(read_coord(f->ncid, lat_id, path, "latitude", &f->lat, &f->nlat, &f->lat_dimid));
   TW_CHECK(read_coord(f->ncid, lon_id, path, "longitude", &f->lon, &f->nlon, &f->lon_dimid));
   f->is_station = f->lat_dimid == f->lon_dimid;
+  if (f->nlat == 0 || f->nlon == 0)
+    return tw_error(TW_ERR_INPUT, "%s: coordinate '%s' has length 0: the file holds no grid cells",
+                    path, f->nlat == 0 ? f->lat_name : f->lon_name);
   for (size_t i = 0; i < f->nlat; i++)
     if (f->lat[i] < -90.0 - 1e-9 || f->lat[i] > 90.0 + 1e-9)
       return tw_error(TW_ERR_INPUT, "%s: variable '%s': latitude %g outside -90..90", path,

@@ -407,3 +407,11 @@ cleanup:
   tw_forecast_model_free(&m);
   return st;
 }
+
+int tw_forecast_model_file_probe(const char *path) {
+  int nc = -1, fmt = 0;
+  if (nc_open(path, NC_NOWRITE, &nc) != NC_NOERR) return 0;
+  int ok = nc_get_att_int(nc, NC_GLOBAL, "terrawatt_model_format", &fmt) == NC_NOERR;
+  nc_close(nc);
+  return ok;
+}

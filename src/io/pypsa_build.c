@@ -519,6 +519,10 @@ tw_status tw_pypsa_build_network(const tw_pypsa_tables *t, tw_network **out) {
   *out = net;
   net = NULL;
 cleanup:
+  /* Messages from the generic network code (duplicates, bad names) say
+   * "network: ..."; name the file or folder instead. */
+  if (st != TW_OK && t->source && strncmp(tw_last_error(), t->source, strlen(t->source)) != 0)
+    tw_error_prefix(st, "%s: ", t->source);
   tw_network_destroy(&net);
   return st;
 }

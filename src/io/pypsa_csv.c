@@ -149,6 +149,23 @@ static tw_status number(const char *path, const char *text, size_t row, double *
   return TW_OK;
 }
 
+/* 1 when `s` is well-formed UTF-8 (no overlongs, surrogates or values
+ * above U+10FFFF). Names end up in NetCDF strings and JSON. */
+static int utf8_valid(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+    if (n == 9 || c == 0xC0 || c == 0xC1 || c > 0xF4) return 0;
+    for (size_t k = 1; k <= n; k++)
+      if ((p[k] & 0xC0) != 0x80) return 0;
+    if (n == 2 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))) return 0;
+    if (n == 3 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))) return 0;
+    p += n + 1;
+  }
+  return 1;
+}
+
 static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
   char path[4096];
   csv_file c;
@@ -216,7 +233,10 @@ static tw_status read_static(const char *path, const char *list, tw_pypsa_tables
   TW_CHECK(csv_read(path, &c));
   tw_pypsa_list *l = tw_pypsa_tables_find(t, list);
   if (!l) TW_CHECK_GOTO(st, tw_pypsa_tables_add_list(t, list, &l));
-  if (c.nrows == 0) goto cleanup;
+  if (c.nrows == 0) {
+    st = tw_error(TW_ERR_INPUT, "%s: empty file: no header row (expected at least 'name')", path);
+    goto cleanup;
+  }
   size_t ncol = c.nfields[0];
   l->n = c.nrows - 1;
   TW_CHECK_GOTO(st, tw_calloc(l->n ? l->n : 1, sizeof(char *), "names", &l->names));
@@ -228,6 +248,10 @@ static tw_status read_static(const char *path, const char *list, tw_pypsa_tables
     }
     if (!c.fields[r][0][0]) {
       st = tw_error(TW_ERR_INPUT, "%s: row %zu: empty component name", path, r + 1);
+      goto cleanup;
+    }
+    if (!utf8_valid(c.fields[r][0])) {
+      st = tw_error(TW_ERR_INPUT, "%s: row %zu: component name is not valid UTF-8", path, r + 1);
       goto cleanup;
     }
     l->names[r - 1] = c.fields[r][0];
@@ -254,7 +278,10 @@ static tw_status read_series(const char *path, const char *list, const char *att
   TW_CHECK(csv_read(path, &c));
   tw_pypsa_list *l = tw_pypsa_tables_find(t, list);
   if (!l) TW_CHECK_GOTO(st, tw_pypsa_tables_add_list(t, list, &l));
-  if (c.nrows == 0) goto cleanup;
+  if (c.nrows == 0) {
+    st = tw_error(TW_ERR_INPUT, "%s: empty file: no header row", path);
+    goto cleanup;
+  }
   if (c.nrows - 1 != t->n_snapshots) {
     st = tw_error(TW_ERR_INPUT, "%s: %zu rows but the network has %zu snapshots", path,
                   c.nrows - 1, t->n_snapshots);
@@ -276,8 +303,20 @@ static tw_status read_series(const char *path, const char *list, const char *att
                     c.nfields[r], ncol);
       goto cleanup;
     }
-    for (size_t j = 1; j < ncol; j++)
-      TW_CHECK_GOTO(st, number(path, c.fields[r][j], r + 1, &s->values[(r - 1) * s->ncols + j - 1]));
+    for (size_t j = 1; j < ncol; j++) {
+      double *v = &s->values[(r - 1) * s->ncols + j - 1];
+      TW_CHECK_GOTO(st, number(path, c.fields[r][j], r + 1, v));
+      /* A gap in a time series is not "use the static value": PyPSA would
+       * carry the NaN into the LP. Reject it, naming where -- except for
+       * attributes whose default is NaN (state_of_charge_set, e_set, ...),
+       * where an empty cell means "not set" (storage-hvdc uses that). */
+      const tw_pypsa_attr *info = tw_pypsa_attr_find(list, attr);
+      if (isnan(*v) && !(info && isnan(info->default_value))) {
+        st = tw_error(TW_ERR_INPUT, "%s: row %zu, column '%s': %s is '%s', not a number", path,
+                      r + 1, s->cols[j - 1], attr, c.fields[r][j]);
+        goto cleanup;
+      }
+    }
   }
 cleanup:
   csv_free(&c);

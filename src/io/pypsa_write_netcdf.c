@@ -2,6 +2,7 @@
  * names, {list}_i, {list}_{attr}, {list}_t_{attr}(snapshots, {list}_t_{attr}_i)),
  * atomically.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
@@ -182,9 +183,15 @@ tw_status tw_network_write_netcdf(const tw_network *net, const tw_optimize_resul
   memset(&s, 0, sizeof s);
   s.path = path;
   TW_CHECK(tw_atomic_temp_path(path, &tmp));
+  errno = 0;
   int rc = nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &s.nc);
   if (rc != NC_NOERR) {
-    tw_status st = tw_error(TW_ERR_RESOURCE, "%s: cannot create: %s", path, nc_strerror(rc));
+    /* HDF5 reports most failures (a full disk included) as EACCES: give the
+     * system's reason too. */
+    int err = errno;
+    tw_status st = tw_error(TW_ERR_RESOURCE, "%s: cannot create: %s%s%s", path, nc_strerror(rc),
+                            err ? "; system error: " : "", err ? strerror(err) : "");
+    tw_atomic_abandon(tmp);
     free(tmp);
     return st;
   }

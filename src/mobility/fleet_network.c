@@ -1,6 +1,7 @@
 /* EV fleet as PyPSA-style components (smart charging in the grid LP).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/mobility.h"
+#include "terrawatt/optimize.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -147,4 +148,30 @@ cleanup:
   free(series);
   free(avail);
   return st;
+}
+
+tw_status tw_fleet_grid_charging(const tw_network *net, const struct tw_optimize_result *r,
+                                 const tw_fleet_components *c, double *charging_MW) {
+  const size_t T = net->n_snapshots, K = net->n_links;
+  if (r->n_snapshots != T || r->n_links != K || r->n_loads != net->n_loads)
+    return tw_error(TW_ERR_INPUT,
+                    "EV charging: the optimization result (%zu snapshots, %zu links, %zu loads) "
+                    "does not belong to this network (%zu, %zu, %zu)",
+                    r->n_snapshots, r->n_links, r->n_loads, T, K, net->n_loads);
+  if ((c->charger >= 0 && (size_t)c->charger >= K) || (c->v2g >= 0 && (size_t)c->v2g >= K) ||
+      (c->immediate_load >= 0 && (size_t)c->immediate_load >= net->n_loads))
+    return tw_error(TW_ERR_INPUT, "EV charging: component index out of range (charger %d, v2g "
+                                  "%d, immediate load %d)",
+                    c->charger, c->v2g, c->immediate_load);
+  for (size_t t = 0; t < T; t++) {
+    double v = 0.0;
+    if (c->charger >= 0) v += r->link_p0[t * K + (size_t)c->charger];
+    if (c->v2g >= 0) v += r->link_p1[t * K + (size_t)c->v2g]; /* p1 < 0: delivered to bus1 */
+    if (c->immediate_load >= 0) {
+      const tw_load *l = &net->loads[c->immediate_load];
+      v += tw_series_at(l->p_set_t, l->p_set_MW, t);
+    }
+    charging_MW[t] = v;
+  }
+  return TW_OK;
 }

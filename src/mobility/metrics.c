@@ -141,3 +141,12 @@ void tw_ev_metrics_json(tw_json *j, const tw_ev_metrics *immediate, const tw_ev_
   }
   tw_json_object_end(j);
 }
+
+double tw_ev_max_rel_diff(const double *a, const double *b, size_t n) {
+  double d = 0.0, peak = 0.0;
+  for (size_t t = 0; t < n; t++) {
+    if (fabs(a[t] - b[t]) > d) d = fabs(a[t] - b[t]);
+    if (fabs(b[t]) > peak) peak = fabs(b[t]);
+  }
+  return peak > 0 ? d / peak : NAN;
+}

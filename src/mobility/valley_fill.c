@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <time.h>
 
+#define VF_BLOCK 256
+
 static const char *const vf_criterion = "max_t |R_k+1 - R_k| <= tol * max_t R_k+1";
 
 void tw_vf_params_default(tw_vf_params *p) {
   p->tol = 1e-5;
   p->max_iter = 2000;
   p->gamma = 0.0;
+  p->accelerate = 1;
 }
 
 tw_status tw_vf_problem_validate(const tw_vf_problem *p) {
@@ -52,12 +55,22 @@ static double now_s(void) {
 tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_params *params,
                          double *charging_MW, float *group_MW, tw_vf_result *res) {
   tw_status st = TW_OK;
+  /* Groups are padded to a multiple of VF_BLOCK (zero limits, zero
+   * energy) so the aggregate is summed in float over blocks of VF_BLOCK
+   * groups (one sgemm) and the block sums in double on the host: a float
+   * sum over 1e5 groups would put a noise floor near 1e-5 under the
+   * convergence criterion. */
   const size_t G = p->n_groups;
+  const size_t Gp = (G + VF_BLOCK - 1) / VF_BLOCK * VF_BLOCK;
+  const size_t nblk = Gp / VF_BLOCK;
   const int T = p->n_hours;
-  const size_t GT = G * (size_t)T;
-  float *d_r = NULL, *d_upper = NULL, *d_price = NULL, *d_lambda = NULL, *d_ones = NULL,
+  const size_t GT = Gp * (size_t)T;
+  float *h_upper = NULL;
+  double *h_energy = NULL;
+  float *d_r = NULL, *d_rprev = NULL, *d_upper = NULL, *d_price = NULL, *d_lambda = NULL, *d_ones = NULL,
         *d_agg = NULL, *h_price = NULL, *h_agg = NULL, *h_ones = NULL;
-  double *d_energy = NULL, *agg = NULL;
+  double *d_energy = NULL, *agg = NULL, *agg_prev = NULL;
+  double theta = 1.0, beta = 0.0, obj = INFINITY;
   tw_ev_project_job job;
   double t0;
 
@@ -76,26 +89,36 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   res->gamma = params->gamma > 0 ? params->gamma : 1.0 / (double)G;
 
   TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *h_price, "valley-filling price", &h_price));
-  TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *h_agg, "valley-filling aggregate", &h_agg));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)T * nblk, sizeof *h_agg, "valley-filling block sums", &h_agg));
+  TW_CHECK_GOTO(st, tw_calloc(GT, sizeof *h_upper, "valley-filling limits", &h_upper));
+  TW_CHECK_GOTO(st, tw_calloc(Gp, sizeof *h_energy, "valley-filling energy", &h_energy));
+  for (int t = 0; t < T; t++)
+    for (size_t g = 0; g < G; g++) h_upper[(size_t)t * Gp + g] = p->upper_MW[(size_t)t * G + g];
+  for (size_t g = 0; g < G; g++) h_energy[g] = p->energy_MWh[g];
   TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *agg, "valley-filling aggregate", &agg));
-  TW_CHECK_GOTO(st, tw_calloc(G, sizeof *h_ones, "valley-filling ones", &h_ones));
-  for (size_t g = 0; g < G; g++) h_ones[g] = 1.0f;
+  TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *agg_prev, "valley-filling aggregate", &agg_prev));
+  if (params->accelerate)
+    TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_rprev));
+  TW_CHECK_GOTO(st, tw_calloc(VF_BLOCK, sizeof *h_ones, "valley-filling ones", &h_ones));
+  for (size_t g = 0; g < VF_BLOCK; g++) h_ones[g] = 1.0f;
   TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_r));
   TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_upper));
   TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * sizeof(float), (void **)&d_agg));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, G * sizeof(float), (void **)&d_lambda));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, G * sizeof(float), (void **)&d_ones));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, G * sizeof(double), (void **)&d_energy));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_upper, p->upper_MW, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_ones, h_ones, G * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_energy, p->energy_MWh, G * sizeof(double)));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * nblk * sizeof(float), (void **)&d_agg));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, Gp * sizeof(float), (void **)&d_lambda));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, VF_BLOCK * sizeof(float), (void **)&d_ones));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, Gp * sizeof(double), (void **)&d_energy));
+  TW_CHECK_GOTO(st, be->ops->upload(be, d_upper, h_upper, GT * sizeof(float)));
+  TW_CHECK_GOTO(st, be->ops->upload(be, d_ones, h_ones, VF_BLOCK * sizeof(float)));
+  TW_CHECK_GOTO(st, be->ops->upload(be, d_energy, h_energy, Gp * sizeof(double)));
 
-  job.n_groups = G;
+  job.n_groups = Gp;
   job.n_hours = T;
   job.gamma = (float)res->gamma;
   job.price = d_price;
   job.r = d_r;
+  job.r_prev = d_rprev;
+  job.beta = 0.0f;
   job.upper = d_upper;
   job.energy_MWh = d_energy;
   job.lambda = d_lambda;
@@ -103,21 +126,37 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   t0 = now_s();
   /* r^0 = 0, R^0 = 0 */
   for (int k = 1; k <= params->max_iter; k++) {
-    double dmax = 0.0, rmax = 0.0;
-    for (int t = 0; t < T; t++) h_price[t] = (float)(p->base_MW[t] + agg[t]);
+    double dmax = 0.0, rmax = 0.0, obj_new = 0.0;
+    if (params->accelerate) {
+      /* FISTA momentum: theta_k = (1 + sqrt(1 + 4 theta_{k-1}^2)) / 2 */
+      double theta_next = 0.5 * (1.0 + sqrt(1.0 + 4.0 * theta * theta));
+      beta = (theta - 1.0) / theta_next;
+      theta = theta_next;
+    }
+    job.beta = (float)beta;
+    for (int t = 0; t < T; t++)
+      h_price[t] = (float)(p->base_MW[t] + agg[t] + beta * (agg[t] - agg_prev[t]));
     TW_CHECK_GOTO(st, be->ops->upload(be, d_price, h_price, (size_t)T * sizeof(float)));
     TW_CHECK_GOTO(st, be->ops->ev_project(be, &job));
-    /* R (T x 1) = r^T (T x G) * ones (G x 1); r is G x T column-major */
-    TW_CHECK_GOTO(st, be->ops->sgemm(be, 1, 0, T, 1, (int)G, 1.0f, d_r, (int)G, d_ones, (int)G,
-                                     0.0f, d_agg, T));
-    TW_CHECK_GOTO(st, be->ops->download(be, h_agg, d_agg, (size_t)T * sizeof(float)));
+    /* block sums (1 x T*nblk) = ones (1 x B) * r viewed as B x (T*nblk):
+     * column t*nblk + b holds groups b*B .. b*B+B-1 of hour t */
+    TW_CHECK_GOTO(st, be->ops->sgemm(be, 0, 0, 1, (int)(nblk * (size_t)T), VF_BLOCK, 1.0f, d_ones,
+                                     1, d_r, VF_BLOCK, 0.0f, d_agg, 1));
+    TW_CHECK_GOTO(st, be->ops->download(be, h_agg, d_agg, (size_t)T * nblk * sizeof(float)));
     for (int t = 0; t < T; t++) {
-      double v = (double)h_agg[t];
+      double v = 0.0;
+      for (size_t b = 0; b < nblk; b++) v += (double)h_agg[(size_t)t * nblk + b];
       double d = fabs(v - agg[t]);
       if (d > dmax) dmax = d;
       if (v > rmax) rmax = v;
+      agg_prev[t] = agg[t];
       agg[t] = v;
+      obj_new += (p->base_MW[t] + v) * (p->base_MW[t] + v);
     }
+    /* adaptive restart (O'Donoghue and Candes 2015): drop the momentum
+     * when the objective sum_t (D + R)^2 goes up */
+    if (obj_new > obj) theta = 1.0;
+    obj = obj_new;
     res->iterations = k;
     res->residual = rmax > 0 ? dmax / rmax : 0.0;
     if (k > 1 && res->residual <= params->tol) {
@@ -131,9 +170,14 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
     TW_LOG_W("valley filling: not converged after %d iterations (residual %.3g > tol %.3g)",
              res->iterations, res->residual, params->tol);
   for (int t = 0; t < T; t++) charging_MW[t] = agg[t];
-  if (group_MW) TW_CHECK_GOTO(st, be->ops->download(be, group_MW, d_r, GT * sizeof(float)));
+  if (group_MW) {
+    TW_CHECK_GOTO(st, be->ops->download(be, h_upper, d_r, GT * sizeof(float)));
+    for (int t = 0; t < T; t++)
+      for (size_t g = 0; g < G; g++) group_MW[(size_t)t * G + g] = h_upper[(size_t)t * Gp + g];
+  }
 cleanup:
   be->ops->free(be, d_r);
+  be->ops->free(be, d_rprev);
   be->ops->free(be, d_upper);
   be->ops->free(be, d_price);
   be->ops->free(be, d_agg);
@@ -143,7 +187,10 @@ cleanup:
   free(h_price);
   free(h_agg);
   free(agg);
+  free(agg_prev);
   free(h_ones);
+  free(h_upper);
+  free(h_energy);
   return st;
 }
 

@@ -266,6 +266,7 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
     }
   }
   /* storage energy balances */
+  const int carried = ws && ws->su_soc_MWh && t0 > 0;
   for (size_t s = 0; s < S; s++) {
     const tw_storage_unit *x = &net->storage_units[s];
     int cyclic = x->cyclic_state_of_charge && !(ws && ws->force_noncyclic);
@@ -277,7 +278,9 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       double inflow = tw_series_at(x->inflow_t, x->inflow_MW, tg);
       size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
       double rhs = w * inflow;
-      if (t == 0 && !cyclic) rhs += keep * init;
+      /* PyPSA adds state_of_charge_initial without the standing loss; a
+       * state carried over from the previous rolling window loses it. */
+      if (t == 0 && !cyclic) rhs += carried ? keep * init : init;
       TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
       ADD(r, c + 2, 1.0);
       if (t > 0 || cyclic) ADD(r, tw_lp_col(m, t > 0 ? t - 1 : nt - 1, m->off_su + 4 * s + 2), -keep);
@@ -295,7 +298,7 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       double w = net->weight_stores[tg];
       double keep = pow(1.0 - x->standing_loss, w);
       size_t c = tw_lp_col(m, t, m->off_store + 2 * s);
-      double rhs = (t == 0 && !cyclic) ? keep * init : 0.0;
+      double rhs = (t == 0 && !cyclic) ? (carried ? keep * init : init) : 0.0;
       TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
       ADD(r, c + 1, 1.0);
       if (t > 0 || cyclic) ADD(r, tw_lp_col(m, t > 0 ? t - 1 : nt - 1, m->off_store + 2 * s + 1), -keep);

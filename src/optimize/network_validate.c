@@ -24,14 +24,14 @@ static tw_status series_finite(const tw_network *net, const char *source, const 
   return TW_OK;
 }
 
-static tw_status capacity(const char *source, const char *what, const char *name, double nom,
-                          double lo, double hi, int ext) {
+static tw_status capacity(const char *source, const char *what, const char *name,
+                          const char *attr, double nom, double lo, double hi, int ext) {
   if (!isfinite(nom) || nom < 0)
-    return tw_error(TW_ERR_INPUT, "%s: %s '%s': nominal capacity %g must be finite and >= 0", SRC,
-                    what, name, nom);
+    return tw_error(TW_ERR_INPUT, "%s: %s '%s': nominal capacity (%s) %g must be finite and >= 0",
+                    SRC, what, name, attr, nom);
   if (ext && (!isfinite(lo) || lo < 0 || isnan(hi) || hi < lo))
-    return tw_error(TW_ERR_INPUT, "%s: %s '%s': extendable capacity bounds [%g, %g] are invalid",
-                    SRC, what, name, lo, hi);
+    return tw_error(TW_ERR_INPUT, "%s: %s '%s': extendable capacity bounds (%s_min, %s_max) [%g, %g] are invalid",
+                    SRC, what, name, attr, attr, lo, hi);
   return TW_OK;
 }
 
@@ -42,23 +42,24 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
     double w[3] = {net->weight_objective[t], net->weight_stores[t], net->weight_generators[t]};
     for (int k = 0; k < 3; k++)
       if (!isfinite(w[k]) || w[k] < 0)
-        return tw_error(TW_ERR_INPUT, "%s: snapshot '%s': weighting %g must be finite and >= 0",
-                        SRC, net->snapshots[t], w[k]);
+        return tw_error(TW_ERR_INPUT, "%s: snapshot '%s': %s weighting %g must be finite and >= 0",
+                        SRC, net->snapshots[t], k == 0 ? "objective" : k == 1 ? "stores" : "generators",
+                        w[k]);
   }
   for (size_t i = 0; i < net->n_carriers; i++)
     TW_CHECK(finite(source, "carrier", net->carriers[i].name, "co2_emissions",
                     net->carriers[i].co2_emissions));
   for (size_t i = 0; i < net->n_generators; i++) {
     const tw_generator *g = &net->generators[i];
-    TW_CHECK(capacity(source, "generator", g->name, g->p_nom_MW, g->p_nom_min_MW, g->p_nom_max_MW,
+    TW_CHECK(capacity(source, "generator", g->name, "p_nom", g->p_nom_MW, g->p_nom_min_MW, g->p_nom_max_MW,
                       g->p_nom_extendable));
     TW_CHECK(finite(source, "generator", g->name, "capital_cost", g->capital_cost));
     TW_CHECK(finite(source, "generator", g->name, "marginal_cost", g->marginal_cost));
     TW_CHECK(finite(source, "generator", g->name, "p_min_pu", g->p_min_pu));
     TW_CHECK(finite(source, "generator", g->name, "p_max_pu", g->p_max_pu));
-    if (!(g->efficiency > 0) || !isfinite(g->efficiency))
-      return tw_error(TW_ERR_INPUT, "%s: generator '%s': efficiency %g must be > 0", SRC, g->name,
-                      g->efficiency);
+    if (!(g->efficiency > 0 && g->efficiency <= 1))
+      return tw_error(TW_ERR_INPUT, "%s: generator '%s': efficiency %g must be in (0, 1]", SRC,
+                      g->name, g->efficiency);
     TW_CHECK(series_finite(net, source, "generator", g->name, "p_min_pu", g->p_min_pu_t, 0));
     TW_CHECK(series_finite(net, source, "generator", g->name, "p_max_pu", g->p_max_pu_t, 0));
     TW_CHECK(series_finite(net, source, "generator", g->name, "marginal_cost", g->marginal_cost_t, 0));
@@ -80,7 +81,7 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
     const char *what = tr ? "transformer" : "line";
     for (size_t i = 0; i < n; i++) {
       const tw_branch *b = &arr[i];
-      TW_CHECK(capacity(source, what, b->name, b->s_nom_MVA, b->s_nom_min_MVA, b->s_nom_max_MVA,
+      TW_CHECK(capacity(source, what, b->name, "s_nom", b->s_nom_MVA, b->s_nom_min_MVA, b->s_nom_max_MVA,
                         b->s_nom_extendable));
       TW_CHECK(finite(source, what, b->name, "x", b->x));
       TW_CHECK(finite(source, what, b->name, "r", b->r));
@@ -94,7 +95,7 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
   }
   for (size_t i = 0; i < net->n_links; i++) {
     const tw_link *k = &net->links[i];
-    TW_CHECK(capacity(source, "link", k->name, k->p_nom_MW, k->p_nom_min_MW, k->p_nom_max_MW,
+    TW_CHECK(capacity(source, "link", k->name, "p_nom", k->p_nom_MW, k->p_nom_min_MW, k->p_nom_max_MW,
                       k->p_nom_extendable));
     TW_CHECK(finite(source, "link", k->name, "efficiency", k->efficiency));
     TW_CHECK(finite(source, "link", k->name, "p_min_pu", k->p_min_pu));
@@ -108,12 +109,14 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
   }
   for (size_t i = 0; i < net->n_storage_units; i++) {
     const tw_storage_unit *s = &net->storage_units[i];
-    TW_CHECK(capacity(source, "storage unit", s->name, s->p_nom_MW, s->p_nom_min_MW,
+    TW_CHECK(capacity(source, "storage unit", s->name, "p_nom", s->p_nom_MW, s->p_nom_min_MW,
                       s->p_nom_max_MW, s->p_nom_extendable));
-    if (!(s->efficiency_store > 0) || !(s->efficiency_dispatch > 0) ||
-        !isfinite(s->efficiency_store) || !isfinite(s->efficiency_dispatch))
-      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': efficiencies (store %g, dispatch %g) must be > 0",
-                      SRC, s->name, s->efficiency_store, s->efficiency_dispatch);
+    if (!(s->efficiency_store > 0 && s->efficiency_store <= 1))
+      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': efficiency_store %g must be in (0, 1]",
+                      SRC, s->name, s->efficiency_store);
+    if (!(s->efficiency_dispatch > 0 && s->efficiency_dispatch <= 1))
+      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': efficiency_dispatch %g must be in (0, 1]",
+                      SRC, s->name, s->efficiency_dispatch);
     if (!(s->max_hours_h >= 0) || !isfinite(s->max_hours_h))
       return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': max_hours %g must be >= 0", SRC,
                       s->name, s->max_hours_h);
@@ -135,7 +138,7 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
   }
   for (size_t i = 0; i < net->n_stores; i++) {
     const tw_store *s = &net->stores[i];
-    TW_CHECK(capacity(source, "store", s->name, s->e_nom_MWh, s->e_nom_min_MWh, s->e_nom_max_MWh,
+    TW_CHECK(capacity(source, "store", s->name, "e_nom", s->e_nom_MWh, s->e_nom_min_MWh, s->e_nom_max_MWh,
                       s->e_nom_extendable));
     if (!(s->standing_loss >= 0 && s->standing_loss <= 1))
       return tw_error(TW_ERR_INPUT, "%s: store '%s': standing_loss %g is not in [0, 1]", SRC,

@@ -12,7 +12,7 @@
 
 void tw_optimize_params_default(tw_optimize_params *p) {
   memset(p, 0, sizeof *p);
-  p->method = TW_LP_DUAL;
+  p->method = TW_LP_AUTO;
   p->presolve = 0;
   p->time_limit_s = 0;
   p->tol_primal = 1e-7;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/metrics.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,28 +16,161 @@ int tw_carrier_is_renewable(const char *carrier) {
   return 0;
 }
 
-void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r, tw_task_metrics *m) {
-  const size_t T = net->n_snapshots, G = net->n_generators, L = net->n_loads, B = net->n_buses;
+/* Default land-use intensity, km2 per MW of capacity (total project area).
+ * Sources in docs/SCENARIO.md: onshore wind 34 ha/MW (Denholm et al. 2009,
+ * NREL/TP-6A2-45834); ground-mounted PV 7.3 acres/MWac = 2.95 ha/MW (Ong
+ * et al. 2013, NREL/TP-6A20-56290); offshore wind and rooftop PV take no
+ * land. */
+static const tw_factor default_land[] = {
+    {"wind", 0.34},  {"onwind", 0.34},        {"offwind", 0.0}, {"offwind-ac", 0.0},
+    {"offwind-dc", 0.0}, {"solar", 0.0295}, {"solar rooftop", 0.0}, {"rooftop solar", 0.0},
+};
+/* Default water withdrawal, m3 per MWh electric, recirculating (cooling
+ * tower) cooling, medians of Macknick et al. 2012 (Environ. Res. Lett. 7
+ * 045802): natural gas combined cycle 255 gal/MWh, generic coal 1005,
+ * nuclear 1101 (1 US gal = 0.003785 m3). Wind and PV: none. */
+static const tw_factor default_water[] = {
+    {"gas", 0.965},    {"CCGT", 0.965}, {"coal", 3.804}, {"lignite", 3.804},
+    {"nuclear", 4.167}, {"wind", 0.0},  {"solar", 0.0},  {"solar rooftop", 0.0},
+};
+
+static double lookup(const tw_factor *user, size_t n_user, const tw_factor *defaults,
+                     size_t n_defaults, const char *carrier) {
+  if (!carrier) return -1;
+  for (size_t i = 0; i < n_user; i++)
+    if (strcmp(user[i].carrier, carrier) == 0) return user[i].value;
+  for (size_t i = 0; i < n_defaults; i++)
+    if (strcmp(defaults[i].carrier, carrier) == 0) return defaults[i].value;
+  return -1;
+}
+
+double tw_land_factor(const tw_metrics_params *p, const char *carrier) {
+  return lookup(p ? p->land_km2_per_MW : NULL, p ? p->n_land : 0, default_land,
+                sizeof default_land / sizeof default_land[0], carrier);
+}
+
+double tw_water_factor(const tw_metrics_params *p, const char *carrier) {
+  return lookup(p ? p->water_m3_per_MWh : NULL, p ? p->n_water : 0, default_water,
+                sizeof default_water / sizeof default_water[0], carrier);
+}
+
+void tw_loss_of_load(const double *shortfall_MW, const double *w_h, size_t T, double tol_MW,
+                     double *unserved_MWh, double *lol_h, double *max_MW) {
+  *unserved_MWh = *lol_h = *max_MW = 0;
+  for (size_t t = 0; t < T; t++) {
+    double s = shortfall_MW[t];
+    *unserved_MWh += w_h[t] * s;
+    if (s > tol_MW) *lol_h += w_h[t];
+    if (s > *max_MW) *max_MW = s;
+  }
+}
+
+double tw_recovery_hours(const double *shortfall_MW, const double *w_h, size_t T, size_t end,
+                         double tol_MW) {
+  double h = 0;
+  for (size_t t = end; t < T; t++) {
+    if (shortfall_MW[t] <= tol_MW) return h;
+    h += w_h[t];
+  }
+  return h;
+}
+
+void tw_droughts_find(const double *cf, const double *w_h, size_t T, double threshold,
+                      double min_hours, tw_drought_run *runs, size_t max_runs, size_t *n,
+                      double *longest_h, double *total_h, unsigned char *flags) {
+  *n = 0;
+  *longest_h = *total_h = 0;
+  if (flags) memset(flags, 0, T);
+  size_t t = 0;
+  while (t < T) {
+    if (!(cf[t] < threshold)) {
+      t++;
+      continue;
+    }
+    size_t t0 = t;
+    double hours = 0;
+    while (t < T && cf[t] < threshold) hours += w_h[t++];
+    if (hours + 1e-9 < min_hours) continue;
+    if (runs && *n < max_runs) runs[*n] = (tw_drought_run){t0, t, hours};
+    (*n)++;
+    *total_h += hours;
+    if (hours > *longest_h) *longest_h = hours;
+    if (flags) memset(flags + t0, 1, t - t0);
+  }
+}
+
+void tw_moving_mean(const double *x, size_t T, size_t window, double *out) {
+  if (window <= 1) {
+    memcpy(out, x, T * sizeof *x);
+    return;
+  }
+  for (size_t t = 0; t < T; t++) {
+    size_t lo = t >= window / 2 ? t - window / 2 : 0;
+    size_t hi = t + (window - window / 2);
+    if (hi > T) hi = T;
+    double sum = 0;
+    for (size_t k = lo; k < hi; k++) sum += x[k];
+    out[t] = sum / (double)(hi - lo);
+  }
+}
+
+static void add_land(tw_task_metrics *m, const char *carrier, double km2) {
+  for (size_t i = 0; i < m->n_land; i++)
+    if (strcmp(m->land_carrier[i], carrier) == 0) {
+      m->land_km2[i] += km2;
+      return;
+    }
+  if (m->n_land == TW_METRICS_MAX_CARRIERS) return;
+  snprintf(m->land_carrier[m->n_land], TW_METRICS_CARRIER_LEN, "%s", carrier);
+  m->land_km2[m->n_land++] = km2;
+}
+
+static void generator_metrics(const tw_network *net, const tw_optimize_result *r,
+                              const tw_metrics_params *p, tw_task_metrics *m, double *op_cost_t) {
+  const size_t T = net->n_snapshots, G = net->n_generators;
+  for (size_t g = 0; g < G; g++) {
+    const tw_generator *gen = &net->generators[g];
+    const char *carrier = gen->carrier >= 0 ? net->carriers[gen->carrier].name : NULL;
+    double energy = 0;
+    for (size_t t = 0; t < T; t++) {
+      double pw = r->gen_p[t * G + g];
+      energy += net->weight_generators[t] * pw;
+      if (op_cost_t) op_cost_t[t] += tw_series_at(gen->marginal_cost_t, gen->marginal_cost, t) * pw;
+    }
+    m->generation_MWh += energy;
+    if (tw_carrier_is_renewable(carrier)) {
+      m->renewable_MWh += energy;
+      m->curtailed_MWh += r->gen_curtailment_MWh[g];
+    }
+    double land = tw_land_factor(p, carrier);
+    if (land >= 0 && carrier) add_land(m, carrier, land * r->gen_p_nom_opt[g]);
+    double water = tw_water_factor(p, carrier);
+    if (water > 0) m->water_withdrawal_m3 += water * energy;
+  }
+}
+
+void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
+                        const tw_metrics_params *p, tw_task_metrics *m) {
+  const size_t T = net->n_snapshots, L = net->n_loads, B = net->n_buses, S = net->n_storage_units;
   double price_weighted = 0, price_weight = 0;
+  double *shortfall = calloc(T ? T : 1, sizeof *shortfall);
+  double *op_cost = calloc(T ? T : 1, sizeof *op_cost);
   memset(m, 0, sizeof *m);
   m->objective = r->objective;
   m->total_cost = r->total_cost;
   m->co2_t = r->co2_t;
-  m->unserved_MWh = r->unserved_MWh;
   m->solve_seconds = r->solve_seconds;
   m->iterations = (double)r->iterations;
-  for (size_t g = 0; g < G; g++) {
-    const tw_generator *gen = &net->generators[g];
-    const char *carrier = gen->carrier >= 0 ? net->carriers[gen->carrier].name : NULL;
-    int renewable = tw_carrier_is_renewable(carrier);
-    double energy = 0;
-    for (size_t t = 0; t < T; t++) energy += net->weight_generators[t] * r->gen_p[t * G + g];
-    m->generation_MWh += energy;
-    if (renewable) {
-      m->renewable_MWh += energy;
-      m->curtailed_MWh += r->gen_curtailment_MWh[g];
-    }
+  m->recovery_h = NAN;
+  generator_metrics(net, r, p, m, op_cost);
+  for (size_t s = 0; s < S; s++) {
+    const tw_storage_unit *su = &net->storage_units[s];
+    const char *carrier = su->carrier >= 0 ? net->carriers[su->carrier].name : NULL;
+    double land = tw_land_factor(p, carrier);
+    if (land >= 0 && carrier) add_land(m, carrier, land * r->su_p_nom_opt[s]);
+    for (size_t t = 0; t < T && op_cost; t++) op_cost[t] += su->marginal_cost * r->su_p_dispatch[t * S + s];
   }
+  for (size_t i = 0; i < m->n_land; i++) m->land_use_km2 += m->land_km2[i];
   for (size_t t = 0; t < T; t++) {
     double w = net->weight_objective[t];
     for (size_t l = 0; l < L; l++) {
@@ -48,24 +184,74 @@ void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r, tw_t
     for (size_t b = 0; b < B; b++) {
       double price = r->bus_marginal_price[t * B + b];
       if ((t == 0 && b == 0) || price > m->peak_price) m->peak_price = price;
+      if (shortfall) shortfall[t] += r->bus_shed_MW[t * B + b];
     }
+  }
+  if (shortfall) {
+    tw_loss_of_load(shortfall, net->weight_objective, T, 1e-6, &m->unserved_MWh,
+                    &m->loss_of_load_h, &m->max_shortfall_MW);
+    for (size_t k = 0; p && k < p->n_outages; k++) {
+      double h = tw_recovery_hours(shortfall, net->weight_objective, T, p->outage_end[k], 1e-6);
+      if (isnan(m->recovery_h) || h > m->recovery_h) m->recovery_h = h;
+    }
+    if (p && p->drought)
+      for (size_t t = 0; t < T && op_cost; t++)
+        if (p->drought[t])
+          m->drought_cost += net->weight_objective[t] *
+                             (op_cost[t] + p->value_of_lost_load * shortfall[t]);
+  } else {
+    m->unserved_MWh = r->unserved_MWh;
   }
   m->renewable_share = m->generation_MWh > 0 ? m->renewable_MWh / m->generation_MWh : 0;
   m->co2_intensity_t_per_MWh = m->demand_MWh > 0 ? m->co2_t / m->demand_MWh : 0;
   m->mean_price = price_weight > 0 ? price_weighted / price_weight : 0;
+  free(shortfall);
+  free(op_cost);
+}
+
+const char *const tw_metric_names[] = {
+    "objective", "total_cost", "co2_t", "co2_intensity_t_per_mwh", "demand_mwh",
+    "generation_mwh", "renewable_mwh", "renewable_share", "curtailed_mwh", "unserved_mwh",
+    "loss_of_load_h", "max_shortfall_mw", "recovery_h", "peak_price", "mean_price",
+    "land_use_km2", "water_withdrawal_m3", "drought_count", "drought_longest_h",
+    "drought_hours", "drought_cost", NULL};
+
+size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
+
+void tw_metrics_values(const tw_task_metrics *m, double *v) {
+  const double values[] = {
+      m->objective,       m->total_cost,     m->co2_t,        m->co2_intensity_t_per_MWh,
+      m->demand_MWh,      m->generation_MWh, m->renewable_MWh, m->renewable_share,
+      m->curtailed_MWh,   m->unserved_MWh,   m->loss_of_load_h, m->max_shortfall_MW,
+      m->recovery_h,      m->peak_price,     m->mean_price,   m->land_use_km2,
+      m->water_withdrawal_m3, m->drought_count, m->drought_longest_h, m->drought_hours,
+      m->drought_cost};
+  memcpy(v, values, sizeof values);
 }
 
 void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j) {
-  tw_json_kv_number(j, "objective", m->objective);
-  tw_json_kv_number(j, "total_cost", m->total_cost);
-  tw_json_kv_number(j, "co2_t", m->co2_t);
-  tw_json_kv_number(j, "co2_intensity_t_per_mwh", m->co2_intensity_t_per_MWh);
-  tw_json_kv_number(j, "demand_mwh", m->demand_MWh);
-  tw_json_kv_number(j, "generation_mwh", m->generation_MWh);
-  tw_json_kv_number(j, "renewable_mwh", m->renewable_MWh);
-  tw_json_kv_number(j, "renewable_share", m->renewable_share);
-  tw_json_kv_number(j, "curtailed_mwh", m->curtailed_MWh);
-  tw_json_kv_number(j, "unserved_mwh", m->unserved_MWh);
-  tw_json_kv_number(j, "peak_price", m->peak_price);
-  tw_json_kv_number(j, "mean_price", m->mean_price);
+  double v[32];
+  tw_metrics_values(m, v);
+  for (size_t i = 0; tw_metric_names[i]; i++) tw_json_kv_number(j, tw_metric_names[i], v[i]);
+  tw_json_key(j, "land_use_km2_by_carrier");
+  tw_json_object_begin(j);
+  for (size_t i = 0; i < m->n_land; i++) tw_json_kv_number(j, m->land_carrier[i], m->land_km2[i]);
+  tw_json_object_end(j);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double tw_quantile(double *values, size_t n, double q) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(values[i])) values[k++] = values[i];
+  if (!k) return NAN;
+  qsort(values, k, sizeof *values, cmp_double);
+  double pos = q * (double)(k - 1);
+  size_t lo = (size_t)floor(pos);
+  size_t hi = lo + 1 < k ? lo + 1 : lo;
+  return values[lo] + (pos - (double)lo) * (values[hi] - values[lo]);
 }

@@ -1,41 +1,20 @@
-/* The `run` pipeline: scenario -> ingest -> convert -> optimize -> report.
+/* The `run` pipeline: scenario -> ingest -> convert -> optimize -> report,
+ * as a task farm over scenario x member.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/run.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "run_internal.h"
 #include "terrawatt/atomic_file.h"
-#include "terrawatt/convert.h"
-#include "terrawatt/ingest.h"
-#include "terrawatt/json.h"
 #include "terrawatt/log.h"
-#include "terrawatt/metrics.h"
-#include "terrawatt/network.h"
-#include "terrawatt/optimize.h"
-#include "terrawatt/scenario.h"
-#include "variant.h"
-
-/* Inputs shared by every scenario of a run. */
-typedef struct run_inputs {
-  tw_scenario_file *scenario;
-  char *network_path;
-  tw_climate *climate;
-  tw_network *base; /* network as read: snapshots, buses, carriers */
-  size_t *climate_index; /* [n_snapshots] climate time step of each snapshot */
-  tw_bus_series *series; /* per-bus capacity factors on the climate's time axis */
-} run_inputs;
-
-static void run_inputs_free(run_inputs *in) {
-  tw_scenario_destroy(&in->scenario);
-  free(in->network_path);
-  tw_climate_destroy(&in->climate);
-  tw_network_destroy(&in->base);
-  free(in->climate_index);
-  tw_bus_series_destroy(&in->series);
-}
+#include "terrawatt/summary.h"
+#include "../report/strbuf.h"
 
 /* Agree on the worst status over all ranks, so no rank waits in a
  * collective that another rank will never reach. Collective on comm. */
@@ -47,323 +26,289 @@ static tw_status agree(tw_status st, MPI_Comm comm) {
   return (tw_status)worst;
 }
 
-static tw_status read_climate(run_inputs *in) {
-  const tw_scenario_file *s = in->scenario;
-  char **paths = NULL;
-  tw_status st = TW_OK;
-  TW_CHECK(tw_calloc(s->climate_files_count, sizeof *paths, "climate file list", &paths));
-  for (unsigned i = 0; i < s->climate_files_count && st == TW_OK; i++)
-    st = tw_scenario_path(s, s->climate_files[i], &paths[i]);
-  if (st == TW_OK) {
-    tw_ingest_params p;
-    tw_ingest_params_default(&p);
-    p.paths = (const char *const *)paths;
-    p.npaths = s->climate_files_count;
-    st = tw_climate_read(&p, &in->climate);
-  }
-  for (unsigned i = 0; i < s->climate_files_count; i++) free(paths[i]);
-  free(paths);
-  return st;
+static void ctx_free(tw_run_ctx *ctx) {
+  tw_scenario_destroy(&ctx->scenario);
+  free(ctx->network_path);
+  tw_network_destroy(&ctx->base);
+  free(ctx->members);
 }
 
-/* Map every network snapshot to the climate time step with the same
- * instant. Snapshot labels are ISO dates ("2019-01-07 00:00:00"). */
-static tw_status align_snapshots(run_inputs *in) {
-  const tw_network *net = in->base;
-  const tw_climate *c = in->climate;
-  TW_CHECK(tw_calloc(net->n_snapshots, sizeof *in->climate_index, "snapshot map", &in->climate_index));
-  for (size_t t = 0; t < net->n_snapshots; t++) {
-    tw_datetime dt;
-    tw_time_s instant;
-    int offset = 0;
-    if (tw_datetime_parse(net->snapshots[t], &dt, &offset) != TW_OK ||
-        tw_time_from_datetime(c->calendar, &dt, &instant) != TW_OK)
-      return tw_error(TW_ERR_INPUT, "%s: snapshot %zu '%s' is not a date, so it cannot be matched "
-                                    "to the climate data", in->network_path, t, net->snapshots[t]);
-    instant -= (tw_time_s)offset * 60;
-    size_t lo = 0, hi = c->ntime;
-    while (lo < hi) { /* first climate time >= instant */
-      size_t mid = (lo + hi) / 2;
-      if (c->time[mid] < instant) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo == c->ntime || c->time[lo] != instant) {
-      char first[32], last[32];
-      tw_time_format(c->calendar, c->time[0], first, sizeof first);
-      tw_time_format(c->calendar, c->time[c->ntime - 1], last, sizeof last);
-      return tw_error(TW_ERR_INPUT, "%s: snapshot '%s' has no climate data in %s (which covers %s "
-                                    "to %s)", in->network_path, net->snapshots[t], c->source,
-                      first, last);
-    }
-    in->climate_index[t] = lo;
-  }
-  return TW_OK;
-}
-
-static tw_status solar_params(const tw_scenario_file *s, tw_convert_params *p) {
-  char *panel = NULL;
-  tw_pv_params_default(&p->pv);
-  TW_CHECK(tw_scenario_path(s, s->solar->panel, &panel));
-  tw_status st = tw_pv_panel_load_yaml(panel, &p->pv);
-  free(panel);
-  TW_CHECK(st);
-  const char *o = s->solar->orientation ? s->solar->orientation : "latitude_optimal";
-  if (strcmp(o, "fixed") == 0) {
-    p->pv.orientation = TW_PV_FIXED;
-    p->pv.tilt_deg = s->solar->tilt_deg;
-    p->pv.azimuth_deg = s->solar->azimuth_deg;
-  } else if (strcmp(o, "single_axis") == 0) {
-    p->pv.orientation = TW_PV_SINGLE_AXIS;
+static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_cells,
+                         size_t *max_times) {
+  static tw_scenario_variant base_variant;
+  TW_CHECK(tw_scenario_load(o->scenario_path, &ctx->scenario));
+  tw_scenario_file *s = ctx->scenario;
+  TW_CHECK(tw_scenario_path(s, s->network, &ctx->network_path));
+  TW_CHECK(tw_network_read(ctx->network_path, &ctx->base));
+  TW_CHECK(tw_network_validate(ctx->base, ctx->network_path));
+  TW_CHECK(tw_scenario_check_network(s, ctx->base, ctx->network_path));
+  if (s->scenarios_count) {
+    ctx->variants = s->scenarios;
+    ctx->n_variants = s->scenarios_count;
   } else {
-    p->pv.orientation = TW_PV_LATITUDE_OPTIMAL;
+    memset(&base_variant, 0, sizeof base_variant);
+    base_variant.name = (char *)"base";
+    base_variant.demand_scale = base_variant.demand_growth = 1.0;
+    ctx->variants = &base_variant;
+    ctx->n_variants = 1;
   }
-  p->solar = 1;
-  return TW_OK;
+  ctx->named_members = s->members_count > 0;
+  ctx->n_members = s->members_count ? s->members_count : 1;
+  TW_CHECK(tw_calloc(ctx->n_members, sizeof *ctx->members, "members", &ctx->members));
+  for (size_t m = 0; m < ctx->n_members; m++) {
+    if (ctx->named_members)
+      ctx->members[m] = (tw_run_member){s->members[m].name,
+                                        (const char *const *)s->members[m].files,
+                                        s->members[m].files_count};
+    else
+      ctx->members[m] = (tw_run_member){"climate", (const char *const *)s->climate_files,
+                                        s->climate_files_count};
+  }
+  ctx->value_of_lost_load = s->optimize ? s->optimize->load_shedding_cost : 0;
+  ctx->backend = o->backend;
+  return tw_members_check(ctx, max_cells, max_times);
 }
 
-static tw_status convert_weather(run_inputs *in, tw_backend_kind kind) {
-  const tw_scenario_file *s = in->scenario;
-  const tw_network *net = in->base;
-  tw_backend *be = NULL;
-  tw_turbine *turbine = NULL;
-  tw_layout *layout = NULL;
-  char **names = NULL;
-  double *lon = NULL, *lat = NULL;
-  char *turbine_path = NULL;
-  tw_convert_params p;
-  tw_status st = TW_OK;
-  tw_convert_params_default(&p);
-  if (s->wind) {
-    TW_CHECK_GOTO(st, tw_scenario_path(s, s->wind->turbine, &turbine_path));
-    TW_CHECK_GOTO(st, tw_turbine_load(turbine_path, NULL, &turbine));
-    p.turbine = turbine;
-    p.hub_height_m = s->wind->hub_height_m;
-  }
-  if (s->solar) TW_CHECK_GOTO(st, solar_params(s, &p));
-  TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *names, "bus names", &names));
-  TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *lon, "bus longitudes", &lon));
-  TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *lat, "bus latitudes", &lat));
-  for (size_t b = 0; b < net->n_buses; b++) {
-    names[b] = net->buses[b].name;
-    lon[b] = net->buses[b].x;
-    lat[b] = net->buses[b].y;
-  }
-  TW_CHECK_GOTO(st, tw_layout_voronoi(in->climate, net->n_buses, (const char *const *)names, lon,
-                                      lat, TW_LAYOUT_AREA, NULL, &layout));
-  TW_CHECK_GOTO(st, tw_backend_create(kind, &be));
-  TW_LOG_I("converting %zu cells x %zu hours on the %s backend", in->climate->ncell,
-           in->climate->ntime, be->ops->name);
-  TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, in->climate, &p, layout, &in->series));
-cleanup:
-  tw_backend_destroy(&be);
-  tw_layout_destroy(&layout);
-  tw_turbine_destroy(&turbine);
-  free(turbine_path);
-  free(names);
-  free(lon);
-  free(lat);
-  return st;
+/* A rough upper estimate of one rank's peak memory (bytes) for a task:
+ * the climate data (7 float variables), cell-level conversion arrays,
+ * per-bus series, the network's result arrays, and GLPK's LP (about 100
+ * bytes per non-zero and 300 per row and column) over the LP window. */
+static double peak_memory_bytes(const tw_run_ctx *ctx, size_t cells, size_t times) {
+  const tw_network *n = ctx->base;
+  const double T = (double)n->n_snapshots;
+  double window = T;
+  if (ctx->scenario->optimize && ctx->scenario->optimize->horizon_h)
+    window = (double)(ctx->scenario->optimize->horizon_h + ctx->scenario->optimize->overlap_h);
+  if (window > T) window = T;
+  double G = (double)n->n_generators + 8, B = (double)n->n_buses,
+         BR = (double)(n->n_lines + n->n_transformers), K = (double)n->n_links,
+         S = (double)n->n_storage_units + 8, E = (double)n->n_stores, L = (double)n->n_loads;
+  double climate = (double)cells * (double)times * 4.0 * 7.0;
+  double convert = (double)cells * (double)times * 4.0 * 3.0;
+  double series = (double)times * B * 4.0 * 4.0 + T * B * 8.0 * 2.0;
+  double results = T * (2 * G + L + 2 * BR + 2 * K + 5 * S + 2 * E + 2 * B) * 8.0;
+  double cols = window * (G + BR + K + 4 * S + 2 * E + B);
+  double rows = window * (B + 2 * BR + 2 * K + 3 * S + 2 * E + 2 * G);
+  double nnz = window * (3 * G + 5 * BR + 3 * K + 8 * S + 4 * E + B);
+  double lp = nnz * 100.0 + (rows + cols) * 300.0;
+  return climate + convert + series + results + lp;
 }
 
-static tw_status load_inputs(const tw_run_options *o, run_inputs *in) {
-  TW_CHECK(tw_scenario_load(o->scenario_path, &in->scenario));
-  TW_CHECK(tw_scenario_path(in->scenario, in->scenario->network, &in->network_path));
-  TW_CHECK(tw_network_read(in->network_path, &in->base));
-  TW_CHECK(tw_network_validate(in->base, in->network_path));
-  TW_CHECK(read_climate(in));
-  if (in->climate->ntime == 0)
-    return tw_error(TW_ERR_INPUT, "%s: the climate data has no time steps", in->climate->source);
-  TW_CHECK(align_snapshots(in));
-  if (in->scenario->wind || in->scenario->solar) TW_CHECK(convert_weather(in, o->backend));
-  return TW_OK;
-}
-
-/* Set p_max_pu series of the wind and solar generators from the per-bus
- * capacity factors. */
-static tw_status apply_capacity_factors(const run_inputs *in, tw_network *net) {
-  const tw_scenario_file *s = in->scenario;
-  const tw_bus_series *bs = in->series;
-  double *series = NULL;
-  tw_status st = TW_OK;
-  if (!bs) return TW_OK;
-  TW_CHECK(tw_calloc(net->n_snapshots, sizeof *series, "capacity factor series", &series));
-  for (size_t g = 0; g < net->n_generators && st == TW_OK; g++) {
-    const tw_generator *gen = &net->generators[g];
-    const char *carrier = gen->carrier >= 0 ? net->carriers[gen->carrier].name : "";
-    const float *cf = NULL;
-    if (s->wind && bs->wind_cf && strcmp(carrier, s->wind->carrier) == 0) cf = bs->wind_cf;
-    if (s->solar && bs->solar_cf && strcmp(carrier, s->solar->carrier) == 0) cf = bs->solar_cf;
-    if (!cf) continue;
-    for (size_t t = 0; t < net->n_snapshots; t++) {
-      double v = cf[in->climate_index[t] * bs->nbus + (size_t)gen->bus];
-      if (!isfinite(v)) {
-        st = tw_error(TW_ERR_INPUT, "%s: capacity factor of generator '%s' at snapshot '%s' is "
-                                    "missing (NaN in the climate data of its bus region)",
-                      in->climate->source, gen->name, net->snapshots[t]);
-        break;
-      }
-      series[t] = v;
+static void print_plan(const tw_run_ctx *ctx, const unsigned char *done, size_t cells,
+                       size_t times, int size, int ranks_per_task) {
+  const size_t S = ctx->n_variants, M = ctx->n_members;
+  printf("run '%s': network %s: %zu buses, %zu generators, %zu snapshots; %zu scenario%s x %zu "
+         "member%s = %zu tasks on %d rank%s (%d per task)\n",
+         ctx->scenario->name, ctx->network_path, ctx->base->n_buses, ctx->base->n_generators,
+         ctx->base->n_snapshots, S, S == 1 ? "" : "s", M, M == 1 ? "" : "s", S * M, size,
+         size == 1 ? "" : "s", ranks_per_task);
+  for (size_t m = 0; m < M; m++)
+    for (size_t v = 0; v < S; v++) {
+      char *rel = NULL;
+      size_t id = m * S + v;
+      if (tw_task_reldir(ctx, v, m, &rel) != TW_OK) continue;
+      printf("  task %zu: scenario '%s' x member '%s' -> %s/%s%s\n", id, ctx->variants[v].name,
+             ctx->members[m].name, ctx->out_dir, rel, done[id] ? " (finished, skipped)" : "");
+      free(rel);
     }
-    if (st == TW_OK) st = tw_network_generator_set_p_max_pu_series(net, g, series);
-  }
-  free(series);
+  printf("estimated peak memory per rank: %.1f MiB (climate %zu cells x %zu steps)\n",
+         peak_memory_bytes(ctx, cells, times) / 1048576.0, cells, times);
+}
+
+static tw_status record_path(const tw_run_ctx *ctx, size_t id, char **out) {
+  char *rel = NULL, *dir = NULL;
+  const size_t S = ctx->n_variants;
+  tw_status st = tw_task_reldir(ctx, id % S, id / S, &rel);
+  if (st == TW_OK) st = tw_path_join(ctx->out_dir, rel, &dir);
+  if (st == TW_OK) st = tw_path_join(dir, "task.done", out);
+  free(rel);
+  free(dir);
   return st;
 }
 
-static tw_status task_dir(const char *out_dir, const char *name, const char *file, char **out) {
-  size_t n = strlen(out_dir) + strlen(name) + (file ? strlen(file) : 0) + 3;
-  *out = malloc(n);
-  if (!*out) return tw_error(TW_ERR_RESOURCE, "out of memory");
-  snprintf(*out, n, "%s/%s%s%s", out_dir, name, file ? "/" : "", file ? file : "");
+/* Rank 0: which tasks are finished (resume), or remove stale records. */
+static tw_status scan_done(const tw_run_ctx *ctx, int resume, unsigned char *done) {
+  const size_t N = ctx->n_variants * ctx->n_members, S = ctx->n_variants;
+  tw_task_record *rec = NULL;
+  TW_CHECK(tw_calloc(1, sizeof *rec, "task record", &rec));
+  for (size_t id = 0; id < N; id++) {
+    char *path = NULL;
+    tw_status st = record_path(ctx, id, &path);
+    if (st != TW_OK) {
+      free(rec);
+      return st;
+    }
+    if (resume) {
+      done[id] = tw_task_record_read(path, rec) == TW_OK &&
+                 strcmp(rec->scenario, ctx->variants[id % S].name) == 0 &&
+                 strcmp(rec->member, ctx->members[id / S].name) == 0;
+    } else if (unlink(path) != 0 && errno != ENOENT) {
+      st = tw_error(TW_ERR_RESOURCE, "%s: cannot remove the old completion record: %s", path,
+                    strerror(errno));
+    }
+    free(path);
+    if (st != TW_OK) {
+      free(rec);
+      return st;
+    }
+  }
+  free(rec);
   return TW_OK;
 }
 
-static tw_status write_metrics(const char *path, const char *run_name, const char *task,
-                               const tw_task_metrics *m) {
-  tw_json j;
-  tw_json_init(&j);
-  tw_json_object_begin(&j);
-  tw_json_kv_string(&j, "run", run_name);
-  tw_json_kv_string(&j, "scenario", task);
-  tw_json_kv_string(&j, "status", "optimal");
-  tw_metrics_to_json(m, &j);
-  tw_json_object_end(&j);
-  tw_status st = tw_json_write_file(&j, path);
-  tw_json_free(&j);
-  return st;
-}
-
-/* Solve one scenario and write its directory. */
-static tw_status run_task(const run_inputs *in, const tw_scenario_variant *v, const char *out_dir,
-                          tw_task_metrics *m) {
-  const tw_scenario_file *s = in->scenario;
-  tw_network *net = NULL;
-  tw_optimize_result *r = NULL;
-  char *dir = NULL, *results = NULL, *metrics = NULL;
-  tw_optimize_params p;
+/* The task farm. Collective on comm. A shared counter on rank 0 hands out
+ * task numbers; slot 1 of the window is the failure flag. */
+static tw_status farm(const tw_run_ctx *ctx, const unsigned char *done, int ranks_per_task,
+                      MPI_Comm comm) {
+  const int N = (int)(ctx->n_variants * ctx->n_members);
+  int rank = 0, grank = 0, *base = NULL;
+  MPI_Comm group = MPI_COMM_NULL;
+  MPI_Win win = MPI_WIN_NULL;
+  tw_member_data data;
   tw_status st = TW_OK;
-  TW_LOG_I("scenario '%s': building and solving the dispatch LP", v->name);
-  TW_CHECK_GOTO(st, tw_network_read(in->network_path, &net));
-  TW_CHECK_GOTO(st, apply_capacity_factors(in, net));
-  TW_CHECK_GOTO(st, tw_variant_apply(v, net));
-  tw_optimize_params_default(&p);
-  if (s->optimize) {
-    p.load_shedding = s->optimize->load_shedding_cost > 0;
-    if (p.load_shedding) p.value_of_lost_load = s->optimize->load_shedding_cost;
-    p.horizon = s->optimize->horizon_h;
-    p.overlap = s->optimize->overlap_h;
+  memset(&data, 0, sizeof data);
+  data.index = -1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_split(comm, rank / ranks_per_task, rank, &group);
+  MPI_Comm_rank(group, &grank);
+  MPI_Win_allocate(rank == 0 ? (MPI_Aint)(2 * sizeof(int)) : 0, sizeof(int), MPI_INFO_NULL, comm,
+                   &base, &win);
+  if (rank == 0) {
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+    base[0] = base[1] = 0;
+    MPI_Win_unlock(0, win);
   }
-  st = tw_optimize_network(net, &p, &r);
-  if (st != TW_OK) {
-    tw_error_prefix(st, "scenario '%s': ", v->name);
-    goto cleanup;
+  MPI_Barrier(comm);
+  for (;;) {
+    int msg[2] = {N, 0}; /* next task, failed flag */
+    if (grank == 0) {
+      const int one = 1, zero = 0;
+      do {
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+        MPI_Fetch_and_op(&one, &msg[0], MPI_INT, 0, 0, MPI_SUM, win);
+        MPI_Fetch_and_op(&zero, &msg[1], MPI_INT, 0, 1, MPI_NO_OP, win);
+        MPI_Win_unlock(0, win);
+      } while (msg[0] < N && done[msg[0]] && !msg[1]);
+    }
+    MPI_Bcast(msg, 2, MPI_INT, 0, group);
+    if (msg[0] >= N || msg[1]) break;
+    if (grank == 0) {
+      const size_t id = (size_t)msg[0], m = id / ctx->n_variants, v = id % ctx->n_variants;
+      if (data.index != (long)m) st = tw_member_load(ctx, m, &data);
+      if (st == TW_OK) st = tw_task_run(ctx, v, &data);
+      if (st != TW_OK) {
+        const int one = 1;
+        int old = 0;
+        TW_LOG_E("%s", tw_last_error());
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+        MPI_Fetch_and_op(&one, &old, MPI_INT, 0, 1, MPI_SUM, win);
+        MPI_Win_unlock(0, win);
+      }
+    }
+    /* The group learns the leader's outcome so every rank returns it. */
+    int failed = st != TW_OK;
+    MPI_Bcast(&failed, 1, MPI_INT, 0, group);
+    if (failed) {
+      if (st == TW_OK) st = tw_error(TW_ERR_INTERNAL, "the leader of this rank's group failed");
+      break;
+    }
   }
-  tw_metrics_compute(net, r, m);
-  TW_CHECK_GOTO(st, task_dir(out_dir, v->name, NULL, &dir));
-  TW_CHECK_GOTO(st, tw_mkdir_p(dir));
-  TW_CHECK_GOTO(st, task_dir(out_dir, v->name, "results.nc", &results));
-  TW_CHECK_GOTO(st, tw_network_write_netcdf(net, r, results));
-  TW_CHECK_GOTO(st, task_dir(out_dir, v->name, "metrics.json", &metrics));
-  TW_CHECK_GOTO(st, write_metrics(metrics, s->name, v->name, m));
-  TW_LOG_I("scenario '%s': objective %.6g, CO2 %.6g t, renewable share %.3f, unserved %.6g MWh",
-           v->name, m->objective, m->co2_t, m->renewable_share, m->unserved_MWh);
-cleanup:
-  tw_optimize_result_destroy(&r);
-  tw_network_destroy(&net);
-  free(dir);
-  free(results);
-  free(metrics);
+  tw_member_free(&data);
+  MPI_Win_free(&win);
+  MPI_Comm_free(&group);
   return st;
 }
 
-static tw_status write_summary(const tw_scenario_file *s, const tw_scenario_variant *variants,
-                               size_t n, const tw_task_metrics *m, const char *out_dir) {
+static tw_status write_tasks_tsv(const tw_run_ctx *ctx, const tw_task_record *records) {
+  const size_t N = ctx->n_variants * ctx->n_members, S = ctx->n_variants;
   char *path = NULL;
-  tw_json j;
-  TW_CHECK(task_dir(out_dir, "summary.json", NULL, &path));
-  tw_json_init(&j);
-  tw_json_object_begin(&j);
-  tw_json_kv_string(&j, "run", s->name);
-  tw_json_kv_string(&j, "scenario_file", s->path);
-  tw_json_key(&j, "tasks");
-  tw_json_array_begin(&j);
-  for (size_t i = 0; i < n; i++) {
-    tw_json_object_begin(&j);
-    tw_json_kv_string(&j, "scenario", variants[i].name);
-    tw_json_kv_string(&j, "status", "optimal");
-    tw_metrics_to_json(&m[i], &j);
-    tw_json_object_end(&j);
+  tw_strbuf b = {0};
+  char line[1400];
+  tw_sb_add(&b, "task\tscenario_index\tmember_index\tscenario\tmember\tdir\n");
+  for (size_t id = 0; id < N; id++) {
+    snprintf(line, sizeof line, "%zu\t%zu\t%zu\t%s\t%s\t%s\n", id, id % S, id / S,
+             records[id].scenario, records[id].member, records[id].dir);
+    tw_sb_add(&b, line);
   }
-  tw_json_array_end(&j);
-  tw_json_object_end(&j);
-  tw_status st = tw_json_write_file(&j, path);
-  tw_json_free(&j);
+  tw_status st = tw_path_join(ctx->out_dir, "tasks.tsv", &path);
+  if (st == TW_OK) st = tw_sb_write(&b, path);
   free(path);
+  tw_sb_free(&b);
   return st;
 }
 
-static void print_plan(const run_inputs *in, const tw_scenario_variant *variants, size_t n) {
-  const tw_climate *c = in->climate;
-  char first[32], last[32];
-  tw_time_format(c->calendar, c->time[0], first, sizeof first);
-  tw_time_format(c->calendar, c->time[c->ntime - 1], last, sizeof last);
-  printf("run '%s': climate %zu cells x %zu steps (%s to %s); network %s: %zu buses, %zu "
-         "generators, %zu snapshots\n",
-         in->scenario->name, c->ncell, c->ntime, first, last, in->network_path,
-         in->base->n_buses, in->base->n_generators, in->base->n_snapshots);
-  for (size_t i = 0; i < n; i++) printf("  scenario '%s'\n", variants[i].name);
+static tw_status summarise(const tw_run_ctx *ctx) {
+  const size_t N = ctx->n_variants * ctx->n_members;
+  tw_task_record *records = NULL;
+  const char **snames = NULL, **mnames = NULL;
+  tw_status st = TW_OK;
+  TW_CHECK_GOTO(st, tw_calloc(N, sizeof *records, "task records", &records));
+  TW_CHECK_GOTO(st, tw_calloc(ctx->n_variants, sizeof *snames, "names", &snames));
+  TW_CHECK_GOTO(st, tw_calloc(ctx->n_members, sizeof *mnames, "names", &mnames));
+  for (size_t v = 0; v < ctx->n_variants; v++) snames[v] = ctx->variants[v].name;
+  for (size_t m = 0; m < ctx->n_members; m++) mnames[m] = ctx->members[m].name;
+  for (size_t id = 0; id < N && st == TW_OK; id++) {
+    char *path = NULL;
+    st = record_path(ctx, id, &path);
+    if (st == TW_OK) st = tw_task_record_read(path, &records[id]);
+    free(path);
+  }
+  if (st == TW_OK)
+    st = tw_summary_write(ctx->out_dir, ctx->scenario->name, ctx->scenario->path, snames,
+                          ctx->n_variants, mnames, ctx->n_members, records);
+  if (st == TW_OK) st = write_tasks_tsv(ctx, records);
+cleanup:
+  free(records);
+  free(snames);
+  free(mnames);
+  return st;
 }
 
 tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
-  run_inputs in;
-  tw_scenario_variant base_variant = {.name = (char *)"base", .demand_scale = 1.0};
-  tw_task_metrics *mine = NULL, *all = NULL;
+  tw_run_ctx ctx;
+  unsigned char *done = NULL;
   char *default_out = NULL;
+  size_t cells = 0, times = 0;
   int rank = 0, size = 1;
+  int per_task = o->ranks_per_task > 1 ? o->ranks_per_task : 1;
   tw_status st;
-  memset(&in, 0, sizeof in);
+  memset(&ctx, 0, sizeof ctx);
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
+  if (per_task > size) per_task = size;
 
-  st = agree(load_inputs(o, &in), comm);
+  st = agree(prepare(o, &ctx, &cells, &times), comm);
   if (st != TW_OK) goto cleanup;
-  const tw_scenario_file *s = in.scenario;
-  const tw_scenario_variant *variants = s->scenarios_count ? s->scenarios : &base_variant;
-  const size_t n = s->scenarios_count ? s->scenarios_count : 1;
-  const char *out_dir = o->out_dir;
-  if (!out_dir) {
-    TW_CHECK_GOTO(st, task_dir("out", s->name, NULL, &default_out));
-    out_dir = default_out;
+  ctx.out_dir = o->out_dir;
+  if (!ctx.out_dir) {
+    TW_CHECK_GOTO(st, tw_path_join("out", ctx.scenario->name, &default_out));
+    ctx.out_dir = default_out;
   }
+  const size_t N = ctx.n_variants * ctx.n_members;
+  TW_CHECK_GOTO(st, tw_calloc(N, 1, "task flags", &done));
   if (o->dry_run) {
-    if (rank == 0) print_plan(&in, variants, n);
+    if (rank == 0) {
+      if (o->resume) st = scan_done(&ctx, 1, done);
+      if (st == TW_OK) print_plan(&ctx, done, cells, times, size, per_task);
+      fflush(stdout);
+    }
+    st = agree(st, comm);
     goto cleanup;
   }
-  st = rank == 0 ? tw_mkdir_p(out_dir) : TW_OK;
-  if (st == TW_OK && rank == 0 && in.series) {
-    char *cf_path = NULL;
-    st = task_dir(out_dir, "capacity_factors.nc", NULL, &cf_path);
-    if (st == TW_OK) st = tw_bus_series_write(in.series, cf_path);
-    free(cf_path);
-  }
+  st = rank == 0 ? tw_mkdir_p(ctx.out_dir) : TW_OK;
+  if (st == TW_OK && rank == 0) st = scan_done(&ctx, o->resume, done);
   st = agree(st, comm);
   if (st != TW_OK) goto cleanup;
-
-  TW_CHECK_GOTO(st, tw_calloc(n, sizeof *mine, "metrics", &mine));
-  TW_CHECK_GOTO(st, tw_calloc(n, sizeof *all, "metrics", &all));
-  for (size_t i = (size_t)rank; i < n && st == TW_OK; i += (size_t)size)
-    st = run_task(&in, &variants[i], out_dir, &mine[i]);
-  st = agree(st, comm);
+  MPI_Bcast(done, (int)N, MPI_UNSIGNED_CHAR, 0, comm);
+  st = agree(farm(&ctx, done, per_task, comm), comm);
   if (st != TW_OK) goto cleanup;
-  /* Each task's metrics are non-zero on exactly one rank: a sum gathers them. */
-  MPI_Reduce(mine, all, (int)(n * sizeof *mine / sizeof(double)), MPI_DOUBLE, MPI_SUM, 0, comm);
-  if (rank == 0) st = write_summary(s, variants, n, all, out_dir);
+  if (rank == 0) st = summarise(&ctx);
   st = agree(st, comm);
-  if (st == TW_OK && rank == 0) TW_LOG_I("wrote %s/summary.json (%zu scenario%s)", out_dir, n, n == 1 ? "" : "s");
+  if (st == TW_OK && rank == 0)
+    TW_LOG_I("wrote %s/summary.json (%zu task%s)", ctx.out_dir, N, N == 1 ? "" : "s");
 cleanup:
-  free(mine);
-  free(all);
+  free(done);
   free(default_out);
-  run_inputs_free(&in);
+  ctx_free(&ctx);
   return st;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/scenario.h"
+#include "terrawatt/forecast_stage.h"
 #include "terrawatt/yaml.h"
 
 #include <errno.h>
@@ -24,15 +25,97 @@ static const cyaml_schema_field_t scale_fields[] = {
 static const cyaml_schema_value_t scale_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scale_rule, scale_fields)};
 
+static const cyaml_schema_field_t remove_fields[] = {
+    STR_FIELD("carrier", CYAML_FLAG_OPTIONAL, tw_remove_rule, carrier),
+    STR_FIELD("name", CYAML_FLAG_OPTIONAL, tw_remove_rule, name),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t remove_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_remove_rule, remove_fields)};
+
+static const cyaml_schema_field_t add_fields[] = {
+    STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_add_generator, name),
+    STR_FIELD("bus", CYAML_FLAG_DEFAULT, tw_add_generator, bus),
+    STR_FIELD("carrier", CYAML_FLAG_DEFAULT, tw_add_generator, carrier),
+    CYAML_FIELD_FLOAT("p_nom_mw", CYAML_FLAG_DEFAULT, tw_add_generator, p_nom_mw),
+    CYAML_FIELD_FLOAT("marginal_cost", CYAML_FLAG_OPTIONAL, tw_add_generator, marginal_cost),
+    CYAML_FIELD_FLOAT("efficiency", CYAML_FLAG_OPTIONAL, tw_add_generator, efficiency),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t add_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_add_generator, add_fields)};
+
+static const cyaml_schema_field_t rooftop_fields[] = {
+    STR_FIELD("bus", CYAML_FLAG_DEFAULT, tw_rooftop_pv, bus),
+    CYAML_FIELD_FLOAT("p_nom_mw", CYAML_FLAG_DEFAULT, tw_rooftop_pv, p_nom_mw),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t rooftop_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_rooftop_pv, rooftop_fields)};
+
+static const cyaml_schema_field_t storage_fields[] = {
+    STR_FIELD("bus", CYAML_FLAG_DEFAULT, tw_add_storage, bus),
+    CYAML_FIELD_FLOAT("p_nom_mw", CYAML_FLAG_DEFAULT, tw_add_storage, p_nom_mw),
+    CYAML_FIELD_FLOAT("max_hours", CYAML_FLAG_OPTIONAL, tw_add_storage, max_hours),
+    CYAML_FIELD_FLOAT("efficiency_store", CYAML_FLAG_OPTIONAL, tw_add_storage, efficiency_store),
+    CYAML_FIELD_FLOAT("efficiency_dispatch", CYAML_FLAG_OPTIONAL, tw_add_storage,
+                      efficiency_dispatch),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t storage_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_add_storage, storage_fields)};
+
+static const cyaml_schema_field_t outage_fields[] = {
+    STR_FIELD("name", CYAML_FLAG_OPTIONAL, tw_outage, name),
+    CYAML_FIELD_SEQUENCE("components", CYAML_FLAG_POINTER, tw_outage, components, &string_entry, 1,
+                         CYAML_UNLIMITED),
+    STR_FIELD("start", CYAML_FLAG_DEFAULT, tw_outage, start),
+    CYAML_FIELD_FLOAT("repair_h", CYAML_FLAG_DEFAULT, tw_outage, repair_h),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t outage_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_outage, outage_fields)};
+
+#define OPT_SEQ(key, type, member, entry) \
+  CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, entry, 0, \
+                       CYAML_UNLIMITED)
+
 static const cyaml_schema_field_t variant_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_scenario_variant, name),
-    CYAML_FIELD_SEQUENCE("scale_capacity", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                         tw_scenario_variant, scale_capacity, &scale_entry, 0, CYAML_UNLIMITED),
+    OPT_SEQ("scale_capacity", tw_scenario_variant, scale_capacity, &scale_entry),
+    OPT_SEQ("remove", tw_scenario_variant, remove, &remove_entry),
+    OPT_SEQ("add", tw_scenario_variant, add, &add_entry),
+    OPT_SEQ("rooftop_pv", tw_scenario_variant, rooftop_pv, &rooftop_entry),
+    OPT_SEQ("storage", tw_scenario_variant, storage, &storage_entry),
+    OPT_SEQ("outages", tw_scenario_variant, outages, &outage_entry),
     CYAML_FIELD_FLOAT("demand_scale", CYAML_FLAG_OPTIONAL, tw_scenario_variant, demand_scale),
+    CYAML_FIELD_FLOAT("demand_growth", CYAML_FLAG_OPTIONAL, tw_scenario_variant, demand_growth),
     CYAML_FIELD_FLOAT("co2_cap_t", CYAML_FLAG_OPTIONAL, tw_scenario_variant, co2_cap_t),
+    CYAML_FIELD_FLOAT("co2_price_per_t", CYAML_FLAG_OPTIONAL, tw_scenario_variant, co2_price_per_t),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t variant_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scenario_variant, variant_fields)};
+
+static const cyaml_schema_field_t member_fields[] = {
+    STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_member, name),
+    CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER, tw_member, files, &string_entry, 1,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t member_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_member, member_fields)};
+
+static const cyaml_schema_field_t factor_fields[] = {
+    STR_FIELD("carrier", CYAML_FLAG_DEFAULT, tw_carrier_factor, carrier),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, tw_carrier_factor, value),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t factor_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_carrier_factor, factor_fields)};
+
+static const cyaml_schema_field_t metrics_fields[] = {
+    CYAML_FIELD_FLOAT("drought_threshold", CYAML_FLAG_OPTIONAL, tw_metrics_config,
+                      drought_threshold),
+    CYAML_FIELD_UINT("drought_min_hours", CYAML_FLAG_OPTIONAL, tw_metrics_config,
+                     drought_min_hours),
+    CYAML_FIELD_UINT("drought_window_h", CYAML_FLAG_OPTIONAL, tw_metrics_config,
+                     drought_window_h),
+    OPT_SEQ("land_use_km2_per_mw", tw_metrics_config, land_use_km2_per_mw, &factor_entry),
+    OPT_SEQ("water_m3_per_mwh", tw_metrics_config, water_m3_per_mwh, &factor_entry),
+    CYAML_FIELD_END};
 
 static const cyaml_schema_field_t wind_fields[] = {
     STR_FIELD("carrier", CYAML_FLAG_DEFAULT, tw_wind_config, carrier),
@@ -63,7 +146,7 @@ static const cyaml_schema_field_t climate_fields[] = {
 static const cyaml_schema_field_t top_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_scenario_file, name),
     /* `climate` is a mapping whose fields live directly in the top struct. */
-    {.key = "climate", .data_offset = 0, .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scenario_file, climate_fields)}},
+    {.key = "climate", .data_offset = 0, .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_fields)}},
     STR_FIELD("network", CYAML_FLAG_DEFAULT, tw_scenario_file, network),
     CYAML_FIELD_MAPPING_PTR("wind", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
                             wind, wind_fields),
@@ -73,6 +156,12 @@ static const cyaml_schema_field_t top_fields[] = {
                             tw_scenario_file, optimize, optimize_fields),
     CYAML_FIELD_SEQUENCE("scenarios", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
                          scenarios, &variant_entry, 0, CYAML_UNLIMITED),
+    OPT_SEQ("members", tw_scenario_file, members, &member_entry),
+    CYAML_FIELD_MAPPING_PTR("metrics", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
+                            metrics, metrics_fields),
+    /* forecast stage: schema in src/forecast/forecast_stage.c */
+    CYAML_FIELD_MAPPING_PTR("forecast", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
+                            forecast, tw_forecast_stage_fields),
     CYAML_FIELD_END};
 
 static const cyaml_schema_value_t top_schema = {
@@ -80,7 +169,7 @@ static const cyaml_schema_value_t top_schema = {
 
 /* Accumulates every validation problem into one message. */
 typedef struct problems {
-  char text[3072];
+  char text[8192];
   int count;
 } problems;
 
@@ -107,10 +196,104 @@ static void check_path(problems *p, const tw_scenario_file *s, const char *key, 
   free(full);
 }
 
+static int bad_number(double x, double lo) { return !(x >= lo) || !isfinite(x); }
+
+static int bad_dir_name(const char *n) {
+  return !n[0] || strpbrk(n, "/\\") || strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
+}
+
+static void validate_members(const tw_scenario_file *s, problems *p) {
+  for (unsigned i = 0; i < s->members_count; i++) {
+    const tw_member *m = &s->members[i];
+    if (bad_dir_name(m->name))
+      problem(p, "members[%u].name: '%s' must be a non-empty name usable as a directory", i,
+              m->name);
+    for (unsigned j = 0; j < i; j++)
+      if (strcmp(s->members[j].name, m->name) == 0)
+        problem(p, "members[%u].name: '%s' is used twice", i, m->name);
+    for (unsigned f = 0; f < m->files_count; f++) {
+      char key[64];
+      snprintf(key, sizeof key, "members[%u].files", i);
+      check_path(p, s, key, m->files[f]);
+    }
+  }
+}
+
+static void validate_factors(const char *key, const tw_carrier_factor *f, unsigned n,
+                             problems *p) {
+  for (unsigned i = 0; i < n; i++)
+    if (bad_number(f[i].value, 0))
+      problem(p, "metrics.%s[%u].value: %g is not a factor >= 0", key, i, f[i].value);
+}
+
+static void validate_metrics(const tw_metrics_config *m, problems *p) {
+  if (bad_number(m->drought_threshold, 0) || m->drought_threshold > 1)
+    problem(p, "metrics.drought_threshold: %g is not a capacity factor in 0..1",
+            m->drought_threshold);
+  validate_factors("land_use_km2_per_mw", m->land_use_km2_per_mw, m->land_use_km2_per_mw_count,
+                   p);
+  validate_factors("water_m3_per_mwh", m->water_m3_per_mwh, m->water_m3_per_mwh_count, p);
+}
+
+static void validate_variant_changes(const tw_scenario_file *s, const tw_scenario_variant *v,
+                                     unsigned i, problems *p) {
+  for (unsigned k = 0; k < v->remove_count; k++) {
+    const tw_remove_rule *r = &v->remove[k];
+    if (!r->carrier == !r->name)
+      problem(p, "scenarios[%u].remove[%u]: give exactly one of 'carrier' or 'name'", i, k);
+  }
+  for (unsigned k = 0; k < v->add_count; k++)
+    if (bad_number(v->add[k].p_nom_mw, 0))
+      problem(p, "scenarios[%u].add[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
+              v->add[k].p_nom_mw);
+  for (unsigned k = 0; k < v->add_count; k++)
+    if (bad_number(v->add[k].efficiency, 0) || v->add[k].efficiency == 0)
+      problem(p, "scenarios[%u].add[%u].efficiency: %g is not an efficiency > 0", i, k,
+              v->add[k].efficiency);
+  if (v->rooftop_pv_count && !s->solar)
+    problem(p, "scenarios[%u].rooftop_pv: needs the top-level 'solar' section for its "
+               "capacity factors", i);
+  for (unsigned k = 0; k < v->rooftop_pv_count; k++)
+    if (bad_number(v->rooftop_pv[k].p_nom_mw, 0))
+      problem(p, "scenarios[%u].rooftop_pv[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
+              v->rooftop_pv[k].p_nom_mw);
+  for (unsigned k = 0; k < v->storage_count; k++) {
+    const tw_add_storage *a = &v->storage[k];
+    if (bad_number(a->p_nom_mw, 0))
+      problem(p, "scenarios[%u].storage[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
+              a->p_nom_mw);
+    if (bad_number(a->max_hours, 0) || a->max_hours == 0)
+      problem(p, "scenarios[%u].storage[%u].max_hours: %g is not a duration > 0 h", i, k,
+              a->max_hours);
+    if (!(a->efficiency_store > 0 && a->efficiency_store <= 1))
+      problem(p, "scenarios[%u].storage[%u].efficiency_store: %g is not in (0, 1]", i, k,
+              a->efficiency_store);
+    if (!(a->efficiency_dispatch > 0 && a->efficiency_dispatch <= 1))
+      problem(p, "scenarios[%u].storage[%u].efficiency_dispatch: %g is not in (0, 1]", i, k,
+              a->efficiency_dispatch);
+  }
+  if (bad_number(v->demand_growth, 0))
+    problem(p, "scenarios[%u].demand_growth: %g is not a factor >= 0", i, v->demand_growth);
+  if (bad_number(v->co2_price_per_t, 0))
+    problem(p, "scenarios[%u].co2_price_per_t: %g is not a price >= 0", i, v->co2_price_per_t);
+  for (unsigned k = 0; k < v->outages_count; k++)
+    if (bad_number(v->outages[k].repair_h, 0) || v->outages[k].repair_h == 0)
+      problem(p, "scenarios[%u].outages[%u].repair_h: %g is not a duration > 0 h", i, k,
+              v->outages[k].repair_h);
+}
+
 static void validate(const tw_scenario_file *s, problems *p) {
   if (!s->name[0]) problem(p, "name: must not be empty");
+  if (s->forecast) { /* forecast stage: checks in src/forecast/forecast_stage.c */
+    char msg[1024];
+    if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
+  }
+  if (!s->climate_files_count && !s->members_count)
+    problem(p, "climate: missing: give climate.files or members");
   for (unsigned i = 0; i < s->climate_files_count; i++)
     check_path(p, s, "climate.files", s->climate_files[i]);
+  validate_members(s, p);
+  if (s->metrics) validate_metrics(s->metrics, p);
   check_path(p, s, "network", s->network);
   if (s->wind) {
     check_path(p, s, "wind.turbine", s->wind->turbine);
@@ -138,8 +321,7 @@ static void validate(const tw_scenario_file *s, problems *p) {
   }
   for (unsigned i = 0; i < s->scenarios_count; i++) {
     const tw_scenario_variant *v = &s->scenarios[i];
-    const char *bad = strpbrk(v->name, "/\\");
-    if (!v->name[0] || bad || strcmp(v->name, ".") == 0 || strcmp(v->name, "..") == 0)
+    if (bad_dir_name(v->name))
       problem(p, "scenarios[%u].name: '%s' must be a non-empty name usable as a directory", i,
               v->name);
     for (unsigned j = 0; j < i; j++)
@@ -153,6 +335,7 @@ static void validate(const tw_scenario_file *s, problems *p) {
       if (!(v->scale_capacity[k].factor >= 0) || !isfinite(v->scale_capacity[k].factor))
         problem(p, "scenarios[%u].scale_capacity[%u].factor: %g is not a factor >= 0", i, k,
                 v->scale_capacity[k].factor);
+    validate_variant_changes(s, v, i, p);
   }
 }
 
@@ -160,8 +343,24 @@ static void validate(const tw_scenario_file *s, problems *p) {
  * defaults that are not 0 are applied here by re-reading presence through a
  * sentinel-free rule: demand_scale 0 is meaningless, so 0 means "absent". */
 static void apply_defaults(tw_scenario_file *s) {
-  for (unsigned i = 0; i < s->scenarios_count; i++)
-    if (s->scenarios[i].demand_scale == 0) s->scenarios[i].demand_scale = 1.0;
+  for (unsigned i = 0; i < s->scenarios_count; i++) {
+    tw_scenario_variant *v = &s->scenarios[i];
+    if (v->demand_scale == 0) v->demand_scale = 1.0;
+    if (v->demand_growth == 0) v->demand_growth = 1.0;
+    for (unsigned k = 0; k < v->add_count; k++)
+      if (v->add[k].efficiency == 0) v->add[k].efficiency = 1.0;
+    for (unsigned k = 0; k < v->storage_count; k++) {
+      tw_add_storage *a = &v->storage[k];
+      if (a->max_hours == 0) a->max_hours = 4.0;
+      if (a->efficiency_store == 0) a->efficiency_store = 0.95;
+      if (a->efficiency_dispatch == 0) a->efficiency_dispatch = 0.95;
+    }
+  }
+  if (s->metrics) {
+    if (s->metrics->drought_threshold == 0) s->metrics->drought_threshold = 0.1;
+    if (s->metrics->drought_min_hours == 0) s->metrics->drought_min_hours = 48;
+    if (s->metrics->drought_window_h == 0) s->metrics->drought_window_h = 24;
+  }
   if (s->solar && !s->solar->orientation && s->solar->tilt_deg == 0 && s->solar->azimuth_deg == 0)
     s->solar->azimuth_deg = 180.0;
 }

@@ -3,7 +3,11 @@
  * cell-hours (processed as repeated passes over a chunk that lives in
  * memory), and the fraction of a STREAM-style copy bandwidth measured in
  * the same run that the wind kernel achieves (12 bytes per cell-hour:
- * u, v read, cf written). Last stdout line: one JSON object.
+ * u, v read, cf written; the per-cell hub factor is reused over the time
+ * steps). Copy and wind passes alternate and the best pass of each is
+ * compared, so a shared machine's load affects both alike; the
+ * cell-hours per second are over all passes. Last stdout line: one JSON
+ * object.
  *   tw_bench_convert [--backend cpu|cuda] [--cell-hours N] [--chunk N]
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
@@ -95,16 +99,24 @@ int main(int argc, char **argv) {
   size_t passes = (size_t)(cell_hours / (double)in.n + 0.999999);
   if (passes < 1) passes = 1;
   double total = (double)passes * (double)in.n;
-  double copy_bw = copy_bandwidth(be, in.n * 3 / 2, 5);
-
-  tw_wind_job wj = tw_test_wind_job(&in, &d, 1); /* log law, constant roughness */
+  /* Wind passes interleaved with copy passes, so both see the same machine
+   * load (shared CPUs): the fraction compares the best pass of each. */
+  double copy_bw = 0.0, best_wind_s = 1e300;
+  tw_wind_job wj = tw_test_wind_job(&in, &d, 1); /* log law, per-cell hub factor */
   be->ops->wind_cf(be, &wj); /* warm-up */
   be->ops->synchronize(be);
-  double t0 = now_s();
-  for (size_t p = 0; p < passes; p++)
+  double wind_s = 0.0;
+  for (size_t p = 0; p < passes; p++) {
+    double bw = copy_bandwidth(be, in.n * 3 / 2, 1);
+    copy_bw = bw > copy_bw ? bw : copy_bw;
+    double t0 = now_s();
     if (be->ops->wind_cf(be, &wj) != TW_OK) return 5;
-  be->ops->synchronize(be);
-  double wind_s = now_s() - t0;
+    be->ops->synchronize(be);
+    double dt = now_s() - t0;
+    wind_s += dt;
+    best_wind_s = dt < best_wind_s ? dt : best_wind_s;
+  }
+  double t0;
 
   tw_pv_job pj = tw_test_pv_job(&in, &d, 2); /* Huld, latitude-optimal, Reindl */
   be->ops->pv_cf(be, &pj);
@@ -117,10 +129,11 @@ int main(int argc, char **argv) {
   double pv_s = now_s() - t0;
 
   double wind_rate = total / wind_s, pv_rate = total / pv_s;
-  double wind_bw = 12.0 * wind_rate;
+  double wind_bw = 12.0 * (double)in.n / best_wind_s; /* best pass */
   printf("backend %s: %.3g cell-hours (%zu passes over %zu cells x %zu h)\n", be->ops->name, total,
          passes, ncell, ntime);
-  printf("copy bandwidth %.2f GB/s; wind %.3g cell-hours/s (%.2f GB/s); pv %.3g cell-hours/s\n",
+  printf("copy bandwidth %.2f GB/s (best pass); wind %.3g cell-hours/s (best pass %.2f GB/s); pv "
+         "%.3g cell-hours/s\n",
          copy_bw / 1e9, wind_rate, wind_bw / 1e9, pv_rate);
   printf("{\"benchmark\":\"convert\",\"backend\":\"%s\",\"cell_hours\":%.0f,"
          "\"wind_cell_hours_per_s\":%.6g,\"pv_cell_hours_per_s\":%.6g,"

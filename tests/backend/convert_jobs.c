@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "terrawatt/physics_solar.h"
+#include "terrawatt/physics_wind.h"
 
 static float frand(unsigned *s) {
   *s = *s * 1664525u + 1013904223u;
@@ -53,6 +54,12 @@ int tw_test_inputs_make(size_t ncell, size_t ntime, tw_test_inputs *in) {
     in->curve_v[k] = v[k];
     in->curve_cf[k] = pw[k] / 3.06f;
   }
+  in->table_len = tw_wind_table_len(in->curve_v, 15, TW_WIND_TABLE_DV_MS);
+  in->table = malloc((size_t)in->table_len * sizeof(float));
+  in->factor = malloc((ncell ? ncell : 1) * sizeof(float));
+  if (!in->table || !in->factor) return -1;
+  tw_wind_table_fill(in->curve_v, in->curve_cf, 15, TW_WIND_TABLE_DV_MS, in->table, in->table_len);
+  for (size_t c = 0; c < ncell; c++) in->factor[c] = tw_wind_log_factor(100.0f, 120.0f, in->z0[c]);
   return 0;
 }
 
@@ -69,6 +76,8 @@ void tw_test_inputs_free(tw_test_inputs *in) {
   free(in->lat);
   free(in->lon);
   free(in->geo);
+  free(in->table);
+  free(in->factor);
   memset(in, 0, sizeof *in);
 }
 
@@ -94,8 +103,8 @@ tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_tes
   TW_CHECK(put(be, in->lat, in->ncell * sizeof(float), &d->lat));
   TW_CHECK(put(be, in->lon, in->ncell * sizeof(float), &d->lon));
   TW_CHECK(put(be, in->geo, in->ntime * sizeof(tw_sun_geo), &d->geo));
-  TW_CHECK(put(be, in->curve_v, sizeof in->curve_v, &d->cv));
-  TW_CHECK(put(be, in->curve_cf, sizeof in->curve_cf, &d->cc));
+  TW_CHECK(put(be, in->table, (size_t)in->table_len * sizeof(float), &d->table));
+  TW_CHECK(put(be, in->factor, in->ncell * sizeof(float), &d->factor));
   TW_CHECK(be->ops->alloc(be, b ? b : 1, (void **)&d->out));
   return TW_OK;
 }
@@ -103,7 +112,7 @@ tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_tes
 void tw_test_device_free(tw_test_device *d) {
   if (!d->be) return;
   void *p[16] = {d->u100, d->v100, d->u10, d->v10, d->z0, d->ghi, d->fdir, d->t2m,
-                 d->wind, d->lat,  d->lon, d->geo, d->cv,  d->cc,  d->out, NULL};
+                 d->wind, d->lat,  d->lon, d->geo, d->table, d->factor, d->out, NULL};
   for (int i = 0; i < 15; i++)
     if (p[i]) d->be->ops->free(d->be, p[i]);
   memset(d, 0, sizeof *d);
@@ -112,16 +121,19 @@ void tw_test_device_free(tw_test_device *d) {
 tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
   tw_wind_job j;
   memset(&j, 0, sizeof j);
-  j.n = in->n;
+  j.ncell = in->ncell;
+  j.ntime = in->ntime;
   j.u_ms = d->u100;
   j.v_ms = d->v100;
   j.roughness_m = variant == 0 ? d->z0 : NULL;
-  j.roughness_const_m = 0.03f;
+  j.hub_factor = variant == 1 ? d->factor : NULL;
   j.height_ref_m = 100.0f;
-  j.height_hub_m = 80.0f + 20.0f * (float)variant;
-  j.curve_speed_ms = d->cv;
-  j.curve_cf = d->cc;
-  j.curve_n = 15;
+  j.height_hub_m = variant == 0 ? 80.0f : (variant == 1 ? 120.0f : 135.0f);
+  j.curve_table = d->table;
+  j.curve_len = in->table_len;
+  j.curve_inv_dv = (float)(1.0 / TW_WIND_TABLE_DV_MS);
+  j.curve_min_ms = in->curve_v[0];
+  j.curve_max_ms = in->curve_v[14];
   j.cf = d->out;
   if (variant == 2) {
     j.power_law = 1;
@@ -135,6 +147,8 @@ tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, 
 tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
   tw_pv_job j;
   memset(&j, 0, sizeof j);
+  int perez = variant >= 12; /* 12, 13: Perez sky with variants 3 and 10 */
+  if (perez) variant = variant == 12 ? 3 : 10;
   j.ncell = in->ncell;
   j.ntime = in->ntime;
   j.geo = d->geo;
@@ -153,6 +167,7 @@ tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int 
   p->axis_azimuth_deg = 180.0;
   p->max_rotation_deg = 60.0;
   p->albedo = 0.2;
+  p->poa_model = perez ? TW_PV_POA_PEREZ : TW_PV_POA_HAY_DAVIES;
   p->panel = variant >= 6 ? TW_PV_PVWATTS : TW_PV_HULD;
   p->c_temp_amb = 1.0;
   p->c_temp_irrad = 0.035;

@@ -13,6 +13,9 @@ typedef struct tw_test_inputs {
   float *u100, *v100, *u10, *v10, *z0, *ghi, *fdir, *t2m, *wind, *lat, *lon;
   tw_sun_geo *geo;
   float curve_v[15], curve_cf[15];
+  float *table;   /* [table_len] the curve resampled every TW_WIND_TABLE_DV_MS */
+  int table_len;
+  float *factor;  /* [ncell] log-law hub factor, z0 of time 0, 100 -> 120 m */
 } tw_test_inputs;
 
 /* Generate inputs for ncell cells x ntime hours (from 2017-03-01). */
@@ -22,14 +25,18 @@ void tw_test_inputs_free(tw_test_inputs *in);
 /* Device copies of the inputs on one backend. */
 typedef struct tw_test_device {
   tw_backend *be;
-  float *u100, *v100, *u10, *v10, *z0, *ghi, *fdir, *t2m, *wind, *lat, *lon, *cv, *cc, *out;
+  float *u100, *v100, *u10, *v10, *z0, *ghi, *fdir, *t2m, *wind, *lat, *lon, *table, *factor,
+      *out;
   tw_sun_geo *geo;
 } tw_test_device;
 
 tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_test_device *d);
 void tw_test_device_free(tw_test_device *d);
 
-/* Jobs on the device copies (variant selects the option combination). */
+/* Jobs on the device copies (variant selects the option combination).
+ * Wind: 0 log law with time-varying roughness (hub 80 m), 1 log law with a
+ * per-cell hub factor (120 m), 2 power law (135 m). PV: bit 0 fdir, (v >> 1) % 3
+ * orientation, v >= 6 PVWatts; 12 and 13: Perez sky (as 3 and 10). */
 tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
 tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
 

@@ -1,5 +1,5 @@
 /* CPU vs CUDA parity of every conversion kernel (wind: log law with
- * per-cell and constant roughness, power law; PV: Huld and PVWatts, with
+ * time-varying roughness and per-cell hub factor, power law; PV: Huld and PVWatts, with
  * and without fdir, fixed / latitude-optimal / single-axis; the sparse
  * aggregation). Max abs difference <= 1e-5. Exits 77 without a GPU.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -72,18 +72,19 @@ int main(void) {
     cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
     gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
     snprintf(name, sizeof name, "wind_cf variant %d (%s)", v,
-             v == 0 ? "log, fsr" : (v == 1 ? "log, const z0" : "power law"));
+             v == 0 ? "log, z0(t)" : (v == 1 ? "log, cell factor" : "power law"));
     compare(name, a, b, n);
   }
-  for (int v = 0; v < 12; v++) {
+  for (int v = 0; v < 14; v++) {
     tw_pv_job jc = tw_test_pv_job(&in, &dc, v), jg = tw_test_pv_job(&in, &dg, v);
     RUN(cpu, cpu->ops->pv_cf(cpu, &jc));
     RUN(gpu, gpu->ops->pv_cf(gpu, &jg));
     cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
     gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
-    snprintf(name, sizeof name, "pv_cf %s %s %s", v >= 6 ? "pvwatts" : "huld",
-             (v >> 1) % 3 == 0 ? "fixed" : ((v >> 1) % 3 == 1 ? "lat-opt" : "1-axis"),
-             (v & 1) ? "fdir" : "reindl");
+    int vv = v >= 12 ? (v == 12 ? 3 : 10) : v;
+    snprintf(name, sizeof name, "pv_cf %s %s %s%s", vv >= 6 ? "pvwatts" : "huld",
+             (vv >> 1) % 3 == 0 ? "fixed" : ((vv >> 1) % 3 == 1 ? "lat-opt" : "1-axis"),
+             (vv & 1) ? "fdir" : "reindl", v >= 12 ? " perez" : "");
     compare(name, a, b, n);
   }
   /* sparse aggregation: 37 buses over the 997 cells, x = the last PV output */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,61 @@ static void test_power_curve(void **state) {
   for (float u = -40.0f; u < 40.0f; u += 0.37f) {
     float c = tw_wind_cell_cf(u, 0.3f * u, 0.05f, 100.0f, 120.0f, spd, cf, 4);
     assert_true(c >= 0.0f && c <= 1.0f);
+  }
+}
+
+/* Largest |table - exact curve| over speeds -1..40 m/s every 0.0007 m/s
+ * (not a divisor of the 0.01 m/s grid, so every position inside grid
+ * intervals is visited), plus the exact breakpoints. */
+static double table_error(const float *spd, const float *cf, int n) {
+  int len = tw_wind_table_len(spd, n, TW_WIND_TABLE_DV_MS);
+  float *table = malloc((size_t)len * sizeof *table);
+  tw_wind_table_fill(spd, cf, n, TW_WIND_TABLE_DV_MS, table, len);
+  float inv = (float)(1.0 / TW_WIND_TABLE_DV_MS);
+  double worst = 0.0;
+  for (int k = 0; k < 41 * 1000 / 7 * 10 + n; k++) {
+    float s = k < n ? spd[k] : -1.0f + 0.0007f * (float)(k - n);
+    float a = tw_wind_table_cf(s, table, len, inv, spd[0], spd[n - 1]);
+    float b = tw_power_curve_cf(s, spd, cf, n);
+    worst = fmax(worst, fabs((double)a - (double)b));
+  }
+  assert_true(isnan(tw_wind_table_cf(NAN, table, len, inv, spd[0], spd[n - 1])));
+  assert_true(tw_wind_table_cf(spd[n - 1] + 0.001f, table, len, inv, spd[0], spd[n - 1]) == 0.0f);
+  free(table);
+  return worst;
+}
+
+/* The resampled curve (0.01 m/s) against the exact curve: equal to float
+ * rounding (<= 1e-6) when the breakpoints lie on the grid (atlite and oedb
+ * curves: 0.5 m/s or 0.01 m/s steps; cut-out by a repeated last speed);
+ * within dv/4 * |slope change| when not. */
+static void test_power_curve_table(void **state) {
+  (void)state;
+  float spd[4] = {3.0f, 10.0f, 25.0f, 25.0f}, cf[4] = {0.0f, 1.0f, 1.0f, 0.0f};
+  double e1 = table_error(spd, cf, 4);
+  static const float v2[15] = {0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 25};
+  static const float p2[15] = {0, 0, 0.005f, 0.15f, 0.3f, 0.525f, 0.905f, 1.375f,
+                               1.95f, 2.58f, 2.96f, 3.05f, 3.06f, 3.06f, 0};
+  float c2[15];
+  for (int k = 0; k < 15; k++) c2[k] = p2[k] / 3.06f;
+  double e2 = table_error(v2, c2, 15);
+  /* an oedb-like curve on 0.5 m/s with a 4.2 m/s point */
+  float v3[8] = {0.5f, 3.0f, 4.2f, 6.5f, 9.0f, 12.5f, 20.0f, 28.0f};
+  float c3[8] = {0.0f, 0.02f, 0.11f, 0.38f, 0.81f, 1.0f, 1.0f, 0.6f};
+  double e3 = table_error(v3, c3, 8);
+  /* breakpoints off the grid: bounded by dv/4 * |slope change| */
+  float v4[4] = {3.004f, 10.0037f, 25.0f, 25.0f}, c4[4] = {0.0f, 1.0f, 1.0f, 0.0f};
+  double e4 = table_error(v4, c4, 4);
+  double bound4 = TW_WIND_TABLE_DV_MS / 4.0 * (1.0 / (10.0037 - 3.004)) * 1.01 + 1e-6;
+  printf("power-curve table vs exact: %.2g %.2g %.2g (on grid); %.2g (off grid, bound %.2g)\n",
+         e1, e2, e3, e4, bound4);
+  assert_true(e1 <= 1e-6 && e2 <= 1e-6 && e3 <= 1e-6);
+  assert_true(e4 <= bound4);
+  /* the hub factor reproduces the log law */
+  for (float z0 = -0.1f; z0 < 2.0f; z0 += 0.013f) {
+    float a = 7.3f * tw_wind_log_factor(100.0f, 80.0f, z0);
+    float b = tw_wind_log_law(7.3f, 100.0f, 80.0f, z0);
+    assert_true(fabsf(a - b) <= 2e-6f * b);
   }
 }
 
@@ -120,6 +176,72 @@ static void test_spa_year(void **state) {
     assert_true(fabs(p.azimuth_deg - 180.0) < 1.0); /* noon found to ~1 s of time */
     assert_true(fabs(g.delta_deg) < 23.45);
   }
+}
+
+/* Open tests/convert/data/NAME (committed fixture; TW_SOURCE_DIR is set by
+ * ctest) positioned after its two header lines. */
+static FILE *open_fixture(const char *name) {
+  const char *src = getenv("TW_SOURCE_DIR");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/tests/convert/data/%s", src ? src : ".", name);
+  FILE *f = fopen(path, "r");
+  if (!f) fprintf(stderr, "cannot open fixture %s\n", path);
+  assert_non_null(f);
+  char line[512];
+  assert_non_null(fgets(line, sizeof line, f)); /* provenance comment */
+  assert_non_null(fgets(line, sizeof line, f)); /* column names */
+  return f;
+}
+
+/* Our SPA (geocentric + topocentric split) against NREL SPA as computed by
+ * pvlib (scripts/regen/solar_reference.py): 216 instants over 2021 at
+ * Golden, Helsinki and Sydney; apparent zenith and azimuth within 0.01 deg. */
+static void test_spa_pvlib_year(void **state) {
+  (void)state;
+  FILE *f = open_fixture("spa_reference.csv");
+  double t, lat, lon, elev, dt, zen, az, worst_z = 0.0, worst_a = 0.0;
+  int rows = 0;
+  while (fscanf(f, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &t, &lat, &lon, &elev, &dt, &zen, &az) == 7) {
+    tw_sun_geo g;
+    tw_spa_geocentric(t, dt, &g);
+    tw_sun_pos p = tw_spa_topocentric(&g, lat, lon, elev, 1013.25, 12.0);
+    double da = fabs(p.azimuth_deg - az);
+    da = da > 180.0 ? 360.0 - da : da;
+    worst_z = fmax(worst_z, fabs(p.zenith_deg - zen));
+    worst_a = fmax(worst_a, da);
+    rows++;
+  }
+  fclose(f);
+  printf("SPA vs pvlib over 2021 (%d instants x sites): max |dzenith| %.2e deg, max |dazimuth| "
+         "%.2e deg\n", rows, worst_z, worst_a);
+  assert_int_equal(rows, 216);
+  assert_true(worst_z < 0.01 && worst_a < 0.01);
+}
+
+/* Perez (1990) sky diffuse against pvlib.irradiance.perez for 200 random
+ * geometries and skies (relative 1e-6 + 1e-6 W/m2); also the air mass. */
+static void test_perez_pvlib(void **state) {
+  (void)state;
+  FILE *f = open_fixture("perez_reference.csv");
+  double tilt, saz, dhi, dni, i0, zen, sunaz, am, ref, worst = 0.0, worst_am = 0.0;
+  int rows = 0;
+  while (fscanf(f, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &tilt, &saz, &dhi, &dni, &i0, &zen,
+                &sunaz, &am, &ref) == 9) {
+    double caoi = tw_pv_cos_aoi(zen, sunaz, tilt, saz);
+    double got = tw_pv_perez_sky(dni, dhi, zen, caoi, tilt, i0, am);
+    worst = fmax(worst, fabs(got - ref) / (1.0 + fabs(ref)));
+    worst_am = fmax(worst_am, fabs(tw_pv_airmass_kasten_young(zen) - am) / am);
+    rows++;
+  }
+  fclose(f);
+  printf("Perez sky diffuse vs pvlib (%d rows): max rel. diff %.2e; air mass %.2e\n", rows, worst,
+         worst_am);
+  assert_int_equal(rows, 200);
+  assert_true(worst < 1e-6 && worst_am < 1e-6);
+  /* below the horizon: isotropic; no diffuse: 0 */
+  assert_true(fabs(tw_pv_perez_sky(0.0, 100.0, 95.0, 0.0, 30.0, 1361.0, NAN) -
+                   100.0 * 0.5 * (1.0 + cos(30.0 * TW_SPA_DEG))) < 1e-9);
+  assert_true(tw_pv_perez_sky(500.0, 0.0, 30.0, 0.9, 30.0, 1361.0, 1.15) == 0.0);
 }
 
 static void test_irradiance_split(void **state) {
@@ -195,7 +317,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_windpowerlib_profiles), cmocka_unit_test(test_shear_exponent),
       cmocka_unit_test(test_power_curve),           cmocka_unit_test(test_smoothing),
+      cmocka_unit_test(test_power_curve_table),
       cmocka_unit_test(test_spa_published_vector),  cmocka_unit_test(test_spa_year),
+      cmocka_unit_test(test_spa_pvlib_year),        cmocka_unit_test(test_perez_pvlib),
       cmocka_unit_test(test_irradiance_split),      cmocka_unit_test(test_panels),
       cmocka_unit_test(test_degree_hours),
   };

@@ -20,12 +20,39 @@ cp -r "$SRC/inputs/example" "$T/ex"
 sed 's/files: \[cutout.nc\]/files: [missing.nc]/' "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad1.yaml"
 expect 2 "climate.files: 'missing.nc'" -- "$CLI" run "$T/ex/bad1.yaml" --out "$T/o1"
 [ ! -e "$T/o1" ] || fail "output written for invalid scenario"
-sed 's/carrier: wind, factor: 2/carrier: wnd, factor: 2/' "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad2.yaml"
-expect 2 "'wnd' matches no generator" -- "$CLI" run "$T/ex/bad2.yaml" --out "$T/o2"
-[ ! -e "$T/o2/summary.json" ] || fail "summary written after a failed scenario"
+# Every reference error against the network is listed before any work starts.
+sed -e 's/{bus: Hamburg, p_nom_mw: 1200}/{bus: Hamborg, p_nom_mw: 1200}/' \
+    -e 's/components: \[Hamburg CCGT\]/components: [Hamburg CCTG]/' \
+    -e 's/start: "2019-04-02 18:00:00"/start: "2019-05-02 18:00:00"/' \
+    "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad2.yaml"
+expect 2 "4 errors against network" -- "$CLI" run "$T/ex/bad2.yaml" --out "$T/o2"
+for needle in "rooftop_pv[0].bus: 'Hamborg'" "'Hamburg CCTG' is not a generator" \
+              "outages[0].start: '2019-05-02 18:00:00'"; do
+  grep -qF -- "$needle" "$T/stderr" || fail "bad2: stderr lacks '$needle': $(cat "$T/stderr")"
+done
+[ ! -e "$T/o2" ] || fail "output written for an invalid scenario file"
+# File-level problems in the new keys are all listed too.
+cat > "$T/ex/bad3.yaml" <<'YAML'
+name: x
+members: [{name: a, files: [nope.nc]}, {name: a, files: [cutout.nc]}]
+network: network
+metrics: {drought_threshold: 2}
+scenarios:
+  - name: s
+    remove: [{carrier: gas, name: "Kiel OCGT"}]
+    storage: [{bus: Kiel, p_nom_mw: -5}]
+    outages: [{components: [Kiel OCGT], start: "2019-04-02 00:00", repair_h: 0}]
+YAML
+expect 2 "6 errors" -- "$CLI" run "$T/ex/bad3.yaml" --out "$T/o3b"
+for needle in "members[0].files: 'nope.nc'" "members[1].name: 'a' is used twice" \
+              "drought_threshold: 2" "remove[0]: give exactly one" "p_nom_mw: -5" "repair_h: 0"; do
+  grep -qF -- "$needle" "$T/stderr" || fail "bad3: stderr lacks '$needle': $(cat "$T/stderr")"
+done
 # --dry-run validates and writes nothing.
 "$CLI" run "$SRC/inputs/example/scenario.yaml" --dry-run --out "$T/o3" > "$T/plan" || fail "dry run failed"
-grep -q "scenario 'wind-x2'" "$T/plan" || fail "dry run plan lacks scenarios"
+grep -q "scenario 'storm' x member 'shift-4d'" "$T/plan" || fail "dry run plan lacks tasks"
+grep -q "15 tasks" "$T/plan" || fail "dry run plan lacks the task count"
+grep -q "estimated peak memory per rank: [0-9.]* MiB" "$T/plan" || fail "dry run lacks the memory estimate"
 [ ! -e "$T/o3" ] || fail "dry run wrote output"
 "$CLI" run --help | grep -q "usage: terrawatt run" || fail "run --help"
 "$CLI" version | grep -q "^glpk: " || fail "version lacks glpk"

@@ -3,16 +3,22 @@
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/convert.h"
 
+#include <errno.h>
 #include <netcdf.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* HDF5 reports a full disk as EACCES ("Permission denied"): the system's
+ * errno is added so the message says what happened. */
 #define NC(call)                                                                            \
   do {                                                                                      \
+    errno = 0;                                                                              \
     int rc_ = (call);                                                                       \
+    int errno_ = errno;                                                                     \
     if (rc_ != NC_NOERR) {                                                                  \
-      st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF write failed (%s): %s", path, #call,       \
-                    nc_strerror(rc_));                                                      \
+      st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF write failed (%s): %s%s%s", path, #call,   \
+                    nc_strerror(rc_), errno_ ? "; system error: " : "",                     \
+                    errno_ ? strerror(errno_) : "");                                        \
       goto cleanup;                                                                         \
     }                                                                                       \
   } while (0)

@@ -1,0 +1,51 @@
+/* terrawatt: completion records of run tasks and the run summary
+ * (summary.json, summary.csv, ensemble.csv). docs/SCENARIO.md documents
+ * the files.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TERRAWATT_SUMMARY_H
+#define TERRAWATT_SUMMARY_H
+
+#include <stddef.h>
+
+#include "terrawatt/metrics.h"
+#include "terrawatt/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TW_RECORD_MAX_DROUGHTS 256
+
+/* What a finished task leaves in its completion record `task.done`: its
+ * identity, every metric at full precision, and the member's droughts. */
+typedef struct tw_task_record {
+  char scenario[256];
+  char member[256];
+  char dir[512];               /* task directory relative to the run's output directory */
+  tw_task_metrics metrics;
+  size_t n_runs;               /* droughts recorded (at most TW_RECORD_MAX_DROUGHTS) */
+  tw_drought_run runs[TW_RECORD_MAX_DROUGHTS];
+} tw_task_record;
+
+/* Write the record atomically (temporary name, then rename). Numbers are
+ * written with 17 significant digits, so reading gives the same bits. */
+tw_status tw_task_record_write(const char *path, const tw_task_record *r);
+
+/* Read a record. TW_ERR_INPUT (naming the file and line) when it is
+ * missing, truncated or malformed: the task is then not finished. */
+tw_status tw_task_record_read(const char *path, tw_task_record *r);
+
+/* Write OUT/summary.json (tasks, members with droughts, ensemble
+ * statistics min/P10/P50/P90/max/mean of every metric per scenario over
+ * members), OUT/summary.csv (one row per task) and OUT/ensemble.csv (one
+ * row per scenario and metric), each atomically. `records` holds
+ * n_members x n_scenarios records, member-major (record m * S + s). */
+tw_status tw_summary_write(const char *out_dir, const char *run_name, const char *scenario_file,
+                           const char *const *scenarios, size_t n_scenarios,
+                           const char *const *members, size_t n_members,
+                           const tw_task_record *records);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,283 @@
+/* One task of a run: a scenario on one ensemble member.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_internal.h"
+#include "terrawatt/atomic_file.h"
+#include "terrawatt/forecast_stage.h"
+#include "terrawatt/json.h"
+#include "terrawatt/log.h"
+#include "terrawatt/optimize.h"
+#include "terrawatt/summary.h"
+#include "variant.h"
+
+tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out) {
+  if (!ctx->named_members) {
+    *out = strdup(ctx->variants[v].name);
+    return *out ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
+  }
+  return tw_path_join(ctx->variants[v].name, ctx->members[m].name, out);
+}
+
+/* Set p_max_pu series of the wind and solar generators from the per-bus
+ * capacity factors of their bus. */
+static tw_status apply_capacity_factors(const tw_run_ctx *ctx, const tw_member_data *d,
+                                        tw_network *net) {
+  const tw_scenario_file *s = ctx->scenario;
+  const size_t T = net->n_snapshots, B = net->n_buses;
+  double *series = NULL;
+  tw_status st = TW_OK;
+  TW_CHECK(tw_calloc(T ? T : 1, sizeof *series, "capacity factor series", &series));
+  for (size_t g = 0; g < net->n_generators && st == TW_OK; g++) {
+    const tw_generator *gen = &net->generators[g];
+    const char *carrier = gen->carrier >= 0 ? net->carriers[gen->carrier].name : "";
+    const double *cf = NULL;
+    if (s->wind && d->wind_cf && strcmp(carrier, s->wind->carrier) == 0) cf = d->wind_cf;
+    if (s->solar && d->solar_cf && strcmp(carrier, s->solar->carrier) == 0) cf = d->solar_cf;
+    if (!cf) continue;
+    for (size_t t = 0; t < T; t++) series[t] = cf[t * B + (size_t)gen->bus];
+    st = tw_network_generator_set_p_max_pu_series(net, g, series);
+  }
+  free(series);
+  return st;
+}
+
+static tw_status write_metrics(const char *path, const char *run_name, const tw_task_record *rec,
+                               const tw_forecast_stage_result *fc) {
+  tw_json j;
+  tw_json_init(&j);
+  tw_json_object_begin(&j);
+  tw_json_kv_string(&j, "run", run_name);
+  tw_json_kv_string(&j, "scenario", rec->scenario);
+  tw_json_kv_string(&j, "member", rec->member);
+  tw_json_kv_string(&j, "status", "optimal");
+  tw_metrics_to_json(&rec->metrics, &j);
+  if (fc) tw_forecast_stage_to_json(fc, &j); /* forecast stage */
+  tw_json_object_end(&j);
+  tw_status st = tw_json_write_file(&j, path);
+  tw_json_free(&j);
+  return st;
+}
+
+static void json_series(tw_json *j, const char *key, const double *x, size_t T) {
+  tw_json_key(j, key);
+  tw_json_array_begin(j);
+  for (size_t t = 0; t < T; t++) tw_json_number(j, x[t]);
+  tw_json_array_end(j);
+}
+
+/* series.json: the hourly figures the report draws. */
+static tw_status write_series(const char *path, const tw_network *net,
+                              const tw_optimize_result *r, const tw_member_data *d) {
+  const size_t T = net->n_snapshots, G = net->n_generators, B = net->n_buses,
+               S = net->n_storage_units, L = net->n_loads;
+  double *x = NULL, *load = NULL, *avail = NULL;
+  tw_json j;
+  tw_status st = TW_OK;
+  TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *x, "series", &x));
+  TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *load, "series", &load));
+  TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *avail, "series", &avail));
+  tw_json_init(&j);
+  tw_json_object_begin(&j);
+  tw_json_key(&j, "snapshots");
+  tw_json_array_begin(&j);
+  for (size_t t = 0; t < T; t++) tw_json_string(&j, net->snapshots[t]);
+  tw_json_array_end(&j);
+  tw_json_key(&j, "dispatch_mw"); /* by carrier, generators then storage (net of charging) */
+  tw_json_object_begin(&j);
+  for (size_t c = 0; c < net->n_carriers; c++) {
+    int any = 0;
+    memset(x, 0, T * sizeof *x);
+    for (size_t g = 0; g < G; g++)
+      if (net->generators[g].carrier == (int)c)
+        for (size_t t = 0; t < T; t++) x[t] += r->gen_p[t * G + g], any = 1;
+    for (size_t s = 0; s < S; s++)
+      if (net->storage_units[s].carrier == (int)c)
+        for (size_t t = 0; t < T; t++) x[t] += r->su_p[t * S + s], any = 1;
+    if (any) json_series(&j, net->carriers[c].name, x, T);
+  }
+  tw_json_object_end(&j);
+  for (size_t t = 0; t < T; t++) {
+    for (size_t l = 0; l < L; l++) {
+      const tw_load *ld = &net->loads[l];
+      load[t] += tw_series_at(ld->p_set_t, ld->p_set_MW, t);
+    }
+    for (size_t g = 0; g < G; g++) {
+      const tw_generator *gen = &net->generators[g];
+      const char *carrier = gen->carrier >= 0 ? net->carriers[gen->carrier].name : NULL;
+      if (tw_carrier_is_renewable(carrier))
+        avail[t] += tw_series_at(gen->p_max_pu_t, gen->p_max_pu, t) * r->gen_p_nom_opt[g];
+    }
+  }
+  json_series(&j, "load_mw", load, T);
+  for (size_t t = 0; t < T; t++) x[t] = load[t] - avail[t];
+  json_series(&j, "net_load_mw", x, T); /* demand minus available renewable power */
+  for (size_t t = 0; t < T; t++) {
+    x[t] = 0;
+    for (size_t b = 0; b < B; b++) x[t] += r->bus_shed_MW[t * B + b];
+  }
+  json_series(&j, "shed_mw", x, T);
+  for (size_t t = 0; t < T; t++) { /* demand-weighted mean nodal price */
+    double num = 0, den = 0;
+    for (size_t l = 0; l < L; l++) {
+      const tw_load *ld = &net->loads[l];
+      double dem = tw_series_at(ld->p_set_t, ld->p_set_MW, t);
+      num += dem * r->bus_marginal_price[t * B + (size_t)ld->bus];
+      den += dem;
+    }
+    x[t] = den > 0 ? num / den : r->bus_marginal_price[t * B];
+  }
+  json_series(&j, "price", x, T);
+  if (d->combined_cf) json_series(&j, "combined_cf", d->combined_cf, T);
+  tw_json_key(&j, "drought");
+  tw_json_array_begin(&j);
+  for (size_t t = 0; t < T; t++) tw_json_int(&j, d->drought ? d->drought[t] : 0);
+  tw_json_array_end(&j);
+  tw_json_object_end(&j);
+  st = tw_json_write_file(&j, path);
+  tw_json_free(&j);
+cleanup:
+  free(x);
+  free(load);
+  free(avail);
+  return st;
+}
+
+static void metrics_params(const tw_run_ctx *ctx, const tw_member_data *d, tw_factor *land,
+                           tw_factor *water, const size_t *ends, size_t n_outages,
+                           tw_metrics_params *mp) {
+  const tw_metrics_config *mc = ctx->scenario->metrics;
+  memset(mp, 0, sizeof *mp);
+  if (mc) {
+    for (unsigned i = 0; i < mc->land_use_km2_per_mw_count; i++)
+      land[i] = (tw_factor){mc->land_use_km2_per_mw[i].carrier, mc->land_use_km2_per_mw[i].value};
+    for (unsigned i = 0; i < mc->water_m3_per_mwh_count; i++)
+      water[i] = (tw_factor){mc->water_m3_per_mwh[i].carrier, mc->water_m3_per_mwh[i].value};
+    mp->n_land = mc->land_use_km2_per_mw_count;
+    mp->n_water = mc->water_m3_per_mwh_count;
+  }
+  mp->land_km2_per_MW = land;
+  mp->water_m3_per_MWh = water;
+  mp->value_of_lost_load = ctx->value_of_lost_load;
+  mp->outage_end = ends;
+  mp->n_outages = n_outages;
+  mp->drought = d->drought;
+}
+
+static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, tw_network *net,
+                       tw_optimize_params *p, tw_optimize_result **r) {
+  const tw_scenario_file *s = ctx->scenario;
+  tw_optimize_params_default(p);
+  if (s->optimize) {
+    p->load_shedding = s->optimize->load_shedding_cost > 0;
+    if (p->load_shedding) p->value_of_lost_load = s->optimize->load_shedding_cost;
+    p->horizon = s->optimize->horizon_h;
+    p->overlap = s->optimize->overlap_h;
+  }
+  tw_status st = tw_optimize_network(net, p, r);
+  if (st != TW_OK) tw_error_prefix(st, "scenario '%s': ", v->name);
+  return st;
+}
+
+tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d) {
+  const tw_scenario_file *s = ctx->scenario;
+  const tw_scenario_variant *v = &ctx->variants[vi];
+  const tw_run_member *mem = &ctx->members[d->index];
+  tw_network *net = NULL;
+  tw_optimize_result *r = NULL;
+  tw_forecast_stage_result *fc = NULL; /* forecast stage */
+  tw_outage_window *windows = NULL;
+  size_t *ends = NULL;
+  tw_factor *land = NULL, *water = NULL;
+  char *rel = NULL, *dir = NULL, *path = NULL;
+  tw_task_record *rec = NULL;
+  tw_optimize_params p;
+  tw_metrics_params mp;
+  tw_status st = TW_OK;
+  TW_LOG_I("task '%s' x '%s': building and solving the dispatch LP", v->name, mem->name);
+  TW_CHECK_GOTO(st, tw_calloc(1, sizeof *rec, "task record", &rec));
+  TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *windows, "outages", &windows));
+  TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *ends, "outages", &ends));
+  TW_CHECK_GOTO(st, tw_calloc(64, sizeof *land, "factors", &land));
+  TW_CHECK_GOTO(st, tw_calloc(64, sizeof *water, "factors", &water));
+  if (s->metrics && (s->metrics->land_use_km2_per_mw_count > 64 || s->metrics->water_m3_per_mwh_count > 64)) {
+    st = tw_error(TW_ERR_INPUT, "%s: metrics: at most 64 factors per table", s->path);
+    goto cleanup;
+  }
+  TW_CHECK_GOTO(st, tw_network_read(ctx->network_path, &net));
+  TW_CHECK_GOTO(st, apply_capacity_factors(ctx, d, net));
+  TW_CHECK_GOTO(st, tw_variant_apply(s, v, d->wind_cf, d->solar_cf, net, windows));
+  TW_CHECK_GOTO(st, solve(ctx, v, net, &p, &r));
+  for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
+  metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
+  tw_metrics_compute(net, r, &mp, &rec->metrics);
+  rec->metrics.drought_count = (double)d->n_runs;
+  rec->metrics.drought_longest_h = d->longest_h;
+  rec->metrics.drought_hours = d->total_h;
+  rec->n_runs = d->n_runs < TW_RECORD_MAX_DROUGHTS ? d->n_runs : TW_RECORD_MAX_DROUGHTS;
+  memcpy(rec->runs, d->runs, rec->n_runs * sizeof *rec->runs);
+  snprintf(rec->scenario, sizeof rec->scenario, "%s", v->name);
+  snprintf(rec->member, sizeof rec->member, "%s", mem->name);
+  TW_CHECK_GOTO(st, tw_task_reldir(ctx, vi, (size_t)d->index, &rel));
+  snprintf(rec->dir, sizeof rec->dir, "%s", rel);
+  TW_CHECK_GOTO(st, tw_path_join(ctx->out_dir, rel, &dir));
+  TW_CHECK_GOTO(st, tw_mkdir_p(dir));
+  /* forecast stage (src/forecast/forecast_stage.c): schedule on forecasts, cost of the error */
+  if (s->forecast) {
+    tw_forecast_stage_inputs fi = {
+        .scenario_path = s->path, .base_dir = s->base_dir,
+        .wind_carrier = s->wind ? s->wind->carrier : NULL,
+        .solar_carrier = s->solar ? s->solar->carrier : NULL, .weather = d->series,
+        .climate_index = d->climate_index, .backend = TW_BACKEND_CPU};
+    st = tw_forecast_stage_run(s->forecast, &fi, net, &p, r, &fc);
+    if (st != TW_OK) {
+      tw_error_prefix(st, "scenario '%s': ", v->name);
+      goto cleanup;
+    }
+  }
+  /* Outputs first, the completion record last: a task is finished only
+   * when its record exists. The first scenario of each member also writes
+   * the member's per-bus series. */
+  if (vi == 0 && d->series) {
+    char name[300];
+    if (ctx->named_members) snprintf(name, sizeof name, "capacity_factors_%s.nc", mem->name);
+    else snprintf(name, sizeof name, "capacity_factors.nc");
+    TW_CHECK_GOTO(st, tw_path_join(ctx->out_dir, name, &path));
+    TW_CHECK_GOTO(st, tw_bus_series_write(d->series, path));
+    free(path);
+    path = NULL;
+  }
+  TW_CHECK_GOTO(st, tw_path_join(dir, "results.nc", &path));
+  TW_CHECK_GOTO(st, tw_network_write_netcdf(net, r, path));
+  free(path);
+  path = NULL;
+  TW_CHECK_GOTO(st, tw_path_join(dir, "series.json", &path));
+  TW_CHECK_GOTO(st, write_series(path, net, r, d));
+  free(path);
+  path = NULL;
+  TW_CHECK_GOTO(st, tw_path_join(dir, "metrics.json", &path));
+  TW_CHECK_GOTO(st, write_metrics(path, s->name, rec, fc));
+  free(path);
+  path = NULL;
+  TW_CHECK_GOTO(st, tw_path_join(dir, "task.done", &path));
+  TW_CHECK_GOTO(st, tw_task_record_write(path, rec));
+  TW_LOG_I("task '%s' x '%s': objective %.6g, CO2 %.6g t, renewable share %.3f, unserved %.6g MWh",
+           v->name, mem->name, rec->metrics.objective, rec->metrics.co2_t,
+           rec->metrics.renewable_share, rec->metrics.unserved_MWh);
+cleanup:
+  tw_forecast_stage_result_destroy(&fc);
+  tw_optimize_result_destroy(&r);
+  tw_network_destroy(&net);
+  free(windows);
+  free(ends);
+  free(land);
+  free(water);
+  free(rel);
+  free(dir);
+  free(path);
+  free(rec);
+  return st;
+}
