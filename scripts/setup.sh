@@ -13,6 +13,8 @@ PACKAGES=(
   libcmocka-dev
   python3
 )
+# Optional: clang + libFuzzer for scripts/fuzz.sh (not needed to build or test).
+if [ "${TW_SETUP_FUZZ:-0}" = "1" ]; then PACKAGES+=(clang libclang-rt-dev); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

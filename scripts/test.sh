@@ -27,8 +27,15 @@ if [ "${TW_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake --build build-asan -j"$JOBS"
   # Open MPI and its libraries keep allocations for the life of the process;
   # their reports are suppressed, ours are not.
-  export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
+  # fast_unwind_on_malloc=0: those libraries lack frame pointers, and only a
+  # full unwind reaches the frames the suppressions name.
+  export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0"
   export ASAN_OPTIONS="detect_odr_violation=0:abort_on_error=0"
   ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE "mpi|bench"
+fi
+if [ "${TW_SKIP_FUZZ:-0}" != "1" ]; then
+  echo "== short fuzzing pass (20 s per harness; only where clang has libFuzzer)"
+  rc=0; bash scripts/fuzz.sh "${TW_FUZZ_SECONDS:-20}" || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
 fi
 echo "== all tests passed"

@@ -9,6 +9,21 @@
  * blocks so short and long time axes both spread over the threads. */
 #define TW_WIND_BLOCK 4096
 
+/* One block of the memory-bound wind loop (log law with a per-cell hub
+ * factor): cf = table(|(u, v)| * factor). Built for AVX2 (vector gathers
+ * of the table) and for baseline x86-64, chosen at load time, where the
+ * compiler supports target clones. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void wind_block(size_t n, const float *restrict u, const float *restrict v,
+                       const float *restrict factor, float *restrict out,
+                       const float *restrict table, int len, float inv_dv, float lo, float hi) {
+#pragma omp simd
+  for (size_t c = 0; c < n; c++)
+    out[c] = tw_wind_table_cell_cf(u[c], v[c], factor[c], table, len, inv_dv, lo, hi);
+}
+
 tw_status tw_cpu_wind_cf(tw_backend *be, const tw_wind_job *job) {
   (void)be;
   const size_t ncell = job->ncell;
@@ -24,11 +39,8 @@ tw_status tw_cpu_wind_cf(tw_backend *be, const tw_wind_job *job) {
     for (long long b = 0; b < count; b++) {
       size_t t = (size_t)(b / nblk), c0 = (size_t)(b % nblk) * TW_WIND_BLOCK;
       size_t c1 = c0 + TW_WIND_BLOCK < ncell ? c0 + TW_WIND_BLOCK : ncell;
-      const float *u = job->u_ms + t * ncell, *v = job->v_ms + t * ncell;
-      float *out = job->cf + t * ncell;
-#pragma omp simd
-      for (size_t c = c0; c < c1; c++)
-        out[c] = tw_wind_table_cell_cf(u[c], v[c], factor[c], table, len, inv_dv, lo, hi);
+      wind_block(c1 - c0, job->u_ms + t * ncell + c0, job->v_ms + t * ncell + c0, factor + c0,
+                 job->cf + t * ncell + c0, table, len, inv_dv, lo, hi);
     }
     return TW_OK;
   }

@@ -12,6 +12,7 @@
 #include "terrawatt/json.h"
 #include "terrawatt/log.h"
 #include "terrawatt/optimize.h"
+#include "terrawatt/solution_check.h"
 
 void tw_cmd_optimize_usage(FILE *out) {
   fprintf(out,
@@ -68,7 +69,7 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 static void print_json(const tw_network *net, const tw_optimize_result *r, double read_s,
-                       double write_s) {
+                       double write_s, const tw_solution_check *chk) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
@@ -92,6 +93,16 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
   tw_json_kv_int(&j, "buses", (long long)net->n_buses);
   if (r->diagnosis[0]) tw_json_kv_string(&j, "diagnosis", r->diagnosis);
+  if (chk) { /* docs/RELIABILITY.md: independent check of the solution */
+    tw_json_key(&j, "solution_check");
+    tw_json_object_begin(&j);
+    tw_json_key(&j, "ok");
+    tw_json_bool(&j, chk->ok);
+    tw_json_kv_number(&j, "max_balance_residual_MW", chk->max_balance_residual_MW);
+    tw_json_kv_number(&j, "max_bound_violation", chk->max_bound_violation);
+    tw_json_kv_int(&j, "nonfinite", (long long)chk->n_nonfinite);
+    tw_json_object_end(&j);
+  }
   tw_json_object_end(&j);
   const char *text = tw_json_text(&j);
   if (text) printf("%s\n", text);
@@ -104,6 +115,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   tw_optimize_params p;
   tw_network *net = NULL;
   tw_optimize_result *r = NULL;
+  tw_solution_check chk;
   tw_optimize_params_default(&p);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -175,10 +187,22 @@ int tw_cmd_optimize(int argc, char **argv) {
   }
   st = tw_optimize_network(net, &p, &r);
   if (st != TW_OK) {
-    if (r && json) print_json(net, r, read_s, 0.0);
+    if (r && json) print_json(net, r, read_s, 0.0, NULL);
     rc = tw_cli_fail("optimize", st);
     goto cleanup;
   }
+  /* Check the solution against the network before anything is written. */
+  if ((st = tw_solution_check_run(net, r, 0, &chk)) != TW_OK) {
+    rc = tw_cli_fail("optimize", st);
+    goto cleanup;
+  }
+  char chk_text[512];
+  tw_solution_check_describe(&chk, net, chk_text, sizeof chk_text);
+  if (!chk.ok) {
+    rc = tw_cli_fail("optimize", tw_error(TW_ERR_INTERNAL, "%s: solution check: %s", input, chk_text));
+    goto cleanup;
+  }
+  TW_LOG_I("solution check: %s", chk_text);
   double tw = now_s();
   if (out) {
     st = ends_with(out, ".nc") ? tw_network_write_netcdf(net, r, out)
@@ -194,7 +218,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   }
   double write_s = now_s() - tw;
   if (json) {
-    print_json(net, r, read_s, write_s);
+    print_json(net, r, read_s, write_s, &chk);
   } else {
     printf("status: %s\n", r->status);
     printf("objective: %.10g (PyPSA convention; capex of existing extendable capacity %.10g "

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "terrawatt/log.h"
@@ -117,5 +118,14 @@ int main(int argc, char **argv) {
     rc = worst;
   }
   MPI_Finalize();
+  /* After a resource error (a full disk) HDF5 may hold a file whose close
+   * failed, and its exit handler then crashes closing it again: leave
+   * without running exit handlers (outputs are already committed or
+   * removed). */
+  if (rc == TW_ERR_RESOURCE) {
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
   return rc;
 }

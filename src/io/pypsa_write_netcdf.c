@@ -20,11 +20,16 @@ typedef struct nc_sink {
   int dim_list;
 } nc_sink;
 
+/* HDF5 errors hide the cause (a full disk): the system's errno is added. */
 #define NCW(call, what)                                                                        \
   do {                                                                                         \
+    errno = 0;                                                                                 \
     int rc_ = (call);                                                                          \
+    int errno_ = errno;                                                                        \
     if (rc_ != NC_NOERR)                                                                       \
-      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s", s->path, what, nc_strerror(rc_)); \
+      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s%s%s", s->path, what,              \
+                      nc_strerror(rc_), errno_ ? "; system error: " : "",                      \
+                      errno_ ? strerror(errno_) : "");                                         \
   } while (0)
 
 static tw_status put_strings(nc_sink *s, const char *var, int dim, size_t n,

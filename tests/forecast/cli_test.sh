@@ -41,6 +41,16 @@ expect 0 "train (table)" -- "$CLI" train "$DIR/train.yaml" --out "$DIR/model2.nc
 grep -q "persistence" "$DIR/out" || fail "train: no skill table"
 cmp -s "$DIR/model.nc" "$DIR/model2.nc" >/dev/null 2>&1 || true
 
+# inspect MODEL.nc: metadata, skill, importance
+expect 0 "inspect model" -- "$CLI" inspect "$DIR/model.nc"
+grep -q "validation skill" "$DIR/out" || fail "inspect: no skill table"
+grep -q "exo:temperature" "$DIR/out" || fail "inspect: no feature importance"
+grep -q "quantiles: 0.1 0.5 0.9" "$DIR/out" || fail "inspect: no quantiles"
+expect 0 "inspect model --json" -- "$CLI" inspect "$DIR/model.nc" --json
+[ "$(wc -l <"$DIR/out")" = 1 ] || fail "inspect --json printed more than one line"
+grep -q '"kind":"forecast_model"' "$DIR/out" || fail "inspect --json: no kind"
+grep -q '"importance":{"hour_of_day_sin":' "$DIR/out" || fail "inspect --json: no importance"
+
 # usage errors: exit 1
 expect 1 "unknown option" -- "$CLI" train "$DIR/train.yaml" --bogus
 expect 1 "forecast unknown option" -- "$CLI" forecast "$DIR/model.nc" "$DIR/train.yaml" --nope

@@ -9,6 +9,8 @@
 set -uo pipefail
 CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"; SHIM="${1:?fault shim}"
 command -v ncdump >/dev/null || { echo "SKIP: ncdump (netcdf-bin) not installed"; exit 77; }
+# Sanitized builds: Open MPI's allocations are suppressed (full unwinds reach them).
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export OMP_NUM_THREADS=1

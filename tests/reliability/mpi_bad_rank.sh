@@ -7,6 +7,8 @@
 set -uo pipefail
 CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not found"; exit 77; }
+# Sanitized builds: Open MPI's allocations are suppressed (full unwinds reach them).
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 EX="$SRC/inputs/example"

@@ -18,7 +18,7 @@ expect 2 "nope.yaml" -- "$CLI" run "$T/nope.yaml"
 # A scenario pointing at a missing climate file and an unknown carrier.
 cp -r "$SRC/inputs/example" "$T/ex"
 sed 's/files: \[cutout.nc\]/files: [missing.nc]/' "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad1.yaml"
-expect 2 "climate.files: 'missing.nc'" -- "$CLI" run "$T/ex/bad1.yaml" --out "$T/o1"
+expect 2 "members[0].files: 'missing.nc'" -- "$CLI" run "$T/ex/bad1.yaml" --out "$T/o1"
 [ ! -e "$T/o1" ] || fail "output written for invalid scenario"
 # Every reference error against the network is listed before any work starts.
 sed -e 's/{bus: Hamburg, p_nom_mw: 1200}/{bus: Hamborg, p_nom_mw: 1200}/' \

@@ -1,0 +1,142 @@
+/* report.html: summary table and Chart.js charts, self-contained.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_page.h"
+#include "strbuf.h"
+#include "terrawatt/report.h"
+
+static tw_status read_text(const char *path, tw_status missing_code, char **out, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  tw_strbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  *out = NULL;
+  if (!f) return tw_error(missing_code, "%s: %s", path, strerror(errno));
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tw_sb_addn(&b, chunk, n);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad || b.failed) {
+    tw_sb_free(&b);
+    return tw_error(TW_ERR_RESOURCE, "%s: read failed", path);
+  }
+  *out = b.p ? b.p : strdup("");
+  if (len) *len = b.len;
+  return *out ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
+}
+
+/* Append text for a <script> element: "</" becomes "<\/" so embedded
+ * data cannot close the element. */
+static void add_script_safe(tw_strbuf *b, const char *s) {
+  const char *p;
+  while ((p = strstr(s, "</")) != NULL) {
+    tw_sb_addn(b, s, (size_t)(p - s));
+    tw_sb_add(b, "<\\/");
+    s = p + 2;
+  }
+  tw_sb_add(b, s);
+}
+
+/* Add the series of tasks with member 0 or scenario 0 as
+ * "scenario|member": {...}. tasks.tsv: task, scenario_index, member_index,
+ * scenario, member, dir. */
+static tw_status add_series(tw_strbuf *b, const char *out_dir) {
+  char path[4096], *tsv = NULL;
+  tw_status st;
+  snprintf(path, sizeof path, "%s/tasks.tsv", out_dir);
+  TW_CHECK(read_text(path, TW_ERR_INPUT, &tsv, NULL));
+  int first = 1, lineno = 0;
+  char *save = NULL;
+  st = TW_OK;
+  tw_sb_add(b, "{");
+  for (char *line = strtok_r(tsv, "\n", &save); line && st == TW_OK;
+       line = strtok_r(NULL, "\n", &save)) {
+    char *f[6];
+    int n = 0;
+    lineno++;
+    if (lineno == 1) continue; /* header */
+    for (char *c = line; n < 6; n++) {
+      f[n] = c;
+      c = strchr(c, '\t');
+      if (!c) {
+        n++;
+        break;
+      }
+      *c++ = '\0';
+    }
+    if (n != 6) {
+      st = tw_error(TW_ERR_INPUT, "%s: line %d: expected 6 tab-separated fields", path, lineno);
+      break;
+    }
+    if (strcmp(f[1], "0") != 0 && strcmp(f[2], "0") != 0) continue;
+    char spath[4096], *json = NULL;
+    snprintf(spath, sizeof spath, "%s/%s/series.json", out_dir, f[5]);
+    st = read_text(spath, TW_ERR_INPUT, &json, NULL);
+    if (st != TW_OK) break;
+    tw_sb_add(b, first ? "\n\"" : ",\n\"");
+    first = 0;
+    for (int k = 3; k <= 4; k++) { /* names are directory names: no quotes or backslashes */
+      for (const char *c = f[k]; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) {
+          st = tw_error(TW_ERR_INPUT, "%s: line %d: name '%s' cannot be embedded", path, lineno,
+                        f[k]);
+          break;
+        }
+      tw_sb_add(b, f[k]);
+      if (k == 3) tw_sb_add(b, "|");
+    }
+    tw_sb_add(b, "\":");
+    add_script_safe(b, json);
+    free(json);
+  }
+  tw_sb_add(b, "}");
+  free(tsv);
+  return st;
+}
+
+tw_status tw_report_write(const char *out_dir, const char *html_path, const char *chartjs_path) {
+  char path[4096], *summary = NULL, *chartjs = NULL;
+  tw_strbuf b = {0};
+  tw_status st = TW_OK;
+  if (!chartjs_path) chartjs_path = getenv("TW_CHARTJS");
+  if (!chartjs_path || !chartjs_path[0]) chartjs_path = TW_CHARTJS_DEFAULT;
+  snprintf(path, sizeof path, "%s/summary.json", out_dir);
+  TW_CHECK_GOTO(st, read_text(path, TW_ERR_INPUT, &summary, NULL));
+  if (summary[0] != '{') {
+    st = tw_error(TW_ERR_INPUT, "%s: not a terrawatt summary (expected a JSON object)", path);
+    goto cleanup;
+  }
+  st = read_text(chartjs_path, TW_ERR_RESOURCE, &chartjs, NULL);
+  if (st != TW_OK) {
+    tw_error_prefix(st, "Chart.js (install Debian's libjs-chart.js or set TW_CHARTJS): ");
+    goto cleanup;
+  }
+  tw_sb_add(&b, tw_report_head);
+  tw_sb_add(&b, "<body>\n<h1 id=\"title\">terrawatt report</h1>\n<p id=\"subtitle\"></p>\n"
+                "<p id=\"status\">charts not rendered (JavaScript needed)</p>\n"
+                "<h2>Scenarios side by side</h2>\n<table id=\"metrics\"></table>\n"
+                "<h2>Metrics with ensemble spread</h2>\n<div class=\"grid\" id=\"bars\"></div>\n"
+                "<h2>Dispatch</h2>\n<div class=\"grid\" id=\"dispatch\"></div>\n"
+                "<h2>Net load and prices</h2>\n<div class=\"grid\"><div id=\"netload\"></div>"
+                "<div id=\"prices\"></div></div>\n"
+                "<h2>Renewable droughts</h2>\n<div class=\"grid\" id=\"droughts\"></div>\n"
+                "<p class=\"spread\">Made by terrawatt report; charts by Chart.js (MIT licence), "
+                "inlined.</p>\n<script>\n");
+  add_script_safe(&b, chartjs);
+  tw_sb_add(&b, "\n</script>\n<script>\nvar TW_SUMMARY=");
+  add_script_safe(&b, summary);
+  tw_sb_add(&b, ";\nvar TW_SERIES=");
+  TW_CHECK_GOTO(st, add_series(&b, out_dir));
+  tw_sb_add(&b, ";\n</script>\n<script>\n");
+  for (size_t i = 0; tw_report_script[i]; i++) tw_sb_add(&b, tw_report_script[i]);
+  tw_sb_add(&b, "</script>\n</body>\n</html>\n");
+  st = tw_sb_write(&b, html_path);
+cleanup:
+  tw_sb_free(&b);
+  free(summary);
+  free(chartjs);
+  return st;
+}
