@@ -12,6 +12,7 @@ PACKAGES=(
   libcyaml-dev
   libcmocka-dev
   python3
+  libjs-chart.js chromium
 )
 # Optional: clang + libFuzzer for scripts/fuzz.sh (not needed to build or test).
 if [ "${TW_SETUP_FUZZ:-0}" = "1" ]; then PACKAGES+=(clang libclang-rt-dev); fi

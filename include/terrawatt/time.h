@@ -96,8 +96,9 @@ char *tw_time_format(tw_calendar cal, tw_time_s t, char *buf, size_t size);
 tw_status tw_time_units_parse(const char *units, tw_calendar cal, tw_time_units *out);
 
 /* Decode a raw time coordinate value into an instant, rounded to the
- * nearest second. Fails with TW_ERR_INPUT for a non-finite value or one
- * outside +-292 billion years. */
+ * nearest second. Fails with TW_ERR_INPUT for a non-finite value or an
+ * instant beyond +-3e16 s (about 950 million years) of 1970, where dates
+ * would no longer fit a tw_datetime. */
 tw_status tw_time_units_decode(const tw_time_units *u, double value, tw_time_s *out);
 
 #ifdef __cplusplus

@@ -343,8 +343,12 @@ tw_status tw_time_units_parse(const char *units, tw_calendar cal, tw_time_units 
 
 tw_status tw_time_units_decode(const tw_time_units *u, double value, tw_time_s *out) {
   double seconds = value * u->seconds_per_unit;
-  if (!isfinite(seconds) || fabs(seconds) > 9.2e18)
-    return tw_error(TW_ERR_INPUT, "time value %g is not a finite time", value);
+  /* Instants must stay representable as a tw_datetime (int year) and the
+   * sum below must not overflow: +-3e16 s is about +-950 million years.
+   * (Found by fuzzing: 24.6 billion years came back as year -1118463821.) */
+  if (!isfinite(seconds) || fabs((double)u->epoch_s + seconds) > 3.0e16)
+    return tw_error(TW_ERR_INPUT, "time value %g is not a finite time within 950 million years",
+                    value);
   *out = u->epoch_s + (int64_t)llround(seconds);
   return TW_OK;
 }

@@ -22,7 +22,7 @@ run_chrome() { timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --hid
 run_chrome --enable-logging=stderr --v=0 --dump-dom > "$OUT/dom.html" 2> "$OUT/console.log" || fail "chromium failed"
 grep -q "data-charts-rendered=\"$expected\"" "$OUT/dom.html" ||
   fail "not all charts rendered: $(grep -o 'data-charts-rendered="[0-9]*"' "$OUT/dom.html" || echo none); console: $(grep CONSOLE "$OUT/console.log" | head -5)"
-! grep -q "data-js-errors" "$OUT/dom.html" || fail "JavaScript errors: $(grep -o 'data-js-errors="[^"]*"' "$OUT/dom.html")"
+! grep -q 'data-js-errors="' "$OUT/dom.html" || fail "JavaScript errors: $(grep -o 'data-js-errors="[^"]*"' "$OUT/dom.html")"
 if grep -E 'CONSOLE|Uncaught' "$OUT/console.log" | grep -Eiq 'error|uncaught'; then
   fail "console errors: $(grep -E 'CONSOLE|Uncaught' "$OUT/console.log" | head -5)"
 fi
