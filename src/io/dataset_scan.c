@@ -43,16 +43,23 @@ static tw_status read_coord(int ncid, int varid, const char *path, const char *w
   TW_CHECK(tw_calloc(*n ? *n : 1, sizeof **out, what, out));
   if (*n == 0) return TW_OK;
   rc = nc_get_var_double(ncid, varid, *out);
-  if (rc != NC_NOERR) return tw_nc_fail(rc, path, what);
+  if (rc != NC_NOERR) {
+    free(*out);
+    *out = NULL;
+    return tw_nc_fail(rc, path, what);
+  }
   /* packed coordinates (rare) */
   double scale = 1, offset = 0;
   tw_nc_att_double(ncid, varid, "scale_factor", &scale, NULL);
   tw_nc_att_double(ncid, varid, "add_offset", &offset, NULL);
   for (size_t i = 0; i < *n; i++) {
     (*out)[i] = (*out)[i] * scale + offset;
-    if (!isfinite((*out)[i]))
+    if (!isfinite((*out)[i])) {
+      free(*out); /* the caller only owns it on success (leak found by the bad-input catalogue) */
+      *out = NULL;
       return tw_error(TW_ERR_INPUT, "%s: %s variable '%s': value %zu is not finite", path, what,
                       name, i);
+    }
   }
   return TW_OK;
 }
