@@ -49,15 +49,25 @@ typedef struct tw_forecast_model_cfg {
   unsigned quantiles_count;
 } tw_forecast_model_cfg;
 
+/* Federated averaging (FedAvg, McMahan et al. 2017) over MPI ranks, one
+ * region per rank: `rounds` rounds of `local_epochs` local epochs each,
+ * then the weights are averaged weighted by sample count. */
+typedef struct tw_forecast_federated_cfg {
+  unsigned rounds;       /* maximum number of rounds (default 20) */
+  unsigned local_epochs; /* local epochs per round (default 1) */
+} tw_forecast_federated_cfg;
+
 typedef struct tw_forecast_training_cfg {
   unsigned epochs;           /* maximum, default 200 */
   unsigned batch_size;       /* global mini-batch, default 64 */
   float learning_rate;       /* default 1e-3 */
+  float learning_rate_decay; /* factor per epoch: lr_e = lr * decay^(e-1); default 1 */
   float weight_decay;        /* AdamW decoupled decay, default 0 */
   float validation_fraction; /* last fraction of the time axis, default 0.2 */
   unsigned patience;         /* epochs without improvement, default 20 */
   unsigned seed;             /* default 0 */
   unsigned shards;           /* gradient shards per mini-batch, default 1 */
+  tw_forecast_federated_cfg *federated; /* NULL: centralised / data-parallel training */
 } tw_forecast_training_cfg;
 
 typedef struct tw_forecast_config {
@@ -223,6 +233,8 @@ typedef struct tw_forecast_model {
   int ranks;
   float learning_rate, weight_decay, validation_fraction;
   double best_valid_loss;
+  /* federated training (0, 0 when centralised): rounds run, local epochs per round */
+  unsigned fed_rounds, fed_local_epochs;
   double train_seconds;
   double skill[TW_SKILL_METHODS][TW_SKILL_METRICS]; /* NaN: not applicable */
   double *importance; /* [n_features] validation MAE increase when permuted, target units */

@@ -44,15 +44,23 @@ static const cyaml_schema_field_t model_fields[] = {
                          &float_entry, 0, TW_MAX_QUANTILES),
     CYAML_FIELD_END};
 
+static const cyaml_schema_field_t federated_fields[] = {
+    CYAML_FIELD_UINT("rounds", OPT, tw_forecast_federated_cfg, rounds),
+    CYAML_FIELD_UINT("local_epochs", OPT, tw_forecast_federated_cfg, local_epochs),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t training_fields[] = {
     CYAML_FIELD_UINT("epochs", OPT, tw_forecast_training_cfg, epochs),
     CYAML_FIELD_UINT("batch_size", OPT, tw_forecast_training_cfg, batch_size),
     CYAML_FIELD_FLOAT("learning_rate", OPT, tw_forecast_training_cfg, learning_rate),
+    CYAML_FIELD_FLOAT("learning_rate_decay", OPT, tw_forecast_training_cfg, learning_rate_decay),
     CYAML_FIELD_FLOAT("weight_decay", OPT, tw_forecast_training_cfg, weight_decay),
     CYAML_FIELD_FLOAT("validation_fraction", OPT, tw_forecast_training_cfg, validation_fraction),
     CYAML_FIELD_UINT("patience", OPT, tw_forecast_training_cfg, patience),
     CYAML_FIELD_UINT("seed", OPT, tw_forecast_training_cfg, seed),
     CYAML_FIELD_UINT("shards", OPT, tw_forecast_training_cfg, shards),
+    CYAML_FIELD_MAPPING_PTR("federated", CYAML_FLAG_POINTER | OPT, tw_forecast_training_cfg,
+                            federated, federated_fields),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t top_fields[] = {
@@ -144,6 +152,20 @@ static tw_status validate(tw_forecast_config *c) {
   if (t->validation_fraction == 0.0f) t->validation_fraction = 0.2f;
   if (t->patience == 0) t->patience = 20;
   if (t->shards == 0) t->shards = 1;
+  if (t->learning_rate_decay == 0.0f) t->learning_rate_decay = 1.0f;
+  if (!(t->learning_rate_decay > 0.0f && t->learning_rate_decay <= 1.0f))
+    return tw_error(TW_ERR_INPUT, "%s: training.learning_rate_decay: %g, expected 0 < d <= 1", p,
+                    (double)t->learning_rate_decay);
+  if (t->federated) {
+    tw_forecast_federated_cfg *fd = t->federated;
+    if (fd->rounds == 0) fd->rounds = 20;
+    if (fd->local_epochs == 0) fd->local_epochs = 1;
+    if (fd->rounds > 100000 || fd->local_epochs > 10000)
+      return tw_error(TW_ERR_INPUT,
+                      "%s: training.federated: rounds %u / local_epochs %u, expected 1..100000 / "
+                      "1..10000",
+                      p, fd->rounds, fd->local_epochs);
+  }
   if (!(t->learning_rate > 0.0f && t->learning_rate < 1.0f))
     return tw_error(TW_ERR_INPUT, "%s: training.learning_rate: %g, expected 0 < lr < 1", p,
                     (double)t->learning_rate);

@@ -23,6 +23,9 @@ void tw_forecast_model_print(const tw_forecast_model *m, const char *path, FILE 
   fprintf(out, "training: seed %llu, batch %u, lr %g, weight decay %g, %d rank%s; data hash %s\n",
           (unsigned long long)m->seed, m->batch_size, (double)m->learning_rate,
           (double)m->weight_decay, m->ranks, m->ranks == 1 ? "" : "s", m->data_hash);
+  if (m->fed_rounds)
+    fprintf(out, "federated (FedAvg): %u rounds of %u local epochs over %d regions\n",
+            m->fed_rounds, m->fed_local_epochs, m->ranks);
   fprintf(out, "%-26s %12s %12s %12s %10s   [%s]\n", "validation skill", "MAE", "RMSE", "pinball",
           "P10-P90", m->target_units);
   for (int i = 0; i < TW_SKILL_METHODS; i++)

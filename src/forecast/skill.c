@@ -2,14 +2,12 @@
  * horizon, seasonal naive, hour-of-week climatology, OLS on the same
  * features), and permutation feature importance.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forecast/train_internal.h"
 #include "terrawatt/forecast.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-tw_status tw_forecast_evaluate(tw_forecast_model *m, tw_backend *be, const tw_forecast_dataset *ds,
-                               size_t n_train);
 
 /* Solve the symmetric positive definite system A x = b (n x n, row-major,
  * overwritten) by Cholesky. Returns 0, or -1 when A is not positive. */

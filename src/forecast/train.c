@@ -2,6 +2,7 @@
  * shards (optionally over MPI ranks), early stopping on the validation
  * block at the end of the time axis.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forecast/train_internal.h"
 #include "terrawatt/forecast.h"
 #include "terrawatt/log.h"
 
@@ -10,18 +11,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Baselines, skill and importance (skill.c). */
-tw_status tw_forecast_evaluate(tw_forecast_model *m, tw_backend *be, const tw_forecast_dataset *ds,
-                               size_t n_train);
-
-static double now_s(void) {
+double tw_fc_now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Mean per-sample loss of standardised predictions (outputs x n). */
-static double mean_loss(const tw_mlp_spec *spec, const float *pred, const float *y, size_t n) {
+double tw_fc_mean_loss(const tw_mlp_spec *spec, const float *pred, const float *y, size_t n) {
   double total = 0;
   int nout = tw_mlp_spec_outputs(spec);
   for (size_t i = 0; i < n; i++) {
@@ -39,7 +36,7 @@ static double mean_loss(const tw_mlp_spec *spec, const float *pred, const float 
   return total / (double)n;
 }
 
-static tw_status model_from_config(const tw_forecast_config *cfg, const tw_feature *features,
+tw_status tw_fc_model_from_config(const tw_forecast_config *cfg, const tw_feature *features,
                                    int n_features, const int64_t *holidays, size_t n_holidays,
                                    tw_forecast_model **out) {
   tw_forecast_model *m = NULL;
@@ -91,9 +88,14 @@ cleanup:
   return st;
 }
 
+float tw_fc_epoch_learning_rate(const tw_forecast_training_cfg *tc, int epoch) {
+  float decay = tc->learning_rate_decay > 0.0f ? tc->learning_rate_decay : 1.0f;
+  return (float)((double)tc->learning_rate * pow((double)decay, (double)(epoch - 1)));
+}
+
 /* Mean and standard deviation (population) over the first n rows; a
  * constant column gets std 1 so it standardises to 0. */
-static void standardise_stats(const float *x, size_t stride, size_t n, float *mean, float *sd) {
+void tw_fc_standardise_stats(const float *x, size_t stride, size_t n, float *mean, float *sd) {
   double s = 0, s2 = 0;
   for (size_t i = 0; i < n; i++) s += x[i * stride];
   double mu = s / (double)n;
@@ -116,8 +118,10 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
   float *xs = NULL, *ys = NULL, *bx = NULL, *by = NULL, *shard_grad = NULL, *grad = NULL;
   float *best = NULL, *vpred = NULL;
   size_t *order = NULL;
-  double t_start = now_s();
+  double t_start = tw_fc_now_s();
   *out = NULL;
+  if (cfg->training->federated)
+    return tw_fc_train_federated(cfg, features, n_features, holiday_days, n_holidays, ds, opt, out);
   int rank = 0, size = 1;
   if (opt->comm != MPI_COMM_NULL) {
     MPI_Comm_rank(opt->comm, &rank);
@@ -139,7 +143,7 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
                     cfg->path, rows, n_train, tc->batch_size, n_valid);
   if (tc->shards < (unsigned)size)
     TW_LOG_W("training.shards %u < %d ranks: ranks %u.. stay idle", tc->shards, size, tc->shards);
-  TW_CHECK(model_from_config(cfg, features, n_features, holiday_days, n_holidays, &m));
+  TW_CHECK(tw_fc_model_from_config(cfg, features, n_features, holiday_days, n_holidays, &m));
   m->step_s = ds->step_s;
   m->ranks = size;
   m->n_train = n_train;
@@ -156,8 +160,8 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
 
   /* standardisation on the training block only */
   for (size_t k = 0; k < nf; k++)
-    standardise_stats(ds->x + k, nf, n_train, &m->feature_mean[k], &m->feature_std[k]);
-  standardise_stats(ds->y, 1, n_train, &m->target_mean, &m->target_std);
+    tw_fc_standardise_stats(ds->x + k, nf, n_train, &m->feature_mean[k], &m->feature_std[k]);
+  tw_fc_standardise_stats(ds->y, 1, n_train, &m->target_mean, &m->target_std);
   TW_CHECK_GOTO(st, tw_calloc(rows * nf, sizeof(float), "standardised features", &xs));
   TW_CHECK_GOTO(st, tw_calloc(rows, sizeof(float), "standardised target", &ys));
   for (size_t r = 0; r < rows; r++) {
@@ -195,6 +199,7 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
   int best_epoch = 0, epoch = 0;
   for (epoch = 1; epoch <= (int)tc->epochs; epoch++) {
     tw_rng_shuffle(&rng, order, n_train);
+    adam.learning_rate = tw_fc_epoch_learning_rate(tc, epoch);
     double train_loss = 0;
     for (size_t b0 = 0; b0 < n_train; b0 += batch) {
       size_t bn = n_train - b0 < batch ? n_train - b0 : batch;
@@ -227,7 +232,7 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
     }
     if (size > 1) MPI_Allreduce(MPI_IN_PLACE, &train_loss, 1, MPI_DOUBLE, MPI_SUM, opt->comm);
     TW_CHECK_GOTO(st, tw_mlp_predict(mlp, xs + n_train * nf, n_valid, vpred));
-    double vloss = mean_loss(&m->spec, vpred, ys + n_train, n_valid);
+    double vloss = tw_fc_mean_loss(&m->spec, vpred, ys + n_train, n_valid);
     if (!isfinite(vloss)) {
       st = tw_error(TW_ERR_INPUT, "%s: training diverged at epoch %d (validation loss %g); lower "
                                   "training.learning_rate",
@@ -251,7 +256,7 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
   memcpy(m->params, best, np * sizeof(float));
   tw_mlp_destroy(&mlp);
   TW_CHECK_GOTO(st, tw_forecast_evaluate(m, opt->backend, ds, n_train));
-  m->train_seconds = now_s() - t_start;
+  m->train_seconds = tw_fc_now_s() - t_start;
   *out = m;
   m = NULL;
 cleanup:

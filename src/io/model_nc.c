@@ -90,6 +90,10 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   NCW(nc_put_att_uint(nc, NC_GLOBAL, "batch_size", NC_UINT, 1, &uints[0]), "batch_size");
   NCW(nc_put_att_uint(nc, NC_GLOBAL, "shards", NC_UINT, 1, &uints[1]), "shards");
   NCW(nc_put_att_int(nc, NC_GLOBAL, "mpi_ranks", NC_INT, 1, &m->ranks), "ranks");
+  unsigned fed[2] = {m->fed_rounds, m->fed_local_epochs};
+  NCW(nc_put_att_uint(nc, NC_GLOBAL, "federated_rounds", NC_UINT, 1, &fed[0]), "federated_rounds");
+  NCW(nc_put_att_uint(nc, NC_GLOBAL, "federated_local_epochs", NC_UINT, 1, &fed[1]),
+      "federated_local_epochs");
   unsigned long long seed = m->seed;
   NCW(nc_put_att_ulonglong(nc, NC_GLOBAL, "seed", NC_UINT64, 1, &seed), "seed");
   float fl[3] = {m->learning_rate, m->weight_decay, m->validation_fraction};
@@ -386,6 +390,10 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
   NCR(nc_get_att_uint(nc, NC_GLOBAL, "batch_size", &m->batch_size), "batch_size");
   NCR(nc_get_att_uint(nc, NC_GLOBAL, "shards", &m->shards), "shards");
   NCR(nc_get_att_int(nc, NC_GLOBAL, "mpi_ranks", &m->ranks), "mpi_ranks");
+  /* absent in files written before federated training existed: centralised */
+  if (nc_get_att_uint(nc, NC_GLOBAL, "federated_rounds", &m->fed_rounds) != NC_NOERR ||
+      nc_get_att_uint(nc, NC_GLOBAL, "federated_local_epochs", &m->fed_local_epochs) != NC_NOERR)
+    m->fed_rounds = m->fed_local_epochs = 0;
   unsigned long long seed = 0;
   NCR(nc_get_att_ulonglong(nc, NC_GLOBAL, "seed", &seed), "seed");
   m->seed = seed;
