@@ -87,6 +87,10 @@ typedef struct tw_forecast_config {
 tw_status tw_forecast_config_load(const char *path, tw_forecast_config **out);
 void tw_forecast_config_free(tw_forecast_config **cfg);
 
+/* Replace "{rank}" in the target and exogenous file names with `rank`
+ * (federated training: each MPI rank reads its own region's files). */
+tw_status tw_forecast_config_set_rank(tw_forecast_config *cfg, int rank);
+
 /* Parse an activation name: relu, gelu, tanh (TW_ERR_INPUT otherwise). */
 tw_status tw_activation_parse(const char *name, tw_activation *out);
 const char *tw_activation_name(tw_activation act);
@@ -232,6 +236,7 @@ typedef struct tw_forecast_model {
   uint64_t seed;
   int ranks;
   float learning_rate, weight_decay, validation_fraction;
+  float learning_rate_decay; /* per epoch (1: constant) */
   double best_valid_loss;
   /* federated training (0, 0 when centralised): rounds run, local epochs per round */
   unsigned fed_rounds, fed_local_epochs;

@@ -17,9 +17,27 @@ void tw_cmd_train_usage(FILE *out) {
           "of the time axis is held out for early stopping and skill scores; baselines\n"
           "(persistence, seasonal naive, hour-of-week climatology, OLS) are scored on it.\n"
           "Under mpirun, ranks share each mini-batch's gradient shards; the weights do not\n"
-          "depend on the number of ranks.\n\n"
+          "depend on the number of ranks. With training.federated, each rank trains on its\n"
+          "own region's files (\"{rank}\" in file names is the rank) and the weights are\n"
+          "averaged after every round (FedAvg).\n\n"
           "  --out MODEL.nc   model file to write (default model.nc), atomically\n"
           "  --json           print one JSON object (metadata, skill, importance)\n");
+}
+
+/* Configuration, features, holidays and dataset; in federated mode the
+ * file names' "{rank}" becomes this rank's number. */
+static tw_status load(const char *config_path, tw_forecast_config **cfg, tw_feature **features,
+                      int *n_features, int64_t **holidays, size_t *n_holidays,
+                      tw_forecast_dataset *ds) {
+  TW_CHECK(tw_forecast_config_load(config_path, cfg));
+  if (!(*cfg)->target)
+    return tw_error(TW_ERR_INPUT, "%s: 'target' is required for training", config_path);
+  if ((*cfg)->training->federated)
+    TW_CHECK(tw_forecast_config_set_rank(*cfg, tw_cli_global.mpi_rank));
+  TW_CHECK(tw_forecast_features_from_config(*cfg, features, n_features));
+  TW_CHECK(tw_forecast_holidays_parse(*cfg, holidays, n_holidays));
+  return tw_forecast_dataset_build(*cfg, *features, *n_features, (int)(*cfg)->horizon_h, *holidays,
+                                   *n_holidays, ds);
 }
 
 int tw_cmd_train(int argc, char **argv) {
@@ -47,15 +65,17 @@ int tw_cmd_train(int argc, char **argv) {
   tw_forecast_dataset ds = {0};
   tw_backend *be = NULL;
   tw_forecast_model *model = NULL;
-  TW_CHECK_GOTO(st, tw_forecast_config_load(config_path, &cfg));
-  if (!cfg->target) {
-    st = tw_error(TW_ERR_INPUT, "%s: 'target' is required for training", config_path);
-    goto cleanup;
+  st = load(config_path, &cfg, &features, &n_features, &holidays, &n_holidays, &ds);
+  if (tw_cli_global.mpi_size > 1) {
+    /* every rank must know that every rank loaded its data before the
+     * collective training starts (federated ranks read different files) */
+    int code = (int)st;
+    MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (st == TW_OK && code != TW_OK)
+      st = tw_error((tw_status)code, "%s: another rank failed to load its data (see its message)",
+                    config_path);
   }
-  TW_CHECK_GOTO(st, tw_forecast_features_from_config(cfg, &features, &n_features));
-  TW_CHECK_GOTO(st, tw_forecast_holidays_parse(cfg, &holidays, &n_holidays));
-  TW_CHECK_GOTO(st, tw_forecast_dataset_build(cfg, features, n_features, (int)cfg->horizon_h,
-                                              holidays, n_holidays, &ds));
+  if (st != TW_OK) goto cleanup;
   TW_CHECK_GOTO(st, tw_backend_create(tw_cli_global.backend, &be));
   tw_forecast_train_options opt = {
       .backend = be,

@@ -4,6 +4,7 @@
 #include "terrawatt/yaml.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,4 +217,33 @@ void tw_forecast_config_free(tw_forecast_config **cfg) {
   (*cfg)->dir = NULL;
   tw_yaml_free(&top_schema, *cfg);
   *cfg = NULL;
+}
+
+/* Replace every "{rank}" in *name (heap string owned by the config). */
+static tw_status substitute_rank(const char *path, char **name, int rank) {
+  if (!*name || !strstr(*name, "{rank}")) return TW_OK;
+  char num[16];
+  snprintf(num, sizeof num, "%d", rank);
+  size_t len = strlen(*name), cap = len + 1 + 16 * (len / 6 + 1);
+  char *out = malloc(cap), *o = out;
+  if (!out) return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
+  for (const char *p = *name; *p;) {
+    if (strncmp(p, "{rank}", 6) == 0) {
+      o += sprintf(o, "%s", num);
+      p += 6;
+    } else {
+      *o++ = *p++;
+    }
+  }
+  *o = '\0';
+  free(*name);
+  *name = out;
+  return TW_OK;
+}
+
+tw_status tw_forecast_config_set_rank(tw_forecast_config *cfg, int rank) {
+  if (cfg->target) TW_CHECK(substitute_rank(cfg->path, &cfg->target->file, rank));
+  for (unsigned i = 0; cfg->features && i < cfg->features->exogenous_count; i++)
+    TW_CHECK(substitute_rank(cfg->path, &cfg->features->exogenous[i].file, rank));
+  return TW_OK;
 }

@@ -153,6 +153,8 @@ void tw_forecast_model_json(const tw_forecast_model *m, FILE *out) {
           m->n_train, m->n_valid, m->data_hash, m->epochs_max, m->epochs_run, m->best_epoch,
           m->batch_size, m->shards, m->ranks, (unsigned long long)m->seed);
   tw_fc_json_number(out, m->learning_rate);
+  fputs(",\"learning_rate_decay\":", out);
+  tw_fc_json_number(out, m->learning_rate_decay);
   fprintf(out, ",\"federated_rounds\":%u,\"federated_local_epochs\":%u", m->fed_rounds,
           m->fed_local_epochs);
   fputs(",\"weight_decay\":", out);

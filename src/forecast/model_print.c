@@ -20,9 +20,11 @@ void tw_forecast_model_print(const tw_forecast_model *m, const char *path, FILE 
   fprintf(out, "epochs: %d of %d, best %d; train %zu samples %s..%s; validation %zu samples %s..%s\n",
           m->epochs_run, m->epochs_max, m->best_epoch, m->n_train, m->train_start, m->train_end,
           m->n_valid, m->valid_start, m->valid_end);
-  fprintf(out, "training: seed %llu, batch %u, lr %g, weight decay %g, %d rank%s; data hash %s\n",
+  fprintf(out,
+          "training: seed %llu, batch %u, lr %g (x%g per epoch), weight decay %g, %d rank%s; "
+          "data hash %s\n",
           (unsigned long long)m->seed, m->batch_size, (double)m->learning_rate,
-          (double)m->weight_decay, m->ranks, m->ranks == 1 ? "" : "s", m->data_hash);
+          (double)m->learning_rate_decay, (double)m->weight_decay, m->ranks, m->ranks == 1 ? "" : "s", m->data_hash);
   if (m->fed_rounds)
     fprintf(out, "federated (FedAvg): %u rounds of %u local epochs over %d regions\n",
             m->fed_rounds, m->fed_local_epochs, m->ranks);

@@ -77,6 +77,7 @@ tw_status tw_fc_model_from_config(const tw_forecast_config *cfg, const tw_featur
   m->shards = t->shards;
   m->seed = t->seed;
   m->learning_rate = t->learning_rate;
+  m->learning_rate_decay = t->learning_rate_decay > 0.0f ? t->learning_rate_decay : 1.0f;
   m->weight_decay = t->weight_decay;
   m->validation_fraction = t->validation_fraction;
   for (int i = 0; i < TW_SKILL_METHODS; i++)

@@ -99,6 +99,8 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   float fl[3] = {m->learning_rate, m->weight_decay, m->validation_fraction};
   NCW(nc_put_att_float(nc, NC_GLOBAL, "learning_rate", NC_FLOAT, 1, &fl[0]), "learning_rate");
   NCW(nc_put_att_float(nc, NC_GLOBAL, "weight_decay", NC_FLOAT, 1, &fl[1]), "weight_decay");
+  NCW(nc_put_att_float(nc, NC_GLOBAL, "learning_rate_decay", NC_FLOAT, 1, &m->learning_rate_decay),
+      "learning_rate_decay");
   NCW(nc_put_att_float(nc, NC_GLOBAL, "validation_fraction", NC_FLOAT, 1, &fl[2]), "fraction");
   NCW(nc_put_att_double(nc, NC_GLOBAL, "best_validation_loss", NC_DOUBLE, 1, &m->best_valid_loss),
       "best_validation_loss");
@@ -399,6 +401,8 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
   m->seed = seed;
   NCR(nc_get_att_float(nc, NC_GLOBAL, "learning_rate", &m->learning_rate), "learning_rate");
   NCR(nc_get_att_float(nc, NC_GLOBAL, "weight_decay", &m->weight_decay), "weight_decay");
+  if (nc_get_att_float(nc, NC_GLOBAL, "learning_rate_decay", &m->learning_rate_decay) != NC_NOERR)
+    m->learning_rate_decay = 1.0f; /* files written before the schedule existed */
   NCR(nc_get_att_float(nc, NC_GLOBAL, "validation_fraction", &m->validation_fraction), "fraction");
   NCR(nc_get_att_double(nc, NC_GLOBAL, "best_validation_loss", &m->best_valid_loss), "loss");
   NCR(nc_get_att_double(nc, NC_GLOBAL, "train_seconds", &m->train_seconds), "train_seconds");

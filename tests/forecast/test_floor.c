@@ -182,7 +182,7 @@ static void test_noise_floor(void **state) {
            m->skill[i][TW_SKILL_MAE], m->skill[i][TW_SKILL_RMSE]);
   printf("  noise floor RMSE %.4f MW (sigma %.1f); MLP / floor = %.4f\n", floor_rmse, NOISE_MW,
          rmse / floor_rmse);
-  /* measured 1.0093 x the floor (BDEW shape) and 1.0096 (analytic shape); docs/FORECAST.md */
+  /* measured 1.0093 x the floor with either shape (BDEW or analytic); docs/FORECAST.md */
   assert_true(rmse <= 1.02 * floor_rmse);
   assert_true(rmse <= 1.02 * NOISE_MW);
   for (int i = 1; i < TW_SKILL_METHODS; i++) assert_true(rmse < m->skill[i][TW_SKILL_RMSE]);

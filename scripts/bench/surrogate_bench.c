@@ -1,7 +1,7 @@
-/* Forecast MLP benchmark: training and inference samples/s, and the
+/* Surrogate (forecast MLP) benchmark: training and inference samples/s, and the
  * achieved GEMM throughput of training as a fraction of the sgemm
  * throughput measured in the same run with the same GEMM shapes.
- * usage: forecast_bench [BATCH [HIDDEN [EPOCHS]]]; backend from TW_BACKEND.
+ * usage: surrogate_bench [BATCH [HIDDEN [EPOCHS]]]; backend from TW_BACKEND.
  * Last line: one JSON object.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
@@ -20,7 +20,7 @@ static double now_s(void) {
 #define CHECK(x)                                                                               \
   do {                                                                                         \
     if ((x) != TW_OK) {                                                                        \
-      fprintf(stderr, "forecast_bench: %s\n", tw_last_error());                                \
+      fprintf(stderr, "surrogate_bench: %s\n", tw_last_error());                                \
       return 5;                                                                                \
     }                                                                                          \
   } while (0)
@@ -92,21 +92,25 @@ int main(int argc, char **argv) {
   double gemm_s = now_s() - t0;
   double peak_gflops = flops * reps / gemm_s * 1e-9;
 
-  /* inference */
-  t0 = now_s();
-  CHECK(tw_mlp_predict(mlp, x, n_z, pred));
-  double infer_s = now_s() - t0;
+  /* batched inference (ensemble members are more samples), best of 5 */
+  double infer_s = 1e30;
+  for (int r = 0; r < 5; r++) {
+    t0 = now_s();
+    CHECK(tw_mlp_predict(mlp, x, n_z, pred));
+    double s = now_s() - t0;
+    if (s < infer_s) infer_s = s;
+  }
 
   printf("backend %s, MLP %d-%d-%d-3 (GELU, quantiles), batch %d, %d epochs x %d batches\n",
          be->ops->name, nin, hidden, hidden, batch, epochs, batches);
   printf("training: %.0f samples/s, GEMM %.2f GFLOP/s; same-shape sgemm alone %.2f GFLOP/s\n",
          samples / train_s, train_gflops, peak_gflops);
   printf("inference: %.0f samples/s\n", n / infer_s);
-  printf("{\"benchmark\":\"surrogate\",\"backend\":\"%s\",\"batch\":%d,\"hidden\":%d,"
-         "\"train_samples_per_s\":%.1f,\"infer_samples_per_s\":%.1f,\"train_gemm_gflops\":%.3f,"
-         "\"sgemm_same_shapes_gflops\":%.3f,\"gemm_fraction_of_sgemm_peak\":%.4f}\n",
-         be->ops->name, batch, hidden, samples / train_s, n / infer_s, train_gflops, peak_gflops,
-         train_gflops / peak_gflops);
+  printf("{\"benchmark\":\"surrogate\",\"train_samples_per_s\":%.1f,\"infer_samples_per_s\":%.1f,"
+         "\"gemm_fraction_of_sgemm_peak\":%.4f,\"backend\":\"%s\",\"batch\":%d,\"hidden\":%d,"
+         "\"train_gemm_gflops\":%.3f,\"sgemm_same_shapes_gflops\":%.3f}\n",
+         samples / train_s, n / infer_s, train_gflops / peak_gflops, be->ops->name, batch, hidden,
+         train_gflops, peak_gflops);
   be->ops->free(be, a);
   be->ops->free(be, bb);
   be->ops->free(be, c);
