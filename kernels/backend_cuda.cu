@@ -129,6 +129,8 @@ tw_backend_ops make_ops() {
   ops.wind_cf = tw_cuda_wind_cf;
   ops.pv_cf = tw_cuda_pv_cf;
   ops.csr_aggregate = tw_cuda_csr_aggregate;
+  ops.wind_bus_cf = tw_cuda_wind_bus_cf;
+  ops.pv_bus_cf = tw_cuda_pv_bus_cf;
   ops.ev_project = tw_cuda_ev_project;
   ops.synchronize = cu_synchronize;
   ops.destroy = cu_destroy;

@@ -155,6 +155,13 @@ typedef struct tw_backend_ops {
   tw_status (*pv_cf)(tw_backend *be, const tw_pv_job *job);
   /* Sparse (CSR) matrix times each time step's vector (cell -> bus). */
   tw_status (*csr_aggregate)(tw_backend *be, const tw_csr_job *job);
+  /* Fused convert + aggregate (optional, NULL if absent): per-bus sums
+   * agg->y[t][r] = sum_k val[k] * cf(t, col[k]) with cf the element of
+   * `job` (wind_cf / pv_cf math); job->cf and agg->x are unused, so no
+   * cell array is written and each cell-time input is read once.
+   * agg->ncol must equal job->ncell and agg->ntime job->ntime. */
+  tw_status (*wind_bus_cf)(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
+  tw_status (*pv_bus_cf)(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
   /* EV valley-filling projection per group (mobility_math.h). */
   tw_status (*ev_project)(tw_backend *be, const tw_ev_project_job *job);
   /* Wait for queued work; reports asynchronous failures. */

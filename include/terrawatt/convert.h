@@ -105,6 +105,21 @@ tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const 
                             tw_layout **out);
 void tw_layout_destroy(tw_layout **l);
 
+/* Read a layout NetCDF: `variable` at `path` holds the installed capacity
+ * of each cell on the climate grid (any units: only the ratios within a
+ * bus region matter). Its dimensions are latitude and longitude (coordinate
+ * variables named lat/latitude/y and lon/longitude/x, or with units
+ * degrees_north/degrees_east; either order; dimensions of length 1 allowed)
+ * with the same coordinates as the climate grid `c` (same number of
+ * values, each within 1e-4 degrees; longitudes modulo 360; any order).
+ * Packing is decoded; fill values count as 0. Result: *cell_capacity
+ * [ncell] in the climate's cell order (caller frees), for
+ * tw_layout_voronoi. TW_ERR_INPUT names the file, variable and value: file
+ * or variable absent, grid mismatch, negative or infinite capacity, no
+ * positive capacity, station (non-grid) climate data. */
+tw_status tw_layout_capacity_read(const char *path, const char *variable, const tw_climate *c,
+                                  double **cell_capacity);
+
 /* ---- conversion ------------------------------------------------------------ */
 
 typedef enum tw_wind_extrapolation {
@@ -129,6 +144,9 @@ typedef struct tw_convert_params {
   int daily_mean;             /* 1: use the calendar-day mean temperature */
   /* time */
   double delta_t_s;           /* TT - UT for SPA; < 0: tw_spa_delta_t of the year */
+  /* backend */
+  int no_fusion;              /* 1: convert to a cell array, then aggregate, even where the
+                                 backend has the fused wind_bus_cf / pv_bus_cf ops (0) */
 } tw_convert_params;
 
 /* Defaults: no wind, no solar, no degree-hours; log law; thresholds 15.5 /
@@ -164,8 +182,10 @@ tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *
                                   float **out);
 
 /* The whole stage: cell conversions on `be`, then the layout matrix
- * applied on `be` for every time step. Result owned by the caller
- * (tw_bus_series_destroy). */
+ * applied on `be` for every time step. Where the backend has the fused
+ * ops (wind_bus_cf, pv_bus_cf) and p->no_fusion is 0, wind and PV are
+ * converted and aggregated in one pass without a cell array. Result owned
+ * by the caller (tw_bus_series_destroy). */
 tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
                                       const tw_convert_params *p, const tw_layout *layout,
                                       tw_bus_series **out);

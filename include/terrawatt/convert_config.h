@@ -46,6 +46,8 @@ typedef struct tw_convert_config {
   tw_convert_bus_entry *buses;    /* an explicit bus list */
   unsigned buses_count;
   char *weighting;                /* "equal" (default) or "area" */
+  char *layout_file;              /* layout NetCDF: capacity per cell (instead of weighting) */
+  char *layout_variable;          /* its variable (default "capacity") */
   tw_convert_wind_cfg *wind;
   tw_convert_solar_cfg *solar;
   tw_convert_demand_cfg *demand;

@@ -69,11 +69,38 @@ typedef struct tw_ingest_shape {
 } tw_ingest_shape;
 tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
 
-/* Streaming: read the dataset `chunk_steps` times at a time (0: automatic)
- * and call `fn` with each chunk (a tw_climate of at most chunk_steps times;
- * chunk->time_offset says where it starts). The chunk is only valid during
- * the call. Memory stays bounded by one chunk whatever the dataset's
- * length. A non-TW_OK return from fn stops the stream and is returned. */
+/* Streaming reader: the dataset (or the slab of it that p's row/time
+ * offsets select) is scanned once at open, then read `chunk_steps` times
+ * per call to tw_climate_reader_next (0: p->chunk_steps, else automatic,
+ * about 32 MiB of stored values). Memory stays bounded whatever the
+ * dataset's length: one chunk of decoded values (chunk_steps x ncell x nvar
+ * x 4 bytes) plus one stored hyperslab of one variable (at most
+ * chunk_steps x ncell x 8 bytes) and, for two longitude runs, stations or
+ * ERA5T expver merging, one decoded hyperslab (chunk_steps x ncell x 4
+ * bytes; expver: twice); docs/INGEST.md gives the measured figure. The
+ * p arrays (paths, variables, aliases) must outlive the reader. */
+typedef struct tw_climate_reader tw_climate_reader;
+tw_status tw_climate_reader_open(const tw_ingest_params *p, size_t chunk_steps, tw_climate_reader **out);
+
+/* Times of the whole slab, time steps per chunk, cells per time step (any
+ * output pointer may be NULL). */
+void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, size_t *chunk_steps, size_t *ncell);
+
+/* Read the next chunk: *chunk is a tw_climate of at most chunk_steps times
+ * (chunk->time_offset: its first time within the selection; static fields
+ * are read with the first chunk and stay), owned by the reader and
+ * overwritten by the next call. *chunk is NULL after the last chunk (a
+ * dataset without time axis gives one chunk). At the end, a variable whose
+ * every value was missing is an error, as for tw_climate_read. The values
+ * equal, bit for bit, those of tw_climate_read over the same selection. */
+tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk);
+
+/* Free the reader (NULL-safe; sets *r to NULL). */
+void tw_climate_reader_close(tw_climate_reader **r);
+
+/* The reader as a callback loop: call `fn` with each chunk (valid only
+ * during the call). A non-TW_OK return from fn stops the stream and is
+ * returned. */
 typedef tw_status (*tw_climate_chunk_fn)(void *user, const tw_climate *chunk);
 tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn,
                             void *user);

@@ -45,6 +45,16 @@ typedef struct tw_task_metrics {
   double drought_longest_h;
   double drought_hours;       /* total hours in droughts */
   double drought_cost;        /* operating cost (+ shed at VOLL) during drought hours */
+  /* EV fleets (docs/SCENARIO.md; NaN for tasks without fleets): the main
+   * figures of metrics.json's "ev", immediate against smart charging. */
+  double ev_energy_mwh;                 /* grid charging energy, smart (net of V2G) */
+  double ev_peak_net_load_immediate_mw, ev_peak_net_load_smart_mw;
+  double ev_net_load_std_immediate_mw, ev_net_load_std_smart_mw;
+  double ev_max_ramp_immediate_mw, ev_max_ramp_smart_mw;
+  double ev_cost_immediate, ev_cost_smart; /* the two LPs' total_cost */
+  double ev_co2_immediate_t, ev_co2_smart_t;
+  double ev_shifted_energy_mwh;         /* smart against immediate */
+  double ev_vf_iterations;              /* valley-filling iterations (NaN: not run) */
   double solve_seconds;       /* not written (varies run to run) */
   double iterations;
   size_t n_land;              /* land use by carrier */

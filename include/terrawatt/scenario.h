@@ -89,7 +89,48 @@ typedef struct tw_scenario_variant {
   double demand_growth;  /* alias: also multiplies every load (default 1) */
   double co2_cap_t;      /* > 0: cap on total CO2 emissions (t); 0: none */
   double co2_price_per_t;/* > 0: added to marginal costs as price x co2 / efficiency */
+  /* EV fleets (top-level `fleets`); NULL when absent: */
+  double *ev_adoption;   /* multiplies the vehicles of every fleet (>= 0; 0: no fleets) */
+  int *smart_charging;   /* 0: the task reports the immediate-charging dispatch (default 1) */
+  double *smart_share;   /* overrides every fleet's smart_share (0..1) */
 } tw_scenario_variant;
+
+/* Vehicle-to-grid of a fleet (smart share only). */
+typedef struct tw_fleet_v2g_config {
+  double max_discharge_kw;         /* per vehicle, grid side (> 0) */
+  double degradation_cost_per_mwh; /* currency per MWh discharged (>= 0) */
+  double *efficiency;              /* battery -> grid (default 0.9) */
+} tw_fleet_v2g_config;
+
+/* An EV fleet at a bus (docs/SCENARIO.md, docs/MOBILITY.md). Optional
+ * numbers are NULL when absent (tw_fleet_default's values apply). */
+typedef struct tw_fleet_config {
+  char *name;                /* default "<bus> EV"; component names start with it */
+  char *bus;
+  double vehicles;           /* > 0 */
+  double *battery_kwh;       /* per vehicle (default 50) */
+  double *charger_kw;        /* per vehicle (default 11) */
+  double *efficiency;        /* charging, grid -> battery (default 0.9) */
+  double *smart_share;       /* share in smart charging (default 0.5) */
+  double *min_soc;           /* state of charge at min_soc_hour (default 0.8) */
+  int *min_soc_hour;         /* departure hour of day 0..23, -1: none (default 7) */
+  double *initial_soc;       /* default 0.8 */
+  double *kwh_per_km;        /* default 0.18 */
+  int *temperature_dependent;/* consumption x (1 + f(T)) from the member's t2m (default off) */
+  double *temperature_lower_pct_per_k; /* below 15 C (default 0.98) */
+  double *temperature_upper_pct_per_k; /* above 20 C (default 0.63) */
+  tw_fleet_v2g_config *v2g;  /* optional */
+  char *profiles;            /* "default" (built-in trip statistics) or an emobpy directory */
+  double *availability_max;  /* plug-in share when nobody drives (default 0.95) */
+  double *availability_mean; /* mean plug-in share (default 0.8) */
+} tw_fleet_config;
+
+/* Valley filling of the fleets' smart share (docs/MOBILITY.md). */
+typedef struct tw_valley_filling_config {
+  unsigned groups;           /* vehicle groups per fleet (default 100) */
+  double tol;                /* convergence tolerance (default 1e-5) */
+  unsigned max_iter;         /* default 2000 */
+} tw_valley_filling_config;
 
 /* One ensemble member: a climate dataset (one or more NetCDF files). */
 typedef struct tw_member {
@@ -151,6 +192,9 @@ typedef struct tw_scenario_file {
   unsigned members_count;
   tw_metrics_config *metrics; /* optional */
   struct tw_forecast_stage_config *forecast; /* optional (forecast_stage.h, docs/SCENARIO.md) */
+  tw_fleet_config *fleets;  /* optional EV fleets */
+  unsigned fleets_count;
+  tw_valley_filling_config *valley_filling; /* optional */
   /* Filled by tw_scenario_load, not read from YAML: */
   char *path;            /* the file itself */
   char *base_dir;        /* its directory, for relative paths */
@@ -173,6 +217,15 @@ tw_status tw_scenario_path(const tw_scenario_file *s, const char *relative, char
 struct tw_network;
 tw_status tw_scenario_check_network(const tw_scenario_file *s, const struct tw_network *net,
                                     const char *network_path);
+
+/* Build fleet k of the file as scenario variant v (may be NULL: the file's
+ * values) sees it: defaults, the file's keys, the variant's ev_adoption and
+ * smart_share, and the profiles (built-in or emobpy files). *active is 0
+ * when the variant's adoption leaves no vehicles. Fails with TW_ERR_INPUT
+ * naming the file and key. Defined in src/scenario/fleets.c. */
+struct tw_fleet;
+tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
+                            struct tw_fleet *out, int *active);
 
 /* Free (NULL-safe; sets *s to NULL). */
 void tw_scenario_destroy(tw_scenario_file **s);

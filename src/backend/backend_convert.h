@@ -13,10 +13,14 @@ extern "C" {
 tw_status tw_cpu_wind_cf(tw_backend *be, const tw_wind_job *job);
 tw_status tw_cpu_pv_cf(tw_backend *be, const tw_pv_job *job);
 tw_status tw_cpu_csr_aggregate(tw_backend *be, const tw_csr_job *job);
+tw_status tw_cpu_wind_bus_cf(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
+tw_status tw_cpu_pv_bus_cf(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
 
 tw_status tw_cuda_wind_cf(tw_backend *be, const tw_wind_job *job);
 tw_status tw_cuda_pv_cf(tw_backend *be, const tw_pv_job *job);
 tw_status tw_cuda_csr_aggregate(tw_backend *be, const tw_csr_job *job);
+tw_status tw_cuda_wind_bus_cf(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
+tw_status tw_cuda_pv_bus_cf(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
 
 #ifdef __cplusplus
 }

@@ -89,8 +89,11 @@ static int static_in_time(const tw_climate *c, const tw_climate_var *v) {
   return 1;
 }
 
+/* Wind on the backend: with `agg` NULL the cell capacity factors are left
+ * in *cf_dev (device, [ntime][ncell]); with `agg` the backend's fused
+ * wind_bus_cf writes the per-bus sums to agg->y and *cf_dev stays NULL. */
 static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
-                                float **cf_dev) {
+                                const tw_csr_job *agg, float **cf_dev) {
   tw_status st = TW_OK;
   const tw_climate_var *u = NULL, *v = NULL, *fsr = NULL, *u10 = NULL, *v10 = NULL;
   tw_turbine *smooth = NULL;
@@ -129,7 +132,7 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   TW_CHECK_GOTO(st, dev_put(be, u->data, n * sizeof(float), &d_u));
   TW_CHECK_GOTO(st, dev_put(be, v->data, n * sizeof(float), &d_v));
   TW_CHECK_GOTO(st, dev_put(be, table, (size_t)len * sizeof(float), &d_cv));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_wind_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
@@ -164,7 +167,8 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
     TW_CHECK_GOTO(st, dev_put(be, factor, c->ncell * sizeof(float), &d_r));
     job.hub_factor = (const float *)d_r;
   }
-  TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
+  if (agg) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, &job, agg));
+  else TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
   TW_CHECK_GOTO(st, be->ops->synchronize(be));
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
@@ -186,8 +190,9 @@ cleanup:
 
 /* ---- solar ----------------------------------------------------------------- */
 
+/* PV on the backend; `agg` as for wind_cells_dev (fused pv_bus_cf). */
 static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
-                                 float **cf_dev) {
+                                 const tw_csr_job *agg, float **cf_dev) {
   tw_status st = TW_OK;
   const tw_climate_var *ssrd = NULL, *t2m = NULL, *fdir = NULL, *u10 = NULL, *v10 = NULL;
   tw_sun_geo *geo = NULL;
@@ -228,7 +233,7 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
     for (size_t i = 0; i < n; i++) wind[i] = tw_wind_speed(u10->data[i], v10->data[i]);
     TW_CHECK_GOTO(st, dev_put(be, wind, n * sizeof(float), &d_w));
   }
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_pv_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
@@ -242,7 +247,8 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   job.wind_ms = (const float *)d_w;
   job.params = p->pv;
   job.cf = (float *)d_cf;
-  TW_CHECK_GOTO(st, be->ops->pv_cf(be, &job));
+  if (agg) TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, &job, agg));
+  else TW_CHECK_GOTO(st, be->ops->pv_cf(be, &job));
   TW_CHECK_GOTO(st, be->ops->synchronize(be));
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
@@ -278,7 +284,7 @@ tw_status tw_convert_wind_cells(tw_backend *be, const tw_climate *c, const tw_co
                                 float **cf_out) {
   float *dev = NULL;
   *cf_out = NULL;
-  TW_CHECK(wind_cells_dev(be, c, p, &dev));
+  TW_CHECK(wind_cells_dev(be, c, p, NULL, &dev));
   return download_cells(be, c, dev, cf_out);
 }
 
@@ -286,7 +292,7 @@ tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
                                  const tw_convert_params *p, float **cf_out) {
   float *dev = NULL;
   *cf_out = NULL;
-  TW_CHECK(solar_cells_dev(be, c, p, &dev));
+  TW_CHECK(solar_cells_dev(be, c, p, NULL, &dev));
   return download_cells(be, c, dev, cf_out);
 }
 
@@ -334,12 +340,20 @@ cleanup:
 
 /* ---- aggregation -------------------------------------------------------------- */
 
-/* y[ntime][nbus] (host) = layout x cells (device), on the backend. */
-static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_layout *l,
-                           const void *d_row, const void *d_col, const void *d_val,
-                           const float *cells_dev, float **y_host) {
+typedef tw_status (*cells_fn)(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                              const tw_csr_job *agg, float **cf_dev);
+
+/* y[ntime][nbus] (host) = layout x cells, on the backend. With `fn`, the
+ * cells come from a conversion: fused into the aggregation when `fused`
+ * (one pass, no cell array), else converted to a device cell array first.
+ * Without `fn`, `cells_dev` holds the cells (device). */
+static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                           const tw_layout *l, const void *d_row, const void *d_col,
+                           const void *d_val, cells_fn fn, int fused, const float *cells_dev,
+                           float **y_host) {
   tw_status st = TW_OK;
   void *d_y = NULL;
+  float *d_x = NULL;
   size_t ny = c->ntime * l->nbus;
   *y_host = NULL;
   TW_CHECK_GOTO(st, be->ops->alloc(be, (ny ? ny : 1) * sizeof(float), &d_y));
@@ -351,10 +365,15 @@ static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_layout 
   job.row_ptr = (const int *)d_row;
   job.col = (const int *)d_col;
   job.val = (const float *)d_val;
-  job.x = cells_dev;
   job.y = (float *)d_y;
-  TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &job));
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  if (fn && fused) {
+    TW_CHECK_GOTO(st, fn(be, c, p, &job, &d_x));
+  } else {
+    if (fn) TW_CHECK_GOTO(st, fn(be, c, p, NULL, &d_x));
+    job.x = fn ? d_x : cells_dev;
+    TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &job));
+    TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  }
   TW_CHECK_GOTO(st, tw_calloc(ny ? ny : 1, sizeof(float), "bus series", y_host));
   TW_CHECK_GOTO(st, be->ops->download(be, *y_host, d_y, ny * sizeof(float)));
 cleanup:
@@ -363,6 +382,7 @@ cleanup:
     *y_host = NULL;
   }
   be->ops->free(be, d_y);
+  be->ops->free(be, d_x);
   return st;
 }
 
@@ -397,27 +417,18 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
   TW_CHECK_GOTO(st, dev_put(be, layout->row_ptr, (layout->nbus + 1) * sizeof(int), &d_row));
   TW_CHECK_GOTO(st, dev_put(be, layout->col, nnz * sizeof(int), &d_col));
   TW_CHECK_GOTO(st, dev_put(be, layout->val, nnz * sizeof(float), &d_val));
-  if (p->turbine) {
-    float *dev = NULL;
-    TW_CHECK_GOTO(st, wind_cells_dev(be, c, p, &dev));
-    d_x = dev;
-    TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, dev, &s->wind_cf));
-    be->ops->free(be, d_x);
-    d_x = NULL;
-  }
-  if (p->solar) {
-    float *dev = NULL;
-    TW_CHECK_GOTO(st, solar_cells_dev(be, c, p, &dev));
-    d_x = dev;
-    TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, dev, &s->solar_cf));
-    be->ops->free(be, d_x);
-    d_x = NULL;
-  }
+  if (p->turbine)
+    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, wind_cells_dev,
+                                be->ops->wind_bus_cf && !p->no_fusion, NULL, &s->wind_cf));
+  if (p->solar)
+    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, solar_cells_dev,
+                                be->ops->pv_bus_cf && !p->no_fusion, NULL, &s->solar_cf));
   if (p->degree_hours) {
     for (int which = 0; which < 2; which++) {
       TW_CHECK_GOTO(st, tw_convert_degree_cells(c, p, which, &cells));
       TW_CHECK_GOTO(st, dev_put(be, cells, c->ntime * c->ncell * sizeof(float), &d_x));
-      TW_CHECK_GOTO(st, aggregate(be, c, layout, d_row, d_col, d_val, (const float *)d_x, &host));
+      TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, NULL, 0,
+                                  (const float *)d_x, &host));
       if (which == 0) s->hdh_K = host;
       else s->cdh_K = host;
       host = NULL;

@@ -62,7 +62,9 @@ static const cyaml_schema_field_t climate_fields[] = {
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t layout_fields[] = {
-    STR("weighting", CYAML_FLAG_OPTIONAL, tw_convert_config, weighting), CYAML_FIELD_END};
+    STR("weighting", CYAML_FLAG_OPTIONAL, tw_convert_config, weighting),
+    STR("file", CYAML_FLAG_OPTIONAL, tw_convert_config, layout_file),
+    STR("variable", CYAML_FLAG_OPTIONAL, tw_convert_config, layout_variable), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t top_fields[] = {
     {.key = "climate", .data_offset = 0,
@@ -130,6 +132,16 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
                   c->weighting);
     goto cleanup;
   }
+  if (c->layout_file && c->weighting) {
+    st = tw_error(TW_ERR_INPUT, "%s: layout: give 'weighting' or 'file', not both (the file's "
+                  "capacities are the weighting)", path);
+    goto cleanup;
+  }
+  if (c->layout_variable && !c->layout_file) {
+    st = tw_error(TW_ERR_INPUT, "%s: layout.variable '%s' given without layout.file", path,
+                  c->layout_variable);
+    goto cleanup;
+  }
   if (c->wind && !is_one_of(c->wind->extrapolation, "log", "power", NULL)) {
     st = tw_error(TW_ERR_INPUT, "%s: wind.extrapolation: '%s' (expected 'log' or 'power')", path,
                   c->wind->extrapolation);
@@ -156,11 +168,12 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
     free(c->climate_files[i]);
     c->climate_files[i] = r;
   }
-  char **paths[4] = {&c->network, c->wind ? &c->wind->oedb_dir : NULL, NULL, NULL};
+  char **paths[5] = {&c->network, c->wind ? &c->wind->oedb_dir : NULL, NULL, NULL,
+                     &c->layout_file};
   if (c->wind && (strstr(c->wind->turbine, ".yaml") || strstr(c->wind->turbine, ".yml")))
     paths[2] = &c->wind->turbine;
   if (c->solar && strcmp(c->solar->panel, "pvwatts") != 0) paths[3] = &c->solar->panel;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     if (!paths[i] || !*paths[i]) continue;
     char *r = resolve(c->base_dir, *paths[i]);
     if (!r) {
@@ -250,7 +263,7 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   tw_turbine *turbine = NULL;
   tw_bus_series *s = NULL;
   const char **names = NULL;
-  double *lon = NULL, *lat = NULL;
+  double *lon = NULL, *lat = NULL, *cell_capacity = NULL;
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   tw_convert_params p;
@@ -277,10 +290,15 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
     lon[b] = net ? net->buses[b].x : cfg->buses[b].x;
     lat[b] = net ? net->buses[b].y : cfg->buses[b].y;
   }
+  if (cfg->layout_file)
+    TW_CHECK_GOTO(st, tw_layout_capacity_read(cfg->layout_file,
+                                              cfg->layout_variable ? cfg->layout_variable
+                                                                   : "capacity",
+                                              c, &cell_capacity));
   TW_CHECK_GOTO(st, tw_layout_voronoi(c, nbus, names, lon, lat,
                                       cfg->weighting && !strcmp(cfg->weighting, "area")
                                           ? TW_LAYOUT_AREA : TW_LAYOUT_EQUAL,
-                                      NULL, &layout));
+                                      cell_capacity, &layout));
   TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, c, &p, layout, &s));
   TW_CHECK_GOTO(st, tw_bus_series_write(s, out_path));
   clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -299,6 +317,7 @@ cleanup:
   free(names);
   free(lon);
   free(lat);
+  free(cell_capacity);
   tw_bus_series_destroy(&s);
   tw_layout_destroy(&layout);
   tw_turbine_destroy(&turbine);

@@ -44,8 +44,10 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v);
 
 /* Decode `n` stored values (type v->type) from `raw` into `out`:
  * missing (fill, missing_value, outside the valid range, NaN) -> NaN and
- * counted in *nmissing; else (x * scale + offset) * us + uo. */
-void tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
+ * counted in *nmissing; else (x * scale + offset) * us + uo. Returns the
+ * index of the first decoded value that is infinite (a stored infinity or
+ * a value beyond the float range), or n when there is none. */
+size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
                   size_t *nmissing);
 
 #endif

@@ -1,6 +1,9 @@
 /* CF decoding: packing (scale_factor, add_offset), _FillValue,
  * missing_value, valid_min/valid_max/valid_range.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <float.h>
+#include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <string.h>
 
@@ -69,32 +72,120 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
   return TW_OK;
 }
 
-#define TW_DECODE_LOOP(CTYPE)                                                              \
-  do {                                                                                     \
-    const CTYPE *r = (const CTYPE *)raw;                                                   \
-    for (size_t i = 0; i < n; i++) {                                                       \
-      double x = (double)r[i];                                                             \
-      if (x != x || (hf && x == f) || (hm && x == m) || (hlo && x < lo) || (hhi && x > hi)) { \
-        out[i] = NAN;                                                                      \
-        miss++;                                                                            \
-      } else {                                                                             \
-        out[i] = (float)(x * a + b);                                                       \
-      }                                                                                    \
-    }                                                                                      \
+/* One loop per stored type, without branches and in blocks of a fixed
+ * length so that the compiler vectorises it (even under -O2's cheap cost
+ * model, which wants a known trip count): absent attributes become
+ * comparisons that never hold (fill = NaN, lo = -inf, hi = +inf); all the
+ * arithmetic is in double and rounded once to float. A second pass over
+ * the block, still in L1 cache, counts the missing values (NaN) and flags
+ * decoded infinities, whose index is looked up after the loop (rare: bad
+ * data). */
+#define TW_DECODE_BLOCK 512
+#define TW_DECODE_ONE(i)                                                                 \
+  do {                                                                                   \
+    double x = (double)r[i];                                                             \
+    int bad = (x != x) | (x == f) | (x == m) | isless(x, lo) | isgreater(x, hi);                   \
+    double z = bad ? (double)NAN : x * a + b;                                            \
+    out[i] = (float)z;                                                                   \
+  } while (0)
+#define TW_DECODE_LOOP(CTYPE)                                                            \
+  do {                                                                                   \
+    const CTYPE *r = (const CTYPE *)raw;                                                 \
+    size_t i0 = 0;                                                                       \
+    for (; i0 + TW_DECODE_BLOCK <= n; i0 += TW_DECODE_BLOCK) {                           \
+      const CTYPE *rb = r + i0;                                                          \
+      float *ob = out + i0;                                                              \
+      for (size_t i = 0; i < TW_DECODE_BLOCK; i++) {                                     \
+        double x = (double)rb[i];                                                        \
+        int bad = (x != x) | (x == f) | (x == m) | isless(x, lo) | isgreater(x, hi);               \
+        double z = bad ? (double)NAN : x * a + b;                                        \
+        ob[i] = (float)z;                                                                \
+      }                                                                                  \
+      unsigned nb = 0, ni = 0;                                                           \
+      for (size_t i = 0; i < TW_DECODE_BLOCK; i++) {                                     \
+        nb += ob[i] != ob[i];                                                            \
+        ni |= fabsf(ob[i]) > FLT_MAX;                                                    \
+      }                                                                                  \
+      miss += nb;                                                                        \
+      inf |= ni != 0;                                                                    \
+    }                                                                                    \
+    for (size_t i = i0; i < n; i++) {                                                    \
+      TW_DECODE_ONE(i);                                                                  \
+      miss += out[i] != out[i];                                                          \
+      inf |= fabsf(out[i]) > FLT_MAX;                                                    \
+    }                                                                                    \
   } while (0)
 
-void tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
-                  size_t *nmissing) {
+/* 8- and 16-bit integers (the usual packing): the missing-value tests are
+ * made in int, exactly (x < valid_min <=> x < ceil(valid_min) for an
+ * integer x), so no floating-point comparison can trap; a missing value
+ * becomes NaN by setting the exponent and quiet bits of the float, and is
+ * counted in the same pass. The block has no control flow and restrict
+ * pointers: it vectorises. Limits that cannot occur become values out of
+ * the 16-bit range. Returns the number of missing values. */
+#define TW_DEF_SMALLINT_BLOCK(NAME, CTYPE)                                                 \
+  static unsigned NAME(const CTYPE *restrict rb, float *restrict ob, size_t n, int fi,     \
+                       int mi, int loi, int hii, float af, float bf) {                     \
+    unsigned nb = 0;                                                                       \
+    for (size_t i = 0; i < n; i++) {                                                       \
+      int xi = rb[i];                                                                      \
+      int bad = (xi == fi) | (xi == mi) | (xi < loi) | (xi > hii);                         \
+      float y = (float)xi * af + bf;                                                       \
+      uint32_t bits;                                                                       \
+      memcpy(&bits, &y, sizeof bits);                                                      \
+      bits |= (uint32_t)(-bad) & 0x7fc00000u;                                              \
+      memcpy(&ob[i], &bits, sizeof bits);                                                  \
+      nb += (unsigned)bad;                                                                 \
+    }                                                                                      \
+    return nb;                                                                             \
+  }
+TW_DEF_SMALLINT_BLOCK(decode_i8, signed char)
+TW_DEF_SMALLINT_BLOCK(decode_u8, unsigned char)
+TW_DEF_SMALLINT_BLOCK(decode_i16, short)
+TW_DEF_SMALLINT_BLOCK(decode_u16, unsigned short)
+
+/* Blocks of a constant length (the cheap cost model of -O2 vectorises only
+ * loops with a known trip count), then the tail. A decoded infinity is
+ * only possible when a or b is huge (`may_inf`): then one more pass. */
+#define TW_DECODE_SMALLINT(FN, CTYPE)                                                    \
+  do {                                                                                   \
+    const CTYPE *r = (const CTYPE *)raw;                                                 \
+    size_t i0 = 0;                                                                       \
+    for (; i0 + TW_DECODE_BLOCK <= n; i0 += TW_DECODE_BLOCK)                             \
+      miss += FN(r + i0, out + i0, TW_DECODE_BLOCK, fi, mi, loi, hii, (float)a, (float)b);             \
+    miss += FN(r + i0, out + i0, n - i0, fi, mi, loi, hii, (float)a, (float)b);                        \
+    for (size_t i = 0; may_inf && i < n; i++) inf |= isinf(out[i]) != 0;                 \
+  } while (0)
+
+/* An integer equal to the attribute value x, or `never` when x is not an
+ * integer in [-2^20, 2^20] (so no 8- or 16-bit value equals it). */
+static int int_eq(int has, double x, int never) {
+  return has && x == floor(x) && fabs(x) <= 1048576.0 ? (int)x : never;
+}
+
+static int int_bound(int has, double x, int lower) {
+  const double big = 1048576.0;
+  if (!has) return lower ? -(int)big : (int)big;
+  double k = lower ? ceil(x) : floor(x); /* x < lo <=> x < ceil(lo); x > hi <=> x > floor(hi) */
+  return (int)(k < -big ? -big : (k > big ? big : k));
+}
+
+size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
+                    size_t *nmissing) {
   /* (x * scale + offset) * us + uo = x * a + b */
   const double a = v->scale * us, b = v->offset * us + uo;
-  const int hf = v->has_fill, hm = v->has_missing, hlo = v->has_vmin, hhi = v->has_vmax;
-  const double f = v->fill, m = v->missing, lo = v->vmin, hi = v->vmax;
+  const double f = v->has_fill ? v->fill : NAN, m = v->has_missing ? v->missing : NAN;
+  const double lo = v->has_vmin ? v->vmin : -INFINITY, hi = v->has_vmax ? v->vmax : INFINITY;
+  const int fi = int_eq(v->has_fill, v->fill, INT_MIN), mi = int_eq(v->has_missing, v->missing, INT_MIN);
+  const int loi = int_bound(v->has_vmin, v->vmin, 1), hii = int_bound(v->has_vmax, v->vmax, 0);
+  const int may_inf = !(fabs(a) * 65536.0 + fabs(b) < (double)FLT_MAX / 2);
   size_t miss = 0;
+  int inf = 0;
   switch (v->type) {
-    case NC_BYTE: TW_DECODE_LOOP(signed char); break;
-    case NC_UBYTE: TW_DECODE_LOOP(unsigned char); break;
-    case NC_SHORT: TW_DECODE_LOOP(short); break;
-    case NC_USHORT: TW_DECODE_LOOP(unsigned short); break;
+    case NC_BYTE: TW_DECODE_SMALLINT(decode_i8, signed char); break;
+    case NC_UBYTE: TW_DECODE_SMALLINT(decode_u8, unsigned char); break;
+    case NC_SHORT: TW_DECODE_SMALLINT(decode_i16, short); break;
+    case NC_USHORT: TW_DECODE_SMALLINT(decode_u16, unsigned short); break;
     case NC_INT: TW_DECODE_LOOP(int); break;
     case NC_UINT: TW_DECODE_LOOP(unsigned int); break;
     case NC_INT64: TW_DECODE_LOOP(long long); break;
@@ -106,4 +197,8 @@ void tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, doub
       miss = n;
   }
   *nmissing += miss;
+  if (inf)
+    for (size_t i = 0; i < n; i++)
+      if (isinf(out[i])) return i;
+  return n;
 }

@@ -104,7 +104,7 @@ static size_t auto_chunk(const tw_dataset *ds, size_t ncell) {
 /* Read times [t0, t0+nt) of the selection into c (whose arrays hold at
  * least nt times), at c-relative time index 0. */
 static tw_status fill(const tw_dataset *ds, const tw_ingest_params *p, tw_climate *c, size_t r0, size_t nr,
-                      size_t t0, size_t nt, size_t chunk, int statics) {
+                      size_t t0, size_t nt, size_t chunk, int statics, tw_ds_scratch *s) {
   for (size_t t = 0; t < nt; t++) c->time[t] = ds->time[ds->t0 + t0 + t];
   c->ntime = nt;
   c->time_offset = t0;
@@ -114,14 +114,14 @@ static tw_status fill(const tw_dataset *ds, const tw_ingest_params *p, tw_climat
     if (!ds->vars[i].time_varying) {
       if (statics) {
         cv->n_missing = 0;
-        TW_CHECK(tw_dataset_read_var(ds, i, r0, nr, 0, 1, step, cv->data, &cv->n_missing));
+        TW_CHECK(tw_dataset_read_var(ds, i, r0, nr, 0, 1, step, cv->data, &cv->n_missing, s));
       }
       continue;
     }
     cv->n_missing = 0;
     for (size_t a = 0; a < nt; a += chunk) {
       size_t n = nt - a < chunk ? nt - a : chunk;
-      TW_CHECK(tw_dataset_read_var(ds, i, r0, nr, t0 + a, n, step, cv->data + a * c->ncell, &cv->n_missing));
+      TW_CHECK(tw_dataset_read_var(ds, i, r0, nr, t0 + a, n, step, cv->data + a * c->ncell, &cv->n_missing, s));
     }
   }
   return TW_OK;
@@ -145,16 +145,19 @@ tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out) {
   tw_climate *c = NULL;
   tw_status st = TW_OK;
   size_t r0, nr, t0, nt;
+  tw_ds_scratch scratch;
+  memset(&scratch, 0, sizeof scratch);
   *out = NULL;
   TW_CHECK(tw_dataset_open(p, 0, 1, &ds));
   TW_CHECK_GOTO(st, slab(ds, p, &r0, &nr, &t0, &nt));
   TW_CHECK_GOTO(st, climate_alloc(ds, r0, nr, nt, &c));
   size_t chunk = p->chunk_steps ? p->chunk_steps : auto_chunk(ds, c->ncell);
-  TW_CHECK_GOTO(st, fill(ds, p, c, r0, nr, t0, nt, chunk, 1));
+  TW_CHECK_GOTO(st, fill(ds, p, c, r0, nr, t0, nt, chunk, 1, &scratch));
   TW_CHECK_GOTO(st, check_all_missing(ds, c));
   *out = c;
   c = NULL;
 cleanup:
+  tw_ds_scratch_free(&scratch);
   tw_climate_destroy(&c);
   tw_dataset_close(&ds);
   return st;
@@ -172,24 +175,91 @@ tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out) {
   return TW_OK;
 }
 
-tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn, void *user) {
-  tw_dataset *ds = NULL;
-  tw_climate *c = NULL;
+struct tw_climate_reader {
+  tw_dataset *ds;
+  tw_ingest_params p;   /* copy (the caller's arrays must outlive the reader) */
+  tw_climate *chunk;    /* values of the current chunk; reused */
+  tw_ds_scratch scratch;
+  size_t r0, nr, t0, nt, k;
+  size_t next;          /* index (within the slab) of the next chunk's first time */
+  size_t *missing;      /* per variable: missing values so far */
+  int started;
+};
+
+tw_status tw_climate_reader_open(const tw_ingest_params *p, size_t chunk_steps, tw_climate_reader **out) {
+  tw_climate_reader *r = NULL;
   tw_status st = TW_OK;
-  size_t r0, nr, t0, nt;
-  TW_CHECK(tw_dataset_open(p, 0, 1, &ds));
-  TW_CHECK_GOTO(st, slab(ds, p, &r0, &nr, &t0, &nt));
-  size_t chunk = chunk_steps ? chunk_steps : auto_chunk(ds, nr * tw_dataset_ncols(ds));
-  if (chunk > nt) chunk = nt ? nt : 1;
-  TW_CHECK_GOTO(st, climate_alloc(ds, r0, nr, chunk, &c));
-  for (size_t a = 0; a < nt || (nt == 0 && a == 0); a += chunk) {
-    size_t n = nt - a < chunk ? nt - a : chunk;
-    TW_CHECK_GOTO(st, fill(ds, p, c, r0, nr, t0 + a, n, chunk, a == 0));
+  *out = NULL;
+  TW_CHECK(tw_calloc(1, sizeof *r, "climate reader", &r));
+  r->p = *p;
+  TW_CHECK_GOTO(st, tw_dataset_open(p, 0, 1, &r->ds));
+  TW_CHECK_GOTO(st, slab(r->ds, p, &r->r0, &r->nr, &r->t0, &r->nt));
+  r->k = chunk_steps ? chunk_steps : (p->chunk_steps ? p->chunk_steps
+                                                       : auto_chunk(r->ds, r->nr * tw_dataset_ncols(r->ds)));
+  if (r->k > r->nt) r->k = r->nt ? r->nt : 1;
+  TW_CHECK_GOTO(st, climate_alloc(r->ds, r->r0, r->nr, r->k, &r->chunk));
+  TW_CHECK_GOTO(st, tw_calloc(r->ds->nvars + 1, sizeof *r->missing, "missing counts", &r->missing));
+  *out = r;
+  r = NULL;
+cleanup:
+  tw_climate_reader_close(&r);
+  return st;
+}
+
+void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, size_t *chunk_steps, size_t *ncell) {
+  if (ntime) *ntime = r->nt;
+  if (chunk_steps) *chunk_steps = r->k;
+  if (ncell) *ncell = r->chunk->ncell;
+}
+
+tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk) {
+  *chunk = NULL;
+  int first = !r->started;
+  if (!first && r->next >= r->nt) {
+    /* the end: a variable whose every value was missing is an error, as
+     * for tw_climate_read */
+    for (size_t i = 0; i < r->chunk->nvar; i++) {
+      const tw_climate_var *cv = &r->chunk->vars[i];
+      size_t total = (cv->time_varying ? r->nt : 1) * r->chunk->ncell;
+      if (total > 0 && r->missing[i] == total) {
+        const tw_ds_var *v = &r->ds->vars[i];
+        return tw_error(TW_ERR_INPUT, "%s: variable '%s': every value (%zu) is missing",
+                        r->ds->files[v->file[0]].path, cv->source_name, total);
+      }
+    }
+    return TW_OK;
+  }
+  r->started = 1;
+  size_t n = r->nt - r->next < r->k ? r->nt - r->next : r->k;
+  TW_CHECK(fill(r->ds, &r->p, r->chunk, r->r0, r->nr, r->t0 + r->next, n, r->k, first, &r->scratch));
+  for (size_t i = 0; i < r->chunk->nvar; i++)
+    if (r->chunk->vars[i].time_varying || first) r->missing[i] += r->chunk->vars[i].n_missing;
+  r->next += n ? n : 1;
+  *chunk = r->chunk;
+  return TW_OK;
+}
+
+void tw_climate_reader_close(tw_climate_reader **r) {
+  if (!r || !*r) return;
+  tw_climate_destroy(&(*r)->chunk);
+  tw_ds_scratch_free(&(*r)->scratch);
+  tw_dataset_close(&(*r)->ds);
+  free((*r)->missing);
+  free(*r);
+  *r = NULL;
+}
+
+tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn, void *user) {
+  tw_climate_reader *r = NULL;
+  tw_status st = TW_OK;
+  const tw_climate *c = NULL;
+  TW_CHECK(tw_climate_reader_open(p, chunk_steps, &r));
+  for (;;) {
+    TW_CHECK_GOTO(st, tw_climate_reader_next(r, &c));
+    if (!c) break;
     TW_CHECK_GOTO(st, fn(user, c));
-    if (nt == 0) break;
   }
 cleanup:
-  tw_climate_destroy(&c);
-  tw_dataset_close(&ds);
+  tw_climate_reader_close(&r);
   return st;
 }

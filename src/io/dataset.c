@@ -271,11 +271,14 @@ static tw_status select_cells(tw_dataset *ds, const tw_ingest_params *p) {
   if (nrun > 2)
     return tw_error(TW_ERR_INPUT, "%s: variable '%s': longitudes are not monotonic; cannot select a bbox",
                     f->path, f->lon_name);
-  /* order runs so the output starts at the bbox's western edge */
-  double ref = p->has_bbox ? lo : -180.0;
+  /* order runs so the output is continuous: on an ascending grid it
+   * starts at the bbox's western edge (-180 without bbox), on a descending
+   * grid at its eastern edge (180) and goes west */
   if (nrun == 2) {
-    double k0 = fmod(tw_lon_normalise(f->lon[rs[0]]) - ref + 720.0, 360.0);
-    double k1 = fmod(tw_lon_normalise(f->lon[rs[1]]) - ref + 720.0, 360.0);
+    double ref = ascending ? (p->has_bbox ? lo : -180.0) : (p->has_bbox ? hi : 180.0);
+    double sgn = ascending ? 1.0 : -1.0;
+    double k0 = fmod(sgn * (tw_lon_normalise(f->lon[rs[0]]) - ref) + 720.0, 360.0);
+    double k1 = fmod(sgn * (tw_lon_normalise(f->lon[rs[1]]) - ref) + 720.0, 360.0);
     if (k1 < k0) {
       size_t t = rs[0];
       rs[0] = rs[1];

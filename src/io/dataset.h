@@ -10,6 +10,18 @@
 #include "terrawatt/ingest.h"
 #include "terrawatt/time.h"
 
+/* Where a data variable's dimensions are. Besides time and the cells a
+ * variable may carry dimensions of length 1 (e.g. a pressure level; read at
+ * index 0) and an ERA5T `expver` dimension (several experiment versions of
+ * which one holds the data at each time; see tw_dataset_read_var). */
+#define TW_DS_MAXDIMS 8
+enum { TW_DIM_CELL = 0, TW_DIM_ONE = 1, TW_DIM_EXPVER = 2 };
+typedef struct tw_ds_layout {
+  int ndims;
+  signed char role[TW_DS_MAXDIMS]; /* TW_DIM_CELL: time, lat, lon or location */
+  size_t nexpver;                  /* length of the expver dimension, 0 when absent */
+} tw_ds_layout;
+
 /* One file, scanned. */
 typedef struct tw_ds_file {
   char *path;
@@ -27,7 +39,9 @@ typedef struct tw_ds_file {
   double *lat, *lon;        /* raw coordinate values (degrees) */
   size_t nvars;             /* data variables (on the cells, maybe on time) */
   tw_cf_var *vars;
-  int *time_pos;            /* per var: position of the time dimension (-1 static) */
+  int *time_pos;            /* per var: position of the time dimension among the time and
+                               cell dimensions (-1 static) */
+  tw_ds_layout *layout;     /* per var: dimension roles */
   const tw_ingest_alias **alias; /* per var: the mapping entry that claimed it, or NULL */
   char **skipped;           /* variables not on the cells (e.g. extra dimensions), for inspect */
   size_t nskipped;
@@ -87,12 +101,26 @@ size_t tw_dataset_nrows(const tw_dataset *ds);
 /* Cells per row: the selected longitudes (grid) or 1 (stations). */
 size_t tw_dataset_ncols(const tw_dataset *ds);
 
+/* Scratch buffers of tw_dataset_read_var, kept between calls so that a
+ * stream allocates them once: `raw` holds one hyperslab as stored (at most
+ * nt x nrow x ncols x 8 bytes), `tmp` one decoded hyperslab when it must be
+ * rearranged (two longitude runs, stations, expver merging). */
+typedef struct tw_ds_scratch {
+  void *raw;
+  size_t raw_cap;   /* bytes */
+  float *tmp;
+  size_t tmp_cap;   /* floats */
+} tw_ds_scratch;
+void tw_ds_scratch_free(tw_ds_scratch *s);
+
 /* Read variable `iv` for selected rows [row0, row0+nrow) and selected times
  * [t0, t0+nt) (relative to the selection) into out[nt][nrow*ncols] (static
  * variables: out[nrow*ncols], nt ignored), decoded to SI. `step_s` divides
- * accumulations. Adds missing values to *nmissing. */
+ * accumulations. Adds missing values to *nmissing. `scratch` may be NULL
+ * (buffers are then allocated and freed by this call). */
 tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow,
-                              size_t t0, size_t nt, double step_s, float *out, size_t *nmissing);
+                              size_t t0, size_t nt, double step_s, float *out, size_t *nmissing,
+                              tw_ds_scratch *scratch);
 
 /* Match file variables to canonical names (varmap.c). */
 void tw_varmap_match(const tw_ingest_alias *user, size_t nuser, tw_ds_file *f);

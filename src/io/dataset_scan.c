@@ -144,12 +144,15 @@ static tw_status scan_grid(const char *path, tw_ds_file *f) {
   return TW_OK;
 }
 
-/* Which variables are data on the cells; where their time dimension is. */
+/* Which variables are data on the cells; where their time dimension is.
+ * Dimensions of length 1 and an `expver` dimension (with time) are
+ * allowed besides time and the cells; anything else is skipped. */
 static tw_status scan_vars(const char *path, tw_ds_file *f) {
   int nvars = 0;
   nc_inq_nvars(f->ncid, &nvars);
   TW_CHECK(tw_calloc((size_t)nvars + 1, sizeof *f->vars, "variables", &f->vars));
   TW_CHECK(tw_calloc((size_t)nvars + 1, sizeof *f->time_pos, "variables", &f->time_pos));
+  TW_CHECK(tw_calloc((size_t)nvars + 1, sizeof *f->layout, "variables", &f->layout));
   TW_CHECK(tw_calloc((size_t)nvars + 1, sizeof *f->alias, "variables", &f->alias));
   TW_CHECK(tw_calloc((size_t)nvars + 1, sizeof *f->skipped, "variables", &f->skipped));
   for (int v = 0; v < nvars; v++) {
@@ -160,21 +163,40 @@ static tw_status scan_vars(const char *path, tw_ds_file *f) {
     if (strcmp(name, f->lat_name) == 0 || strcmp(name, f->lon_name) == 0 ||
         strcmp(name, f->time_name) == 0)
       continue;
-    int has_lat = 0, has_lon = 0, tpos = -1, other = 0;
+    int has_lat = 0, has_lon = 0, tpos = -1, other = 0, ne = 0;
+    int eff[NC_MAX_VAR_DIMS]; /* the time and cell dimensions, in order */
+    tw_ds_layout lay;
+    memset(&lay, 0, sizeof lay);
+    lay.ndims = nd;
     for (int d = 0; d < nd; d++) {
+      int cell = dims[d] == f->lat_dimid || dims[d] == f->lon_dimid ||
+                 (dims[d] == f->time_dimid && f->time_dimid >= 0);
       if (dims[d] == f->lat_dimid) has_lat = 1;
       if (dims[d] == f->lon_dimid) has_lon = 1;
-      if (dims[d] == f->time_dimid && f->time_dimid >= 0) tpos = d;
-      if (dims[d] != f->lat_dimid && dims[d] != f->lon_dimid && dims[d] != f->time_dimid)
+      if (dims[d] == f->time_dimid && f->time_dimid >= 0) tpos = ne;
+      if (cell) {
+        eff[ne++] = dims[d];
+        continue;
+      }
+      char dname[NC_MAX_NAME + 1];
+      size_t len = 0;
+      nc_inq_dim(f->ncid, dims[d], dname, &len);
+      signed char role = TW_DIM_ONE;
+      if (strcmp(dname, "expver") == 0 && len > 1 && lay.nexpver == 0) {
+        role = TW_DIM_EXPVER;
+        lay.nexpver = len;
+      } else if (len != 1) {
         other = 1;
+      }
+      if (d < TW_DS_MAXDIMS) lay.role[d] = role;
     }
     if (!has_lat || !has_lon) continue; /* bounds, labels, scalars: not data on cells */
     if (type == NC_CHAR || type == NC_STRING) continue; /* labels (station names) */
-    int ok = !other && tw_nc_type_size(type) > 0;
+    int ok = !other && nd <= TW_DS_MAXDIMS && tw_nc_type_size(type) > 0 && (lay.nexpver == 0 || tpos >= 0);
     if (ok && !f->is_station) /* [time,] lat, lon */
-      ok = (nd == 2 && dims[0] == f->lat_dimid && dims[1] == f->lon_dimid) ||
-           (nd == 3 && tpos == 0 && dims[1] == f->lat_dimid && dims[2] == f->lon_dimid);
-    if (ok && f->is_station) ok = nd == 1 || (nd == 2 && tpos >= 0);
+      ok = (ne == 2 && eff[0] == f->lat_dimid && eff[1] == f->lon_dimid) ||
+           (ne == 3 && tpos == 0 && eff[1] == f->lat_dimid && eff[2] == f->lon_dimid);
+    if (ok && f->is_station) ok = ne == 1 || (ne == 2 && tpos >= 0);
     if (!ok) {
       f->skipped[f->nskipped] = strdup(name);
       if (!f->skipped[f->nskipped]) return tw_error(TW_ERR_RESOURCE, "out of memory");
@@ -183,6 +205,7 @@ static tw_status scan_vars(const char *path, tw_ds_file *f) {
     }
     TW_CHECK(tw_cf_var_load(f->ncid, v, path, &f->vars[f->nvars]));
     f->time_pos[f->nvars] = tpos;
+    f->layout[f->nvars] = lay;
     f->nvars++;
   }
   return TW_OK;
@@ -211,6 +234,7 @@ void tw_ds_file_free(tw_ds_file *f) {
   free(f->lon);
   free(f->vars);
   free(f->time_pos);
+  free(f->layout);
   free(f->alias);
   memset(f, 0, sizeof *f);
   f->ncid = -1;

@@ -41,13 +41,15 @@ static tw_status stats(const tw_dataset *ds, size_t iv, tw_inspect_var *out) {
   if (chunk == 0) chunk = 1;
   float *buf = NULL;
   tw_status st = TW_OK;
+  tw_ds_scratch scratch;
+  memset(&scratch, 0, sizeof scratch);
   TW_CHECK(tw_calloc((chunk < nt ? chunk : nt) * ncell + 1, sizeof *buf, "statistics buffer", &buf));
   double sum = 0, lo = INFINITY, hi = -INFINITY;
   size_t good = 0;
   double step = ds->uniform_step ? ds->step_s : 0.0;
   for (size_t a = 0; a < nt; a += chunk) {
     size_t n = nt - a < chunk ? nt - a : chunk;
-    TW_CHECK_GOTO(st, tw_dataset_read_var(ds, iv, 0, nrow, a, n, step, buf, &out->missing));
+    TW_CHECK_GOTO(st, tw_dataset_read_var(ds, iv, 0, nrow, a, n, step, buf, &out->missing, &scratch));
     for (size_t i = 0; i < n * ncell; i++) {
       double x = buf[i];
       if (isnan(x)) continue;
@@ -62,6 +64,7 @@ static tw_status stats(const tw_dataset *ds, size_t iv, tw_inspect_var *out) {
   out->min = good ? lo : NAN;
   out->max = good ? hi : NAN;
 cleanup:
+  tw_ds_scratch_free(&scratch);
   free(buf);
   return st;
 }
@@ -93,7 +96,7 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
   }
   for (size_t f = 0; f < ds->nfiles; f++)
     for (size_t k = 0; k < ds->files[f].nskipped; k++)
-      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time and the cells; skipped",
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time, the cells, length-1 dimensions and expver; skipped",
                                     ds->files[f].path, ds->files[f].skipped[k]));
   for (size_t i = 0; i < ds->nvars; i++) {
     const tw_ds_var *v = &ds->vars[i];

@@ -162,6 +162,11 @@ void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
   m->solve_seconds = r->solve_seconds;
   m->iterations = (double)r->iterations;
   m->recovery_h = NAN;
+  m->ev_energy_mwh = m->ev_peak_net_load_immediate_mw = m->ev_peak_net_load_smart_mw = NAN;
+  m->ev_net_load_std_immediate_mw = m->ev_net_load_std_smart_mw = NAN;
+  m->ev_max_ramp_immediate_mw = m->ev_max_ramp_smart_mw = NAN;
+  m->ev_cost_immediate = m->ev_cost_smart = m->ev_co2_immediate_t = m->ev_co2_smart_t = NAN;
+  m->ev_shifted_energy_mwh = m->ev_vf_iterations = NAN; /* set by the task when it has fleets */
   generator_metrics(net, r, p, m, op_cost);
   for (size_t s = 0; s < S; s++) {
     const tw_storage_unit *su = &net->storage_units[s];
@@ -214,7 +219,10 @@ const char *const tw_metric_names[] = {
     "generation_mwh", "renewable_mwh", "renewable_share", "curtailed_mwh", "unserved_mwh",
     "loss_of_load_h", "max_shortfall_mw", "recovery_h", "peak_price", "mean_price",
     "land_use_km2", "water_withdrawal_m3", "drought_count", "drought_longest_h",
-    "drought_hours", "drought_cost", NULL};
+    "drought_hours", "drought_cost", "ev_energy_mwh", "ev_peak_net_load_immediate_mw",
+    "ev_peak_net_load_smart_mw", "ev_net_load_std_immediate_mw", "ev_net_load_std_smart_mw",
+    "ev_max_ramp_immediate_mw", "ev_max_ramp_smart_mw", "ev_cost_immediate", "ev_cost_smart",
+    "ev_co2_immediate_t", "ev_co2_smart_t", "ev_shifted_energy_mwh", "ev_vf_iterations", NULL};
 
 size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
 
@@ -225,12 +233,16 @@ void tw_metrics_values(const tw_task_metrics *m, double *v) {
       m->curtailed_MWh,   m->unserved_MWh,   m->loss_of_load_h, m->max_shortfall_MW,
       m->recovery_h,      m->peak_price,     m->mean_price,   m->land_use_km2,
       m->water_withdrawal_m3, m->drought_count, m->drought_longest_h, m->drought_hours,
-      m->drought_cost};
+      m->drought_cost, m->ev_energy_mwh, m->ev_peak_net_load_immediate_mw,
+      m->ev_peak_net_load_smart_mw, m->ev_net_load_std_immediate_mw, m->ev_net_load_std_smart_mw,
+      m->ev_max_ramp_immediate_mw, m->ev_max_ramp_smart_mw, m->ev_cost_immediate,
+      m->ev_cost_smart, m->ev_co2_immediate_t, m->ev_co2_smart_t, m->ev_shifted_energy_mwh,
+      m->ev_vf_iterations};
   memcpy(v, values, sizeof values);
 }
 
 void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j) {
-  double v[32];
+  double v[64];
   tw_metrics_values(m, v);
   for (size_t i = 0; tw_metric_names[i]; i++) tw_json_kv_number(j, tw_metric_names[i], v[i]);
   tw_json_key(j, "land_use_km2_by_carrier");

@@ -57,7 +57,12 @@ static void set_metric(tw_task_metrics *m, const char *name, double value, int *
                           &m->loss_of_load_h, &m->max_shortfall_MW, &m->recovery_h,
                           &m->peak_price, &m->mean_price, &m->land_use_km2,
                           &m->water_withdrawal_m3, &m->drought_count, &m->drought_longest_h,
-                          &m->drought_hours, &m->drought_cost};
+                          &m->drought_hours, &m->drought_cost, &m->ev_energy_mwh,
+                          &m->ev_peak_net_load_immediate_mw, &m->ev_peak_net_load_smart_mw,
+                          &m->ev_net_load_std_immediate_mw, &m->ev_net_load_std_smart_mw,
+                          &m->ev_max_ramp_immediate_mw, &m->ev_max_ramp_smart_mw,
+                          &m->ev_cost_immediate, &m->ev_cost_smart, &m->ev_co2_immediate_t,
+                          &m->ev_co2_smart_t, &m->ev_shifted_energy_mwh, &m->ev_vf_iterations};
       *fields[i] = value;
       *known = 1;
       return;

@@ -89,6 +89,13 @@ static tw_status solar_params(const tw_scenario_file *s, tw_convert_params *p) {
   return TW_OK;
 }
 
+/* 1 if an EV fleet's consumption depends on the air temperature. */
+static int fleet_temperature_needed(const tw_scenario_file *s) {
+  for (unsigned k = 0; k < s->fleets_count; k++)
+    if (s->fleets[k].temperature_dependent && *s->fleets[k].temperature_dependent) return 1;
+  return 0;
+}
+
 static tw_status convert_weather(const tw_run_ctx *ctx, const tw_climate *climate,
                                  tw_bus_series **out) {
   const tw_scenario_file *s = ctx->scenario;
@@ -109,6 +116,14 @@ static tw_status convert_weather(const tw_run_ctx *ctx, const tw_climate *climat
     p.hub_height_m = s->wind->hub_height_m;
   }
   if (s->solar) TW_CHECK_GOTO(st, solar_params(s, &p));
+  if (fleet_temperature_needed(s)) {
+    /* EV consumption deadband 15-20 C (PyPSA-Eur): hourly heating degrees
+     * below 15 C and cooling degrees above 20 C per bus (src/scenario/task_ev.c) */
+    p.degree_hours = 1;
+    p.heating_threshold_C = 15.0;
+    p.cooling_threshold_C = 20.0;
+    p.daily_mean = 0;
+  }
   TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *names, "bus names", &names));
   TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *lon, "bus longitudes", &lon));
   TW_CHECK_GOTO(st, tw_calloc(net->n_buses, sizeof *lat, "bus latitudes", &lat));
@@ -211,7 +226,7 @@ tw_status tw_member_load(const tw_run_ctx *ctx, size_t index, tw_member_data *d)
   TW_CHECK_GOTO(st, tw_climate_read(&p, &climate));
   TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *d->climate_index, "snapshot map", &d->climate_index));
   TW_CHECK_GOTO(st, align_snapshots(ctx, climate, d->climate_index));
-  if (ctx->scenario->wind || ctx->scenario->solar) {
+  if (ctx->scenario->wind || ctx->scenario->solar || fleet_temperature_needed(ctx->scenario)) {
     TW_CHECK_GOTO(st, convert_weather(ctx, climate, &d->series));
     if (ctx->scenario->wind && d->series->wind_cf)
       TW_CHECK_GOTO(st, snapshot_cf(ctx, d, d->series->wind_cf, "wind", &d->wind_cf));

@@ -2,6 +2,7 @@
 #include "terrawatt/scenario.h"
 #include "terrawatt/forecast_stage.h"
 #include "terrawatt/yaml.h"
+#include "fleets.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,6 +88,11 @@ static const cyaml_schema_field_t variant_fields[] = {
     CYAML_FIELD_FLOAT("demand_growth", CYAML_FLAG_OPTIONAL, tw_scenario_variant, demand_growth),
     CYAML_FIELD_FLOAT("co2_cap_t", CYAML_FLAG_OPTIONAL, tw_scenario_variant, co2_cap_t),
     CYAML_FIELD_FLOAT("co2_price_per_t", CYAML_FLAG_OPTIONAL, tw_scenario_variant, co2_price_per_t),
+    /* EV fleets (src/scenario/fleets.c) */
+    CYAML_FIELD_FLOAT_PTR("ev_adoption", CYAML_FLAG_OPTIONAL, tw_scenario_variant, ev_adoption),
+    CYAML_FIELD_BOOL_PTR("smart_charging", CYAML_FLAG_OPTIONAL, tw_scenario_variant,
+                         smart_charging),
+    CYAML_FIELD_FLOAT_PTR("smart_share", CYAML_FLAG_OPTIONAL, tw_scenario_variant, smart_share),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t variant_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scenario_variant, variant_fields)};
@@ -162,6 +168,10 @@ static const cyaml_schema_field_t top_fields[] = {
     /* forecast stage: schema in src/forecast/forecast_stage.c */
     CYAML_FIELD_MAPPING_PTR("forecast", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
                             forecast, tw_forecast_stage_fields),
+    /* EV fleets: schema in src/scenario/fleets.c */
+    OPT_SEQ("fleets", tw_scenario_file, fleets, &tw_fleet_config_entry),
+    CYAML_FIELD_MAPPING_PTR("valley_filling", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            tw_scenario_file, valley_filling, tw_valley_filling_fields),
     CYAML_FIELD_END};
 
 static const cyaml_schema_value_t top_schema = {
@@ -187,6 +197,8 @@ static void problem(problems *p, const char *fmt, ...) {
   }
   p->count++;
 }
+
+static void problem_text(void *ctx, const char *message) { problem(ctx, "%s", message); }
 
 static void check_path(problems *p, const tw_scenario_file *s, const char *key, const char *rel) {
   char *full = NULL;
@@ -337,6 +349,7 @@ static void validate(const tw_scenario_file *s, problems *p) {
                 v->scale_capacity[k].factor);
     validate_variant_changes(s, v, i, p);
   }
+  tw_fleets_validate(s, problem_text, p); /* EV fleets */
 }
 
 /* Mark which optional numbers were present: cyaml leaves absent ones 0, so
@@ -363,6 +376,7 @@ static void apply_defaults(tw_scenario_file *s) {
   }
   if (s->solar && !s->solar->orientation && s->solar->tilt_deg == 0 && s->solar->azimuth_deg == 0)
     s->solar->azimuth_deg = 180.0;
+  tw_fleets_apply_defaults(s);
 }
 
 tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {

@@ -12,6 +12,7 @@
 #include "terrawatt/log.h"
 #include "terrawatt/optimize.h"
 #include "terrawatt/summary.h"
+#include "task_ev.h"
 #include "variant.h"
 
 tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out) {
@@ -46,7 +47,7 @@ static tw_status apply_capacity_factors(const tw_run_ctx *ctx, const tw_member_d
 }
 
 static tw_status write_metrics(const char *path, const char *run_name, const tw_task_record *rec,
-                               const tw_forecast_stage_result *fc) {
+                               const tw_forecast_stage_result *fc, const tw_task_ev *ev) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
@@ -56,6 +57,7 @@ static tw_status write_metrics(const char *path, const char *run_name, const tw_
   tw_json_kv_string(&j, "status", "optimal");
   tw_metrics_to_json(&rec->metrics, &j);
   if (fc) tw_forecast_stage_to_json(fc, &j); /* forecast stage */
+  if (ev) tw_task_ev_json(ev, &j);           /* EV fleets: "ev_dispatch", "ev", "ev_fleets" */
   tw_json_object_end(&j);
   tw_status st = tw_json_write_file(&j, path);
   tw_json_free(&j);
@@ -69,9 +71,13 @@ static void json_series(tw_json *j, const char *key, const double *x, size_t T) 
   tw_json_array_end(j);
 }
 
-/* series.json: the hourly figures the report draws. */
+/* series.json: the hourly figures the report draws. With EV fleets (ev not
+ * NULL) load_mw is the demand without the fleets plus the reported
+ * strategy's charging, net_load_mw the net load with immediate charging and
+ * net_load_ev_mw with smart charging (the report draws it dashed). */
 static tw_status write_series(const char *path, const tw_network *net,
-                              const tw_optimize_result *r, const tw_member_data *d) {
+                              const tw_optimize_result *r, const tw_member_data *d,
+                              const tw_task_ev *ev) {
   const size_t T = net->n_snapshots, G = net->n_generators, B = net->n_buses,
                S = net->n_storage_units, L = net->n_loads;
   double *x = NULL, *load = NULL, *avail = NULL;
@@ -112,9 +118,23 @@ static tw_status write_series(const char *path, const tw_network *net,
         avail[t] += tw_series_at(gen->p_max_pu_t, gen->p_max_pu, t) * r->gen_p_nom_opt[g];
     }
   }
-  json_series(&j, "load_mw", load, T);
-  for (size_t t = 0; t < T; t++) x[t] = load[t] - avail[t];
-  json_series(&j, "net_load_mw", x, T); /* demand minus available renewable power */
+  if (ev) { /* EV fleets: demand without them, plus each strategy's charging */
+    const double *own = ev->smart_reported ? ev->smart_MW : ev->immediate_MW;
+    for (size_t t = 0; t < T; t++) load[t] = ev->demand_MW[t] + own[t];
+    json_series(&j, "load_mw", load, T);
+    for (size_t t = 0; t < T; t++) x[t] = ev->demand_MW[t] + ev->immediate_MW[t] - avail[t];
+    json_series(&j, "net_load_mw", x, T); /* with immediate (uncontrolled) charging */
+    json_series(&j, "net_load_immediate_mw", x, T);
+    for (size_t t = 0; t < T; t++) x[t] = ev->demand_MW[t] + ev->smart_MW[t] - avail[t];
+    json_series(&j, "net_load_ev_mw", x, T); /* with smart charging */
+    json_series(&j, "ev_immediate_mw", ev->immediate_MW, T);
+    json_series(&j, "ev_smart_mw", ev->smart_MW, T);
+    if (ev->vf_MW) json_series(&j, "ev_valley_filling_mw", ev->vf_MW, T);
+  } else {
+    json_series(&j, "load_mw", load, T);
+    for (size_t t = 0; t < T; t++) x[t] = load[t] - avail[t];
+    json_series(&j, "net_load_mw", x, T); /* demand minus available renewable power */
+  }
   for (size_t t = 0; t < T; t++) {
     x[t] = 0;
     for (size_t b = 0; b < B; b++) x[t] += r->bus_shed_MW[t * B + b];
@@ -167,8 +187,16 @@ static void metrics_params(const tw_run_ctx *ctx, const tw_member_data *d, tw_fa
   mp->drought = d->drought;
 }
 
-static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, tw_network *net,
-                       tw_optimize_params *p, tw_optimize_result **r) {
+/* Read the network and apply the member's capacity factors and the
+ * scenario's changes. */
+static tw_status build(const tw_run_ctx *ctx, const tw_scenario_variant *v,
+                       const tw_member_data *d, tw_network **net, tw_outage_window *windows) {
+  TW_CHECK(tw_network_read(ctx->network_path, net));
+  TW_CHECK(apply_capacity_factors(ctx, d, *net));
+  return tw_variant_apply(ctx->scenario, v, d->wind_cf, d->solar_cf, *net, windows);
+}
+
+static void solve_params(const tw_run_ctx *ctx, tw_optimize_params *p) {
   const tw_scenario_file *s = ctx->scenario;
   tw_optimize_params_default(p);
   if (s->optimize) {
@@ -177,6 +205,11 @@ static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, tw_n
     p->horizon = s->optimize->horizon_h;
     p->overlap = s->optimize->overlap_h;
   }
+}
+
+static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, tw_network *net,
+                       tw_optimize_params *p, tw_optimize_result **r) {
+  solve_params(ctx, p);
   tw_status st = tw_optimize_network(net, p, r);
   if (st != TW_OK) tw_error_prefix(st, "scenario '%s': ", v->name);
   return st;
@@ -186,8 +219,10 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   const tw_scenario_file *s = ctx->scenario;
   const tw_scenario_variant *v = &ctx->variants[vi];
   const tw_run_member *mem = &ctx->members[d->index];
-  tw_network *net = NULL;
-  tw_optimize_result *r = NULL;
+  tw_network *net = NULL, *net_imm = NULL;
+  tw_optimize_result *r = NULL, *r_imm = NULL;
+  tw_task_ev ev;
+  int has_ev = 0;
   tw_forecast_stage_result *fc = NULL; /* forecast stage */
   tw_outage_window *windows = NULL;
   size_t *ends = NULL;
@@ -197,6 +232,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   tw_optimize_params p;
   tw_metrics_params mp;
   tw_status st = TW_OK;
+  memset(&ev, 0, sizeof ev);
   TW_LOG_I("task '%s' x '%s': building and solving the dispatch LP", v->name, mem->name);
   TW_CHECK_GOTO(st, tw_calloc(1, sizeof *rec, "task record", &rec));
   TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *windows, "outages", &windows));
@@ -207,13 +243,27 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
     st = tw_error(TW_ERR_INPUT, "%s: metrics: at most 64 factors per table", s->path);
     goto cleanup;
   }
-  TW_CHECK_GOTO(st, tw_network_read(ctx->network_path, &net));
-  TW_CHECK_GOTO(st, apply_capacity_factors(ctx, d, net));
-  TW_CHECK_GOTO(st, tw_variant_apply(s, v, d->wind_cf, d->solar_cf, net, windows));
-  TW_CHECK_GOTO(st, solve(ctx, v, net, &p, &r));
+  TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
+  if (tw_task_ev_wanted(ctx, v)) {
+    /* EV fleets: immediate and smart charging, each on its own copy of the
+     * network; the task reports the smart one unless smart_charging: false */
+    TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
+    solve_params(ctx, &p);
+    TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
+    has_ev = 1;
+    if (!ev.smart_reported) {
+      tw_network *tn = net;
+      tw_optimize_result *tr = r;
+      net = net_imm, net_imm = tn;
+      r = r_imm, r_imm = tr;
+    }
+  } else {
+    TW_CHECK_GOTO(st, solve(ctx, v, net, &p, &r));
+  }
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
   tw_metrics_compute(net, r, &mp, &rec->metrics);
+  if (has_ev) tw_task_ev_to_metrics(&ev, &rec->metrics);
   rec->metrics.drought_count = (double)d->n_runs;
   rec->metrics.drought_longest_h = d->longest_h;
   rec->metrics.drought_hours = d->total_h;
@@ -255,11 +305,11 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "series.json", &path));
-  TW_CHECK_GOTO(st, write_series(path, net, r, d));
+  TW_CHECK_GOTO(st, write_series(path, net, r, d, has_ev ? &ev : NULL));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "metrics.json", &path));
-  TW_CHECK_GOTO(st, write_metrics(path, s->name, rec, fc));
+  TW_CHECK_GOTO(st, write_metrics(path, s->name, rec, fc, has_ev ? &ev : NULL));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "task.done", &path));
@@ -270,7 +320,10 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
 cleanup:
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);
+  tw_optimize_result_destroy(&r_imm);
   tw_network_destroy(&net);
+  tw_network_destroy(&net_imm);
+  tw_task_ev_free(&ev);
   free(windows);
   free(ends);
   free(land);

@@ -443,6 +443,17 @@ tw_status tw_scenario_check_network(const tw_scenario_file *s, const tw_network 
       }
     }
   }
+  for (unsigned k = 0; k < s->fleets_count; k++) { /* EV fleets */
+    const tw_fleet_config *f = &s->fleets[k];
+    char name[300];
+    if (tw_network_find_bus(net, f->bus) < 0)
+      ref_problem(&p, "fleets[%u].bus: '%s' is not a bus", k, f->bus);
+    if (f->name) snprintf(name, sizeof name, "%s EV battery", f->name);
+    else snprintf(name, sizeof name, "%s EV EV battery", f->bus);
+    if (tw_network_find_bus(net, name) >= 0)
+      ref_problem(&p, "fleets[%u].name: the fleet's bus '%s' already exists in the network", k,
+                  name);
+  }
   if (!p.count) return TW_OK;
   return tw_error(TW_ERR_INPUT, "%s: %d error%s against network %s: %s", s->path, p.count,
                   p.count == 1 ? "" : "s", network_path, p.text);

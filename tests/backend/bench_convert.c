@@ -128,6 +128,64 @@ int main(int argc, char **argv) {
   be->ops->synchronize(be);
   double pv_s = now_s() - t0;
 
+  /* Per-bus series, both ways, over a layout of 1 bus per ~50 cells
+   * (contiguous ranges): wind_cf + csr_aggregate (a cell array written
+   * and read back) against the fused wind_bus_cf / pv_bus_cf. Wind over
+   * the same passes as above (alternating, best pass of each); PV over
+   * one pass each. */
+  double wind_unfused_best = 1e300, wind_fused_best = 1e300, pv_unfused_s = 0, pv_fused_s = 0;
+  int nbus = (int)(ncell / 50 > 0 ? ncell / 50 : 1);
+  tw_test_layout lay;
+  void *d_rp = NULL, *d_col = NULL, *d_val = NULL, *d_y = NULL;
+  if (tw_test_layout_ranges(nbus, (int)ncell, &lay) != 0 ||
+      be->ops->alloc(be, (size_t)(nbus + 1) * sizeof(int), &d_rp) != TW_OK ||
+      be->ops->alloc(be, ncell * sizeof(int), &d_col) != TW_OK ||
+      be->ops->alloc(be, ncell * sizeof(float), &d_val) != TW_OK ||
+      be->ops->alloc(be, ntime * (size_t)nbus * sizeof(float), &d_y) != TW_OK ||
+      be->ops->upload(be, d_rp, lay.row_ptr, (size_t)(nbus + 1) * sizeof(int)) != TW_OK ||
+      be->ops->upload(be, d_col, lay.col, ncell * sizeof(int)) != TW_OK ||
+      be->ops->upload(be, d_val, lay.val, ncell * sizeof(float)) != TW_OK) {
+    fprintf(stderr, "layout setup failed: %s\n", tw_last_error());
+    return 4;
+  }
+  tw_csr_job agg = {nbus, (int)ncell, ntime, d_rp, d_col, d_val, wj.cf, d_y};
+  int have_fused = be->ops->wind_bus_cf != NULL && be->ops->pv_bus_cf != NULL;
+  for (size_t p = 0; have_fused && p < passes; p++) {
+    t0 = now_s();
+    if (be->ops->wind_cf(be, &wj) != TW_OK || be->ops->csr_aggregate(be, &agg) != TW_OK) return 5;
+    be->ops->synchronize(be);
+    double dt = now_s() - t0;
+    wind_unfused_best = dt < wind_unfused_best ? dt : wind_unfused_best;
+    t0 = now_s();
+    if (be->ops->wind_bus_cf(be, &wj, &agg) != TW_OK) return 5;
+    be->ops->synchronize(be);
+    dt = now_s() - t0;
+    wind_fused_best = dt < wind_fused_best ? dt : wind_fused_best;
+  }
+  if (have_fused) {
+    agg.x = pj.cf;
+    t0 = now_s();
+    if (be->ops->pv_cf(be, &pj) != TW_OK || be->ops->csr_aggregate(be, &agg) != TW_OK) return 5;
+    be->ops->synchronize(be);
+    pv_unfused_s = now_s() - t0;
+    t0 = now_s();
+    if (be->ops->pv_bus_cf(be, &pj, &agg) != TW_OK) return 5;
+    be->ops->synchronize(be);
+    pv_fused_s = now_s() - t0;
+  }
+  be->ops->free(be, d_rp);
+  be->ops->free(be, d_col);
+  be->ops->free(be, d_val);
+  be->ops->free(be, d_y);
+  tw_test_layout_free(&lay);
+  double nn = (double)in.n;
+  double wf_rate = have_fused ? nn / wind_fused_best : 0.0;
+  double wu_rate = have_fused ? nn / wind_unfused_best : 0.0;
+  double pf_rate = have_fused ? nn / pv_fused_s : 0.0, pu_rate = have_fused ? nn / pv_unfused_s : 0.0;
+  /* the fused wind pass reads u, v (8 bytes per cell-hour; the layout and
+   * hub factors are reused over the time steps) */
+  double wf_bw = 8.0 * wf_rate;
+
   double wind_rate = total / wind_s, pv_rate = total / pv_s;
   double wind_bw = 12.0 * (double)in.n / best_wind_s; /* best pass */
   printf("backend %s: %.3g cell-hours (%zu passes over %zu cells x %zu h)\n", be->ops->name, total,
@@ -135,12 +193,20 @@ int main(int argc, char **argv) {
   printf("copy bandwidth %.2f GB/s (best pass); wind %.3g cell-hours/s (best pass %.2f GB/s); pv "
          "%.3g cell-hours/s\n",
          copy_bw / 1e9, wind_rate, wind_bw / 1e9, pv_rate);
+  printf("per-bus series (%d buses): wind %.3g cell-hours/s unfused, %.3g fused (best passes; "
+         "fused %.2f GB/s); pv %.3g unfused, %.3g fused\n",
+         nbus, wu_rate, wf_rate, wf_bw / 1e9, pu_rate, pf_rate);
   printf("{\"benchmark\":\"convert\",\"backend\":\"%s\",\"cell_hours\":%.0f,"
          "\"wind_cell_hours_per_s\":%.6g,\"pv_cell_hours_per_s\":%.6g,"
          "\"copy_bandwidth_GB_per_s\":%.4g,\"wind_bandwidth_GB_per_s\":%.4g,"
-         "\"wind_fraction_of_copy_bandwidth\":%.4f}\n",
+         "\"wind_fraction_of_copy_bandwidth\":%.4f,"
+         "\"wind_bus_unfused_cell_hours_per_s\":%.6g,\"wind_bus_fused_cell_hours_per_s\":%.6g,"
+         "\"wind_fused_fraction_of_copy_bandwidth\":%.4f,\"wind_fused_speedup\":%.4g,"
+         "\"pv_bus_unfused_cell_hours_per_s\":%.6g,\"pv_bus_fused_cell_hours_per_s\":%.6g}\n",
          be->ops->name, total, wind_rate, pv_rate, copy_bw / 1e9, wind_bw / 1e9,
-         copy_bw > 0 ? wind_bw / copy_bw : 0.0);
+         copy_bw > 0 ? wind_bw / copy_bw : 0.0, wu_rate, wf_rate,
+         copy_bw > 0 ? wf_bw / copy_bw : 0.0, wu_rate > 0 ? wf_rate / wu_rate : 0.0, pu_rate,
+         pf_rate);
   tw_test_device_free(&d);
   tw_test_inputs_free(&in);
   tw_backend_destroy(&be);

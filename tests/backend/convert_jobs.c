@@ -182,3 +182,122 @@ tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int 
   j.cf = d->out;
   return j;
 }
+
+int tw_test_layout_make(int kind, int ncell, tw_test_layout *l) {
+  memset(l, 0, sizeof *l);
+  int nrow = kind == 0 ? 37 : (kind == 1 ? 2 : 11);
+  int nnz = kind == 1 ? 4 * ncell : ncell;
+  l->nrow = nrow;
+  l->ncol = ncell;
+  l->row_ptr = malloc((size_t)(nrow + 1) * sizeof *l->row_ptr);
+  l->col = malloc((size_t)(nnz ? nnz : 1) * sizeof *l->col);
+  l->val = malloc((size_t)(nnz ? nnz : 1) * sizeof *l->val);
+  if (!l->row_ptr || !l->col || !l->val) return -1;
+  int k = 0;
+  l->row_ptr[0] = 0;
+  for (int r = 0; r < nrow; r++) {
+    if (kind == 0) {
+      int len = (ncell - r + nrow - 1) / nrow;
+      for (int c = r; c < ncell; c += nrow, k++) {
+        l->col[k] = c;
+        l->val[k] = 1.0f / (float)len;
+      }
+    } else if (kind == 1) {
+      for (int rep = 0; rep < 2; rep++)
+        for (int c = 0; c < ncell; c++, k++) {
+          l->col[k] = c;
+          l->val[k] = 1.0f / (float)(2 * ncell);
+        }
+    } else {
+      /* 9 non-empty buses share the cells in contiguous ranges, weights
+       * rising with the cell index (like an area or capacity weighting) */
+      int slot = r < 3 ? r : (r < 8 ? r - 1 : r - 2);
+      if (r != 3 && r != 8) {
+        int c0 = ncell * slot / 9, c1 = ncell * (slot + 1) / 9;
+        double sum = 0.0;
+        for (int c = c0; c < c1; c++) sum += 1.0 + 0.01 * c;
+        for (int c = c0; c < c1; c++, k++) {
+          l->col[k] = c;
+          l->val[k] = (float)((1.0 + 0.01 * c) / sum);
+        }
+      }
+    }
+    l->row_ptr[r + 1] = k;
+  }
+  return 0;
+}
+
+void tw_test_layout_free(tw_test_layout *l) {
+  free(l->row_ptr);
+  free(l->col);
+  free(l->val);
+  memset(l, 0, sizeof *l);
+}
+
+static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
+                         const tw_test_layout *l, size_t ntime, float *y_host, int fused) {
+  tw_status st = TW_OK;
+  void *rp = NULL, *col = NULL, *val = NULL, *y = NULL;
+  size_t nnz = (size_t)l->row_ptr[l->nrow], ny = ntime * (size_t)l->nrow;
+  TW_CHECK_GOTO(st, put(be, l->row_ptr, (size_t)(l->nrow + 1) * sizeof(int), &rp));
+  TW_CHECK_GOTO(st, put(be, l->col, nnz * sizeof(int), &col));
+  TW_CHECK_GOTO(st, put(be, l->val, nnz * sizeof(float), &val));
+  TW_CHECK_GOTO(st, be->ops->alloc(be, (ny ? ny : 1) * sizeof(float), &y));
+  tw_csr_job agg;
+  memset(&agg, 0, sizeof agg);
+  agg.nrow = l->nrow;
+  agg.ncol = l->ncol;
+  agg.ntime = ntime;
+  agg.row_ptr = rp;
+  agg.col = col;
+  agg.val = val;
+  agg.y = y;
+  if (fused) {
+    if (wind) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, wind, &agg));
+    else TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, pv, &agg));
+  } else {
+    if (wind) TW_CHECK_GOTO(st, be->ops->wind_cf(be, wind));
+    else TW_CHECK_GOTO(st, be->ops->pv_cf(be, pv));
+    agg.x = wind ? wind->cf : pv->cf;
+    TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &agg));
+  }
+  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  TW_CHECK_GOTO(st, be->ops->download(be, y_host, y, ny * sizeof(float)));
+cleanup:
+  be->ops->free(be, rp);
+  be->ops->free(be, col);
+  be->ops->free(be, val);
+  be->ops->free(be, y);
+  return st;
+}
+
+tw_status tw_test_run_fused(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
+                            const tw_test_layout *l, size_t ntime, float *y_host) {
+  return run_agg(be, wind, pv, l, ntime, y_host, 1);
+}
+
+tw_status tw_test_run_unfused(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
+                              const tw_test_layout *l, size_t ntime, float *y_host) {
+  return run_agg(be, wind, pv, l, ntime, y_host, 0);
+}
+
+int tw_test_layout_ranges(int nrow, int ncell, tw_test_layout *l) {
+  memset(l, 0, sizeof *l);
+  if (nrow < 1 || ncell < nrow) return -1;
+  l->nrow = nrow;
+  l->ncol = ncell;
+  l->row_ptr = malloc((size_t)(nrow + 1) * sizeof *l->row_ptr);
+  l->col = malloc((size_t)ncell * sizeof *l->col);
+  l->val = malloc((size_t)ncell * sizeof *l->val);
+  if (!l->row_ptr || !l->col || !l->val) return -1;
+  l->row_ptr[0] = 0;
+  for (int r = 0; r < nrow; r++) {
+    int c0 = (int)((long long)ncell * r / nrow), c1 = (int)((long long)ncell * (r + 1) / nrow);
+    for (int c = c0; c < c1; c++) {
+      l->col[c] = c;
+      l->val[c] = 1.0f / (float)(c1 - c0);
+    }
+    l->row_ptr[r + 1] = c1;
+  }
+  return 0;
+}

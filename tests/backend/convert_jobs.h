@@ -40,4 +40,33 @@ void tw_test_device_free(tw_test_device *d);
 tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
 tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant);
 
+/* A host CSR layout (bus x cell) for the aggregation tests. */
+typedef struct tw_test_layout {
+  int nrow, ncol;
+  int *row_ptr, *col;
+  float *val;
+} tw_test_layout;
+
+/* Layout kinds over ncell cells: 0: 37 buses, cell c in bus c % 37
+ * (strided rows); 1: 2 long rows, each listing every cell twice (share
+ * 1 / (2 ncell): the block-per-row path of the CUDA kernel); 2: 11 buses
+ * over contiguous cell ranges, buses 3 and 8 empty (their rows sum to 0). */
+int tw_test_layout_make(int kind, int ncell, tw_test_layout *l);
+void tw_test_layout_free(tw_test_layout *l);
+
+/* nrow buses over contiguous, equal ranges of the ncell cells, equal
+ * shares (the benchmark's layout). */
+int tw_test_layout_ranges(int nrow, int ncell, tw_test_layout *l);
+
+/* Run the fused op (wind_bus_cf when wind != NULL, else pv_bus_cf) of
+ * `be` with layout `l` and download the per-bus sums into y_host
+ * ([ntime][nrow]). */
+tw_status tw_test_run_fused(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
+                            const tw_test_layout *l, size_t ntime, float *y_host);
+
+/* The same through the unfused ops: wind_cf / pv_cf into the job's cf
+ * array, then csr_aggregate. */
+tw_status tw_test_run_unfused(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
+                              const tw_test_layout *l, size_t ntime, float *y_host);
+
 #endif

@@ -67,4 +67,52 @@ sed 's/cutout.nc/nothere.nc/' "$T/convert.yaml" > "$T/f.yaml"; expect2 f.yaml "n
 sed 's/smoothing: true/smoothing: true\n  colour: red/' "$T/convert.yaml" > "$T/k.yaml"; expect2 k.yaml "colour"
 printf 'name: x\nHUB_HEIGHT: 80\nV: [0, 5, 10]\nPOW: [0, 1]\n' > "$T/bad_turbine.yaml"
 sed "s|turbine: .*|turbine: bad_turbine.yaml|" "$T/convert.yaml" > "$T/t.yaml"; expect2 t.yaml "POW"
+# layout NetCDF (capacity per cell on the cutout's grid), written with ncgen
+if command -v ncgen >/dev/null 2>&1 && command -v ncdump >/dev/null 2>&1; then
+  dims() { ncdump -h "$T/cutout.nc" | sed -n "s/^[[:space:]]*$1 = \([0-9]*\) ;/\1/p"; }
+  vals() { ncdump -v "$1" "$T/cutout.nc" | sed -n "/^ $1 =/,/;/p"; }
+  nlat=$(dims latitude); nlon=$(dims longitude)
+  # layout.cdl: LAT_N latitudes, capacity values from awk program $2 (i: cell index)
+  mkcdl() { # out nlat_in_file first_capacity
+    {
+      echo "netcdf layout { dimensions: latitude = $2 ; longitude = $nlon ;"
+      echo "variables: double latitude(latitude) ; latitude:units = \"degrees_north\" ;"
+      echo "double longitude(longitude) ; longitude:units = \"degrees_east\" ;"
+      echo "float capacity(latitude, longitude) ; capacity:units = \"MW\" ;"
+      echo "data:"
+      if [ "$2" -eq "$nlat" ]; then vals latitude; else
+        vals latitude | tr -d '\n' | sed 's/ latitude = //; s/;//' | tr ',' '\n' |
+          head -n "$2" | paste -sd, | sed 's/^/ latitude = /; s/$/ ;/'; fi
+      vals longitude
+      awk -v n=$(($2 * nlon)) -v first="$3" 'BEGIN { printf " capacity = %s", first;
+        for (i = 1; i < n; i++) printf ", %d", (i % 3) * 10; print " ;" }'
+      echo "}"
+    } > "$T/layout.cdl"
+    ncgen -o "$T/$1" "$T/layout.cdl" || fail "ncgen $1"
+  }
+  mkcdl layout.nc "$nlat" 5
+  mkcdl layout_short.nc $((nlat - 1)) 5
+  mkcdl layout_neg.nc "$nlat" -7.5
+  layout_cfg() { # out layout-lines
+    sed "/^layout:/,/^wind:/{/^layout:/!{/^wind:/!d}}" "$T/convert.yaml" |
+      sed "s|^layout:|layout:\n$2|" > "$T/$1"
+  }
+  layout_cfg l.yaml "  file: layout.nc\n  variable: capacity"
+  out=$(cd "$T" && "$CLI" convert l.yaml --out l.nc --json) || fail "layout-file convert exited $?"
+  echo "$out" | grep -q '"buses":6' || fail "layout file: expected 6 buses: $out"
+  # the capacity weighting changes the series against the area weighting
+  wa=$(cd "$T" && "$CLI" convert convert.yaml --out a.nc --json | sed 's/.*"wind_cf_mean":\([^,]*\).*/\1/')
+  wl=$(echo "$out" | sed 's/.*"wind_cf_mean":\([^,]*\).*/\1/')
+  [ "$wa" != "$wl" ] || fail "layout file made no difference (wind_cf_mean $wa)"
+  layout_cfg ls.yaml "  file: layout_short.nc"
+  expect2 ls.yaml "layout_short.nc: layout grid does not match the climate grid"
+  layout_cfg ln.yaml "  file: layout_neg.nc"
+  expect2 ln.yaml "capacity -7.5 at lat"
+  layout_cfg lv.yaml "  file: layout.nc\n  variable: installed"
+  expect2 lv.yaml "variable 'installed' not found"
+  layout_cfg lb.yaml "  file: layout.nc\n  weighting: area"
+  expect2 lb.yaml "not both"
+else
+  echo "ncgen/ncdump not found: layout-file CLI cases skipped"
+fi
 echo "convert CLI tests passed"

@@ -48,10 +48,26 @@ for needle in "members[0].files: 'nope.nc'" "members[1].name: 'a' is used twice"
               "drought_threshold: 2" "remove[0]: give exactly one" "p_nom_mw: -5" "repair_h: 0"; do
   grep -qF -- "$needle" "$T/stderr" || fail "bad3: stderr lacks '$needle': $(cat "$T/stderr")"
 done
+# EV fleets: every bad key is listed with its value, then the bus against the network.
+sed -e 's/{bus: Bremen, vehicles: 30000, initial_soc: 1}/{bus: Bremen, vehicles: -3, efficiency: 1.5, min_soc_hour: 24, profiles: no-such-dir}/' \
+    -e 's/{bus: Hannover, vehicles: 35000, initial_soc: 1}/{bus: Hannover, vehicles: 35000, smart_share: 2, v2g: {max_discharge_kw: 0, degradation_cost_per_mwh: -1}}/' \
+    -e 's/ev_adoption: 4/ev_adoption: -4/' \
+    "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad4.yaml"
+expect 2 "8 errors" -- "$CLI" run "$T/ex/bad4.yaml" --out "$T/o4"
+for needle in "fleets[1].vehicles: -3" "fleets[1].efficiency: 1.5 is not in (0, 1]" \
+              "fleets[1].min_soc_hour: 24" "fleets[1].profiles: 'no-such-dir'" \
+              "fleets[2].smart_share: 2" "fleets[2].v2g.max_discharge_kw: 0" \
+              "fleets[2].v2g.degradation_cost_per_mwh: -1" "scenarios[5].ev_adoption: -4"; do
+  grep -qF -- "$needle" "$T/stderr" || fail "bad4: stderr lacks '$needle': $(cat "$T/stderr")"
+done
+sed -e 's/{bus: Bremen, vehicles: 30000, initial_soc: 1}/{bus: Bremn, vehicles: 30000}/' \
+    "$SRC/inputs/example/scenario.yaml" > "$T/ex/bad5.yaml"
+expect 2 "fleets[1].bus: 'Bremn' is not a bus" -- "$CLI" run "$T/ex/bad5.yaml" --out "$T/o5"
+[ ! -e "$T/o4" ] && [ ! -e "$T/o5" ] || fail "output written for invalid fleets"
 # --dry-run validates and writes nothing.
 "$CLI" run "$SRC/inputs/example/scenario.yaml" --dry-run --out "$T/o3" > "$T/plan" || fail "dry run failed"
 grep -q "scenario 'storm' x member 'shift-4d'" "$T/plan" || fail "dry run plan lacks tasks"
-grep -q "10 tasks" "$T/plan" || fail "dry run plan lacks the task count"
+grep -q "12 tasks" "$T/plan" || fail "dry run plan lacks the task count"
 grep -q "estimated peak memory per rank: [0-9.]* MiB" "$T/plan" || fail "dry run lacks the memory estimate"
 [ ! -e "$T/o3" ] || fail "dry run wrote output"
 "$CLI" run --help | grep -q "usage: terrawatt run" || fail "run --help"

@@ -5,7 +5,7 @@ set -euo pipefail
 CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not found"; exit 77; }
 OUT="$(mktemp -d)"; trap 'rm -rf "$OUT"' EXIT
-source "$(dirname "$0")/small.sh"; write_small "$OUT"
+source "$(dirname "$0")/small.sh"; write_small "$OUT" ev   # with EV fleets in the baseline
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 for np in 1 2 3; do
   mpirun --oversubscribe -np $np "$CLI" --quiet run "$OUT/small.yaml" --out "$OUT/np$np"
@@ -37,4 +37,6 @@ set -e
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { echo "FAIL: failing task: rc $rc"; cat "$OUT/bad.log"; exit 1; }
 grep -q "bad.nc" "$OUT/bad.log" || { echo "FAIL: no message naming the bad file"; cat "$OUT/bad.log"; exit 1; }
 [ ! -e "$OUT/bad/summary.json" ] || { echo "FAIL: summary written after a failure"; exit 1; }
-echo "run under mpirun -np 1, 2, 3: identical; failure propagates (rc $rc)"
+grep -q '"ev"' "$OUT/np1/baseline/m1/metrics.json" || { echo "FAIL: no EV metrics in the baseline"; exit 1; }
+! grep -q '"ev"' "$OUT/np1/storm/m1/metrics.json" || { echo "FAIL: EV metrics with ev_adoption 0"; exit 1; }
+echo "run under mpirun -np 1, 2, 3 (with EV fleets): identical; failure propagates (rc $rc)"

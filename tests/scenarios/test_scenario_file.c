@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "terrawatt/mobility.h"
 #include "terrawatt/scenario.h"
 
 static char dir[] = "/tmp/tw_scenario_XXXXXX";
@@ -129,9 +130,58 @@ static void test_overlap_and_names(void **state) {
   assert_non_null(strstr(tw_last_error(), "'../up'"));
 }
 
+
+/* EV fleets: defaults, the file's keys and each scenario's overrides. */
+static void test_fleets(void **state) {
+  (void)state;
+  tw_scenario_file *s = NULL;
+  tw_fleet f;
+  int active = 0;
+  assert_int_equal(load("name: ev\nclimate:\n  files: [cutout.nc]\nnetwork: network\n"
+                        "fleets:\n  - {bus: Kiel, vehicles: 1000, smart_share: 0.25, min_soc_hour: -1,\n"
+                        "     v2g: {max_discharge_kw: 5, degradation_cost_per_mwh: 40}}\n"
+                        "  - {bus: Kiel, name: Kiel vans, vehicles: 10, battery_kwh: 80}\n"
+                        "scenarios:\n  - name: base\n  - name: more\n    ev_adoption: 3\n"
+                        "    smart_share: 1\n    smart_charging: false\n  - name: none\n"
+                        "    ev_adoption: 0\n",
+                        &s),
+                   TW_OK);
+  assert_int_equal(s->fleets_count, 2);
+  assert_int_equal(tw_scenario_fleet(s, 0, &s->scenarios[0], &f, &active), TW_OK);
+  assert_true(active);
+  assert_string_equal(f.name, "Kiel EV");
+  assert_true(f.n_vehicles == 1000 && f.smart_share == 0.25 && f.min_soc_hour == -1);
+  assert_true(f.v2g && f.v2g_kW == 5 && f.v2g_cost_per_MWh == 40 && f.battery_kWh == 50);
+  assert_int_equal(tw_scenario_fleet(s, 0, &s->scenarios[1], &f, &active), TW_OK);
+  assert_true(f.n_vehicles == 3000 && f.smart_share == 1);
+  assert_non_null(s->scenarios[1].smart_charging);
+  assert_int_equal(*s->scenarios[1].smart_charging, 0);
+  assert_null(s->scenarios[0].smart_charging);
+  assert_int_equal(tw_scenario_fleet(s, 1, &s->scenarios[2], &f, &active), TW_OK);
+  assert_false(active);
+  assert_string_equal(f.name, "Kiel vans");
+  assert_true(f.battery_kWh == 80);
+  tw_scenario_destroy(&s);
+  /* two unnamed fleets at one bus, an override without fleets elsewhere */
+  assert_int_equal(load("name: ev\nclimate:\n  files: [cutout.nc]\nnetwork: network\n"
+                        "fleets:\n  - {bus: Kiel, vehicles: 1}\n  - {bus: Kiel, vehicles: 1, "
+                        "charger_kw: 0}\nvalley_filling: {tol: 2}\n",
+                        &s),
+                   TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "fleets[1].name: 'Kiel EV' is used twice"));
+  assert_non_null(strstr(tw_last_error(), "fleets[1].charger_kw: 0 is not in (0, inf)"));
+  assert_non_null(strstr(tw_last_error(), "valley_filling.tol: 2"));
+  assert_int_equal(load("name: ev\nclimate:\n  files: [cutout.nc]\nnetwork: network\n"
+                        "scenarios:\n  - {name: a, ev_adoption: 2}\n", &s),
+                   TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "scenarios[0]: ev_adoption, smart_share and "
+                                          "smart_charging need top-level 'fleets'"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file),
+      cmocka_unit_test(test_fleets),
       cmocka_unit_test(test_unknown_key),
       cmocka_unit_test(test_wrong_type),
       cmocka_unit_test(test_missing_files_and_bad_values_all_listed),
