@@ -55,6 +55,9 @@ typedef struct tw_task_metrics {
   double ev_co2_immediate_t, ev_co2_smart_t;
   double ev_shifted_energy_mwh;         /* smart against immediate */
   double ev_vf_iterations;              /* valley-filling iterations (NaN: not run) */
+  /* Independent check of the reported LP solution (solution_check.h). */
+  double lp_balance_residual_mw;        /* largest |nodal imbalance| over buses, snapshots */
+  double lp_bound_violation;            /* largest bound violation (MW or MWh; 0: none) */
   double solve_seconds;       /* not written (varies run to run) */
   double iterations;
   size_t n_land;              /* land use by carrier */
@@ -133,6 +136,9 @@ void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
 /* Names of the scalar metrics in tw_metrics_to_json order, NULL-terminated,
  * and their values (for CSV and ensemble statistics). */
 extern const char *const tw_metric_names[];
+/* Number of names in tw_metric_names (checked at compile time where tables
+ * must match it). */
+#define TW_METRICS_COUNT 36
 void tw_metrics_values(const tw_task_metrics *m, double *values);
 size_t tw_metrics_count(void);
 

@@ -2,6 +2,9 @@
  * entry points of ingest, on top of the dataset scanner and reader.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,10 +189,27 @@ struct tw_climate_reader {
   int started;
 };
 
+/* glibc raises its mmap threshold each time a large mmapped block is freed
+ * (up to 32 MiB), after which HDF5's per-chunk buffers (a few MiB each,
+ * allocated and freed for every chunk decompressed) come from the heap,
+ * which fragments and grows with the length of the stream (measured: peak
+ * RSS +12% for a 4x longer file). A fixed threshold of 1 MiB keeps such
+ * blocks in mmap, returned to the system on free (peak RSS +0.3%). */
+static void fix_mmap_threshold(void) {
+#ifdef __GLIBC__
+  static int done = 0;
+  if (!done) {
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    done = 1;
+  }
+#endif
+}
+
 tw_status tw_climate_reader_open(const tw_ingest_params *p, size_t chunk_steps, tw_climate_reader **out) {
   tw_climate_reader *r = NULL;
   tw_status st = TW_OK;
   *out = NULL;
+  fix_mmap_threshold();
   TW_CHECK(tw_calloc(1, sizeof *r, "climate reader", &r));
   r->p = *p;
   TW_CHECK_GOTO(st, tw_dataset_open(p, 0, 1, &r->ds));

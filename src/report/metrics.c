@@ -222,7 +222,8 @@ const char *const tw_metric_names[] = {
     "drought_hours", "drought_cost", "ev_energy_mwh", "ev_peak_net_load_immediate_mw",
     "ev_peak_net_load_smart_mw", "ev_net_load_std_immediate_mw", "ev_net_load_std_smart_mw",
     "ev_max_ramp_immediate_mw", "ev_max_ramp_smart_mw", "ev_cost_immediate", "ev_cost_smart",
-    "ev_co2_immediate_t", "ev_co2_smart_t", "ev_shifted_energy_mwh", "ev_vf_iterations", NULL};
+    "ev_co2_immediate_t", "ev_co2_smart_t", "ev_shifted_energy_mwh", "ev_vf_iterations",
+    "lp_balance_residual_mw", "lp_bound_violation", NULL};
 
 size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
 
@@ -237,7 +238,8 @@ void tw_metrics_values(const tw_task_metrics *m, double *v) {
       m->ev_peak_net_load_smart_mw, m->ev_net_load_std_immediate_mw, m->ev_net_load_std_smart_mw,
       m->ev_max_ramp_immediate_mw, m->ev_max_ramp_smart_mw, m->ev_cost_immediate,
       m->ev_cost_smart, m->ev_co2_immediate_t, m->ev_co2_smart_t, m->ev_shifted_energy_mwh,
-      m->ev_vf_iterations};
+      m->ev_vf_iterations, m->lp_balance_residual_mw, m->lp_bound_violation};
+  _Static_assert(sizeof values / sizeof values[0] == TW_METRICS_COUNT, "metric table");
   memcpy(v, values, sizeof values);
 }
 

@@ -62,7 +62,10 @@ static void set_metric(tw_task_metrics *m, const char *name, double value, int *
                           &m->ev_net_load_std_immediate_mw, &m->ev_net_load_std_smart_mw,
                           &m->ev_max_ramp_immediate_mw, &m->ev_max_ramp_smart_mw,
                           &m->ev_cost_immediate, &m->ev_cost_smart, &m->ev_co2_immediate_t,
-                          &m->ev_co2_smart_t, &m->ev_shifted_energy_mwh, &m->ev_vf_iterations};
+                          &m->ev_co2_smart_t, &m->ev_shifted_energy_mwh, &m->ev_vf_iterations,
+                          &m->lp_balance_residual_mw, &m->lp_bound_violation};
+      /* one pointer per name in tw_metric_names, in the same order */
+      _Static_assert(sizeof fields / sizeof fields[0] == TW_METRICS_COUNT, "metric table");
       *fields[i] = value;
       *known = 1;
       return;

@@ -11,6 +11,7 @@
 #include "terrawatt/json.h"
 #include "terrawatt/log.h"
 #include "terrawatt/optimize.h"
+#include "terrawatt/solution_check.h"
 #include "terrawatt/summary.h"
 #include "task_ev.h"
 #include "variant.h"
@@ -263,6 +264,18 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
   tw_metrics_compute(net, r, &mp, &rec->metrics);
+  /* Check the reported solution against the network before writing it. */
+  tw_solution_check chk;
+  TW_CHECK_GOTO(st, tw_solution_check_run(net, r, 0, &chk));
+  if (!chk.ok) {
+    char text[512];
+    tw_solution_check_describe(&chk, net, text, sizeof text);
+    st = tw_error(TW_ERR_INTERNAL, "scenario '%s' x member '%s': solution check: %s", v->name,
+                  mem->name, text);
+    goto cleanup;
+  }
+  rec->metrics.lp_balance_residual_mw = chk.max_balance_residual_MW;
+  rec->metrics.lp_bound_violation = chk.max_bound_violation;
   if (has_ev) tw_task_ev_to_metrics(&ev, &rec->metrics);
   rec->metrics.drought_count = (double)d->n_runs;
   rec->metrics.drought_longest_h = d->longest_h;

@@ -38,6 +38,8 @@ for (s, m), t in tasks.items():
     # bus; generation also covers charging losses and V2G round trips)
     assert t["generation_mwh"] + t["unserved_mwh"] <= t["demand_mwh"] * 1.05, t
     assert t["loss_of_load_h"] <= 336 and t["max_shortfall_mw"] >= 0
+    # The independent solution check (solution_check.h) found the LP solution balanced.
+    assert 0 <= t["lp_balance_residual_mw"] <= 1e-6 and 0 <= t["lp_bound_violation"] <= 1e-6, t
     assert abs(t["co2_intensity_t_per_mwh"] * t["demand_mwh"] - t["co2_t"]) <= 1e-6 * t["co2_t"] + 1e-6
 for m in ("era5-like", "shift-4d"):
     b, r, st, c = (tasks[(s, m)] for s in ("baseline", "rooftop-pv", "storm", "co2-cap"))
