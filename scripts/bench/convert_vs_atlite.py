@@ -25,6 +25,7 @@
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -173,7 +174,7 @@ def main():
     ap.add_argument("--nlon", type=int, default=64)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--buses", type=int, default=12)
-    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--workdir", default=None, help="keep the generated files here")
     a = ap.parse_args()
     work = a.workdir or tempfile.mkdtemp(prefix="tw-vs-atlite-")
     os.makedirs(work, exist_ok=True)
@@ -260,7 +261,10 @@ def main():
               f"(x{t_at / t_tw:.2f}; x{t_at / t_in:.2f} in process); per-bus CF mean {s_tw.mean():.5f} vs {s_at.mean():.5f}, "
               f"max |diff| {diff.max():.3g} (bus {k % a.buses}, step {k // a.buses}: "
               f"{s_tw.flat[k]:.5f} vs {s_at.flat[k]:.5f}), mean |diff| {diff.mean():.3g}")
-    print(f"workdir: {work}")
+    if a.workdir:
+        print(f"files kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result))
 
 

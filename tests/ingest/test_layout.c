@@ -13,6 +13,7 @@
 
 #include "ingest_test_util.h"
 #include "nc_fixture.h"
+#include "io/cf.h"
 #include "terrawatt/ingest.h"
 
 static char dir[256];
@@ -246,6 +247,57 @@ static void test_reader_stations_and_static(void **state) {
   assert_stream_equals_whole(&p);
 }
 
+/* The vectorised 16-bit decode against a plain double-precision reference
+ * over every int16 value: fills, missing_value, fractional valid range,
+ * the float path (offset within the packed range) and the double path
+ * (large offset, as packed degC to K). */
+static void test_decode_int16_all_values(void **state) {
+  (void)state;
+  enum { N = 65536 };
+  static short raw[N];
+  static float out[N];
+  for (int i = 0; i < N; i++) raw[i] = (short)(i - 32768);
+  static const double scales[] = {0.000858, -0.0123, 0.001};
+  static const double offsets[] = {1.25, 400.0, 10.0};
+  static const double units_off[] = {0.0, 0.0, 273.15};
+  for (int c = 0; c < 3; c++) {
+    tw_cf_var v;
+    memset(&v, 0, sizeof v);
+    v.type = NC_SHORT;
+    v.scale = scales[c];
+    v.offset = offsets[c];
+    v.has_fill = 1;
+    v.fill = -32767;
+    v.has_missing = c == 1;
+    v.missing = 7;
+    v.has_vmin = c == 2;
+    v.vmin = -1000.5; /* x < -1000.5 <=> x <= -1001 */
+    v.has_vmax = c == 2;
+    v.vmax = 2000.0;
+    size_t miss = 0, want_miss = 0;
+    assert_int_equal(tw_cf_decode(&v, raw, N, 1.0, units_off[c], out, &miss), N);
+    double a = v.scale, b = v.offset + units_off[c];
+    for (int i = 0; i < N; i++) {
+      double x = raw[i];
+      int bad = x == v.fill || (v.has_missing && x == v.missing) || (v.has_vmin && x < v.vmin) ||
+                (v.has_vmax && x > v.vmax);
+      want_miss += (size_t)bad;
+      if (bad) {
+        assert_true(isnan(out[i]));
+        continue;
+      }
+      double want = (double)(float)(x * a + b);
+      /* float path: within 2% of the packing quantum; double path: exact */
+      double tol = c == 2 ? 0.0 : 0.02 * fabs(a);
+      if (!(fabs(out[i] - want) <= tol)) {
+        fprintf(stderr, "case %d x %g: %.9g vs %.9g\n", c, x, (double)out[i], want);
+        fail();
+      }
+    }
+    assert_int_equal(miss, want_miss);
+  }
+}
+
 static int setup(void **state) {
   (void)state;
   snprintf(dir, sizeof dir, "/tmp/tw_ingest_layout_XXXXXX");
@@ -264,6 +316,7 @@ int main(void) {
       cmocka_unit_test(test_descending_lon_across_seam),
       cmocka_unit_test(test_expver_and_singleton_dims),
       cmocka_unit_test(test_reader_stations_and_static),
+      cmocka_unit_test(test_decode_int16_all_values),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
