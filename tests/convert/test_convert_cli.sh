@@ -112,6 +112,31 @@ if command -v ncgen >/dev/null 2>&1 && command -v ncdump >/dev/null 2>&1; then
   expect2 lv.yaml "variable 'installed' not found"
   layout_cfg lb.yaml "  file: layout.nc\n  weighting: area"
   expect2 lb.yaml "not both"
+  # only the variables a conversion uses are read: a file with u100 and v100
+  # alone serves the log law (no fsr: roughness_m) and fails the power law
+  # naming u10
+  {
+    echo "netcdf uv { dimensions: time = 3 ; latitude = $nlat ; longitude = $nlon ;"
+    echo "variables: int time(time) ; time:units = \"hours since 2019-04-01 00:00:00\" ;"
+    echo "time:calendar = \"gregorian\" ;"
+    echo "double latitude(latitude) ; latitude:units = \"degrees_north\" ;"
+    echo "double longitude(longitude) ; longitude:units = \"degrees_east\" ;"
+    echo "float u100(time, latitude, longitude) ; u100:units = \"m s-1\" ;"
+    echo "float v100(time, latitude, longitude) ; v100:units = \"m s-1\" ;"
+    echo "data: time = 1, 2, 3 ;"
+    vals latitude; vals longitude
+    awk -v n=$((3 * nlat * nlon)) 'BEGIN { for (v = 0; v < 2; v++) {
+      printf " %s = 7", v ? "v100" : "u100"; for (i = 1; i < n; i++) printf ", %g", 5 + (i % 7);
+      print " ;" } }'
+    echo "}"
+  } > "$T/uv.cdl"
+  ncgen -o "$T/uv.nc" "$T/uv.cdl" || fail "ncgen uv.nc"
+  printf 'climate:\n  files: [uv.nc]\nbuses:\n  - {name: a, x: 9, y: 53}\nwind:\n  turbine: %s\n' \
+    "$SRC/inputs/example/turbine.yaml" > "$T/uv.yaml"
+  out=$(cd "$T" && "$CLI" convert uv.yaml --out uv-out.nc --json) || fail "u100/v100-only convert exited $?"
+  echo "$out" | grep -q '"times":3' || fail "u100/v100-only: expected 3 times: $out"
+  sed 's/^wind:/wind:\n  extrapolation: power/' "$T/uv.yaml" > "$T/uvp.yaml"
+  expect2 uvp.yaml "variable 'u10' not found"
 else
   echo "ncgen/ncdump not found: layout-file CLI cases skipped"
 fi
