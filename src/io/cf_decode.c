@@ -181,7 +181,8 @@ static int int_eq(int has, double x, int never) {
 
 static int int_bound(int has, double x, int lower) {
   const double big = 1048576.0;
-  if (!has) return lower ? -(int)big : (int)big;
+  /* A NaN bound rejects nothing, as in the double path (comparisons with NaN are false). */
+  if (!has || isnan(x)) return lower ? -(int)big : (int)big;
   double k = lower ? ceil(x) : floor(x); /* x < lo <=> x < ceil(lo); x > hi <=> x > floor(hi) */
   return (int)(k < -big ? -big : (k > big ? big : k));
 }
