@@ -140,6 +140,8 @@ extern const char *const tw_metric_names[];
  * must match it). */
 #define TW_METRICS_COUNT 36
 void tw_metrics_values(const tw_task_metrics *m, double *values);
+/* The field behind tw_metric_names[i] (i < TW_METRICS_COUNT). */
+double *tw_metrics_field(tw_task_metrics *m, size_t i);
 size_t tw_metrics_count(void);
 
 /* The value at quantile q (0..1) of n values (sorted in place), by linear

@@ -129,7 +129,7 @@ void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r) {
 
 /* The forecast configuration used for on-the-fly training: from
  * `forecast.config` or the defaults below, with the stage's horizon and a
- * target placeholder (lags need one). */
+ * target entry that each forecast target fills in (its lags are built from it). */
 typedef struct stage_fc {
   tw_forecast_config *loaded;
   tw_forecast_config cfg;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -227,20 +228,55 @@ const char *const tw_metric_names[] = {
 
 size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
 
+/* Where each named metric lives in tw_task_metrics, in tw_metric_names order. */
+static const size_t metric_offsets[] = {
+    offsetof(tw_task_metrics, objective),
+    offsetof(tw_task_metrics, total_cost),
+    offsetof(tw_task_metrics, co2_t),
+    offsetof(tw_task_metrics, co2_intensity_t_per_MWh),
+    offsetof(tw_task_metrics, demand_MWh),
+    offsetof(tw_task_metrics, generation_MWh),
+    offsetof(tw_task_metrics, renewable_MWh),
+    offsetof(tw_task_metrics, renewable_share),
+    offsetof(tw_task_metrics, curtailed_MWh),
+    offsetof(tw_task_metrics, unserved_MWh),
+    offsetof(tw_task_metrics, loss_of_load_h),
+    offsetof(tw_task_metrics, max_shortfall_MW),
+    offsetof(tw_task_metrics, recovery_h),
+    offsetof(tw_task_metrics, peak_price),
+    offsetof(tw_task_metrics, mean_price),
+    offsetof(tw_task_metrics, land_use_km2),
+    offsetof(tw_task_metrics, water_withdrawal_m3),
+    offsetof(tw_task_metrics, drought_count),
+    offsetof(tw_task_metrics, drought_longest_h),
+    offsetof(tw_task_metrics, drought_hours),
+    offsetof(tw_task_metrics, drought_cost),
+    offsetof(tw_task_metrics, ev_energy_mwh),
+    offsetof(tw_task_metrics, ev_peak_net_load_immediate_mw),
+    offsetof(tw_task_metrics, ev_peak_net_load_smart_mw),
+    offsetof(tw_task_metrics, ev_net_load_std_immediate_mw),
+    offsetof(tw_task_metrics, ev_net_load_std_smart_mw),
+    offsetof(tw_task_metrics, ev_max_ramp_immediate_mw),
+    offsetof(tw_task_metrics, ev_max_ramp_smart_mw),
+    offsetof(tw_task_metrics, ev_cost_immediate),
+    offsetof(tw_task_metrics, ev_cost_smart),
+    offsetof(tw_task_metrics, ev_co2_immediate_t),
+    offsetof(tw_task_metrics, ev_co2_smart_t),
+    offsetof(tw_task_metrics, ev_shifted_energy_mwh),
+    offsetof(tw_task_metrics, ev_vf_iterations),
+    offsetof(tw_task_metrics, lp_balance_residual_mw),
+    offsetof(tw_task_metrics, lp_bound_violation),
+};
+_Static_assert(sizeof metric_offsets / sizeof metric_offsets[0] == TW_METRICS_COUNT, "metric table");
+_Static_assert(sizeof tw_metric_names / sizeof tw_metric_names[0] == TW_METRICS_COUNT + 1, "metric names");
+
+double *tw_metrics_field(tw_task_metrics *m, size_t i) {
+  return (double *)(void *)((char *)m + metric_offsets[i]);
+}
+
 void tw_metrics_values(const tw_task_metrics *m, double *v) {
-  const double values[] = {
-      m->objective,       m->total_cost,     m->co2_t,        m->co2_intensity_t_per_MWh,
-      m->demand_MWh,      m->generation_MWh, m->renewable_MWh, m->renewable_share,
-      m->curtailed_MWh,   m->unserved_MWh,   m->loss_of_load_h, m->max_shortfall_MW,
-      m->recovery_h,      m->peak_price,     m->mean_price,   m->land_use_km2,
-      m->water_withdrawal_m3, m->drought_count, m->drought_longest_h, m->drought_hours,
-      m->drought_cost, m->ev_energy_mwh, m->ev_peak_net_load_immediate_mw,
-      m->ev_peak_net_load_smart_mw, m->ev_net_load_std_immediate_mw, m->ev_net_load_std_smart_mw,
-      m->ev_max_ramp_immediate_mw, m->ev_max_ramp_smart_mw, m->ev_cost_immediate,
-      m->ev_cost_smart, m->ev_co2_immediate_t, m->ev_co2_smart_t, m->ev_shifted_energy_mwh,
-      m->ev_vf_iterations, m->lp_balance_residual_mw, m->lp_bound_violation};
-  _Static_assert(sizeof values / sizeof values[0] == TW_METRICS_COUNT, "metric table");
-  memcpy(v, values, sizeof values);
+  for (size_t i = 0; i < TW_METRICS_COUNT; i++)
+    v[i] = *(const double *)(const void *)((const char *)m + metric_offsets[i]);
 }
 
 void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j) {

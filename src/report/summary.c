@@ -47,26 +47,9 @@ cleanup:
 }
 
 static void set_metric(tw_task_metrics *m, const char *name, double value, int *known) {
-  double v[64];
-  tw_metrics_values(m, v);
   for (size_t i = 0; tw_metric_names[i]; i++)
     if (strcmp(tw_metric_names[i], name) == 0) {
-      double *fields[] = {&m->objective, &m->total_cost, &m->co2_t, &m->co2_intensity_t_per_MWh,
-                          &m->demand_MWh, &m->generation_MWh, &m->renewable_MWh,
-                          &m->renewable_share, &m->curtailed_MWh, &m->unserved_MWh,
-                          &m->loss_of_load_h, &m->max_shortfall_MW, &m->recovery_h,
-                          &m->peak_price, &m->mean_price, &m->land_use_km2,
-                          &m->water_withdrawal_m3, &m->drought_count, &m->drought_longest_h,
-                          &m->drought_hours, &m->drought_cost, &m->ev_energy_mwh,
-                          &m->ev_peak_net_load_immediate_mw, &m->ev_peak_net_load_smart_mw,
-                          &m->ev_net_load_std_immediate_mw, &m->ev_net_load_std_smart_mw,
-                          &m->ev_max_ramp_immediate_mw, &m->ev_max_ramp_smart_mw,
-                          &m->ev_cost_immediate, &m->ev_cost_smart, &m->ev_co2_immediate_t,
-                          &m->ev_co2_smart_t, &m->ev_shifted_energy_mwh, &m->ev_vf_iterations,
-                          &m->lp_balance_residual_mw, &m->lp_bound_violation};
-      /* one pointer per name in tw_metric_names, in the same order */
-      _Static_assert(sizeof fields / sizeof fields[0] == TW_METRICS_COUNT, "metric table");
-      *fields[i] = value;
+      *tw_metrics_field(m, i) = value;
       *known = 1;
       return;
     }
