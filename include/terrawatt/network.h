@@ -47,6 +47,12 @@ typedef struct tw_generator {
   double p_min_pu, p_max_pu; /* static, per unit of p_nom */
   double sign;               /* +1 (PyPSA default) */
   double *p_min_pu_t, *p_max_pu_t, *marginal_cost_t; /* series or NULL */
+  double *efficiency_t;      /* series or NULL (CO2 of primary energy) */
+  /* Ramp limits per unit of p_nom per snapshot (NaN = none), PyPSA's
+   * formulation for non-committable units; p_init_MW: dispatch before the
+   * first snapshot (NaN = no ramp limit at the first snapshot). */
+  double ramp_limit_up, ramp_limit_down, p_init_MW;
+  double *ramp_limit_up_t, *ramp_limit_down_t; /* series or NULL (NaN = none) */
 } tw_generator;
 
 typedef struct tw_load {
@@ -68,8 +74,15 @@ typedef struct tw_branch {
   double s_max_pu;     /* static */
   double capital_cost; /* currency/MVA */
   double tap_ratio;    /* transformers only (default 1) */
-  double num_parallel; /* lines only (default 1): informational */
+  double num_parallel; /* parallel circuits (default 1); divides a standard type's x, r */
   double *s_max_pu_t;  /* series or NULL */
+  char *type;          /* standard line/transformer type or NULL (x, r, g, b set from it) */
+  double length_km;    /* lines: length, for standard types */
+  double g, b;         /* shunt conductance/susceptance (Siemens for lines, p.u. for
+                          transformers); no effect on a linear OPF */
+  double tap_position, tap_side; /* transformers: standard-type tap */
+  double phase_shift_deg;        /* transformers: fixed phase shift (degrees) */
+  double *phase_shift_deg_t;     /* series or NULL */
 } tw_branch;
 
 typedef struct tw_link {
@@ -82,6 +95,8 @@ typedef struct tw_link {
   double p_min_pu, p_max_pu; /* static, per unit of p_nom */
   double capital_cost, marginal_cost;
   double *p_min_pu_t, *p_max_pu_t, *efficiency_t, *marginal_cost_t;
+  double ramp_limit_up, ramp_limit_down, p_init_MW; /* as for generators, on p0 */
+  double *ramp_limit_up_t, *ramp_limit_down_t;
 } tw_link;
 
 typedef struct tw_storage_unit {
@@ -101,6 +116,9 @@ typedef struct tw_storage_unit {
   double *inflow_t;          /* series or NULL */
   double *state_of_charge_set_t; /* MWh, NaN where free; NULL = none */
   double *p_min_pu_t, *p_max_pu_t;
+  double *marginal_cost_t, *spill_cost_t;              /* series or NULL */
+  double *efficiency_store_t, *efficiency_dispatch_t;  /* series or NULL */
+  double *standing_loss_t;                             /* series or NULL */
 } tw_storage_unit;
 
 typedef struct tw_store {
@@ -116,6 +134,7 @@ typedef struct tw_store {
   double capital_cost;  /* currency/MWh */
   double marginal_cost; /* currency/MWh dispatched */
   double *e_min_pu_t, *e_max_pu_t, *marginal_cost_t;
+  double *standing_loss_t; /* series or NULL */
 } tw_store;
 
 typedef struct tw_global_constraint {
@@ -145,8 +164,9 @@ typedef struct tw_network {
   tw_store *stores;
   tw_global_constraint *global_constraints;
 
-  /* internal: allocated capacities of the arrays above */
+  /* internal: allocated capacities of the arrays above and name indexes */
   size_t cap_[10];
+  struct tw_name_index *index_[10];
 } tw_network;
 
 /* Create an empty network with n_snapshots snapshots labelled "0", "1",
@@ -159,11 +179,18 @@ void tw_network_destroy(tw_network **net);
 /* Replace the label of snapshot t (copied). */
 tw_status tw_network_set_snapshot_label(tw_network *net, size_t t, const char *label);
 
-/* Index of the bus called `name`, or -1. Linear search. */
+/* Deep copy of `src` (every component, series and label). *out is owned
+ * by the caller. */
+tw_status tw_network_clone(const tw_network *src, tw_network **out);
+
+/* Index of the bus called `name`, or -1 (hash lookup). */
 int tw_network_find_bus(const tw_network *net, const char *name);
 /* Index of the carrier / generator called `name`, or -1. */
 int tw_network_find_carrier(const tw_network *net, const char *name);
 int tw_network_find_generator(const tw_network *net, const char *name);
+/* Index of the component of PyPSA list `list` ("loads", ...) called
+ * `name`, or -1 (also when the list is unknown). */
+int tw_network_find(const tw_network *net, const char *list, const char *name);
 
 /* Fill a component with PyPSA's defaults for every attribute (bus/carrier
  * -1, names NULL, series NULL). Use before setting fields and adding. */

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "network/network_attrs.h"
 #include "terrawatt/network.h"
 
 #define SRC (source ? source : "network")
@@ -14,13 +15,63 @@ static tw_status finite(const char *source, const char *what, const char *name, 
   return TW_OK;
 }
 
-static tw_status series_finite(const tw_network *net, const char *source, const char *what,
-                               const char *name, const char *attr, const double *s, int allow_nan) {
-  if (!s) return TW_OK;
-  for (size_t t = 0; t < net->n_snapshots; t++)
-    if (!isfinite(s[t]) && !(allow_nan && isnan(s[t])))
-      return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %g at snapshot '%s' is not finite", SRC,
-                      what, name, attr, s[t], net->snapshots[t]);
+/* Every series of every component: finite, except NaN where PyPSA's
+ * default is NaN ("not set": state_of_charge_set, ramp limits). */
+static tw_status series_finite(const tw_network *net, const char *source) {
+  for (int l = 0; l < TW_N_COMPONENT_LISTS; l++) {
+    const tw_component_desc *d = &tw_component_descs[l];
+    size_t n = tw_component_count(net, d);
+    for (size_t i = 0; i < n; i++) {
+      void *e = tw_component_at(net, d, i);
+      for (size_t k = 0; k < d->n_attrs; k++) {
+        const tw_attr_desc *a = &d->attrs[k];
+        if (a->off_t < 0 || !*tw_attr_series(e, a)) continue;
+        const double *s = *tw_attr_series(e, a);
+        for (size_t t = 0; t < net->n_snapshots; t++)
+          if (!isfinite(s[t]) && !(isnan(a->def) && isnan(s[t])))
+            return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %g at snapshot '%s' is not finite",
+                            SRC, d->what, *tw_component_name(e), a->name, s[t],
+                            net->snapshots[t]);
+      }
+    }
+  }
+  return TW_OK;
+}
+
+/* A static value and its series (if any) all within (lo or [lo, hi]. */
+static int range_ok(double x, double lo, int lo_open, double hi) {
+  return x <= hi && (lo_open ? x > lo : x >= lo);
+}
+static tw_status in_range(const tw_network *net, const char *source, const char *what,
+                          const char *name, const char *attr, double v, const double *s,
+                          double lo, int lo_open, double hi) {
+  if (!range_ok(v, lo, lo_open, hi))
+    return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %g is not in %s%g, %g]", SRC, what, name, attr,
+                    v, lo_open ? "(" : "[", lo, hi);
+  for (size_t t = 0; s && t < net->n_snapshots; t++)
+    if (!range_ok(s[t], lo, lo_open, hi))
+      return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %g at snapshot '%s' is not in %s%g, %g]",
+                      SRC, what, name, attr, s[t], net->snapshots[t], lo_open ? "(" : "[", lo, hi);
+  return TW_OK;
+}
+
+/* The impedance that enters Kirchhoff's voltage law (x on AC, r on DC
+ * buses) must not vanish: a zero would make the cycle constraints
+ * degenerate. The bound applies to the value as given (Ohm for lines,
+ * per unit on s_nom for transformers), not to the per-unit value on 1 MVA:
+ * PyPSA's storage-hvdc example has a 380 kV line of 0.000114 Ohm, 7.9e-10
+ * per unit, and solves. */
+static tw_status branch_impedance(const tw_network *net, const char *source, const tw_branch *b,
+                                  int transformer) {
+  const tw_bus *b0 = &net->buses[b->bus0];
+  int dc = b0->carrier && strcmp(b0->carrier, "DC") == 0;
+  double z = dc ? b->r : b->x;
+  if (!(fabs(z) >= 1e-9))
+    return tw_error(TW_ERR_INPUT,
+                    "%s: %s '%s': %s = %g must be at least 1e-9 in magnitude (%s); it is the %s "
+                    "impedance of Kirchhoff's voltage law",
+                    SRC, transformer ? "transformer" : "line", b->name, dc ? "r" : "x", z,
+                    transformer ? "per unit on s_nom" : "Ohm", dc ? "DC" : "AC");
   return TW_OK;
 }
 
@@ -46,6 +97,7 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
                         SRC, net->snapshots[t], k == 0 ? "objective" : k == 1 ? "stores" : "generators",
                         w[k]);
   }
+  TW_CHECK(series_finite(net, source));
   for (size_t i = 0; i < net->n_carriers; i++)
     TW_CHECK(finite(source, "carrier", net->carriers[i].name, "co2_emissions",
                     net->carriers[i].co2_emissions));
@@ -57,12 +109,8 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
     TW_CHECK(finite(source, "generator", g->name, "marginal_cost", g->marginal_cost));
     TW_CHECK(finite(source, "generator", g->name, "p_min_pu", g->p_min_pu));
     TW_CHECK(finite(source, "generator", g->name, "p_max_pu", g->p_max_pu));
-    if (!(g->efficiency > 0 && g->efficiency <= 1))
-      return tw_error(TW_ERR_INPUT, "%s: generator '%s': efficiency %g must be in (0, 1]", SRC,
-                      g->name, g->efficiency);
-    TW_CHECK(series_finite(net, source, "generator", g->name, "p_min_pu", g->p_min_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "generator", g->name, "p_max_pu", g->p_max_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "generator", g->name, "marginal_cost", g->marginal_cost_t, 0));
+    TW_CHECK(in_range(net, source, "generator", g->name, "efficiency", g->efficiency,
+                      g->efficiency_t, 0.0, 1, 1.0));
     for (size_t t = 0; t < net->n_snapshots; t++) {
       double lo = tw_series_at(g->p_min_pu_t, g->p_min_pu, t);
       double hi = tw_series_at(g->p_max_pu_t, g->p_max_pu, t);
@@ -73,7 +121,6 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
   }
   for (size_t i = 0; i < net->n_loads; i++) {
     TW_CHECK(finite(source, "load", net->loads[i].name, "p_set", net->loads[i].p_set_MW));
-    TW_CHECK(series_finite(net, source, "load", net->loads[i].name, "p_set", net->loads[i].p_set_t, 0));
   }
   for (int tr = 0; tr < 2; tr++) {
     const tw_branch *arr = tr ? net->transformers : net->lines;
@@ -87,10 +134,14 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
       TW_CHECK(finite(source, what, b->name, "r", b->r));
       TW_CHECK(finite(source, what, b->name, "s_max_pu", b->s_max_pu));
       TW_CHECK(finite(source, what, b->name, "capital_cost", b->capital_cost));
-      TW_CHECK(series_finite(net, source, what, b->name, "s_max_pu", b->s_max_pu_t, 0));
       if (b->bus0 == b->bus1)
         return tw_error(TW_ERR_INPUT, "%s: %s '%s': bus0 and bus1 are the same bus '%s'", SRC, what,
                         b->name, net->buses[b->bus0].name);
+      TW_CHECK(finite(source, what, b->name, "phase_shift", b->phase_shift_deg));
+      if (tr && !(b->tap_ratio > 0))
+        return tw_error(TW_ERR_INPUT, "%s: transformer '%s': tap_ratio %g must be > 0", SRC,
+                        b->name, b->tap_ratio);
+      TW_CHECK(branch_impedance(net, source, b, tr));
     }
   }
   for (size_t i = 0; i < net->n_links; i++) {
@@ -102,27 +153,20 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
     TW_CHECK(finite(source, "link", k->name, "p_max_pu", k->p_max_pu));
     TW_CHECK(finite(source, "link", k->name, "capital_cost", k->capital_cost));
     TW_CHECK(finite(source, "link", k->name, "marginal_cost", k->marginal_cost));
-    TW_CHECK(series_finite(net, source, "link", k->name, "p_min_pu", k->p_min_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "link", k->name, "p_max_pu", k->p_max_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "link", k->name, "efficiency", k->efficiency_t, 0));
-    TW_CHECK(series_finite(net, source, "link", k->name, "marginal_cost", k->marginal_cost_t, 0));
   }
   for (size_t i = 0; i < net->n_storage_units; i++) {
     const tw_storage_unit *s = &net->storage_units[i];
     TW_CHECK(capacity(source, "storage unit", s->name, "p_nom", s->p_nom_MW, s->p_nom_min_MW,
                       s->p_nom_max_MW, s->p_nom_extendable));
-    if (!(s->efficiency_store > 0 && s->efficiency_store <= 1))
-      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': efficiency_store %g must be in (0, 1]",
-                      SRC, s->name, s->efficiency_store);
-    if (!(s->efficiency_dispatch > 0 && s->efficiency_dispatch <= 1))
-      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': efficiency_dispatch %g must be in (0, 1]",
-                      SRC, s->name, s->efficiency_dispatch);
+    TW_CHECK(in_range(net, source, "storage unit", s->name, "efficiency_store",
+                      s->efficiency_store, s->efficiency_store_t, 0.0, 1, 1.0));
+    TW_CHECK(in_range(net, source, "storage unit", s->name, "efficiency_dispatch",
+                      s->efficiency_dispatch, s->efficiency_dispatch_t, 0.0, 1, 1.0));
     if (!(s->max_hours_h >= 0) || !isfinite(s->max_hours_h))
       return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': max_hours %g must be >= 0", SRC,
                       s->name, s->max_hours_h);
-    if (!(s->standing_loss >= 0 && s->standing_loss <= 1))
-      return tw_error(TW_ERR_INPUT, "%s: storage unit '%s': standing_loss %g is not in [0, 1]",
-                      SRC, s->name, s->standing_loss);
+    TW_CHECK(in_range(net, source, "storage unit", s->name, "standing_loss", s->standing_loss,
+                      s->standing_loss_t, 0.0, 0, 1.0));
     TW_CHECK(finite(source, "storage unit", s->name, "state_of_charge_initial",
                     s->state_of_charge_initial_MWh));
     TW_CHECK(finite(source, "storage unit", s->name, "inflow", s->inflow_MW));
@@ -130,27 +174,18 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
     TW_CHECK(finite(source, "storage unit", s->name, "capital_cost", s->capital_cost));
     TW_CHECK(finite(source, "storage unit", s->name, "p_min_pu", s->p_min_pu));
     TW_CHECK(finite(source, "storage unit", s->name, "p_max_pu", s->p_max_pu));
-    TW_CHECK(series_finite(net, source, "storage unit", s->name, "inflow", s->inflow_t, 0));
-    TW_CHECK(series_finite(net, source, "storage unit", s->name, "state_of_charge_set",
-                           s->state_of_charge_set_t, 1));
-    TW_CHECK(series_finite(net, source, "storage unit", s->name, "p_min_pu", s->p_min_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "storage unit", s->name, "p_max_pu", s->p_max_pu_t, 0));
   }
   for (size_t i = 0; i < net->n_stores; i++) {
     const tw_store *s = &net->stores[i];
     TW_CHECK(capacity(source, "store", s->name, "e_nom", s->e_nom_MWh, s->e_nom_min_MWh, s->e_nom_max_MWh,
                       s->e_nom_extendable));
-    if (!(s->standing_loss >= 0 && s->standing_loss <= 1))
-      return tw_error(TW_ERR_INPUT, "%s: store '%s': standing_loss %g is not in [0, 1]", SRC,
-                      s->name, s->standing_loss);
+    TW_CHECK(in_range(net, source, "store", s->name, "standing_loss", s->standing_loss,
+                      s->standing_loss_t, 0.0, 0, 1.0));
     TW_CHECK(finite(source, "store", s->name, "e_min_pu", s->e_min_pu));
     TW_CHECK(finite(source, "store", s->name, "e_max_pu", s->e_max_pu));
     TW_CHECK(finite(source, "store", s->name, "e_initial", s->e_initial_MWh));
     TW_CHECK(finite(source, "store", s->name, "capital_cost", s->capital_cost));
     TW_CHECK(finite(source, "store", s->name, "marginal_cost", s->marginal_cost));
-    TW_CHECK(series_finite(net, source, "store", s->name, "e_min_pu", s->e_min_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "store", s->name, "e_max_pu", s->e_max_pu_t, 0));
-    TW_CHECK(series_finite(net, source, "store", s->name, "marginal_cost", s->marginal_cost_t, 0));
   }
   for (size_t i = 0; i < net->n_global_constraints; i++) {
     const tw_global_constraint *c = &net->global_constraints[i];
