@@ -80,6 +80,8 @@ typedef struct tw_optimize_result {
   double unserved_MWh;         /* sum_t w_obj * shed */
   double co2_t;                /* sum_t w_gen * p * co2/efficiency over generators */
   double *gc_mu;               /* [global constraints] shadow price, >= 0 when binding (currency/t) */
+  int load_shedding;           /* the run allowed load shedding (params.load_shedding) */
+  double value_of_lost_load;   /* currency/MWh used for it */
   char diagnosis[512];         /* infeasible: "bus 'X' cannot balance at snapshot 'Y' (...)" */
 } tw_optimize_result;
 

@@ -202,6 +202,8 @@ static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
   if (label < 0) label = 0;
   t->n_snapshots = c.nrows - 1;
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots, sizeof(char *), "snapshots", &t->snapshots));
+  if (label != 0)
+    TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots, sizeof(char *), "snapshots", &t->snapshot_keys));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots, sizeof(double), "weights", &t->w_objective));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots, sizeof(double), "weights", &t->w_stores));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots, sizeof(double), "weights", &t->w_generators));
@@ -213,7 +215,8 @@ static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
       goto cleanup;
     }
     t->snapshots[s] = strdup(c.fields[r][label]);
-    if (!t->snapshots[s]) {
+    if (t->snapshot_keys) t->snapshot_keys[s] = strdup(c.fields[r][0]);
+    if (!t->snapshots[s] || (t->snapshot_keys && !t->snapshot_keys[s])) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
     }
@@ -301,6 +304,15 @@ static tw_status read_series(const char *path, const char *list, const char *att
     if (c.nfields[r] != ncol) {
       st = tw_error(TW_ERR_INPUT, "%s: row %zu has %zu fields, the header %zu", path, r + 1,
                     c.nfields[r], ncol);
+      goto cleanup;
+    }
+    /* series are matched to snapshots by label, never by position */
+    if (strcmp(c.fields[r][0], t->snapshots[r - 1]) != 0 &&
+        !(t->snapshot_keys && strcmp(c.fields[r][0], t->snapshot_keys[r - 1]) == 0)) {
+      st = tw_error(TW_ERR_INPUT,
+                    "%s: row %zu: snapshot '%s' is not the network's snapshot %zu '%s' (the index "
+                    "of a series must equal snapshots.csv, row by row)",
+                    path, r + 1, c.fields[r][0], r, t->snapshots[r - 1]);
       goto cleanup;
     }
     for (size_t j = 1; j < ncol; j++) {

@@ -1,10 +1,14 @@
-/* Walk a network and its results in PyPSA's export layout.
+/* Walk a network and its results in PyPSA's export layout. Input
+ * attributes come from the descriptor tables (every kept attribute, static
+ * and series); results are added per component list.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/pypsa_emit.h"
+#include "network/network_attrs.h"
 
 /* Scratch space for one list. */
 typedef struct scratch {
@@ -20,6 +24,7 @@ static void scratch_free(scratch *x) {
   free(x->v);
   free(x->ser);
   free(x->cols);
+  memset(x, 0, sizeof *x);
 }
 
 static tw_status scratch_alloc(scratch *x, size_t n, size_t T) {
@@ -32,35 +37,62 @@ static tw_status scratch_alloc(scratch *x, size_t n, size_t T) {
   return TW_OK;
 }
 
-/* A series attribute of which only some components have a series:
- * get(i) returns the component's series or NULL. */
-#define EMIT_INPUT_SERIES(LIST, ATTR, N, ARR, FIELD)                                           \
-  do {                                                                                         \
-    size_t nc_ = 0;                                                                            \
-    for (size_t i_ = 0; i_ < (N); i_++)                                                        \
-      if ((ARR)[i_].FIELD) {                                                                   \
-        x.cols[nc_] = (ARR)[i_].name;                                                          \
-        for (size_t t_ = 0; t_ < T; t_++) x.ser[t_ * (N) + nc_] = (ARR)[i_].FIELD[t_];         \
-        nc_++;                                                                                 \
-      }                                                                                        \
-    if (nc_) {                                                                                 \
-      /* repack from stride N to stride nc_ */                                                 \
-      for (size_t t_ = 0; t_ < T; t_++)                                                        \
-        for (size_t j_ = 0; j_ < nc_; j_++) x.ser[t_ * nc_ + j_] = x.ser[t_ * (N) + j_];       \
-      TW_CHECK_GOTO(st, sink->series(sink->ctx, LIST, ATTR, nc_, x.cols, x.ser));              \
-    }                                                                                          \
-  } while (0)
+/* Every kept attribute of list d: static values, then the series of the
+ * components that have one. Names of buses and carriers for indices. */
+static tw_status emit_inputs(const tw_network *n, const tw_component_desc *d, scratch *x,
+                             const tw_pypsa_sink *sink) {
+  size_t N = tw_component_count(n, d), T = n->n_snapshots;
+  for (size_t k = 0; k < d->n_attrs; k++) {
+    const tw_attr_desc *a = &d->attrs[k];
+    if (a->off < 0) continue;
+    if (a->kind == TW_AK_NUM || a->kind == TW_AK_BOOL) {
+      for (size_t i = 0; i < N; i++) {
+        void *e = tw_component_at(n, d, i);
+        x->v[i] = a->kind == TW_AK_NUM ? *tw_attr_num(e, a) : (double)*tw_attr_int(e, a);
+      }
+      TW_CHECK(sink->num(sink->ctx, d->list, a->name, x->v, a->kind == TW_AK_BOOL));
+    } else {
+      for (size_t i = 0; i < N; i++) {
+        void *e = tw_component_at(n, d, i);
+        if (a->kind == TW_AK_STR) {
+          x->s[i] = *tw_attr_str(e, a) ? *tw_attr_str(e, a) : "";
+        } else {
+          int idx = *tw_attr_int(e, a);
+          x->s[i] = idx < 0 ? "" : a->kind == TW_AK_BUS ? n->buses[idx].name : n->carriers[idx].name;
+        }
+      }
+      TW_CHECK(sink->str(sink->ctx, d->list, a->name, x->s));
+    }
+  }
+  for (size_t k = 0; k < d->n_attrs; k++) {
+    const tw_attr_desc *a = &d->attrs[k];
+    if (a->off_t < 0) continue;
+    size_t nc = 0;
+    for (size_t i = 0; i < N; i++) {
+      void *e = tw_component_at(n, d, i);
+      const double *s = *tw_attr_series(e, a);
+      if (!s) continue;
+      x->cols[nc] = *tw_component_name(e);
+      nc++;
+    }
+    if (!nc) continue;
+    size_t j = 0;
+    for (size_t i = 0; i < N; i++) {
+      void *e = tw_component_at(n, d, i);
+      const double *s = *tw_attr_series(e, a);
+      if (!s) continue;
+      for (size_t t = 0; t < T; t++) x->ser[t * nc + j] = s[t];
+      j++;
+    }
+    TW_CHECK(sink->series(sink->ctx, d->list, a->name, nc, x->cols, x->ser));
+  }
+  return TW_OK;
+}
 
-#define NUM(LIST, ATTR, N, EXPR, IS_BOOL)                                                      \
+#define NUM(LIST, ATTR, N, EXPR)                                                               \
   do {                                                                                         \
     for (size_t i = 0; i < (N); i++) x.v[i] = (double)(EXPR);                                  \
-    TW_CHECK_GOTO(st, sink->num(sink->ctx, LIST, ATTR, x.v, IS_BOOL));                         \
-  } while (0)
-
-#define STR(LIST, ATTR, N, EXPR)                                                               \
-  do {                                                                                         \
-    for (size_t i = 0; i < (N); i++) x.s[i] = (EXPR);                                          \
-    TW_CHECK_GOTO(st, sink->str(sink->ctx, LIST, ATTR, x.s));                                  \
+    TW_CHECK_GOTO(st, sink->num(sink->ctx, LIST, ATTR, x.v, 0));                               \
   } while (0)
 
 #define OUT_SERIES(LIST, ATTR, N, ARR, SRC)                                                    \
@@ -71,215 +103,155 @@ static tw_status scratch_alloc(scratch *x, size_t n, size_t T) {
     }                                                                                          \
   } while (0)
 
-#define BEGIN(LIST, N, ARR)                                                                    \
-  do {                                                                                         \
-    scratch_free(&x);                                                                          \
-    TW_CHECK_GOTO(st, scratch_alloc(&x, N, T));                                                \
-    for (size_t i = 0; i < (N); i++) x.names[i] = (ARR)[i].name;                               \
-    TW_CHECK_GOTO(st, sink->begin_list(sink->ctx, LIST, N, x.names));                          \
-  } while (0)
-
-static const char *carrier_name(const tw_network *n, int c) {
-  return c >= 0 ? n->carriers[c].name : "";
-}
-
-tw_status tw_pypsa_emit(const tw_network *n, const tw_optimize_result *r,
-                        const tw_pypsa_sink *sink) {
+static tw_status emit_results(const tw_network *n, const tw_optimize_result *r, int list,
+                              scratch *xp, const tw_pypsa_sink *sink) {
   tw_status st = TW_OK;
+  scratch x = *xp;
   size_t T = n->n_snapshots;
-  scratch x;
-  memset(&x, 0, sizeof x);
-
-  if (n->n_carriers) {
-    BEGIN("carriers", n->n_carriers, n->carriers);
-    NUM("carriers", "co2_emissions", n->n_carriers, n->carriers[i].co2_emissions, 0);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "carriers"));
-  }
-  if (n->n_buses) {
-    BEGIN("buses", n->n_buses, n->buses);
-    NUM("buses", "v_nom", n->n_buses, n->buses[i].v_nom_kV, 0);
-    NUM("buses", "x", n->n_buses, n->buses[i].x, 0);
-    NUM("buses", "y", n->n_buses, n->buses[i].y, 0);
-    STR("buses", "carrier", n->n_buses, n->buses[i].carrier);
-    if (r) {
-      OUT_SERIES("buses", "marginal_price", n->n_buses, n->buses, r->bus_marginal_price);
+  switch (list) {
+    case TW_LIST_BUSES: {
+      size_t NB = n->n_buses;
+      OUT_SERIES("buses", "marginal_price", NB, n->buses, r->bus_marginal_price);
       /* p: net injection at each bus */
-      for (size_t t = 0; t < T; t++)
-        for (size_t b = 0; b < n->n_buses; b++) x.ser[t * n->n_buses + b] = 0;
+      for (size_t i = 0; i < T * NB; i++) x.ser[i] = 0;
       for (size_t t = 0; t < T; t++) {
+        double *row = &x.ser[t * NB];
         for (size_t g = 0; g < n->n_generators; g++)
-          x.ser[t * n->n_buses + (size_t)n->generators[g].bus] += r->gen_p[t * n->n_generators + g];
-        for (size_t l = 0; l < n->n_loads; l++)
-          x.ser[t * n->n_buses + (size_t)n->loads[l].bus] -= r->load_p[t * n->n_loads + l];
+          row[n->generators[g].bus] += r->gen_p[t * n->n_generators + g];
+        for (size_t l = 0; l < n->n_loads; l++) row[n->loads[l].bus] -= r->load_p[t * n->n_loads + l];
         for (size_t s = 0; s < n->n_storage_units; s++)
-          x.ser[t * n->n_buses + (size_t)n->storage_units[s].bus] += r->su_p[t * n->n_storage_units + s];
-        for (size_t s = 0; s < n->n_stores; s++)
-          x.ser[t * n->n_buses + (size_t)n->stores[s].bus] += r->store_p[t * n->n_stores + s];
+          row[n->storage_units[s].bus] += r->su_p[t * n->n_storage_units + s];
+        for (size_t s = 0; s < n->n_stores; s++) row[n->stores[s].bus] += r->store_p[t * n->n_stores + s];
         for (size_t k = 0; k < n->n_links; k++) {
-          x.ser[t * n->n_buses + (size_t)n->links[k].bus0] -= r->link_p0[t * n->n_links + k];
-          x.ser[t * n->n_buses + (size_t)n->links[k].bus1] -= r->link_p1[t * n->n_links + k];
+          row[n->links[k].bus0] -= r->link_p0[t * n->n_links + k];
+          row[n->links[k].bus1] -= r->link_p1[t * n->n_links + k];
         }
       }
-      for (size_t i = 0; i < n->n_buses; i++) x.cols[i] = n->buses[i].name;
-      TW_CHECK_GOTO(st, sink->series(sink->ctx, "buses", "p", n->n_buses, x.cols, x.ser));
+      for (size_t i = 0; i < NB; i++) x.cols[i] = n->buses[i].name;
+      TW_CHECK_GOTO(st, sink->series(sink->ctx, "buses", "p", NB, x.cols, x.ser));
+      break;
     }
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "buses"));
+    case TW_LIST_GENERATORS:
+      NUM("generators", "p_nom_opt", n->n_generators, r->gen_p_nom_opt[i]);
+      OUT_SERIES("generators", "p", n->n_generators, n->generators, r->gen_p);
+      break;
+    case TW_LIST_LOADS: OUT_SERIES("loads", "p", n->n_loads, n->loads, r->load_p); break;
+    case TW_LIST_LINES:
+      NUM("lines", "s_nom_opt", n->n_lines, r->line_s_nom_opt[i]);
+      OUT_SERIES("lines", "p0", n->n_lines, n->lines, r->line_p0);
+      OUT_SERIES("lines", "p1", n->n_lines, n->lines, r->line_p1);
+      break;
+    case TW_LIST_TRANSFORMERS:
+      NUM("transformers", "s_nom_opt", n->n_transformers, r->trafo_s_nom_opt[i]);
+      OUT_SERIES("transformers", "p0", n->n_transformers, n->transformers, r->trafo_p0);
+      OUT_SERIES("transformers", "p1", n->n_transformers, n->transformers, r->trafo_p1);
+      break;
+    case TW_LIST_LINKS:
+      NUM("links", "p_nom_opt", n->n_links, r->link_p_nom_opt[i]);
+      OUT_SERIES("links", "p0", n->n_links, n->links, r->link_p0);
+      OUT_SERIES("links", "p1", n->n_links, n->links, r->link_p1);
+      break;
+    case TW_LIST_STORAGE_UNITS: {
+      size_t N = n->n_storage_units;
+      const tw_storage_unit *a = n->storage_units;
+      NUM("storage_units", "p_nom_opt", N, r->su_p_nom_opt[i]);
+      OUT_SERIES("storage_units", "p", N, a, r->su_p);
+      OUT_SERIES("storage_units", "p_dispatch", N, a, r->su_p_dispatch);
+      OUT_SERIES("storage_units", "p_store", N, a, r->su_p_store);
+      OUT_SERIES("storage_units", "state_of_charge", N, a, r->su_state_of_charge);
+      OUT_SERIES("storage_units", "spill", N, a, r->su_spill);
+      break;
+    }
+    case TW_LIST_STORES:
+      NUM("stores", "e_nom_opt", n->n_stores, r->store_e_nom_opt[i]);
+      OUT_SERIES("stores", "p", n->n_stores, n->stores, r->store_p);
+      OUT_SERIES("stores", "e", n->n_stores, n->stores, r->store_e);
+      break;
+    case TW_LIST_GLOBAL_CONSTRAINTS:
+      NUM("global_constraints", "mu", n->n_global_constraints, r->gc_mu[i]);
+      break;
+    default: break;
   }
-  if (n->n_generators) {
-    size_t N = n->n_generators;
-    const tw_generator *a = n->generators;
-    BEGIN("generators", N, a);
-    STR("generators", "bus", N, n->buses[a[i].bus].name);
-    STR("generators", "carrier", N, carrier_name(n, a[i].carrier));
-    NUM("generators", "p_nom", N, a[i].p_nom_MW, 0);
-    NUM("generators", "p_nom_extendable", N, a[i].p_nom_extendable, 1);
-    NUM("generators", "p_nom_min", N, a[i].p_nom_min_MW, 0);
-    NUM("generators", "p_nom_max", N, a[i].p_nom_max_MW, 0);
-    NUM("generators", "capital_cost", N, a[i].capital_cost, 0);
-    NUM("generators", "marginal_cost", N, a[i].marginal_cost, 0);
-    NUM("generators", "efficiency", N, a[i].efficiency, 0);
-    NUM("generators", "p_min_pu", N, a[i].p_min_pu, 0);
-    NUM("generators", "p_max_pu", N, a[i].p_max_pu, 0);
-    NUM("generators", "sign", N, a[i].sign, 0);
-    if (r) NUM("generators", "p_nom_opt", N, r->gen_p_nom_opt[i], 0);
-    EMIT_INPUT_SERIES("generators", "p_min_pu", N, a, p_min_pu_t);
-    EMIT_INPUT_SERIES("generators", "p_max_pu", N, a, p_max_pu_t);
-    EMIT_INPUT_SERIES("generators", "marginal_cost", N, a, marginal_cost_t);
-    OUT_SERIES("generators", "p", N, a, r->gen_p);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "generators"));
-  }
-  if (n->n_loads) {
-    size_t N = n->n_loads;
-    const tw_load *a = n->loads;
-    BEGIN("loads", N, a);
-    STR("loads", "bus", N, n->buses[a[i].bus].name);
-    NUM("loads", "p_set", N, a[i].p_set_MW, 0);
-    NUM("loads", "sign", N, a[i].sign, 0);
-    EMIT_INPUT_SERIES("loads", "p_set", N, a, p_set_t);
-    OUT_SERIES("loads", "p", N, a, r->load_p);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "loads"));
-  }
-  for (int tr = 0; tr < 2; tr++) {
-    size_t N = tr ? n->n_transformers : n->n_lines;
-    const tw_branch *a = tr ? n->transformers : n->lines;
-    const char *list = tr ? "transformers" : "lines";
-    if (!N) continue;
-    BEGIN(list, N, a);
-    STR(list, "bus0", N, n->buses[a[i].bus0].name);
-    STR(list, "bus1", N, n->buses[a[i].bus1].name);
-    NUM(list, "x", N, a[i].x, 0);
-    NUM(list, "r", N, a[i].r, 0);
-    NUM(list, "s_nom", N, a[i].s_nom_MVA, 0);
-    NUM(list, "s_nom_extendable", N, a[i].s_nom_extendable, 1);
-    NUM(list, "s_nom_min", N, a[i].s_nom_min_MVA, 0);
-    NUM(list, "s_nom_max", N, a[i].s_nom_max_MVA, 0);
-    NUM(list, "s_max_pu", N, a[i].s_max_pu, 0);
-    NUM(list, "capital_cost", N, a[i].capital_cost, 0);
-    NUM(list, "num_parallel", N, a[i].num_parallel, 0);
-    if (tr) NUM(list, "tap_ratio", N, a[i].tap_ratio, 0);
-    if (r) NUM(list, "s_nom_opt", N, tr ? r->trafo_s_nom_opt[i] : r->line_s_nom_opt[i], 0);
-    EMIT_INPUT_SERIES(list, "s_max_pu", N, a, s_max_pu_t);
-    OUT_SERIES(list, "p0", N, a, tr ? r->trafo_p0 : r->line_p0);
-    OUT_SERIES(list, "p1", N, a, tr ? r->trafo_p1 : r->line_p1);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, list));
-  }
-  if (n->n_links) {
-    size_t N = n->n_links;
-    const tw_link *a = n->links;
-    BEGIN("links", N, a);
-    STR("links", "bus0", N, n->buses[a[i].bus0].name);
-    STR("links", "bus1", N, n->buses[a[i].bus1].name);
-    STR("links", "carrier", N, carrier_name(n, a[i].carrier));
-    NUM("links", "efficiency", N, a[i].efficiency, 0);
-    NUM("links", "p_nom", N, a[i].p_nom_MW, 0);
-    NUM("links", "p_nom_extendable", N, a[i].p_nom_extendable, 1);
-    NUM("links", "p_nom_min", N, a[i].p_nom_min_MW, 0);
-    NUM("links", "p_nom_max", N, a[i].p_nom_max_MW, 0);
-    NUM("links", "p_min_pu", N, a[i].p_min_pu, 0);
-    NUM("links", "p_max_pu", N, a[i].p_max_pu, 0);
-    NUM("links", "capital_cost", N, a[i].capital_cost, 0);
-    NUM("links", "marginal_cost", N, a[i].marginal_cost, 0);
-    if (r) NUM("links", "p_nom_opt", N, r->link_p_nom_opt[i], 0);
-    EMIT_INPUT_SERIES("links", "p_min_pu", N, a, p_min_pu_t);
-    EMIT_INPUT_SERIES("links", "p_max_pu", N, a, p_max_pu_t);
-    EMIT_INPUT_SERIES("links", "efficiency", N, a, efficiency_t);
-    EMIT_INPUT_SERIES("links", "marginal_cost", N, a, marginal_cost_t);
-    OUT_SERIES("links", "p0", N, a, r->link_p0);
-    OUT_SERIES("links", "p1", N, a, r->link_p1);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "links"));
-  }
-  if (n->n_storage_units) {
-    size_t N = n->n_storage_units;
-    const tw_storage_unit *a = n->storage_units;
-    const char *L = "storage_units";
-    BEGIN(L, N, a);
-    STR(L, "bus", N, n->buses[a[i].bus].name);
-    STR(L, "carrier", N, carrier_name(n, a[i].carrier));
-    NUM(L, "p_nom", N, a[i].p_nom_MW, 0);
-    NUM(L, "p_nom_extendable", N, a[i].p_nom_extendable, 1);
-    NUM(L, "p_nom_min", N, a[i].p_nom_min_MW, 0);
-    NUM(L, "p_nom_max", N, a[i].p_nom_max_MW, 0);
-    NUM(L, "p_min_pu", N, a[i].p_min_pu, 0);
-    NUM(L, "p_max_pu", N, a[i].p_max_pu, 0);
-    NUM(L, "capital_cost", N, a[i].capital_cost, 0);
-    NUM(L, "marginal_cost", N, a[i].marginal_cost, 0);
-    NUM(L, "spill_cost", N, a[i].spill_cost, 0);
-    NUM(L, "max_hours", N, a[i].max_hours_h, 0);
-    NUM(L, "efficiency_store", N, a[i].efficiency_store, 0);
-    NUM(L, "efficiency_dispatch", N, a[i].efficiency_dispatch, 0);
-    NUM(L, "standing_loss", N, a[i].standing_loss, 0);
-    NUM(L, "cyclic_state_of_charge", N, a[i].cyclic_state_of_charge, 1);
-    NUM(L, "state_of_charge_initial", N, a[i].state_of_charge_initial_MWh, 0);
-    NUM(L, "inflow", N, a[i].inflow_MW, 0);
-    if (r) NUM(L, "p_nom_opt", N, r->su_p_nom_opt[i], 0);
-    EMIT_INPUT_SERIES(L, "inflow", N, a, inflow_t);
-    EMIT_INPUT_SERIES(L, "state_of_charge_set", N, a, state_of_charge_set_t);
-    EMIT_INPUT_SERIES(L, "p_min_pu", N, a, p_min_pu_t);
-    EMIT_INPUT_SERIES(L, "p_max_pu", N, a, p_max_pu_t);
-    OUT_SERIES(L, "p", N, a, r->su_p);
-    OUT_SERIES(L, "p_dispatch", N, a, r->su_p_dispatch);
-    OUT_SERIES(L, "p_store", N, a, r->su_p_store);
-    OUT_SERIES(L, "state_of_charge", N, a, r->su_state_of_charge);
-    OUT_SERIES(L, "spill", N, a, r->su_spill);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, L));
-  }
-  if (n->n_stores) {
-    size_t N = n->n_stores;
-    const tw_store *a = n->stores;
-    BEGIN("stores", N, a);
-    STR("stores", "bus", N, n->buses[a[i].bus].name);
-    STR("stores", "carrier", N, carrier_name(n, a[i].carrier));
-    NUM("stores", "e_nom", N, a[i].e_nom_MWh, 0);
-    NUM("stores", "e_nom_extendable", N, a[i].e_nom_extendable, 1);
-    NUM("stores", "e_nom_min", N, a[i].e_nom_min_MWh, 0);
-    NUM("stores", "e_nom_max", N, a[i].e_nom_max_MWh, 0);
-    NUM("stores", "e_min_pu", N, a[i].e_min_pu, 0);
-    NUM("stores", "e_max_pu", N, a[i].e_max_pu, 0);
-    NUM("stores", "e_initial", N, a[i].e_initial_MWh, 0);
-    NUM("stores", "e_cyclic", N, a[i].e_cyclic, 1);
-    NUM("stores", "standing_loss", N, a[i].standing_loss, 0);
-    NUM("stores", "capital_cost", N, a[i].capital_cost, 0);
-    NUM("stores", "marginal_cost", N, a[i].marginal_cost, 0);
-    if (r) NUM("stores", "e_nom_opt", N, r->store_e_nom_opt[i], 0);
-    EMIT_INPUT_SERIES("stores", "e_min_pu", N, a, e_min_pu_t);
-    EMIT_INPUT_SERIES("stores", "e_max_pu", N, a, e_max_pu_t);
-    EMIT_INPUT_SERIES("stores", "marginal_cost", N, a, marginal_cost_t);
-    OUT_SERIES("stores", "p", N, a, r->store_p);
-    OUT_SERIES("stores", "e", N, a, r->store_e);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "stores"));
-  }
-  if (n->n_global_constraints) {
-    size_t N = n->n_global_constraints;
-    const tw_global_constraint *a = n->global_constraints;
-    BEGIN("global_constraints", N, a);
-    STR("global_constraints", "type", N, a[i].type);
-    STR("global_constraints", "carrier_attribute", N, a[i].carrier_attribute);
-    STR("global_constraints", "sense", N, a[i].sense);
-    NUM("global_constraints", "constant", N, a[i].constant, 0);
-    if (r) NUM("global_constraints", "mu", N, r->gc_mu[i], 0);
-    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, "global_constraints"));
+cleanup:
+  return st;
+}
+
+static tw_status emit_plain(const tw_network *n, const tw_optimize_result *r,
+                            const tw_pypsa_sink *sink) {
+  tw_status st = TW_OK;
+  scratch x;
+  memset(&x, 0, sizeof x);
+  for (int list = 0; list < TW_N_COMPONENT_LISTS; list++) {
+    const tw_component_desc *d = &tw_component_descs[list];
+    size_t N = tw_component_count(n, d);
+    if (N == 0) continue;
+    scratch_free(&x);
+    TW_CHECK_GOTO(st, scratch_alloc(&x, N, n->n_snapshots));
+    for (size_t i = 0; i < N; i++) x.names[i] = *tw_component_name(tw_component_at(n, d, i));
+    TW_CHECK_GOTO(st, sink->begin_list(sink->ctx, d->list, N, x.names));
+    TW_CHECK_GOTO(st, emit_inputs(n, d, &x, sink));
+    if (r) TW_CHECK_GOTO(st, emit_results(n, r, list, &x, sink));
+    TW_CHECK_GOTO(st, sink->end_list(sink->ctx, d->list));
   }
 cleanup:
   scratch_free(&x);
   return st;
+}
+
+/* Load shedding as PyPSA generators: one per bus, named "load shedding
+ * <bus>", carrier "load shedding", marginal cost = the value of lost load,
+ * p_nom = the most that bus shed in any snapshot (the solved optimum stays
+ * feasible and optimal under that bound, so PyPSA re-solves to the same
+ * objective), dispatch p = the shed load. Written through a copy of the
+ * network and a widened generator result. */
+static tw_status emit_with_shedding(const tw_network *n, const tw_optimize_result *r,
+                                    const tw_pypsa_sink *sink) {
+  tw_status st = TW_OK;
+  tw_network *c = NULL;
+  tw_optimize_result w = *r;
+  size_t T = n->n_snapshots, B = n->n_buses, G = n->n_generators, GS = G + B;
+  char name[1024];
+  w.gen_p = w.gen_p_nom_opt = NULL;
+  TW_CHECK_GOTO(st, tw_network_clone(n, &c));
+  int carrier = tw_network_find_carrier(c, "load shedding");
+  if (carrier < 0) {
+    size_t idx;
+    TW_CHECK_GOTO(st, tw_network_add_carrier(c, "load shedding", 0.0, &idx));
+    carrier = (int)idx;
+  }
+  TW_CHECK_GOTO(st, tw_calloc(T * GS + 1, sizeof(double), "result", &w.gen_p));
+  TW_CHECK_GOTO(st, tw_calloc(GS + 1, sizeof(double), "result", &w.gen_p_nom_opt));
+  memcpy(w.gen_p_nom_opt, r->gen_p_nom_opt, G * sizeof(double));
+  for (size_t b = 0; b < B; b++) {
+    tw_generator g;
+    double peak = 0;
+    for (size_t t = 0; t < T; t++) peak = fmax(peak, r->bus_shed_MW[t * B + b]);
+    tw_generator_default(&g);
+    snprintf(name, sizeof name, "load shedding %s", n->buses[b].name);
+    g.name = name;
+    g.bus = (int)b;
+    g.carrier = carrier;
+    g.p_nom_MW = peak;
+    g.marginal_cost = r->value_of_lost_load;
+    TW_CHECK_GOTO(st, tw_network_add_generator(c, &g, NULL));
+    w.gen_p_nom_opt[G + b] = peak;
+  }
+  for (size_t t = 0; t < T; t++) {
+    memcpy(&w.gen_p[t * GS], &r->gen_p[t * G], G * sizeof(double));
+    for (size_t b = 0; b < B; b++) w.gen_p[t * GS + G + b] = r->bus_shed_MW[t * B + b];
+  }
+  w.n_generators = GS;
+  w.load_shedding = 0;
+  st = emit_plain(c, &w, sink);
+cleanup:
+  free(w.gen_p);
+  free(w.gen_p_nom_opt);
+  tw_network_destroy(&c);
+  return st;
+}
+
+tw_status tw_pypsa_emit(const tw_network *n, const tw_optimize_result *r,
+                        const tw_pypsa_sink *sink) {
+  if (r && r->load_shedding && n->n_buses > 0) return emit_with_shedding(n, r, sink);
+  return emit_plain(n, r, sink);
 }

@@ -15,6 +15,7 @@ void tw_pypsa_tables_free(tw_pypsa_tables *t) {
   if (!t) return;
   free(t->name);
   free_strs(t->snapshots, t->n_snapshots);
+  free_strs(t->snapshot_keys, t->n_snapshots);
   free(t->w_objective);
   free(t->w_stores);
   free(t->w_generators);

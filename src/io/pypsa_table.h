@@ -39,6 +39,8 @@ typedef struct tw_pypsa_tables {
   char *name;
   size_t n_snapshots;
   char **snapshots;
+  char **snapshot_keys; /* CSV: snapshots.csv's index column when it differs
+                           from the label column (older exports), or NULL */
   double *w_objective, *w_stores, *w_generators; /* NULL = 1 */
   size_t nlists;
   tw_pypsa_list *lists;

@@ -122,7 +122,7 @@ void tw_store_default(tw_store *s) { tw_component_set_defaults(D_(TW_LIST_STORES
 
 /* Add a copy of `elem` to list `list`: name non-empty and unique, bus
  * indices valid. */
-static tw_status add_component(tw_network *net, int list, const void *elem, size_t *index) {
+tw_status tw_network_add_component(tw_network *net, int list, const void *elem, size_t *index) {
   const tw_component_desc *d = D_(list);
   const char *name = *(char *const *)elem;
   if (!name || !name[0]) return tw_error(TW_ERR_INPUT, "network: %s without a name", d->what);
@@ -168,7 +168,7 @@ tw_status tw_network_add_bus(tw_network *net, const char *name, double v_nom_kV,
   b.name = (char *)(uintptr_t)name;
   b.v_nom_kV = v_nom_kV;
   b.carrier = (char *)(uintptr_t)(carrier && carrier[0] ? carrier : "AC");
-  return add_component(net, TW_LIST_BUSES, &b, index);
+  return tw_network_add_component(net, TW_LIST_BUSES, &b, index);
 }
 
 tw_status tw_network_add_carrier(tw_network *net, const char *name, double co2, size_t *index) {
@@ -176,29 +176,29 @@ tw_status tw_network_add_carrier(tw_network *net, const char *name, double co2, 
   tw_component_set_defaults(D_(TW_LIST_CARRIERS), &c);
   c.name = (char *)(uintptr_t)name;
   c.co2_emissions = co2;
-  return add_component(net, TW_LIST_CARRIERS, &c, index);
+  return tw_network_add_component(net, TW_LIST_CARRIERS, &c, index);
 }
 
 tw_status tw_network_add_generator(tw_network *net, const tw_generator *c, size_t *index) {
-  return add_component(net, TW_LIST_GENERATORS, c, index);
+  return tw_network_add_component(net, TW_LIST_GENERATORS, c, index);
 }
 tw_status tw_network_add_load(tw_network *net, const tw_load *c, size_t *index) {
-  return add_component(net, TW_LIST_LOADS, c, index);
+  return tw_network_add_component(net, TW_LIST_LOADS, c, index);
 }
 tw_status tw_network_add_line(tw_network *net, const tw_branch *c, size_t *index) {
-  return add_component(net, TW_LIST_LINES, c, index);
+  return tw_network_add_component(net, TW_LIST_LINES, c, index);
 }
 tw_status tw_network_add_transformer(tw_network *net, const tw_branch *c, size_t *index) {
-  return add_component(net, TW_LIST_TRANSFORMERS, c, index);
+  return tw_network_add_component(net, TW_LIST_TRANSFORMERS, c, index);
 }
 tw_status tw_network_add_link(tw_network *net, const tw_link *c, size_t *index) {
-  return add_component(net, TW_LIST_LINKS, c, index);
+  return tw_network_add_component(net, TW_LIST_LINKS, c, index);
 }
 tw_status tw_network_add_storage_unit(tw_network *net, const tw_storage_unit *c, size_t *index) {
-  return add_component(net, TW_LIST_STORAGE_UNITS, c, index);
+  return tw_network_add_component(net, TW_LIST_STORAGE_UNITS, c, index);
 }
 tw_status tw_network_add_store(tw_network *net, const tw_store *c, size_t *index) {
-  return add_component(net, TW_LIST_STORES, c, index);
+  return tw_network_add_component(net, TW_LIST_STORES, c, index);
 }
 
 tw_status tw_network_add_global_constraint(tw_network *net, const char *name, const char *sense,
@@ -213,7 +213,7 @@ tw_status tw_network_add_global_constraint(tw_network *net, const char *name, co
   c.carrier_attribute = (char *)"co2_emissions";
   c.sense = (char *)(uintptr_t)sense;
   c.constant = constant;
-  return add_component(net, TW_LIST_GLOBAL_CONSTRAINTS, &c, index);
+  return tw_network_add_component(net, TW_LIST_GLOBAL_CONSTRAINTS, &c, index);
 }
 
 tw_status tw_network_clone(const tw_network *src, tw_network **out) {
@@ -235,7 +235,7 @@ tw_status tw_network_clone(const tw_network *src, tw_network **out) {
     const tw_component_desc *d = D_(l);
     size_t n = tw_component_count(src, d);
     for (size_t i = 0; i < n; i++)
-      TW_CHECK_GOTO(st, add_component(net, l, tw_component_at(src, d, i), NULL));
+      TW_CHECK_GOTO(st, tw_network_add_component(net, l, tw_component_at(src, d, i), NULL));
   }
   *out = net;
   net = NULL;

@@ -98,4 +98,9 @@ void tw_component_free_fields(const tw_component_desc *d, void *elem);
 tw_status tw_component_copy(const tw_component_desc *d, size_t n_snapshots, void *dst,
                             const void *src);
 
+/* Add a deep copy of `elem` (a tw_* component of list `list`, TW_LIST_*)
+ * to net: name non-empty and unique in its list, bus and carrier indices
+ * valid; *index (if not NULL) receives its position. */
+tw_status tw_network_add_component(tw_network *net, int list, const void *elem, size_t *index);
+
 #endif

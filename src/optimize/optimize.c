@@ -303,6 +303,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
                       name, H, T, ext ? "extendable capacities" : "global constraints");
   }
   TW_CHECK_GOTO(st, result_alloc(net, &r));
+  r->load_shedding = p.load_shedding != 0;
+  r->value_of_lost_load = p.value_of_lost_load;
   TW_CHECK_GOTO(st, tw_cycles_compute(net, &cyc));
   TW_CHECK_GOTO(st, tw_calloc(net->n_storage_units + 1, sizeof(double), "state", &soc));
   TW_CHECK_GOTO(st, tw_calloc(net->n_stores + 1, sizeof(double), "state", &e));

@@ -144,7 +144,8 @@ static void test_csv_errors(void **s) {
   expect_error("global_constraints.csv",
                "name,type,sense,constant\nc,transmission_volume_expansion_limit,<=,1\n",
                "not supported");
-  expect_error("generators.csv", "name,bus,p_nom,ramp_limit_up\nG,A,100,0.5\n", "ramp limits");
+  expect_error("generators.csv", "name,bus,p_nom,marginal_cost_quadratic\nG,A,100,0.5\n",
+               "GLPK solves linear programs only");
   expect_error("generators-p_max_pu.csv", "snapshot,G\n2020-01-01 00:00:00,0.5\n", "1 rows");
   expect_error("generators-p_max_pu.csv", "snapshot,G\n2020-01-01 00:00:00,0.5\n2020-01-01 01:00:00,\n",
                "not a number");
