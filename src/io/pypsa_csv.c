@@ -293,6 +293,10 @@ static tw_status read_series(const char *path, const char *list, const char *att
   size_t ncol = c.nfields[0];
   tw_pypsa_series *s;
   TW_CHECK_GOTO(st, tw_pypsa_list_add_series(l, attr, &s));
+  if (!(s->file = strdup(path))) {
+    st = tw_error(TW_ERR_RESOURCE, "out of memory");
+    goto cleanup;
+  }
   s->ncols = ncol - 1;
   TW_CHECK_GOTO(st, tw_calloc(ncol, sizeof(char *), "series columns", &s->cols));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots * ncol, sizeof(double), "series", &s->values));
