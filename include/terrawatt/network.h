@@ -236,8 +236,11 @@ static inline double tw_series_at(const double *series, double static_value, siz
   return series ? series[t] : static_value;
 }
 
-/* Check consistency (indices, finite values, weights > 0, capacities
- * >= 0, p_min_pu <= p_max_pu, efficiencies > 0, ...). Fails with
+/* Check consistency (indices, finite values and series, weights > 0,
+ * capacities >= 0, p_min_pu <= p_max_pu, generator and storage
+ * efficiencies in (0, 1] and standing losses in [0, 1] at every snapshot,
+ * the Kirchhoff impedance of every line and transformer at least 1e-9 in
+ * magnitude, ...). Fails with
  * TW_ERR_INPUT naming component, attribute and value. `source` names the
  * file for the message (may be NULL). */
 tw_status tw_network_validate(const tw_network *net, const char *source);
@@ -245,10 +248,16 @@ tw_status tw_network_validate(const tw_network *net, const char *source);
 /* ---- reading and writing PyPSA files (src/io/pypsa_*.c) ---------------- */
 
 /* Read a PyPSA network from a NetCDF export (path ends in .nc) or a CSV
- * folder (a directory). Absent attributes take PyPSA's defaults; unknown
- * components/attributes give one warning listing them; features that
- * cannot be honoured (committable units, investment periods, scenarios,
- * multi-port links, ...) fail with TW_ERR_INPUT saying so. */
+ * folder (a directory). Absent attributes take PyPSA's defaults; standard
+ * line/transformer types set x, r, g, b (and transformers' s_nom, tap
+ * ratio, phase shift) as PyPSA does; unknown components/attributes give one
+ * warning listing them. TW_ERR_INPUT naming file, component, attribute and
+ * value for: an attribute PyPSA defines but terrawatt does not model, set
+ * away from its default (committable units, quadratic costs, ...);
+ * investment periods, scenarios, multi-port links; series rows whose
+ * labels differ from the snapshots, series columns naming no component or
+ * appearing twice, NaN/Inf in series; physically meaningless values (see
+ * tw_network_validate and docs/OPTIMIZE.md). */
 tw_status tw_network_read(const char *path, tw_network **out);
 tw_status tw_network_read_netcdf(const char *path, tw_network **out);
 tw_status tw_network_read_csv(const char *dir, tw_network **out);
