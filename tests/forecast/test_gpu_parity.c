@@ -88,13 +88,14 @@ int main(void) {
     tw_backend *bes[2] = {cpu, gpu};
     float *outs[2] = {r1, r3};
     for (int b = 0; b < 2; b++) {
+      /* v is uploaded below (it must be non-negative); allocate it empty */
       float *p = dev(bes[b], z, N), *gr = dev(bes[b], g, N), *m = dev(bes[b], g, N),
-            *v = dev(bes[b], bias, ROWS < N ? N : N);
+            *v = dev(bes[b], NULL, N);
       tw_adam_job job = {.n = N, .param = p, .grad = gr, .m = m, .v = v, .lr = 1e-2f,
                          .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 1e-3f,
                          .bias_corr1 = 0.1f, .bias_corr2 = 0.001f};
       bes[b]->ops->synchronize(bes[b]);
-      /* v must be non-negative: upload squares */
+      /* v: squares of the gradient */
       for (int i = 0; i < N; i++) r2[i] = g[i] * g[i];
       bes[b]->ops->upload(bes[b], v, r2, N * sizeof(float));
       bes[b]->ops->adam_update(bes[b], &job);
