@@ -36,10 +36,10 @@ static const char *config_point =
     "  holidays: ['2019-01-01', '2019-04-19', '2019-04-22']\n"
     "  lags: true\n"
     "  exogenous:\n"
-    "    - {name: temperature, file: weather.csv, column: t2m, units: K}\n"
-    "model: {hidden: [32, 32], activation: gelu}\n"
+    "    - {name: temperature, file: weather.csv, column: t2m, units: K, timing: forecast}\n"
+    "model: {hidden: [32, 32], activation: gelu, residual: ols, ensemble: 3}\n"
     "training: {epochs: 80, batch_size: 64, learning_rate: 0.003, weight_decay: 0.0001,\n"
-    "           validation_fraction: 0.2, patience: 15, seed: 3, shards: 2}\n";
+    "           validation_fraction: 0.2, patience: 15, seed: 3, shards: 2, schedule: cosine}\n";
 
 typedef struct trained {
   tw_forecast_config *cfg;
@@ -104,15 +104,20 @@ static void test_features(void **state) {
   tw_feature *f = NULL;
   int n = 0;
   assert_int_equal(tw_forecast_features_from_config(cfg, &f, &n), TW_OK);
-  /* 4 calendar sin/cos + holiday + lags 24 h and 168 h (not 1 h: h = 24) + temperature */
-  assert_int_equal(n, 8);
+  /* 4 calendar sin/cos + holiday + lags h, h + step, 48 h, 168 h, 336 h (24 h = h; nothing
+   * below h) + temperature */
+  assert_int_equal(n, 11);
   assert_string_equal(f[0].name, "hour_of_day_sin");
   assert_string_equal(f[3].name, "day_of_week_cos");
   assert_string_equal(f[4].name, "holiday");
   assert_string_equal(f[5].name, "lag_24h");
-  assert_string_equal(f[6].name, "lag_168h");
-  assert_string_equal(f[7].name, "exo:temperature");
-  assert_string_equal(f[7].units, "K");
+  assert_string_equal(f[6].name, "lag_25h");
+  assert_string_equal(f[7].name, "lag_48h");
+  assert_string_equal(f[8].name, "lag_168h");
+  assert_string_equal(f[9].name, "lag_336h");
+  assert_string_equal(f[10].name, "exo:temperature@forecast");
+  assert_string_equal(f[10].units, "K");
+  assert_int_equal(f[10].at_issue, 0);
   free(f);
   tw_forecast_config_free(&cfg);
 }
@@ -131,13 +136,15 @@ static void test_train_point(void **state) {
   for (int k = 0; k < m->n_features; k++)
     printf("  importance %-18s %8.4f MW\n", m->features[k].name, m->importance[k]);
   double rmse = m->skill[TW_SKILL_MLP][TW_SKILL_RMSE];
-  /* the noise floor is TW_SYNTH_NOISE_MW; stated tolerance: within 12 % (measured 10.4 %) */
+  /* the noise floor is TW_SYNTH_NOISE_MW; stated tolerance on the final test block (the last
+   * 20 %, never seen by training or early stopping): within 12 % (measured 2.209 MW, 10.4 %;
+   * one network without the OLS residual and the 3-seed ensemble: 2.37 MW) */
   assert_true(rmse < 1.12 * TW_SYNTH_NOISE_MW);
   for (int i = 1; i < TW_SKILL_METHODS; i++)
     assert_true(rmse < m->skill[i][TW_SKILL_RMSE]);
   assert_true(isnan(m->skill[TW_SKILL_MLP][TW_SKILL_COVERAGE]));
   /* temperature drives the demand: it must matter more than the holiday flag */
-  assert_true(m->importance[7] > m->importance[4]);
+  assert_true(m->importance[10] > m->importance[4]);
 
   /* round trip: bit-identical predictions */
   char path[512];
@@ -147,7 +154,11 @@ static void test_train_point(void **state) {
   tw_status st = tw_forecast_model_read(path, &back);
   if (st != TW_OK) fail_msg("%s", tw_last_error());
   assert_int_equal(back->n_params, m->n_params);
-  assert_memory_equal(back->params, m->params, m->n_params * sizeof(float));
+  assert_int_equal(back->members, 3);
+  assert_int_equal(back->residual, TW_RESIDUAL_OLS);
+  assert_memory_equal(back->params, m->params, 3 * m->n_params * sizeof(float));
+  assert_memory_equal(back->residual_coef, m->residual_coef,
+                      (size_t)(m->n_features + 1) * sizeof(double));
   assert_string_equal(back->data_hash, m->data_hash);
   assert_int_equal(back->n_holidays, 3);
   tw_backend *be = NULL;
@@ -163,7 +174,7 @@ static void test_train_point(void **state) {
   /* determinism: the same seed gives the same weights */
   trained again;
   train_config("point.yaml", &again);
-  assert_memory_equal(again.model->params, m->params, m->n_params * sizeof(float));
+  assert_memory_equal(again.model->params, m->params, 3 * m->n_params * sizeof(float));
   trained_free(&again);
   free(p1);
   free(p2);
@@ -180,8 +191,9 @@ static void test_train_quantiles(void **state) {
              "features:\n"
              "  calendar: [hour_of_day, day_of_week]\n"
              "  lags: true\n"
-             "  exogenous: [{name: temperature, file: weather.csv, column: t2m}]\n"
-             "model: {hidden: [32], activation: relu, quantiles: [0.1, 0.5, 0.9]}\n"
+             "  exogenous: [{name: temperature, file: weather.csv, column: t2m, timing: forecast}]\n"
+             "model: {hidden: [32], activation: relu, quantiles: [0.1, 0.5, 0.9], residual: ols,\n"
+             "        ensemble: 3}\n"
              "training: {epochs: 40, batch_size: 128, learning_rate: 0.003, seed: 1}\n");
   trained t;
   train_config("quant.yaml", &t);
@@ -189,11 +201,14 @@ static void test_train_quantiles(void **state) {
   printf("quantile model: P10-P90 coverage %.3f, pinball %.4f (persistence %.4f)\n", cov,
          t.model->skill[TW_SKILL_MLP][TW_SKILL_PINBALL],
          t.model->skill[TW_SKILL_PERSISTENCE][TW_SKILL_PINBALL]);
-  assert_true(fabs(cov - 0.8) <= 0.05);
+  /* on the final test block: measured 0.758 (one network without the OLS residual: 0.731) */
+  assert_true(fabs(cov - 0.8) <= 0.06);
   assert_true(t.model->skill[TW_SKILL_MLP][TW_SKILL_PINBALL] <
               t.model->skill[TW_SKILL_OLS][TW_SKILL_PINBALL]);
-  /* lags with h = 1: t-1, t-24, t-168 */
+  /* lags with h = 1: t-1, t-2 (h + step), t-24, t-48, t-168, t-336 */
   assert_string_equal(t.features[4].name, "lag_1h");
+  assert_string_equal(t.features[5].name, "lag_2h");
+  assert_string_equal(t.features[9].name, "lag_336h");
   trained_free(&t);
 }
 
