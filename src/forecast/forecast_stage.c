@@ -348,10 +348,10 @@ static tw_status forecast_trained(stage_ctx *x, stage_target *tg, int demand, un
   if (!x->fc.loaded) {
     /* defaults: lags up to a week (and the residual on seasonal naive) when
      * the period is long enough for folds separated by a week-long gap,
-     * else lags up to 48 h */
+     * else lags up to 48 h and the residual on OLS */
     int long_period = (int64_t)x->T * x->step_s >= (int64_t)5 * 7 * 86400;
     x->fc.features.max_lag_h = long_period ? 168 : 48;
-    x->fc.model.residual = (char *)(long_period ? "seasonal_naive" : "none");
+    x->fc.model.residual = (char *)(long_period ? "seasonal_naive" : "ols");
   }
   TW_CHECK(tw_forecast_features_from_config(&x->fc.cfg, &feat, &nf));
   if (demand && tg->hdh) { /* room for two more: the list was allocated with spare entries */
@@ -453,20 +453,24 @@ static int hour_of_week(tw_time_s t) {
 
 static void score(const stage_ctx *x, const stage_target *tg, size_t start,
                   tw_forecast_stage_target *out) {
-  double a[4] = {0}, s2[4] = {0}, csum[168] = {0};
+  double a[4] = {0}, s2[4] = {0}, csum[168] = {0}, all = 0;
   size_t n = x->T - start, ccount[168] = {0};
-  /* hour-of-week climatology of the forecast rows themselves: in-sample,
-   * so if anything it flatters this baseline */
-  for (size_t i = start; i < x->T; i++) {
+  /* hour-of-week climatology over every snapshot of the run but the one
+   * forecast (leave one out; the overall mean where its hour of week has
+   * no other snapshot) */
+  for (size_t i = 0; i < x->T; i++) {
     int how = hour_of_week(x->time_s[i]);
     csum[how] += tg->actual[i];
     ccount[how]++;
+    all += tg->actual[i];
   }
   for (size_t i = start; i < x->T; i++) {
     double y = tg->actual[i];
     int how = hour_of_week(x->time_s[i]);
+    double clim = ccount[how] > 1 ? (csum[how] - y) / (double)(ccount[how] - 1)
+                                  : (all - y) / (double)(x->T - 1);
     double e[4] = {tg->forecast[i] - y, tg->actual[i - x->h_steps] - y,
-                   tg->actual[i - x->w_steps] - y, csum[how] / (double)ccount[how] - y};
+                   tg->actual[i - x->w_steps] - y, clim - y};
     for (int k = 0; k < 4; k++) {
       a[k] += fabs(e[k]);
       s2[k] += e[k] * e[k];
