@@ -82,6 +82,22 @@ int main(void) {
       bes[b]->ops->free(bes[b], dg);
     }
     compare("activation_backward", r1, r3, N, 1e-5f);
+    /* fused epilogues: forward (a and act' in z), backward (product and bias gradient) */
+    float *outd[2] = {r1, r3}, *outg[2] = {r2, r4}, db_host[2][ROWS];
+    for (int b = 0; b < 2; b++) {
+      float *dz = dev(bes[b], z, N), *da = dev(bes[b], NULL, N), *dbias = dev(bes[b], bias, ROWS);
+      float *dg = dev(bes[b], g, N), *ddb = dev(bes[b], NULL, ROWS);
+      bes[b]->ops->dense_forward(bes[b], acts[a], ROWS, COLS, dbias, dz, da);
+      bes[b]->ops->dense_backward(bes[b], ROWS, COLS, dz, dg, ddb);
+      get(bes[b], outd[b], da, N);
+      get(bes[b], outg[b], dg, N);
+      get(bes[b], db_host[b], ddb, ROWS);
+      float *bufs[] = {dz, da, dbias, dg, ddb};
+      for (int k = 0; k < 5; k++) bes[b]->ops->free(bes[b], bufs[k]);
+    }
+    compare("dense_forward a", r1, r3, N, 1e-5f);
+    compare("dense_backward grad", r2, r4, N, 1e-5f);
+    compare("dense_backward bias grad", db_host[0], db_host[1], ROWS, 1e-4f);
   }
   /* AdamW */
   {
