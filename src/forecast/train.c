@@ -214,6 +214,7 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
   }
   tw_mlp *mlp = NULL;
   float *bx = NULL, *by = NULL, *shard_grad = NULL, *grad = NULL, *vpred = NULL;
+  float *vpred_train = NULL;
   size_t *order = NULL;
   const unsigned batch = tc->batch_size, shards = tc->shards;
   const int shard_max = (int)((batch + shards - 1) / shards);
@@ -228,6 +229,8 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
   TW_CHECK_GOTO(st, tw_calloc(n_train, sizeof(size_t), "order", &order));
   TW_CHECK_GOTO(st, tw_calloc((n_valid ? n_valid : 1) * (size_t)nout, sizeof(float),
                               "validation pred", &vpred));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)shard_max * (size_t)nout, sizeof(float), "train pred",
+                              &vpred_train));
   TW_CHECK_GOTO(st, tw_mlp_get_params(mlp, params));
 
   tw_adam_settings adam;
@@ -237,6 +240,7 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
   tw_rng_seed(&rng, fs->seed);
   for (size_t i = 0; i < n_train; i++) order[i] = i;
   const int direct = shards == 1 && size == 1; /* gradient stays on the device */
+  const int want_loss = opt->log_every > 0;
   const int max_epochs = fs->epochs_fixed > 0 ? fs->epochs_fixed : (int)tc->epochs;
   double best_loss = INFINITY;
   int best_epoch = 0, epoch = 0;
@@ -255,7 +259,10 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
           memcpy(bx + (j - lo) * nf, d->xs + order[b0 + j] * nf, nf * sizeof(float));
           by[j - lo] = d->ys[order[b0 + j]];
         }
-        TW_CHECK_GOTO(st, tw_mlp_gradient(mlp, bx, by, (int)(hi - lo), scale, &train_loss));
+        /* the loss is downloaded only for the log: weights, gradients and Adam state
+         * stay on the device for the whole fit */
+        TW_CHECK_GOTO(st, tw_mlp_gradient(mlp, bx, by, (int)(hi - lo), scale,
+                                          want_loss ? &train_loss : NULL));
         if (!direct) TW_CHECK_GOTO(st, tw_mlp_get_gradient(mlp, shard_grad + (size_t)s * np));
       }
       if (!direct) {
@@ -273,16 +280,13 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
       }
       TW_CHECK_GOTO(st, tw_mlp_adam_step(mlp, &adam));
     }
-    if (size > 1) MPI_Allreduce(MPI_IN_PLACE, &train_loss, 1, MPI_DOUBLE, MPI_SUM, opt->comm);
-    if (n_valid == 0) {
-      if (!isfinite(train_loss)) {
-        st = tw_error(TW_ERR_INPUT, "%s: training diverged at epoch %d; lower "
-                                    "training.learning_rate",
-                      cfg->path, epoch);
-        goto cleanup;
-      }
+    if (size > 1 && want_loss)
+      MPI_Allreduce(MPI_IN_PLACE, &train_loss, 1, MPI_DOUBLE, MPI_SUM, opt->comm);
+    if (n_valid == 0) { /* refit for a fixed number of epochs */
+      if (opt->log_every > 0 && rank == 0 && epoch % opt->log_every == 0)
+        TW_LOG_I("epoch %d (lr %.3g): train loss %.5f (standardised)", epoch,
+                 (double)adam.learning_rate, train_loss / (double)n_train);
       best_epoch = epoch;
-      best_loss = train_loss / (double)n_train;
       continue;
     }
     TW_CHECK_GOTO(st, tw_mlp_predict(mlp, d->xs + fs->valid_lo * nf, n_valid, vpred));
@@ -304,7 +308,24 @@ static tw_status fit_run(const tw_forecast_config *cfg, tw_forecast_model *m, co
       break;
     }
   }
-  if (n_valid == 0) TW_CHECK_GOTO(st, tw_mlp_get_params(mlp, params));
+  if (n_valid == 0) {
+    TW_CHECK_GOTO(st, tw_mlp_get_params(mlp, params));
+    for (size_t i = 0; i < np; i++)
+      if (!isfinite(params[i])) {
+        st = tw_error(TW_ERR_INPUT, "%s: training diverged (non-finite weights after %d epochs); "
+                                    "lower training.learning_rate",
+                      cfg->path, max_epochs);
+        goto cleanup;
+      }
+    /* the training loss of the final weights (standardised units) */
+    double sum = 0;
+    for (size_t b0 = 0; b0 < n_train; b0 += (size_t)shard_max) {
+      size_t bn = n_train - b0 < (size_t)shard_max ? n_train - b0 : (size_t)shard_max;
+      TW_CHECK_GOTO(st, tw_mlp_predict(mlp, d->xs + b0 * nf, bn, vpred_train));
+      sum += tw_fc_mean_loss(&m->spec, vpred_train, d->ys + b0, bn) * (double)bn;
+    }
+    best_loss = sum / (double)n_train;
+  }
   *epochs_run = epoch > max_epochs ? max_epochs : epoch;
   *best_epoch_out = best_epoch;
   *best_loss_out = best_loss;
@@ -329,6 +350,7 @@ cleanup:
   free(shard_grad);
   free(grad);
   free(vpred);
+  free(vpred_train);
   free(order);
   return st;
 }
@@ -379,6 +401,13 @@ tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *fea
                     cfg->path, rows, n_test, F, F == 1 ? "" : "s", v, tc->batch_size);
   if (tc->shards < (unsigned)size)
     TW_LOG_W("training.shards %u < %d ranks: ranks %u.. stay idle", tc->shards, size, tc->shards);
+  for (int k = 0; k < n_features; k++)
+    if (features[k].kind == TW_FEAT_DOY_SIN && n_sel > 0 &&
+        ds->time_s[n_sel - 1] - ds->time_s[0] < (tw_time_s)365 * 86400)
+      TW_LOG_W("%s: day_of_year with %.0f days before the test block: some days of the year of "
+               "the test block never occur in training and the network extrapolates there "
+               "(docs/FORECAST.md); drop day_of_year or use a longer series",
+               cfg->path, (double)(ds->time_s[n_sel - 1] - ds->time_s[0]) / 86400.0);
   TW_CHECK(tw_fc_model_from_config(cfg, features, n_features, holiday_days, n_holidays, &m));
   m->step_s = ds->step_s;
   m->ranks = size;
