@@ -345,12 +345,16 @@ typedef struct tw_forecast_train_options {
                           (the caller scores out-of-sample rows itself, e.g. `run`) */
 } tw_forecast_train_options;
 
-/* Train a model on `ds` (rows in time order; the last
- * validation_fraction of the rows is the validation block). With comm set,
- * every rank must pass the same dataset; rank r computes gradient shards
- * r, r+size, ... of each mini-batch and the shards are summed in shard
- * order, so the result does not depend on the number of ranks. Fills skill
- * scores, baselines and permutation importance. Collective on comm. */
+/* Train a model on `ds` (rows in time order): the last test_fraction of the
+ * rows is the final test block (unless opt->no_test_block); before it,
+ * `folds` rolling-origin validation blocks select among the candidates
+ * (learning rates x residual modes) and stop early; model.ensemble members
+ * are trained (docs/FORECAST.md). With comm set, every rank must pass the
+ * same dataset; rank r computes gradient shards r, r+size, ... of each
+ * mini-batch and the shards are summed in shard order, so the result does
+ * not depend on the number of ranks. Fills the test-block skill of the
+ * model and the baselines and the permutation importance. Collective on
+ * comm. */
 tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *features,
                             int n_features, const int64_t *holiday_days, size_t n_holidays,
                             const tw_forecast_dataset *ds, const tw_forecast_train_options *opt,
