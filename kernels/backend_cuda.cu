@@ -21,6 +21,10 @@ extern "C" tw_status tw_cuda_activation_backward(tw_backend *, tw_activation, si
                                                  const float *, float *);
 extern "C" tw_status tw_cuda_adam_update(tw_backend *, const tw_adam_job *);
 extern "C" tw_status tw_cuda_output_loss(tw_backend *, const tw_output_job *);
+extern "C" tw_status tw_cuda_dense_forward(tw_backend *, tw_activation, int, int, const float *,
+                                           float *, float *);
+extern "C" tw_status tw_cuda_dense_backward(tw_backend *, int, int, const float *, float *,
+                                            float *);
 /* EV valley-filling projection (kernels/mobility_vf.cu). */
 extern "C" tw_status tw_cuda_ev_project(tw_backend *, const tw_ev_project_job *);
 
@@ -126,6 +130,8 @@ tw_backend_ops make_ops() {
   ops.activation_backward = tw_cuda_activation_backward;
   ops.adam_update = tw_cuda_adam_update;
   ops.output_loss = tw_cuda_output_loss;
+  ops.dense_forward = tw_cuda_dense_forward;
+  ops.dense_backward = tw_cuda_dense_backward;
   ops.wind_cf = tw_cuda_wind_cf;
   ops.pv_cf = tw_cuda_pv_cf;
   ops.csr_aggregate = tw_cuda_csr_aggregate;

@@ -52,7 +52,45 @@ __global__ void output_kernel(tw_output_job job) {
     tw_output_sample(&job, j);
 }
 
+__global__ void dense_forward_kernel(tw_activation act, int rows, size_t n, const float *bias,
+                                     float *z, float *a) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
+    tw_dense_forward_element(act, bias, (int)(i % (size_t)rows), i, z, a);
+}
+
+/* One thread per row i: the product with the derivative and the row sum
+ * (the bias gradient); threads of a warp read consecutive rows. */
+__global__ void dense_backward_kernel(int rows, int cols, const float *dact, float *grad,
+                                      float *db) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < rows; i += gridDim.x * blockDim.x) {
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+      size_t at = (size_t)i + (size_t)j * (size_t)rows;
+      float g = dact ? grad[at] * dact[at] : grad[at];
+      grad[at] = g;
+      sum += g;
+    }
+    db[i] = sum;
+  }
+}
+
 } // namespace
+
+extern "C" tw_status tw_cuda_dense_forward(tw_backend *, tw_activation act, int rows, int cols,
+                                           const float *bias, float *z, float *a) {
+  size_t n = (size_t)rows * (size_t)cols;
+  if (n == 0) return TW_OK;
+  dense_forward_kernel<<<blocks_for(n, 256), 256>>>(act, rows, n, bias, z, a);
+  return launched("dense_forward");
+}
+
+extern "C" tw_status tw_cuda_dense_backward(tw_backend *, int rows, int cols, const float *dact,
+                                            float *grad, float *db) {
+  if (rows <= 0) return TW_OK;
+  dense_backward_kernel<<<blocks_for((size_t)rows, 128), 128>>>(rows, cols, dact, grad, db);
+  return launched("dense_backward");
+}
 
 extern "C" tw_status tw_cuda_bias_activation(tw_backend *, tw_activation act, int rows, int cols,
                                              const float *bias, float *z, float *a) {

@@ -39,4 +39,13 @@ for be in cuda cpu; do
   tail -1 "$out/bench-valley-filling-$be.txt" | tee "$out/bench-valley-filling-$be.json"
 done
 # ---- end mobility --------------------------------------------------------
+# ---- forecast (surrogate MLP; owner: forecast) ----------------------------
+# forecast_gpu_parity runs above (label gpu). Benchmark: GEMM share of training.
+for be in cuda cpu; do
+  CC=${CC:-cc} TW_BACKEND=$be "$here/scripts/bench/surrogate" "$build" \
+    > "$out/bench-surrogate-$be.txt" 2>&1 ||
+    echo "surrogate bench $be failed: $(tail -3 "$out/bench-surrogate-$be.txt")"
+  tail -1 "$out/bench-surrogate-$be.txt" | tee "$out/bench-surrogate-$be.json"
+done
+# ---- end forecast --------------------------------------------------------
 exit $test_rc

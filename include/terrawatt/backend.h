@@ -149,6 +149,14 @@ typedef struct tw_backend_ops {
   tw_status (*adam_update)(tw_backend *be, const tw_adam_job *job);
   /* MLP output head: quantile transform, loss and gradient per sample. */
   tw_status (*output_loss)(tw_backend *be, const tw_output_job *job);
+  /* Fused dense-layer forward epilogue for training, rows x cols
+   * column-major: v = z + bias[i], a = act(v), z = act'(v) (mlp_math.h). */
+  tw_status (*dense_forward)(tw_backend *be, tw_activation act, int rows, int cols,
+                             const float *bias, float *z, float *a);
+  /* Fused backward epilogue: grad[i,j] *= dact[i,j] (dact NULL: no
+   * activation), then db[i] = sum_j grad[i,j] (the bias gradient). */
+  tw_status (*dense_backward)(tw_backend *be, int rows, int cols, const float *dact, float *grad,
+                              float *db);
   /* Wind capacity factor per element (physics_wind.h). */
   tw_status (*wind_cf)(tw_backend *be, const tw_wind_job *job);
   /* PV output per kW peak per element (physics_pv.h). */

@@ -29,14 +29,29 @@ typedef struct tw_forecast_series_cfg {
   char *column;      /* CSV column or NetCDF variable */
   char *time_column; /* CSV only; NULL means "time" */
   char *units;       /* expected units; NULL accepts any */
+  char *timing;      /* exogenous only: "issue" (default: value at t - h, known when the
+                        forecast is issued) or "forecast" (the column is a forecast product
+                        issued at t - h for t: value at t) */
 } tw_forecast_series_cfg;
 
+/* Heating/cooling degree-hours from an exogenous temperature series:
+ * hdh = max(0, heating_base_C - T), cdh = max(0, T - cooling_base_C). */
+typedef struct tw_forecast_degree_cfg {
+  char *temperature;    /* name of an entry in features.exogenous (units K or degC) */
+  float heating_base_C; /* default 15 */
+  float cooling_base_C; /* default 22 */
+} tw_forecast_degree_cfg;
+
 typedef struct tw_forecast_features_cfg {
-  char **calendar; /* hour_of_day, day_of_week, day_of_year, holiday */
+  char **calendar; /* hour_of_day, day_of_week, day_of_year, holiday, bridge_day */
   unsigned calendar_count;
   char **holidays; /* "YYYY-MM-DD" */
   unsigned holidays_count;
-  int lags; /* 1: target lags t-h, t-24 h, t-168 h, each only if >= h */
+  char *holidays_country; /* national holidays 1990-2060: DE, AT, FR, NL, DK (or NULL) */
+  int lags; /* 1: target lags h, h + step, 24, 48, 168, 336 h, each only if >= h */
+  int rolling; /* 1: mean and maximum of the target over the 24 h and 168 h up to t - h */
+  unsigned max_lag_h; /* lags and rolling windows longer than this are left out (0: no limit) */
+  tw_forecast_degree_cfg *degree_hours; /* NULL: none */
   tw_forecast_series_cfg *exogenous;
   unsigned exogenous_count;
 } tw_forecast_features_cfg;
@@ -47,7 +62,19 @@ typedef struct tw_forecast_model_cfg {
   char *activation; /* relu (default), gelu, tanh */
   float *quantiles; /* absent or empty: point forecast (MSE) */
   unsigned quantiles_count;
+  char *residual;   /* none (default), seasonal_naive or ols: the network learns y - baseline */
+  unsigned ensemble; /* K seeds averaged (default 1) */
 } tw_forecast_model_cfg;
+
+/* Rolling-origin model selection: every candidate (learning rate x
+ * residual mode) is trained on `folds` expanding windows, each validated on
+ * the block that follows it; the lowest mean validation RMSE wins. */
+typedef struct tw_forecast_selection_cfg {
+  float *learning_rates; /* default: [training.learning_rate] */
+  unsigned learning_rates_count;
+  char **residual;       /* default: [model.residual] */
+  unsigned residual_count;
+} tw_forecast_selection_cfg;
 
 /* Federated averaging (FedAvg, McMahan et al. 2017) over MPI ranks, one
  * region per rank: `rounds` rounds of `local_epochs` local epochs each,
@@ -62,6 +89,11 @@ typedef struct tw_forecast_training_cfg {
   unsigned batch_size;       /* global mini-batch, default 64 */
   float learning_rate;       /* default 1e-3 */
   float learning_rate_decay; /* factor per epoch: lr_e = lr * decay^(e-1); default 1 */
+  char *schedule;            /* "exponential" (default, learning_rate_decay) or "cosine" */
+  unsigned warmup_epochs;    /* cosine: linear warm-up epochs (default 5) */
+  float test_fraction;       /* final test block, never seen by selection (default 0.2) */
+  unsigned folds;            /* rolling-origin validation folds (default 1) */
+  tw_forecast_selection_cfg *selection; /* NULL: the one configured candidate */
   float weight_decay;        /* AdamW decoupled decay, default 0 */
   float validation_fraction; /* last fraction of the time axis, default 0.2 */
   unsigned patience;         /* epochs without improvement, default 20 */
@@ -78,6 +110,7 @@ typedef struct tw_forecast_config {
   tw_forecast_features_cfg *features;
   tw_forecast_model_cfg *model;
   tw_forecast_training_cfg *training;
+  int64_t step_s; /* time step of the series (0: read from the target when needed) */
 } tw_forecast_config;
 
 /* Load and validate a forecast YAML file; defaults filled in (missing
@@ -143,31 +176,46 @@ typedef enum tw_feature_kind {
   TW_FEAT_DOY_SIN,
   TW_FEAT_DOY_COS,
   TW_FEAT_HOLIDAY,
+  TW_FEAT_BRIDGE, /* last calendar feature */
   TW_FEAT_LAG,
-  TW_FEAT_EXOGENOUS
+  TW_FEAT_ROLL_MEAN,
+  TW_FEAT_ROLL_MAX,
+  TW_FEAT_EXOGENOUS,
+  TW_FEAT_HDH,
+  TW_FEAT_CDH
 } tw_feature_kind;
+#define TW_FEAT_CALENDAR_LAST TW_FEAT_BRIDGE
 
 /* One input feature. Names: "hour_of_day_sin", "hour_of_day_cos",
- * "day_of_week_sin", ..., "day_of_year_cos", "holiday", "lag_<H>h",
- * "exo:<name>". */
+ * "day_of_week_sin", ..., "day_of_year_cos", "holiday", "bridge_day",
+ * "lag_<L>h", "roll_mean_<W>h", "roll_max_<W>h" (target over the W hours
+ * up to t - h), "exo:<name>@issue" (value at t - h), "exo:<name>@forecast"
+ * (a forecast product: value at t; "exo:<name>" in older model files),
+ * "hdh_<B>C:<name>@<timing>", "cdh_<B>C:<name>@<timing>" (degree-hours of
+ * temperature <name> against base B degC). */
 typedef struct tw_feature {
   tw_feature_kind kind;
-  int lag_h;      /* TW_FEAT_LAG */
-  char name[96];  /* as stored in the model */
-  char units[32]; /* exogenous units ("" if undeclared), "1" otherwise */
+  int lag_h;          /* TW_FEAT_LAG: lag; TW_FEAT_ROLL_*: window (hours) */
+  int at_issue;       /* exogenous, degree-hours: 1 = value at t - h */
+  float base_C;       /* degree-hours: base temperature, degC */
+  char source[88];    /* exogenous, degree-hours: the features.exogenous name */
+  char name[96];      /* as stored in the model */
+  char units[32];     /* exogenous units ("" if undeclared), "1" otherwise */
 } tw_feature;
 
 /* Parse a stored feature name (TW_ERR_INPUT for an unknown one). */
 tw_status tw_feature_parse(const char *name, tw_feature *out);
 
-/* Value of a calendar feature (kind <= TW_FEAT_HOLIDAY) at instant t
+/* Value of a calendar feature (kind <= TW_FEAT_CALENDAR_LAST) at instant t
  * (standard calendar, UTC); holidays: sorted days since 1970-01-01. */
 float tw_forecast_calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *holiday_days,
                                  size_t n_holidays);
 
 /* The feature list declared by a configuration, in a fixed order:
- * calendar (sin, cos per cycle; holiday), lags (ascending), exogenous.
- * *out is malloc'd. Lags 1..h-1 are left out: lag L is used only if L >= h. */
+ * calendar (sin, cos per cycle; holiday; bridge_day), lags (ascending),
+ * rolling statistics, exogenous, degree-hours. *out is malloc'd (with room
+ * for 4 more entries). Lag L is used only if L >= h; the lag h + step needs
+ * the step: cfg->step_s, else read from the target series. */
 tw_status tw_forecast_features_from_config(const tw_forecast_config *cfg, tw_feature **out,
                                            int *count);
 
@@ -199,9 +247,27 @@ tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feat
                                     size_t n_holidays, tw_forecast_dataset *out);
 void tw_forecast_dataset_free(tw_forecast_dataset *ds);
 
-/* Parse the configuration's holiday list into sorted days since
- * 1970-01-01 (malloc'd). */
+/* Parse the configuration's holiday list and the national holidays of
+ * features.holidays_country into sorted unique days since 1970-01-01
+ * (malloc'd). */
 tw_status tw_forecast_holidays_parse(const tw_forecast_config *cfg, int64_t **days, size_t *count);
+
+/* National public holidays of `country` (DE, AT, FR, NL, DK) in the years
+ * year_from..year_to as days since 1970-01-01, ascending (malloc'd).
+ * TW_ERR_INPUT for an unknown country. */
+tw_status tw_holidays_country(const char *country, int year_from, int year_to, int64_t **days,
+                              size_t *count);
+
+/* Value of a target-derived feature (TW_FEAT_LAG, TW_FEAT_ROLL_MEAN,
+ * TW_FEAT_ROLL_MAX) for the row at index i of the target series y (i must
+ * be at least the look-back below). */
+float tw_forecast_target_feature(const tw_feature *f, const double *y, size_t i, int64_t step_s,
+                                 int horizon_h);
+
+/* Longest look-back of the features in steps (lags, rolling windows,
+ * exogenous values at the issue time), at least h. */
+size_t tw_forecast_features_lookback_steps(const tw_feature *features, int n_features,
+                                           int horizon_h, int64_t step_s);
 
 /* ---- the model ------------------------------------------------------------ */
 
@@ -215,8 +281,12 @@ extern const char *const tw_skill_metric_names[TW_SKILL_METRICS];
 
 typedef struct tw_forecast_model {
   tw_mlp_spec spec;
-  size_t n_params;
-  float *params; /* flat, tw_mlp layout */
+  size_t n_params; /* per ensemble member */
+  int members;     /* ensemble size K (>= 1); predictions are the member mean */
+  float *params;   /* members x n_params, flat tw_mlp layout per member */
+  int residual;    /* TW_RESIDUAL_*: the network predicts y - baseline */
+  int residual_feature; /* seasonal naive: index of its lag feature */
+  double *residual_coef; /* OLS: intercept and one coefficient per standardised feature */
   int n_features;
   tw_feature *features;
   float *feature_mean, *feature_std; /* standardisation, raw units */
@@ -229,7 +299,13 @@ typedef struct tw_forecast_model {
   int64_t *holiday_days;
   /* training metadata */
   char train_start[32], train_end[32], valid_start[32], valid_end[32];
-  size_t n_train, n_valid;
+  char test_start[32], test_end[32];
+  size_t n_train, n_valid, n_test;
+  /* rolling-origin selection: folds, candidates tried, mean validation RMSE of the winner */
+  unsigned selection_folds, selection_candidates;
+  double selection_rmse;
+  char schedule[16];
+  unsigned warmup_epochs;
   char data_hash[20]; /* FNV-1a 64 of the training samples, 16 hex digits */
   int epochs_max, epochs_run, best_epoch;
   unsigned batch_size, shards;
@@ -241,9 +317,22 @@ typedef struct tw_forecast_model {
   /* federated training (0, 0 when centralised): rounds run, local epochs per round */
   unsigned fed_rounds, fed_local_epochs;
   double train_seconds;
-  double skill[TW_SKILL_METHODS][TW_SKILL_METRICS]; /* NaN: not applicable */
-  double *importance; /* [n_features] validation MAE increase when permuted, target units */
+  double skill[TW_SKILL_METHODS][TW_SKILL_METRICS]; /* test block; NaN: not applicable */
+  double *importance; /* [n_features] test MAE increase when permuted, target units */
 } tw_forecast_model;
+
+enum { TW_RESIDUAL_NONE = 0, TW_RESIDUAL_SEASONAL_NAIVE, TW_RESIDUAL_OLS };
+
+/* Parse / name a residual mode (none, seasonal_naive, ols). */
+tw_status tw_forecast_residual_parse(const char *name, int *out);
+const char *tw_forecast_residual_name(int residual);
+
+/* The baseline with the lowest RMSE in the model's skill table (one of
+ * TW_SKILL_PERSISTENCE..TW_SKILL_OLS) and the skill 1 - RMSE_mlp / RMSE_best. */
+int tw_forecast_best_baseline(const tw_forecast_model *m, double *skill);
+
+/* "issue", "forecast", "mixed" or "none": when the exogenous inputs are taken. */
+const char *tw_forecast_exogenous_timing(const tw_forecast_model *m);
 
 void tw_forecast_model_free(tw_forecast_model **model);
 
@@ -252,14 +341,20 @@ typedef struct tw_forecast_train_options {
   tw_backend *backend; /* borrowed */
   MPI_Comm comm;       /* MPI_COMM_NULL: serial; otherwise collective on comm */
   int log_every;       /* log the losses every N epochs (0: never) */
+  int no_test_block;   /* 1: every row serves selection and training; no skill table
+                          (the caller scores out-of-sample rows itself, e.g. `run`) */
 } tw_forecast_train_options;
 
-/* Train a model on `ds` (rows in time order; the last
- * validation_fraction of the rows is the validation block). With comm set,
- * every rank must pass the same dataset; rank r computes gradient shards
- * r, r+size, ... of each mini-batch and the shards are summed in shard
- * order, so the result does not depend on the number of ranks. Fills skill
- * scores, baselines and permutation importance. Collective on comm. */
+/* Train a model on `ds` (rows in time order): the last test_fraction of the
+ * rows is the final test block (unless opt->no_test_block); before it,
+ * `folds` rolling-origin validation blocks select among the candidates
+ * (learning rates x residual modes) and stop early; model.ensemble members
+ * are trained (docs/FORECAST.md). With comm set, every rank must pass the
+ * same dataset; rank r computes gradient shards r, r+size, ... of each
+ * mini-batch and the shards are summed in shard order, so the result does
+ * not depend on the number of ranks. Fills the test-block skill of the
+ * model and the baselines and the permutation importance. Collective on
+ * comm. */
 tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *features,
                             int n_features, const int64_t *holiday_days, size_t n_holidays,
                             const tw_forecast_dataset *ds, const tw_forecast_train_options *opt,

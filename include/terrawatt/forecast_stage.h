@@ -66,6 +66,10 @@ typedef struct tw_forecast_stage_target {
   double persistence_mae, persistence_rmse;         /* y(t - h) */
   double seasonal_naive_mae, seasonal_naive_rmse;   /* y(t - 168 h ceil(h/168)) */
   double skill_rmse_vs_persistence;                 /* 1 - rmse / persistence_rmse */
+  double climatology_mae, climatology_rmse;         /* hour-of-week mean over the forecast rows */
+  char best_baseline[32];                           /* lowest RMSE of the three baselines */
+  double skill_rmse_vs_best_baseline;               /* 1 - rmse / best baseline's rmse (headline) */
+  int reused;      /* 1: forecasts of an identical earlier target (same inputs) were reused */
 } tw_forecast_stage_target;
 
 /* Everything the stage reports (metrics.json, key "forecast"). Costs in
@@ -124,6 +128,11 @@ tw_status tw_forecast_stage_run(const tw_forecast_stage_config *c,
                                 const tw_forecast_stage_inputs *in, const tw_network *net,
                                 const tw_optimize_params *p, const tw_optimize_result *pf,
                                 tw_forecast_stage_result **out);
+
+/* Number of trained target forecasts held for reuse by later scenario
+ * tasks in this process (targets whose inputs, times and settings are
+ * identical get the same forecast without training again). */
+size_t tw_forecast_stage_cache_size(void);
 
 /* Append `"forecast": {...}` to an open JSON object. */
 void tw_forecast_stage_to_json(const tw_forecast_stage_result *r, tw_json *j);

@@ -12,24 +12,22 @@
 #include "terrawatt/backend.h"
 #include "terrawatt/hd.h"
 
-/* Derivative d act(z) / dz of the activation at pre-activation z. GELU is
- * the tanh approximation of activation.h, differentiated exactly. */
+/* Derivative d act(z) / dz of the activation at pre-activation z (the
+ * forms of activation.h, differentiated exactly). */
 static inline TW_HD float tw_activation_grad(tw_activation act, float z) {
-  switch (act) {
-  case TW_ACT_RELU: return z > 0.0f ? 1.0f : 0.0f;
-  case TW_ACT_TANH: {
-    float t = tanhf(z);
-    return 1.0f - t * t;
-  }
-  case TW_ACT_GELU: {
-    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
-    float u = k * (z + 0.044715f * z * z * z);
-    float t = tanhf(u);
-    float du = k * (1.0f + 3.0f * 0.044715f * z * z);
-    return 0.5f * (1.0f + t) + 0.5f * z * (1.0f - t * t) * du;
-  }
-  default: return 1.0f;
-  }
+  float g;
+  (void)tw_activate_grad(act, z, &g);
+  return g;
+}
+
+/* Fused forward epilogue of a dense layer for element (i, j) at index at:
+ * v = z + bias_i, a = act(v), and z is overwritten with act'(v), which is
+ * all the backward pass needs. */
+static inline TW_HD void tw_dense_forward_element(tw_activation act, const float *bias, int i,
+                                                  size_t at, float *z, float *a) {
+  float g, v = z[at] + bias[i];
+  a[at] = tw_activate_grad(act, v, &g);
+  z[at] = g;
 }
 
 /* softplus(x) = log(1 + exp(x)), overflow-safe. */

@@ -8,6 +8,7 @@
 #include "terrawatt/physics_wind.h"
 
 #include "backend_convert.h"
+#include "backend_mlp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ static tw_status cpu_activation(tw_backend *be, tw_activation act, size_t n, flo
 static tw_status cpu_bias_activation(tw_backend *be, tw_activation act, int rows, int cols,
                                      const float *bias, float *z, float *a) {
   (void)be;
-#pragma omp parallel for schedule(static) if ((long long)rows * cols > 65536)
+#pragma omp parallel for schedule(static) if ((long long)rows * cols > (1ll << 22))
   for (int j = 0; j < cols; j++)
     for (int i = 0; i < rows; i++) {
       size_t at = (size_t)i + (size_t)j * (size_t)rows;
@@ -86,7 +87,7 @@ static tw_status cpu_activation_backward(tw_backend *be, tw_activation act, size
                                          const float *z, float *grad) {
   (void)be;
   const long long count = (long long)n;
-#pragma omp parallel for schedule(static) if (count > 65536)
+#pragma omp parallel for schedule(static) if (count > (1ll << 22))
   for (long long i = 0; i < count; i++) grad[i] *= tw_activation_grad(act, z[i]);
   return TW_OK;
 }
@@ -94,7 +95,7 @@ static tw_status cpu_activation_backward(tw_backend *be, tw_activation act, size
 static tw_status cpu_adam_update(tw_backend *be, const tw_adam_job *job) {
   (void)be;
   const long long count = (long long)job->n;
-#pragma omp parallel for schedule(static) if (count > 65536)
+#pragma omp parallel for schedule(static) if (count > (1ll << 22))
   for (long long i = 0; i < count; i++) tw_adam_element(job, (size_t)i);
   return TW_OK;
 }
@@ -139,6 +140,8 @@ static const tw_backend_ops cpu_ops = {
     .activation_backward = cpu_activation_backward,
     .adam_update = cpu_adam_update,
     .output_loss = cpu_output_loss,
+    .dense_forward = tw_cpu_dense_forward,
+    .dense_backward = tw_cpu_dense_backward,
     .wind_cf = tw_cpu_wind_cf,
     .pv_cf = tw_cpu_pv_cf,
     .csr_aggregate = tw_cpu_csr_aggregate,

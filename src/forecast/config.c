@@ -23,16 +23,28 @@ static const cyaml_schema_field_t series_fields[] = {
     STR("column", CYAML_FLAG_DEFAULT, tw_forecast_series_cfg, column),
     STR("time_column", OPT, tw_forecast_series_cfg, time_column),
     STR("units", OPT, tw_forecast_series_cfg, units),
+    STR("timing", OPT, tw_forecast_series_cfg, timing),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t series_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_forecast_series_cfg, series_fields)};
+
+static const cyaml_schema_field_t degree_fields[] = {
+    STR("temperature", CYAML_FLAG_DEFAULT, tw_forecast_degree_cfg, temperature),
+    CYAML_FIELD_FLOAT("heating_base_C", OPT, tw_forecast_degree_cfg, heating_base_C),
+    CYAML_FIELD_FLOAT("cooling_base_C", OPT, tw_forecast_degree_cfg, cooling_base_C),
+    CYAML_FIELD_END};
 
 static const cyaml_schema_field_t features_fields[] = {
     CYAML_FIELD_SEQUENCE("calendar", CYAML_FLAG_POINTER | OPT, tw_forecast_features_cfg, calendar,
                          &string_entry, 0, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("holidays", CYAML_FLAG_POINTER | OPT, tw_forecast_features_cfg, holidays,
                          &string_entry, 0, CYAML_UNLIMITED),
+    STR("holidays_country", OPT, tw_forecast_features_cfg, holidays_country),
     CYAML_FIELD_BOOL("lags", OPT, tw_forecast_features_cfg, lags),
+    CYAML_FIELD_BOOL("rolling", OPT, tw_forecast_features_cfg, rolling),
+    CYAML_FIELD_UINT("max_lag_h", OPT, tw_forecast_features_cfg, max_lag_h),
+    CYAML_FIELD_MAPPING_PTR("degree_hours", CYAML_FLAG_POINTER | OPT, tw_forecast_features_cfg,
+                            degree_hours, degree_fields),
     CYAML_FIELD_SEQUENCE("exogenous", CYAML_FLAG_POINTER | OPT, tw_forecast_features_cfg,
                          exogenous, &series_entry, 0, CYAML_UNLIMITED),
     CYAML_FIELD_END};
@@ -43,6 +55,15 @@ static const cyaml_schema_field_t model_fields[] = {
     STR("activation", OPT, tw_forecast_model_cfg, activation),
     CYAML_FIELD_SEQUENCE("quantiles", CYAML_FLAG_POINTER | OPT, tw_forecast_model_cfg, quantiles,
                          &float_entry, 0, TW_MAX_QUANTILES),
+    STR("residual", OPT, tw_forecast_model_cfg, residual),
+    CYAML_FIELD_UINT("ensemble", OPT, tw_forecast_model_cfg, ensemble),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t selection_fields[] = {
+    CYAML_FIELD_SEQUENCE("learning_rates", CYAML_FLAG_POINTER | OPT, tw_forecast_selection_cfg,
+                         learning_rates, &float_entry, 1, 16),
+    CYAML_FIELD_SEQUENCE("residual", CYAML_FLAG_POINTER | OPT, tw_forecast_selection_cfg,
+                         residual, &string_entry, 1, 3),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t federated_fields[] = {
@@ -55,6 +76,12 @@ static const cyaml_schema_field_t training_fields[] = {
     CYAML_FIELD_UINT("batch_size", OPT, tw_forecast_training_cfg, batch_size),
     CYAML_FIELD_FLOAT("learning_rate", OPT, tw_forecast_training_cfg, learning_rate),
     CYAML_FIELD_FLOAT("learning_rate_decay", OPT, tw_forecast_training_cfg, learning_rate_decay),
+    STR("schedule", OPT, tw_forecast_training_cfg, schedule),
+    CYAML_FIELD_UINT("warmup_epochs", OPT, tw_forecast_training_cfg, warmup_epochs),
+    CYAML_FIELD_FLOAT("test_fraction", OPT, tw_forecast_training_cfg, test_fraction),
+    CYAML_FIELD_UINT("folds", OPT, tw_forecast_training_cfg, folds),
+    CYAML_FIELD_MAPPING_PTR("selection", CYAML_FLAG_POINTER | OPT, tw_forecast_training_cfg,
+                            selection, selection_fields),
     CYAML_FIELD_FLOAT("weight_decay", OPT, tw_forecast_training_cfg, weight_decay),
     CYAML_FIELD_FLOAT("validation_fraction", OPT, tw_forecast_training_cfg, validation_fraction),
     CYAML_FIELD_UINT("patience", OPT, tw_forecast_training_cfg, patience),
@@ -78,6 +105,20 @@ static const cyaml_schema_field_t top_fields[] = {
 
 static const cyaml_schema_value_t top_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, tw_forecast_config, top_fields)};
+
+tw_status tw_forecast_residual_parse(const char *name, int *out) {
+  if (!name || strcmp(name, "none") == 0) *out = TW_RESIDUAL_NONE;
+  else if (strcmp(name, "seasonal_naive") == 0) *out = TW_RESIDUAL_SEASONAL_NAIVE;
+  else if (strcmp(name, "ols") == 0) *out = TW_RESIDUAL_OLS;
+  else return tw_error(TW_ERR_INPUT, "'%s' is not none, seasonal_naive or ols", name);
+  return TW_OK;
+}
+
+const char *tw_forecast_residual_name(int residual) {
+  return residual == TW_RESIDUAL_SEASONAL_NAIVE ? "seasonal_naive"
+         : residual == TW_RESIDUAL_OLS          ? "ols"
+                                                : "none";
+}
 
 tw_status tw_activation_parse(const char *name, tw_activation *out) {
   if (!name || strcmp(name, "relu") == 0) *out = TW_ACT_RELU;
@@ -111,11 +152,28 @@ static tw_status validate(tw_forecast_config *c) {
   for (unsigned i = 0; i < f->calendar_count; i++) {
     const char *name = f->calendar[i];
     if (strcmp(name, "hour_of_day") && strcmp(name, "day_of_week") && strcmp(name, "day_of_year") &&
-        strcmp(name, "holiday"))
+        strcmp(name, "holiday") && strcmp(name, "bridge_day"))
       return tw_error(TW_ERR_INPUT,
-                      "%s: features.calendar: '%s' is not hour_of_day, day_of_week, day_of_year "
-                      "or holiday",
+                      "%s: features.calendar: '%s' is not hour_of_day, day_of_week, day_of_year, "
+                      "holiday or bridge_day",
                       p, name);
+  }
+  if (f->holidays_country) {
+    int64_t *days = NULL;
+    size_t n = 0;
+    tw_status st = tw_holidays_country(f->holidays_country, 2000, 2000, &days, &n);
+    free(days);
+    if (st != TW_OK) return tw_error_prefix(st, "%s: features.holidays_country: ", p);
+  }
+  if (f->degree_hours) {
+    tw_forecast_degree_cfg *d = f->degree_hours;
+    if (d->heating_base_C == 0.0f) d->heating_base_C = 15.0f;
+    if (d->cooling_base_C == 0.0f) d->cooling_base_C = 22.0f;
+    if (!(d->heating_base_C > -60.0f && d->heating_base_C < 60.0f) ||
+        !(d->cooling_base_C > -60.0f && d->cooling_base_C < 60.0f))
+      return tw_error(TW_ERR_INPUT, "%s: features.degree_hours: bases %g / %g degC, expected "
+                                    "-60..60",
+                      p, (double)d->heating_base_C, (double)d->cooling_base_C);
   }
   for (unsigned i = 0; i < f->exogenous_count; i++) {
     tw_forecast_series_cfg *e = &f->exogenous[i];
@@ -128,11 +186,25 @@ static tw_status validate(tw_forecast_config *c) {
     for (unsigned j = 0; j < i; j++)
       if (strcmp(f->exogenous[j].name, e->name) == 0)
         return tw_error(TW_ERR_INPUT, "%s: features.exogenous: name '%s' appears twice", p, e->name);
+    if (strchr(e->name, '@') || strchr(e->name, ':'))
+      return tw_error(TW_ERR_INPUT, "%s: features.exogenous name '%s' contains '@' or ':'", p,
+                      e->name);
+    if (e->timing && strcmp(e->timing, "issue") && strcmp(e->timing, "forecast"))
+      return tw_error(TW_ERR_INPUT,
+                      "%s: features.exogenous '%s': timing '%s' is not issue (value at t - h) or "
+                      "forecast (a forecast product issued at t - h)",
+                      p, e->name, e->timing);
   }
   tw_forecast_model_cfg *m = c->model;
   tw_activation act;
+  int residual;
   if (tw_activation_parse(m->activation, &act) != TW_OK)
     return tw_error_prefix(TW_ERR_INPUT, "%s: model: ", p);
+  if (tw_forecast_residual_parse(m->residual, &residual) != TW_OK)
+    return tw_error_prefix(TW_ERR_INPUT, "%s: model.residual: ", p);
+  if (m->ensemble == 0) m->ensemble = 1;
+  if (m->ensemble > 64)
+    return tw_error(TW_ERR_INPUT, "%s: model.ensemble: %u seeds, expected 1..64", p, m->ensemble);
   for (unsigned i = 0; i < m->hidden_count; i++)
     if (m->hidden[i] == 0 || m->hidden[i] > 4096)
       return tw_error(TW_ERR_INPUT, "%s: model.hidden[%u]: %u units, expected 1..4096", p, i,
@@ -154,6 +226,29 @@ static tw_status validate(tw_forecast_config *c) {
   if (t->patience == 0) t->patience = 20;
   if (t->shards == 0) t->shards = 1;
   if (t->learning_rate_decay == 0.0f) t->learning_rate_decay = 1.0f;
+  if (t->schedule && strcmp(t->schedule, "exponential") && strcmp(t->schedule, "cosine"))
+    return tw_error(TW_ERR_INPUT, "%s: training.schedule: '%s' is not exponential or cosine", p,
+                    t->schedule);
+  if (t->warmup_epochs == 0 && t->schedule && strcmp(t->schedule, "cosine") == 0)
+    t->warmup_epochs = 5;
+  if (t->test_fraction == 0.0f) t->test_fraction = 0.2f;
+  if (!(t->test_fraction > 0.0f && t->test_fraction < 0.8f))
+    return tw_error(TW_ERR_INPUT, "%s: training.test_fraction: %g, expected 0 < f < 0.8", p,
+                    (double)t->test_fraction);
+  if (t->folds == 0) t->folds = 1;
+  if (t->folds > 20)
+    return tw_error(TW_ERR_INPUT, "%s: training.folds: %u, expected 1..20", p, t->folds);
+  if (t->selection) {
+    tw_forecast_selection_cfg *sel = t->selection;
+    for (unsigned i = 0; i < sel->learning_rates_count; i++)
+      if (!(sel->learning_rates[i] > 0.0f && sel->learning_rates[i] < 1.0f))
+        return tw_error(TW_ERR_INPUT, "%s: training.selection.learning_rates: %g, expected 0 < lr "
+                                      "< 1",
+                        p, (double)sel->learning_rates[i]);
+    for (unsigned i = 0; i < sel->residual_count; i++)
+      if (tw_forecast_residual_parse(sel->residual[i], &residual) != TW_OK)
+        return tw_error_prefix(TW_ERR_INPUT, "%s: training.selection.residual: ", p);
+  }
   if (!(t->learning_rate_decay > 0.0f && t->learning_rate_decay <= 1.0f))
     return tw_error(TW_ERR_INPUT, "%s: training.learning_rate_decay: %g, expected 0 < d <= 1", p,
                     (double)t->learning_rate_decay);

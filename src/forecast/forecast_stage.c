@@ -165,10 +165,15 @@ static tw_status stage_fc_init(const tw_forecast_stage_config *c, const char *ba
     f->hidden[0] = 16;
     f->model.hidden = f->hidden;
     f->model.hidden_count = 1;
-    f->training.epochs = 300;
+    f->model.ensemble = 1;
+    f->training.epochs = 150;
     f->training.batch_size = 32;
     f->training.learning_rate = 3e-3f;
+    f->training.schedule = (char *)"cosine";
+    f->training.warmup_epochs = 5;
     f->training.validation_fraction = 0.2f;
+    f->training.test_fraction = 0.2f;
+    f->training.folds = 1;
     f->training.patience = 30;
     f->training.shards = 1;
     snprintf(f->path, sizeof f->path, "%s: forecast", scenario_path);
@@ -220,18 +225,23 @@ static tw_status feature_row(const stage_ctx *x, const stage_target *tg, const t
                              int nf, const int64_t *hol, size_t nhol, size_t i, float *row) {
   for (int k = 0; k < nf; k++) {
     const tw_feature *f = &feat[k];
-    if (f->kind <= TW_FEAT_HOLIDAY) {
+    /* weather at the issue time t - h (no oracle weather), or at t for a
+     * model file of the older format ("exo:hdh_K") */
+    size_t wi = f->at_issue ? i - x->h_steps : i;
+    if (f->kind <= TW_FEAT_CALENDAR_LAST) {
       row[k] = tw_forecast_calendar_value(f->kind, x->time_s[i], hol, nhol);
-    } else if (f->kind == TW_FEAT_LAG) {
-      row[k] = (float)tg->actual[i - (size_t)((int64_t)f->lag_h * 3600 / x->step_s)];
-    } else if (strcmp(f->name, "exo:hdh_K") == 0 && tg->hdh) {
-      row[k] = tg->hdh[i];
-    } else if (strcmp(f->name, "exo:cdh_K") == 0 && tg->cdh) {
-      row[k] = tg->cdh[i];
+    } else if (f->kind == TW_FEAT_LAG || f->kind == TW_FEAT_ROLL_MEAN ||
+               f->kind == TW_FEAT_ROLL_MAX) {
+      row[k] = tw_forecast_target_feature(f, tg->actual, i, x->step_s, x->h);
+    } else if (f->kind == TW_FEAT_EXOGENOUS && strcmp(f->source, "hdh_K") == 0 && tg->hdh) {
+      row[k] = tg->hdh[wi];
+    } else if (f->kind == TW_FEAT_EXOGENOUS && strcmp(f->source, "cdh_K") == 0 && tg->cdh) {
+      row[k] = tg->cdh[wi];
     } else {
       return tw_error(TW_ERR_INPUT, "%s: forecast of '%s': feature '%s' is not available in a run "
-                                    "(calendar, lags, exo:hdh_K and exo:cdh_K are; the latter need "
-                                    "climate data and forecast.weather_features)",
+                                    "(calendar, lags, rolling statistics, exo:hdh_K and exo:cdh_K "
+                                    "are; the latter need climate data and "
+                                    "forecast.weather_features)",
                       x->in->scenario_path, tg->name, f->name);
     }
   }
@@ -243,13 +253,15 @@ static tw_status first_row(const stage_ctx *x, const tw_feature *feat, int nf, c
                            size_t *start) {
   size_t s = x->h_steps > x->w_steps ? x->h_steps : x->w_steps;
   for (int k = 0; k < nf; k++)
-    if (feat[k].kind == TW_FEAT_LAG) {
+    if (feat[k].kind == TW_FEAT_LAG || feat[k].kind == TW_FEAT_ROLL_MEAN ||
+        feat[k].kind == TW_FEAT_ROLL_MAX) {
       int64_t lag_s = (int64_t)feat[k].lag_h * 3600;
       if (lag_s % x->step_s != 0)
-        return tw_error(TW_ERR_INPUT, "%s: lag %d h is not a whole number of snapshots (%lld s)",
-                        what, feat[k].lag_h, (long long)x->step_s);
-      if ((size_t)(lag_s / x->step_s) > s) s = (size_t)(lag_s / x->step_s);
+        return tw_error(TW_ERR_INPUT, "%s: %s: %d h is not a whole number of snapshots (%lld s)",
+                        what, feat[k].name, feat[k].lag_h, (long long)x->step_s);
     }
+  size_t look = tw_forecast_features_lookback_steps(feat, nf, x->h, x->step_s);
+  if (look > s) s = look;
   if (s + 8 > x->T)
     return tw_error(TW_ERR_INPUT, "%s: the network has %zu snapshots but the lags and baselines "
                                   "need %zu before the first forecast; use a longer period, a "
@@ -332,11 +344,21 @@ static tw_status forecast_trained(stage_ctx *x, stage_target *tg, int demand, un
   float *pred = NULL;
   memset(&ds, 0, sizeof ds);
   memset(&sub, 0, sizeof sub);
+  x->fc.cfg.step_s = x->step_s;
+  if (!x->fc.loaded) {
+    /* defaults: lags up to a week (and the residual on seasonal naive) when
+     * the period is long enough for folds separated by a week-long gap,
+     * else lags up to 48 h and the residual on OLS */
+    int long_period = (int64_t)x->T * x->step_s >= (int64_t)5 * 7 * 86400;
+    x->fc.features.max_lag_h = long_period ? 168 : 48;
+    x->fc.model.residual = (char *)(long_period ? "seasonal_naive" : "ols");
+  }
   TW_CHECK(tw_forecast_features_from_config(&x->fc.cfg, &feat, &nf));
   if (demand && tg->hdh) { /* room for two more: the list was allocated with spare entries */
-    tw_feature_parse("exo:hdh_K", &feat[nf]);
+    /* observed weather, so taken at the issue time t - h (no oracle weather) */
+    tw_feature_parse("exo:hdh_K@issue", &feat[nf]);
     snprintf(feat[nf++].units, sizeof feat[0].units, "K");
-    tw_feature_parse("exo:cdh_K", &feat[nf]);
+    tw_feature_parse("exo:cdh_K@issue", &feat[nf]);
     snprintf(feat[nf++].units, sizeof feat[0].units, "K");
   }
   size_t start = 0;
@@ -344,18 +366,25 @@ static tw_status forecast_trained(stage_ctx *x, stage_target *tg, int demand, un
   TW_CHECK_GOTO(st, build_dataset(x, tg, feat, nf, x->fc.holidays, x->fc.n_holidays, start, &ds));
   const unsigned K = x->c->folds ? x->c->folds : DEFAULT_FOLDS;
   const size_t rows = ds.n_rows;
-  if (rows < 2 * K)
-    TW_CHECK_GOTO(st, tw_error(TW_ERR_INPUT, "%s: forecast of '%s': %zu rows for %u folds", x->fc.path,
-                               tg->name, rows, K));
+  /* rows after a held-out fold whose lags reach into it are left out of
+   * training too: gap = the longest look-back (lags, windows, weather at t - h) */
+  const size_t gap = tw_forecast_features_lookback_steps(feat, nf, x->h, x->step_s);
+  if (rows < 2 * K || rows / K + gap + 16 > rows)
+    TW_CHECK_GOTO(st, tw_error(TW_ERR_INPUT, "%s: forecast of '%s': %zu rows for %u folds with a "
+                                             "gap of %zu rows after each; use fewer folds or a "
+                                             "longer period",
+                               x->fc.path, tg->name, rows, K, gap));
   int nout = 0;
   for (unsigned k = 0; k < K; k++) {
     size_t lo = rows * k / K, hi = rows * (k + 1) / K;
+    size_t cut = hi + gap < rows ? hi + gap : rows;
     tw_forecast_training_cfg tc = *x->fc.cfg.training;
     tw_forecast_config cfg = x->fc.cfg;
     tc.seed = x->fc.cfg.training->seed + seed_offset * 131u + k;
     cfg.training = &tc;
-    TW_CHECK_GOTO(st, dataset_without(&ds, lo, hi, &sub));
-    tw_forecast_train_options opt = {.backend = x->be, .comm = MPI_COMM_NULL, .log_every = 0};
+    TW_CHECK_GOTO(st, dataset_without(&ds, lo, cut, &sub));
+    tw_forecast_train_options opt = {
+        .backend = x->be, .comm = MPI_COMM_NULL, .log_every = 0, .no_test_block = 1};
     st = tw_forecast_train(&cfg, feat, nf, x->fc.holidays, x->fc.n_holidays, &sub, &opt, &m);
     tw_forecast_dataset_free(&sub);
     if (st != TW_OK) {
@@ -416,19 +445,39 @@ cleanup:
   return st;
 }
 
+static int hour_of_week(tw_time_s t) {
+  tw_datetime dt;
+  tw_time_to_datetime(TW_CAL_STANDARD, t, &dt);
+  return tw_time_day_of_week(TW_CAL_STANDARD, t) * 24 + dt.hour;
+}
+
 static void score(const stage_ctx *x, const stage_target *tg, size_t start,
                   tw_forecast_stage_target *out) {
-  double a[3] = {0}, s2[3] = {0};
-  size_t n = x->T - start;
+  double a[4] = {0}, s2[4] = {0}, csum[168] = {0}, all = 0;
+  size_t n = x->T - start, ccount[168] = {0};
+  /* hour-of-week climatology over every snapshot of the run but the one
+   * forecast (leave one out; the overall mean where its hour of week has
+   * no other snapshot) */
+  for (size_t i = 0; i < x->T; i++) {
+    int how = hour_of_week(x->time_s[i]);
+    csum[how] += tg->actual[i];
+    ccount[how]++;
+    all += tg->actual[i];
+  }
   for (size_t i = start; i < x->T; i++) {
     double y = tg->actual[i];
-    double e[3] = {tg->forecast[i] - y, tg->actual[i - x->h_steps] - y,
-                   tg->actual[i - x->w_steps] - y};
-    for (int k = 0; k < 3; k++) {
+    int how = hour_of_week(x->time_s[i]);
+    double clim = ccount[how] > 1 ? (csum[how] - y) / (double)(ccount[how] - 1)
+                                  : (all - y) / (double)(x->T - 1);
+    double e[4] = {tg->forecast[i] - y, tg->actual[i - x->h_steps] - y,
+                   tg->actual[i - x->w_steps] - y, clim - y};
+    for (int k = 0; k < 4; k++) {
       a[k] += fabs(e[k]);
       s2[k] += e[k] * e[k];
     }
   }
+  out->climatology_mae = a[3] / (double)n;
+  out->climatology_rmse = sqrt(s2[3] / (double)n);
   out->rows = n;
   out->mae = a[0] / (double)n;
   out->rmse = sqrt(s2[0] / (double)n);
@@ -438,6 +487,77 @@ static void score(const stage_ctx *x, const stage_target *tg, size_t start,
   out->seasonal_naive_rmse = sqrt(s2[2] / (double)n);
   out->skill_rmse_vs_persistence =
       out->persistence_rmse > 0 ? 1.0 - out->rmse / out->persistence_rmse : NAN;
+  const char *names[3] = {"persistence", "seasonal_naive", "climatology_hour_of_week"};
+  double rm[3] = {out->persistence_rmse, out->seasonal_naive_rmse, out->climatology_rmse};
+  int best = 0;
+  for (int k = 1; k < 3; k++)
+    if (rm[k] < rm[best]) best = k;
+  snprintf(out->best_baseline, sizeof out->best_baseline, "%s", names[best]);
+  out->skill_rmse_vs_best_baseline = rm[best] > 0 ? 1.0 - out->rmse / rm[best] : NAN;
+}
+
+/* ---- reuse across scenario tasks ------------------------------------------ */
+
+/* Forecasts of trained targets, keyed by a hash of everything that
+ * determines them (the target's series, times and weather, the forecast
+ * settings). A scenario that does not change a target's inputs gets the
+ * same forecast without training again. Tasks run one after another on a
+ * rank, so no locking; bounded to CACHE_MAX entries (oldest replaced). */
+enum { CACHE_MAX = 256 };
+typedef struct cache_entry {
+  uint64_t key;
+  size_t T, start;
+  double *forecast;
+} cache_entry;
+static cache_entry cache[CACHE_MAX];
+static size_t cache_used, cache_next;
+
+size_t tw_forecast_stage_cache_size(void) { return cache_used; }
+
+static uint64_t target_key(const stage_ctx *x, const stage_target *tg, int demand) {
+  uint64_t h = TW_FNV_OFFSET;
+  const tw_forecast_stage_config *c = x->c;
+  unsigned nums[5] = {(unsigned)x->h, c->folds, (unsigned)c->weather_features, (unsigned)demand,
+                      (unsigned)x->T};
+  h = tw_fnv1a(h, nums, sizeof nums);
+  h = tw_fnv1a(h, tg->name, strlen(tg->name));
+  h = tw_fnv1a(h, x->time_s, x->T * sizeof *x->time_s);
+  h = tw_fnv1a(h, tg->actual, x->T * sizeof *tg->actual);
+  if (tg->hdh) h = tw_fnv1a(h, tg->hdh, x->T * sizeof *tg->hdh);
+  if (tg->cdh) h = tw_fnv1a(h, tg->cdh, x->T * sizeof *tg->cdh);
+  if (c->config) { /* the forecast configuration's text */
+    char path[4096];
+    resolve(x->in->base_dir, c->config, path, sizeof path);
+    h = tw_fnv1a(h, path, strlen(path));
+    FILE *f = fopen(path, "rb");
+    if (f) {
+      char buf[4096];
+      size_t got;
+      while ((got = fread(buf, 1, sizeof buf, f)) > 0) h = tw_fnv1a(h, buf, got);
+      fclose(f);
+    }
+  }
+  return h;
+}
+
+static const cache_entry *cache_find(uint64_t key, size_t T) {
+  for (size_t i = 0; i < cache_used; i++)
+    if (cache[i].key == key && cache[i].T == T) return &cache[i];
+  return NULL;
+}
+
+static void cache_put(uint64_t key, size_t T, size_t start, const double *forecast) {
+  double *copy = malloc(T * sizeof *copy);
+  if (!copy) return; /* reuse is an optimisation only */
+  memcpy(copy, forecast, T * sizeof *copy);
+  cache_entry *e = &cache[cache_next];
+  free(e->forecast);
+  e->key = key;
+  e->T = T;
+  e->start = start;
+  e->forecast = copy;
+  cache_next = (cache_next + 1) % CACHE_MAX;
+  if (cache_used < CACHE_MAX) cache_used++;
 }
 
 static const char *model_file_for(const tw_forecast_stage_config *c, const char *name) {
@@ -450,9 +570,26 @@ static tw_status forecast_target(stage_ctx *x, stage_target *tg, int demand, uns
                                  tw_forecast_stage_result *res) {
   size_t start = 0;
   const char *file = model_file_for(x->c, tg->name);
+  int reused = 0;
+  (void)index;
   memcpy(tg->forecast, tg->actual, x->T * sizeof(double));
-  if (file) TW_CHECK(forecast_model_file(x, tg, file, &start));
-  else TW_CHECK(forecast_trained(x, tg, demand, index, &start));
+  if (file) {
+    TW_CHECK(forecast_model_file(x, tg, file, &start));
+  } else {
+    uint64_t key = target_key(x, tg, demand);
+    const cache_entry *e = cache_find(key, x->T);
+    if (e) {
+      memcpy(tg->forecast, e->forecast, x->T * sizeof(double));
+      start = e->start;
+      reused = 1;
+    } else {
+      /* the seed depends on the target's name, not on its position, so a
+       * target gets the same model whichever scenario trains it first */
+      unsigned seed = (unsigned)(tw_fnv1a(TW_FNV_OFFSET, tg->name, strlen(tg->name)) & 0xffffu);
+      TW_CHECK(forecast_trained(x, tg, demand, seed, &start));
+      cache_put(key, x->T, start, tg->forecast);
+    }
+  }
   for (size_t i = start; i < x->T; i++) {
     if (tg->forecast[i] < tg->lo) tg->forecast[i] = tg->lo;
     if (tg->forecast[i] > tg->hi) tg->forecast[i] = tg->hi;
@@ -461,10 +598,13 @@ static tw_status forecast_target(stage_ctx *x, stage_target *tg, int demand, uns
   snprintf(o->name, sizeof o->name, "%s", tg->name);
   snprintf(o->source, sizeof o->source, "%s", file ? "model" : "trained");
   score(x, tg, start, o);
+  o->reused = reused;
   if (start > res->warmup_snapshots) res->warmup_snapshots = start;
-  TW_LOG_I("forecast '%s' (%s): MAE %.4g, RMSE %.4g; persistence RMSE %.4g, seasonal naive RMSE "
-           "%.4g",
-           o->name, o->source, o->mae, o->rmse, o->persistence_rmse, o->seasonal_naive_rmse);
+  TW_LOG_I("forecast '%s' (%s%s): MAE %.4g, RMSE %.4g; persistence RMSE %.4g, seasonal naive RMSE "
+           "%.4g, climatology RMSE %.4g; skill vs best baseline (%s) %.3f",
+           o->name, o->source, reused ? ", reused" : "", o->mae, o->rmse, o->persistence_rmse,
+           o->seasonal_naive_rmse, o->climatology_rmse, o->best_baseline,
+           o->skill_rmse_vs_best_baseline);
   return TW_OK;
 }
 
@@ -684,6 +824,12 @@ void tw_forecast_stage_to_json(const tw_forecast_stage_result *r, tw_json *j) {
     tw_json_kv_number(j, "seasonal_naive_mae", t->seasonal_naive_mae);
     tw_json_kv_number(j, "seasonal_naive_rmse", t->seasonal_naive_rmse);
     tw_json_kv_number(j, "skill_rmse_vs_persistence", t->skill_rmse_vs_persistence);
+    tw_json_kv_number(j, "climatology_mae", t->climatology_mae);
+    tw_json_kv_number(j, "climatology_rmse", t->climatology_rmse);
+    tw_json_kv_string(j, "best_baseline", t->best_baseline);
+    tw_json_kv_number(j, "skill_rmse_vs_best_baseline", t->skill_rmse_vs_best_baseline);
+    tw_json_key(j, "reused");
+    tw_json_bool(j, t->reused);
     tw_json_object_end(j);
   }
   tw_json_array_end(j);

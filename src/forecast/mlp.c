@@ -22,7 +22,7 @@ struct tw_mlp {
   long adam_step;
   /* device buffers */
   float *params, *grad, *adam_m, *adam_v;
-  float *x, *y, *ones, *loss, *pred;
+  float *x, *y, *loss, *pred;
   float *z[MAX_LAYERS]; /* pre-activations; the output layer's is the raw head */
   float *a[MAX_LAYERS]; /* activations of hidden layers */
   float *d0, *d1;       /* backward ping-pong, max_units x max_batch */
@@ -76,7 +76,6 @@ static tw_status dev_alloc(tw_backend *be, size_t count, float **out) {
 tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, tw_mlp **out) {
   tw_status st = TW_OK;
   tw_mlp *m = NULL;
-  float *ones_host = NULL;
   *out = NULL;
   TW_CHECK(tw_mlp_spec_validate(spec));
   if (max_batch <= 0)
@@ -108,7 +107,6 @@ tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, 
   TW_CHECK_GOTO(st, dev_alloc(be, off, &m->adam_v));
   TW_CHECK_GOTO(st, dev_alloc(be, (size_t)spec->n_inputs * mb, &m->x));
   TW_CHECK_GOTO(st, dev_alloc(be, mb, &m->y));
-  TW_CHECK_GOTO(st, dev_alloc(be, mb, &m->ones));
   TW_CHECK_GOTO(st, dev_alloc(be, mb, &m->loss));
   TW_CHECK_GOTO(st, dev_alloc(be, (size_t)tw_mlp_spec_outputs(spec) * mb, &m->pred));
   for (int l = 0; l < m->n_layers; l++) {
@@ -117,14 +115,10 @@ tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, 
   }
   TW_CHECK_GOTO(st, dev_alloc(be, (size_t)m->max_units * mb, &m->d0));
   TW_CHECK_GOTO(st, dev_alloc(be, (size_t)m->max_units * mb, &m->d1));
-  TW_CHECK_GOTO(st, tw_calloc(mb, sizeof(float), "mlp ones", &ones_host));
   TW_CHECK_GOTO(st, tw_calloc(mb, sizeof(float), "mlp losses", &m->loss_host));
-  for (size_t i = 0; i < mb; i++) ones_host[i] = 1.0f;
-  TW_CHECK_GOTO(st, be->ops->upload(be, m->ones, ones_host, mb * sizeof(float)));
   *out = m;
   m = NULL;
 cleanup:
-  free(ones_host);
   tw_mlp_destroy(&m);
   return st;
 }
@@ -134,7 +128,7 @@ void tw_mlp_destroy(tw_mlp **mlp) {
   tw_mlp *m = *mlp;
   tw_backend *be = m->be;
   float *bufs[] = {m->params, m->grad, m->adam_m, m->adam_v, m->x, m->y,
-                   m->ones,   m->loss, m->pred,   m->d0,     m->d1};
+                   m->loss, m->pred,   m->d0,     m->d1};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) be->ops->free(be, bufs[i]);
   for (int l = 0; l < MAX_LAYERS; l++) {
     be->ops->free(be, m->z[l]);
@@ -207,8 +201,9 @@ tw_status tw_mlp_set_gradient(tw_mlp *mlp, const float *host) {
   return mlp->be->ops->upload(mlp->be, mlp->grad, host, mlp->n_params * sizeof(float));
 }
 
-/* Forward over the batch already in mlp->x (n samples). */
-static tw_status forward(tw_mlp *mlp, int n) {
+/* Forward over the batch already in mlp->x (n samples). With `train`, the
+ * hidden layers' fused epilogue leaves act'(z) in z for the backward pass. */
+static tw_status forward(tw_mlp *mlp, int n, int train) {
   tw_backend *be = mlp->be;
   const float *prev = mlp->x;
   for (int l = 0; l < mlp->n_layers; l++) {
@@ -216,9 +211,13 @@ static tw_status forward(tw_mlp *mlp, int n) {
     TW_CHECK(be->ops->sgemm(be, 0, 0, mlp->out[l], n, mlp->in[l], 1.0f,
                             mlp->params + mlp->w_off[l], mlp->out[l], prev, mlp->in[l], 0.0f,
                             mlp->z[l], mlp->out[l]));
-    TW_CHECK(be->ops->bias_activation(be, hidden ? mlp->spec.activation : TW_ACT_IDENTITY,
-                                      mlp->out[l], n, mlp->params + mlp->b_off[l], mlp->z[l],
-                                      hidden ? mlp->a[l] : mlp->z[l]));
+    if (train && hidden)
+      TW_CHECK(be->ops->dense_forward(be, mlp->spec.activation, mlp->out[l], n,
+                                      mlp->params + mlp->b_off[l], mlp->z[l], mlp->a[l]));
+    else
+      TW_CHECK(be->ops->bias_activation(be, hidden ? mlp->spec.activation : TW_ACT_IDENTITY,
+                                        mlp->out[l], n, mlp->params + mlp->b_off[l], mlp->z[l],
+                                        hidden ? mlp->a[l] : mlp->z[l]));
     prev = hidden ? mlp->a[l] : mlp->z[l];
   }
   return TW_OK;
@@ -239,7 +238,7 @@ tw_status tw_mlp_predict(tw_mlp *mlp, const float *x_host, size_t n, float *pred
   for (size_t start = 0; start < n; start += (size_t)mlp->max_batch) {
     size_t count = n - start < (size_t)mlp->max_batch ? n - start : (size_t)mlp->max_batch;
     TW_CHECK(be->ops->upload(be, mlp->x, x_host + start * nin, count * nin * sizeof(float)));
-    TW_CHECK(forward(mlp, (int)count));
+    TW_CHECK(forward(mlp, (int)count, 0));
     tw_output_job job;
     output_job(mlp, (int)count, &job);
     job.pred = mlp->pred;
@@ -259,7 +258,7 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
   size_t nin = (size_t)mlp->spec.n_inputs;
   TW_CHECK(be->ops->upload(be, mlp->x, x_host, (size_t)n * nin * sizeof(float)));
   TW_CHECK(be->ops->upload(be, mlp->y, y_host, (size_t)n * sizeof(float)));
-  TW_CHECK(forward(mlp, n));
+  TW_CHECK(forward(mlp, n, 1));
   tw_output_job job;
   output_job(mlp, n, &job);
   job.target = mlp->y;
@@ -271,15 +270,13 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
   for (int l = mlp->n_layers - 1; l >= 0; l--) {
     int hidden = l < mlp->spec.n_hidden;
     int rows = mlp->out[l], cols = mlp->in[l];
-    if (hidden)
-      TW_CHECK(be->ops->activation_backward(be, mlp->spec.activation, (size_t)rows * (size_t)n,
-                                            mlp->z[l], dcur));
+    /* fused epilogue: dZ = dA * act'(z) (kept in z by the forward pass) and db = dZ 1 */
+    TW_CHECK(be->ops->dense_backward(be, rows, n, hidden ? mlp->z[l] : NULL, dcur,
+                                     mlp->grad + mlp->b_off[l]));
     const float *prev = l == 0 ? mlp->x : mlp->a[l - 1];
-    /* dW = dZ prev^T, db = dZ 1, dprev = W^T dZ */
+    /* the GEMMs: dW = dZ prev^T, dprev = W^T dZ */
     TW_CHECK(be->ops->sgemm(be, 0, 1, rows, cols, n, 1.0f, dcur, rows, prev, cols, 0.0f,
                             mlp->grad + mlp->w_off[l], rows));
-    TW_CHECK(be->ops->sgemm(be, 0, 0, rows, 1, n, 1.0f, dcur, rows, mlp->ones, n, 0.0f,
-                            mlp->grad + mlp->b_off[l], rows));
     if (l > 0) {
       TW_CHECK(be->ops->sgemm(be, 1, 0, cols, n, rows, 1.0f, mlp->params + mlp->w_off[l], rows,
                               dcur, rows, 0.0f, dnext, cols));

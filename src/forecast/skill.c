@@ -37,23 +37,20 @@ static int cholesky_solve(double *a, double *b, size_t n) {
   return 0;
 }
 
-/* OLS with intercept on standardised features of the training rows
- * (ridge 1e-8 x n for numerical safety), predictions for the validation
- * rows in target units. */
-static tw_status ols_predict(const tw_forecast_model *m, const tw_forecast_dataset *ds,
-                             size_t n_train, float *pred) {
+tw_status tw_fc_ols_fit(const tw_forecast_model *m, const tw_forecast_dataset *ds, size_t n_train,
+                        double *coef) {
   tw_status st = TW_OK;
-  const size_t nf = (size_t)m->n_features, p = nf + 1, rows = ds->n_rows;
-  double *a = NULL, *b = NULL, *z = NULL;
+  const size_t nf = (size_t)m->n_features, p = nf + 1;
+  double *a = NULL, *z = NULL;
   TW_CHECK(tw_calloc(p * p, sizeof *a, "OLS normal matrix", &a));
-  TW_CHECK_GOTO(st, tw_calloc(p, sizeof *b, "OLS right-hand side", &b));
   TW_CHECK_GOTO(st, tw_calloc(p, sizeof *z, "OLS row", &z));
+  memset(coef, 0, p * sizeof *coef);
   for (size_t r = 0; r < n_train; r++) {
     z[0] = 1.0;
     for (size_t k = 0; k < nf; k++)
       z[k + 1] = (ds->x[r * nf + k] - m->feature_mean[k]) / m->feature_std[k];
     for (size_t i = 0; i < p; i++) {
-      b[i] += z[i] * ds->y[r];
+      coef[i] += z[i] * ds->y[r];
       for (size_t j = 0; j <= i; j++) a[i * p + j] += z[i] * z[j];
     }
   }
@@ -61,20 +58,34 @@ static tw_status ols_predict(const tw_forecast_model *m, const tw_forecast_datas
     for (size_t j = 0; j < i; j++) a[j * p + i] = a[i * p + j];
     a[i * p + i] += 1e-8 * (double)n_train;
   }
-  if (cholesky_solve(a, b, p) != 0) {
-    st = tw_error(TW_ERR_INPUT, "OLS baseline: the feature matrix is singular");
-    goto cleanup;
-  }
-  for (size_t r = n_train; r < rows; r++) {
-    double s = b[0];
-    for (size_t k = 0; k < nf; k++)
-      s += b[k + 1] * (ds->x[r * nf + k] - m->feature_mean[k]) / m->feature_std[k];
-    pred[r - n_train] = (float)s;
-  }
+  if (cholesky_solve(a, coef, p) != 0)
+    st = tw_error(TW_ERR_INPUT, "OLS: the feature matrix is singular");
 cleanup:
   free(a);
-  free(b);
   free(z);
+  return st;
+}
+
+double tw_fc_ols_apply(const tw_forecast_model *m, const double *coef, const float *x) {
+  double s = coef[0];
+  for (int k = 0; k < m->n_features; k++)
+    s += coef[k + 1] * (x[k] - m->feature_mean[k]) / m->feature_std[k];
+  return s;
+}
+
+/* OLS baseline: fitted on the rows before n_train, predictions for the
+ * rows after it in target units. */
+static tw_status ols_predict(const tw_forecast_model *m, const tw_forecast_dataset *ds,
+                             size_t n_train, float *pred) {
+  double *coef = NULL;
+  const size_t nf = (size_t)m->n_features;
+  TW_CHECK(tw_calloc(nf + 1, sizeof *coef, "OLS coefficients", &coef));
+  tw_status st = tw_fc_ols_fit(m, ds, n_train, coef);
+  if (st == TW_OK)
+    for (size_t r = n_train; r < ds->n_rows; r++)
+      pred[r - n_train] = (float)tw_fc_ols_apply(m, coef, ds->x + r * nf);
+  else tw_error_prefix(st, "OLS baseline: ");
+  free(coef);
   return st;
 }
 

@@ -19,8 +19,22 @@ tw_status tw_fc_model_from_config(const tw_forecast_config *cfg, const tw_featur
                                   int n_features, const int64_t *holidays, size_t n_holidays,
                                   tw_forecast_model **out);
 
-/* Learning rate of epoch `epoch` (1-based): lr * decay^(epoch-1). */
+/* Learning rate of epoch `epoch` (1-based) for base rate lr: exponential
+ * lr * decay^(epoch-1), or cosine with linear warm-up:
+ * lr * min(1, epoch / warmup) * (1 + cos(pi (epoch - 1) / epochs)) / 2. */
+float tw_fc_schedule_lr(const tw_forecast_training_cfg *tc, float lr, int epoch);
+
+/* tw_fc_schedule_lr with the configured training.learning_rate. */
 float tw_fc_epoch_learning_rate(const tw_forecast_training_cfg *tc, int epoch);
+
+/* OLS with intercept on the model's standardised features over the rows
+ * [0, n_train) of ds (ridge 1e-8 n): coef[0] intercept, coef[k+1] feature
+ * k. TW_ERR_INPUT when the normal matrix is singular. */
+tw_status tw_fc_ols_fit(const tw_forecast_model *m, const tw_forecast_dataset *ds, size_t n_train,
+                        double *coef);
+
+/* The OLS prediction for one raw feature row. */
+double tw_fc_ols_apply(const tw_forecast_model *m, const double *coef, const float *x_raw);
 
 /* Mean and population standard deviation over the first n values (stride
  * floats apart); a constant column gets std 1. */

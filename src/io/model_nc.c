@@ -44,7 +44,8 @@ static void layer_shape(const tw_mlp_spec *s, int l, int *rows, int *cols) {
 tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) {
   tw_status st = TW_OK;
   char tmp[4200], name[64], name2[64];
-  int nc = -1, d_feat, d_name, d_method, d_metric, d_q = -1, d_hol = -1, v;
+  int nc = -1, d_feat, d_name, d_method, d_metric, d_q = -1, d_hol = -1, d_member = -1, v;
+  const int K = m->members > 0 ? m->members : 1;
   char *names = NULL;
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   const size_t nf = (size_t)m->n_features;
@@ -56,6 +57,7 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   if (m->spec.quantile_count)
     NCW(nc_def_dim(nc, "quantile", (size_t)m->spec.quantile_count, &d_q), "dimension quantile");
   if (m->n_holidays) NCW(nc_def_dim(nc, "holiday", m->n_holidays, &d_hol), "dimension holiday");
+  if (K > 1) NCW(nc_def_dim(nc, "member", (size_t)K, &d_member), "dimension member");
 
   /* global attributes */
   NCW(put_text(nc, NC_GLOBAL, "title", "terrawatt forecast model (MLP surrogate)"), "title");
@@ -106,23 +108,54 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
       "best_validation_loss");
   NCW(nc_put_att_double(nc, NC_GLOBAL, "train_seconds", NC_DOUBLE, 1, &m->train_seconds),
       "train_seconds");
+  /* honest evaluation: the test block, selection, residual, exogenous timing */
+  NCW(put_text(nc, NC_GLOBAL, "test_start", m->test_start), "test_start");
+  NCW(put_text(nc, NC_GLOBAL, "test_end", m->test_end), "test_end");
+  long long n_test = (long long)m->n_test;
+  NCW(nc_put_att_longlong(nc, NC_GLOBAL, "test_samples", NC_INT64, 1, &n_test), "test_samples");
+  unsigned selu[3] = {m->selection_folds, m->selection_candidates, m->warmup_epochs};
+  NCW(nc_put_att_uint(nc, NC_GLOBAL, "selection_folds", NC_UINT, 1, &selu[0]), "selection_folds");
+  NCW(nc_put_att_uint(nc, NC_GLOBAL, "selection_candidates", NC_UINT, 1, &selu[1]),
+      "selection_candidates");
+  NCW(nc_put_att_double(nc, NC_GLOBAL, "selection_rmse", NC_DOUBLE, 1, &m->selection_rmse),
+      "selection_rmse");
+  NCW(put_text(nc, NC_GLOBAL, "schedule", m->schedule), "schedule");
+  NCW(nc_put_att_uint(nc, NC_GLOBAL, "warmup_epochs", NC_UINT, 1, &selu[2]), "warmup_epochs");
+  NCW(nc_put_att_int(nc, NC_GLOBAL, "ensemble_members", NC_INT, 1, &K), "ensemble_members");
+  NCW(put_text(nc, NC_GLOBAL, "residual", tw_forecast_residual_name(m->residual)), "residual");
+  NCW(nc_put_att_int(nc, NC_GLOBAL, "residual_feature", NC_INT, 1, &m->residual_feature),
+      "residual_feature");
+  NCW(put_text(nc, NC_GLOBAL, "exogenous_timing", tw_forecast_exogenous_timing(m)),
+      "exogenous_timing");
 
   /* layers: weight_L(in_L, out_L) holds W_L column-major (W[i + j*out] is
    * the weight from input j to unit i); bias_L(out_L) */
   int vw[TW_MLP_MAX_HIDDEN + 1], vb[TW_MLP_MAX_HIDDEN + 1];
   for (int l = 0; l <= nh; l++) {
-    int rows, cols, dims[2];
+    int rows, cols, dims[3], *d2 = K > 1 ? dims + 1 : dims;
+    dims[0] = d_member;
     layer_shape(&m->spec, l, &rows, &cols);
     snprintf(name, sizeof name, "layer%d_in", l);
-    NCW(nc_def_dim(nc, name, (size_t)cols, &dims[0]), name);
+    NCW(nc_def_dim(nc, name, (size_t)cols, &d2[0]), name);
     snprintf(name, sizeof name, "layer%d_out", l);
-    NCW(nc_def_dim(nc, name, (size_t)rows, &dims[1]), name);
+    NCW(nc_def_dim(nc, name, (size_t)rows, &d2[1]), name);
     snprintf(name, sizeof name, "weight_%d", l);
-    NCW(nc_def_var(nc, name, NC_FLOAT, 2, dims, &vw[l]), name);
+    NCW(nc_def_var(nc, name, NC_FLOAT, K > 1 ? 3 : 2, dims, &vw[l]), name);
     snprintf(name2, sizeof name2, "weights of layer %d (%s)", l, l == nh ? "output" : "hidden");
     NCW(put_text(nc, vw[l], "long_name", name2), name);
     snprintf(name, sizeof name, "bias_%d", l);
-    NCW(nc_def_var(nc, name, NC_FLOAT, 1, &dims[1], &vb[l]), name);
+    int bd[2] = {d_member, d2[1]};
+    NCW(nc_def_var(nc, name, NC_FLOAT, K > 1 ? 2 : 1, K > 1 ? bd : &d2[1], &vb[l]), name);
+  }
+  int v_coef = -1;
+  if (m->residual == TW_RESIDUAL_OLS && m->residual_coef) {
+    int d_coef;
+    NCW(nc_def_dim(nc, "ols_coef", nf + 1, &d_coef), "dimension ols_coef");
+    NCW(nc_def_var(nc, "residual_ols_coef", NC_DOUBLE, 1, &d_coef, &v_coef), "residual_ols_coef");
+    NCW(put_text(nc, v_coef, "long_name",
+                 "OLS baseline of the residual mode: intercept, then one coefficient per "
+                 "standardised feature"),
+        "residual_ols_coef");
   }
   int v_mean, v_std, v_fname, v_funits, v_q = -1, v_hol = -1, v_skill, v_mname, v_kname, v_imp;
   int dims2[2] = {d_feat, d_name};
@@ -138,10 +171,13 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
     NCW(put_text(nc, v_hol, "units", "days since 1970-01-01"), "holiday");
   }
   int dims3[2] = {d_method, d_metric};
-  NCW(nc_def_var(nc, "validation_skill", NC_DOUBLE, 2, dims3, &v_skill), "validation_skill");
+  NCW(nc_def_var(nc, "test_skill", NC_DOUBLE, 2, dims3, &v_skill), "test_skill");
   double nan = NAN;
-  NCW(nc_put_att_double(nc, v_skill, "_FillValue", NC_DOUBLE, 1, &nan), "validation_skill");
-  NCW(put_text(nc, v_skill, "units", m->target_units), "validation_skill");
+  NCW(nc_put_att_double(nc, v_skill, "_FillValue", NC_DOUBLE, 1, &nan), "test_skill");
+  NCW(put_text(nc, v_skill, "units", m->target_units), "test_skill");
+  NCW(put_text(nc, v_skill, "long_name",
+               "skill on the final test block, never seen by training or model selection"),
+      "test_skill");
   int dims4[2] = {d_method, d_name};
   NCW(nc_def_var(nc, "method_name", NC_CHAR, 2, dims4, &v_mname), "method_name");
   int dims5[2] = {d_metric, d_name};
@@ -162,9 +198,16 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
       layer_shape(&m->spec, k, &r, &c);
       w_off += (size_t)r * (size_t)c + (size_t)r;
     }
-    NCW(nc_put_var_float(nc, vw[l], m->params + w_off), "weights");
-    NCW(nc_put_var_float(nc, vb[l], m->params + w_off + (size_t)rows * (size_t)cols), "biases");
+    for (int k = 0; k < K; k++) {
+      const float *p = m->params + (size_t)k * m->n_params + w_off;
+      size_t ws[3] = {(size_t)k, 0, 0}, wc[3] = {1, (size_t)cols, (size_t)rows};
+      size_t bs[2] = {(size_t)k, 0}, bc[2] = {1, (size_t)rows};
+      NCW(K > 1 ? nc_put_vara_float(nc, vw[l], ws, wc, p) : nc_put_var_float(nc, vw[l], p), "weights");
+      p += (size_t)rows * (size_t)cols;
+      NCW(K > 1 ? nc_put_vara_float(nc, vb[l], bs, bc, p) : nc_put_var_float(nc, vb[l], p), "biases");
+    }
   }
+  if (v_coef >= 0) NCW(nc_put_var_double(nc, v_coef, m->residual_coef), "residual_ols_coef");
   NCW(nc_put_var_float(nc, v_mean, m->feature_mean), "feature_mean");
   NCW(nc_put_var_float(nc, v_std, m->feature_std), "feature_std");
   st = tw_calloc(nf * NAME_LEN, 1, "names", &names);
@@ -181,7 +224,7 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
     long long *hd = (long long *)m->holiday_days; /* int64_t is long long or long */
     if (sizeof(long long) == sizeof(int64_t)) NCW(nc_put_var_longlong(nc, v_hol, hd), "holiday");
   }
-  NCW(nc_put_var_double(nc, v_skill, &m->skill[0][0]), "validation_skill");
+  NCW(nc_put_var_double(nc, v_skill, &m->skill[0][0]), "test_skill");
   for (int i = 0; i < TW_SKILL_METHODS; i++) {
     size_t start[2] = {(size_t)i, 0}, count[2] = {1, strlen(tw_skill_method_names[i])};
     NCW(nc_put_vara_text(nc, v_mname, start, count, tw_skill_method_names[i]), "method_name");
@@ -242,6 +285,7 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
   tw_forecast_model *m = NULL;
   char *names = NULL, buf[64];
   int nc = -1, v, fmt = 0;
+  size_t len0 = 0;
   *out = NULL;
   if (access(path, R_OK) != 0) return tw_error(TW_ERR_INPUT, "%s: cannot read the model file", path);
   NCR(nc_open(path, NC_NOWRITE, &nc), "not a NetCDF model file");
@@ -296,6 +340,15 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
     goto cleanup;
   }
   m->n_features = (int)nf;
+  size_t nmem = 1;
+  if (nc_inq_dimid(nc, "member", &dim) == NC_NOERR) {
+    NCR(nc_inq_dimlen(nc, dim, &nmem), "dimension 'member'");
+    if (nmem < 1 || nmem > 64) {
+      st = tw_error(TW_ERR_INPUT, "%s: %zu ensemble members, expected 1..64", path, nmem);
+      goto cleanup;
+    }
+  }
+  m->members = (int)nmem;
   size_t np = 0;
   for (int l = 0; l <= m->spec.n_hidden; l++) {
     int r, c;
@@ -303,19 +356,25 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
     np += (size_t)r * (size_t)c + (size_t)r;
   }
   m->n_params = np;
-  TW_CHECK_GOTO(st, tw_calloc(np, sizeof(float), "parameters", &m->params));
+  TW_CHECK_GOTO(st, tw_calloc(np * nmem, sizeof(float), "parameters", &m->params));
   size_t off = 0;
   for (int l = 0; l <= m->spec.n_hidden; l++) {
     int r, c;
     layer_shape(&m->spec, l, &r, &c);
-    snprintf(buf, sizeof buf, "weight_%d", l);
-    TW_CHECK_GOTO(st, var_len(nc, path, buf, (size_t)r * (size_t)c, &v));
-    NCR(nc_get_var_float(nc, v, m->params + off), buf);
-    off += (size_t)r * (size_t)c;
-    snprintf(buf, sizeof buf, "bias_%d", l);
-    TW_CHECK_GOTO(st, var_len(nc, path, buf, (size_t)r, &v));
-    NCR(nc_get_var_float(nc, v, m->params + off), buf);
-    off += (size_t)r;
+    for (size_t k = 0; k < nmem; k++) {
+      float *p = m->params + k * np + off;
+      size_t ws[3] = {k, 0, 0}, wc[3] = {1, (size_t)c, (size_t)r};
+      size_t bs[2] = {k, 0}, bc[2] = {1, (size_t)r};
+      snprintf(buf, sizeof buf, "weight_%d", l);
+      TW_CHECK_GOTO(st, var_len(nc, path, buf, (size_t)r * (size_t)c * nmem, &v));
+      NCR(nmem > 1 ? nc_get_vara_float(nc, v, ws, wc, p) : nc_get_var_float(nc, v, p), buf);
+      snprintf(buf, sizeof buf, "bias_%d", l);
+      TW_CHECK_GOTO(st, var_len(nc, path, buf, (size_t)r * nmem, &v));
+      NCR(nmem > 1 ? nc_get_vara_float(nc, v, bs, bc, p + (size_t)r * (size_t)c)
+                   : nc_get_var_float(nc, v, p + (size_t)r * (size_t)c),
+          buf);
+    }
+    off += (size_t)r * (size_t)c + (size_t)r;
   }
   TW_CHECK_GOTO(st, tw_calloc(nf, sizeof(float), "feature_mean", &m->feature_mean));
   TW_CHECK_GOTO(st, tw_calloc(nf, sizeof(float), "feature_std", &m->feature_std));
@@ -361,8 +420,49 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
     if (sizeof(long long) == sizeof(int64_t))
       NCR(nc_get_var_longlong(nc, v, (long long *)m->holiday_days), "holiday");
   }
-  TW_CHECK_GOTO(st, var_len(nc, path, "validation_skill", TW_SKILL_METHODS * TW_SKILL_METRICS, &v));
-  NCR(nc_get_var_double(nc, v, &m->skill[0][0]), "validation_skill");
+  /* "validation_skill" in files written before the final test block existed */
+  const char *skill_var = nc_inq_varid(nc, "test_skill", &v) == NC_NOERR ? "test_skill"
+                                                                         : "validation_skill";
+  TW_CHECK_GOTO(st, var_len(nc, path, skill_var, TW_SKILL_METHODS * TW_SKILL_METRICS, &v));
+  NCR(nc_get_var_double(nc, v, &m->skill[0][0]), skill_var);
+  /* residual mode, selection and test block: absent in older files */
+  m->residual_feature = -1;
+  if (nc_inq_attlen(nc, NC_GLOBAL, "residual", &len0) == NC_NOERR) {
+    TW_CHECK_GOTO(st, get_text_att(nc, path, "residual", buf, sizeof buf));
+    if (tw_forecast_residual_parse(buf, &m->residual) != TW_OK) {
+      st = tw_error_prefix(TW_ERR_INPUT, "%s: attribute 'residual': ", path);
+      goto cleanup;
+    }
+    NCR(nc_get_att_int(nc, NC_GLOBAL, "residual_feature", &m->residual_feature),
+        "residual_feature");
+  }
+  if (m->residual == TW_RESIDUAL_SEASONAL_NAIVE &&
+      (m->residual_feature < 0 || m->residual_feature >= (int)nf ||
+       m->features[m->residual_feature].kind != TW_FEAT_LAG)) {
+    st = tw_error(TW_ERR_INPUT, "%s: residual_feature %d is not a lag feature", path,
+                  m->residual_feature);
+    goto cleanup;
+  }
+  if (m->residual == TW_RESIDUAL_OLS) {
+    TW_CHECK_GOTO(st, tw_calloc(nf + 1, sizeof(double), "OLS coefficients", &m->residual_coef));
+    TW_CHECK_GOTO(st, var_len(nc, path, "residual_ols_coef", nf + 1, &v));
+    NCR(nc_get_var_double(nc, v, m->residual_coef), "residual_ols_coef");
+  }
+  if (nc_inq_attlen(nc, NC_GLOBAL, "test_start", &len0) == NC_NOERR) {
+    TW_CHECK_GOTO(st, get_text_att(nc, path, "test_start", m->test_start, sizeof m->test_start));
+    TW_CHECK_GOTO(st, get_text_att(nc, path, "test_end", m->test_end, sizeof m->test_end));
+    long long nt = 0;
+    NCR(nc_get_att_longlong(nc, NC_GLOBAL, "test_samples", &nt), "test_samples");
+    m->n_test = (size_t)nt;
+    NCR(nc_get_att_uint(nc, NC_GLOBAL, "selection_folds", &m->selection_folds), "selection_folds");
+    NCR(nc_get_att_uint(nc, NC_GLOBAL, "selection_candidates", &m->selection_candidates),
+        "selection_candidates");
+    NCR(nc_get_att_double(nc, NC_GLOBAL, "selection_rmse", &m->selection_rmse), "selection_rmse");
+    TW_CHECK_GOTO(st, get_text_att(nc, path, "schedule", m->schedule, sizeof m->schedule));
+    NCR(nc_get_att_uint(nc, NC_GLOBAL, "warmup_epochs", &m->warmup_epochs), "warmup_epochs");
+  } else {
+    snprintf(m->schedule, sizeof m->schedule, "exponential");
+  }
   NCR(nc_get_att_int(nc, NC_GLOBAL, "horizon_h", &m->horizon_h), "horizon_h");
   long long ll = 0;
   NCR(nc_get_att_longlong(nc, NC_GLOBAL, "time_step_s", &ll), "time_step_s");

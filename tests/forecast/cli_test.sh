@@ -31,6 +31,9 @@ grep -q '"status":"ok"' "$DIR/out" || fail "train --json: no status ok"
 grep -q '"seasonal_naive":{"mae":' "$DIR/out" || fail "train --json: no baselines"
 grep -q '"importance":{"hour_of_day_sin":' "$DIR/out" || fail "train --json: no importance"
 grep -q '"data_hash":"[0-9a-f]\{16\}"' "$DIR/out" || fail "train --json: no data hash"
+grep -q '"exogenous_timing":"issue"' "$DIR/out" || fail "train --json: exogenous timing not stated"
+grep -q '"skill_rmse_vs_best_baseline":' "$DIR/out" || fail "train --json: no skill vs best baseline"
+grep -q '"test":{"mlp":{"mae":' "$DIR/out" || fail "train --json: no test block skill"
 [ -f "$DIR/model.nc" ] || fail "no model file"
 ls "$DIR" | grep -q tmp && fail "temporary file left behind"
 expect 0 "forecast --json" -- "$CLI" forecast "$DIR/model.nc" "$DIR/train.yaml" --out "$DIR/fc.nc" --json
@@ -43,7 +46,9 @@ cmp -s "$DIR/model.nc" "$DIR/model2.nc" >/dev/null 2>&1 || true
 
 # inspect MODEL.nc: metadata, skill, importance
 expect 0 "inspect model" -- "$CLI" inspect "$DIR/model.nc"
-grep -q "validation skill" "$DIR/out" || fail "inspect: no skill table"
+grep -q "test block skill" "$DIR/out" || fail "inspect: no skill table"
+grep -q "skill (1 - RMSE / RMSE of the best baseline" "$DIR/out" || fail "inspect: no skill vs best baseline"
+grep -q "exogenous inputs: issue" "$DIR/out" || fail "inspect: exogenous timing not stated"
 grep -q "exo:temperature" "$DIR/out" || fail "inspect: no feature importance"
 grep -q "quantiles: 0.1 0.5 0.9" "$DIR/out" || fail "inspect: no quantiles"
 expect 0 "inspect model --json" -- "$CLI" inspect "$DIR/model.nc" --json
@@ -79,4 +84,25 @@ expect 2 "missing model" -- "$CLI" forecast "$DIR/none.nc" "$DIR/train.yaml"
 printf 'target: {file: demand.csv, column: load}\nfeatures: {calendar: [hour_of_day]}\ntraining: {validation_fraction: 2}\n' >"$DIR/vf.yaml"
 expect 2 "bad validation fraction" -- "$CLI" train "$DIR/vf.yaml"
 grep -q "validation_fraction" "$DIR/err" || fail "validation fraction message"
+# the keys of issue 19: each bad value is named
+bad() { # NAME YAML-LINE... : config with the extra keys, expect exit 2 naming WORD ($2)
+  name=$1; word=$2; shift 2
+  printf '%s\n' "target: {file: demand.csv, column: load, units: MW}" "horizon_h: 24" "$@" >"$DIR/bad.yaml"
+  expect 2 "$name" -- "$CLI" train "$DIR/bad.yaml" --out "$DIR/bad.nc"
+  grep -q "$word" "$DIR/err" || fail "$name: message does not name '$word': $(cat "$DIR/err")"
+  [ -f "$DIR/bad.nc" ] && fail "$name: model written despite an error"
+  return 0
+}
+bad "bad timing" "timing 'tomorrow'" "features: {exogenous: [{name: t, file: weather.csv, column: t2m, timing: tomorrow}]}"
+bad "unknown country" "country 'XX'" "features: {calendar: [holiday], holidays_country: XX}"
+bad "degree hours without temperature" "degree_hours.temperature 'tt'" \
+  "features: {exogenous: [{name: t, file: weather.csv, column: t2m}], degree_hours: {temperature: tt}}"
+bad "degree hours units" "declare units K or degC" \
+  "features: {exogenous: [{name: t, file: demand.csv, column: load, units: MW}], degree_hours: {temperature: t}}"
+bad "bad residual" "'median' is not none" "features: {lags: true}" "model: {residual: median}"
+bad "residual without the seasonal lag" "lag_168h" "features: {calendar: [hour_of_day]}" "model: {residual: seasonal_naive}"
+bad "bad schedule" "schedule: 'linear'" "features: {lags: true}" "training: {schedule: linear}"
+bad "bad test fraction" "test_fraction" "features: {lags: true}" "training: {test_fraction: 0.95}"
+bad "bad selection rate" "selection.learning_rates" "features: {lags: true}" "training: {selection: {learning_rates: [2]}}"
+bad "too short for the folds" "provide a longer series" "features: {lags: true}" "training: {folds: 20, batch_size: 4000}"
 echo "forecast CLI: all checks passed"

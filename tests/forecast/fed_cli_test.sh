@@ -17,7 +17,7 @@ target: {file: "region_{rank}/demand.csv", column: load, units: MW}
 horizon_h: 1
 features:
   calendar: [hour_of_day, day_of_week]
-  exogenous: [{name: temperature, file: "region_{rank}/weather.csv", column: t2m, units: K}]
+  exogenous: [{name: temperature, file: "region_{rank}/weather.csv", column: t2m, units: K, timing: forecast}]
 model: {hidden: [16, 16]}
 training: {batch_size: 64, learning_rate: 0.003, seed: 2, federated: {rounds: 6, local_epochs: 2}}
 YAML

@@ -19,6 +19,12 @@ forecast:
   targets: [demand, wind, solar]
   horizon_h: 24
   imbalance_cost: 50
+scenarios:
+  - name: base
+  - name: more-wind          # changes no forecast input: every forecast is reused
+    scale_capacity: [{carrier: wind, factor: 1.5}]
+  - name: more-demand        # changes the demand series: demand is trained again
+    demand_scale: 1.1
 YAML
 "$cli" run "$dir/scenario.yaml" --out "$dir/out" 2> "$dir/log" || { cat "$dir/log"; exit 1; }
 m="$dir/out/base/metrics.json"
@@ -43,7 +49,29 @@ assert any(n.startswith("wind:") for n in names) and any(n.startswith("solar:") 
 # (skill is asserted on longer data in forecast_stage); here every score must be a number
 for t in f["targets"]:
     assert t["rows"] == 168 and t["rmse"] >= 0 and t["persistence_rmse"] >= 0, t
+    assert t["best_baseline"] in ("persistence", "seasonal_naive", "climatology_hour_of_week"), t
+    assert t["skill_rmse_vs_best_baseline"] is not None, t
+    assert t["reused"] is False, t
+# scenarios that do not change a target's inputs reuse its forecast (no second training)
+w = json.load(open(sys.argv[1].replace("/base/", "/more-wind/")))["forecast"]["targets"]
+d = json.load(open(sys.argv[1].replace("/base/", "/more-demand/")))["forecast"]["targets"]
+for a, b, c in zip(f["targets"], w, d):
+    assert b["reused"] and b["rmse"] == a["rmse"], (a, b)
+    if a["target"].startswith("demand:"):
+        assert not c["reused"], c
+    else:
+        assert c["reused"] and c["rmse"] == a["rmse"], (a, c)
 PY
+# folds need a gap as long as the longest lag after each held-out block: lags up to 168 h
+# leave none of two weeks to train on, which is an error naming the gap
+printf 'features: {calendar: [hour_of_day], lags: true, max_lag_h: 168}\n' > "$dir/fc.yaml"
+sed -e 's/  imbalance_cost: 50/  imbalance_cost: 50\n  config: fc.yaml/' "$dir/scenario.yaml" > "$dir/gap.yaml"
+set +e
+"$cli" run "$dir/gap.yaml" --out "$dir/out3" 2> "$dir/err"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { echo "gap: expected exit 2, got $rc"; cat "$dir/err"; exit 1; }
+grep -q "gap of 168 rows" "$dir/err" || { cat "$dir/err"; exit 1; }
 # a bad section: exit 2 naming the key
 sed -e 's/targets: \[demand, wind, solar\]/targets: [demand, tides]/' "$dir/scenario.yaml" > "$dir/bad.yaml"
 set +e

@@ -145,7 +145,7 @@ static void test_bdew_skill(void **state) {
     fprintf(f, "%s'%s'", k ? ", " : "", holidays[k]);
   fprintf(f, "]\n"
              "  lags: true\n"
-             "  exogenous: [{name: temperature, file: weather.csv, column: t2m, units: K}]\n"
+             "  exogenous: [{name: temperature, file: weather.csv, column: t2m, units: K, timing: forecast}]\n"
              "model: {hidden: [48, 48], activation: gelu}\n"
              "training: {epochs: 150, batch_size: 64, learning_rate: 0.003,\n"
              "           validation_fraction: 0.2, patience: 20, seed: 1}\n");

@@ -70,7 +70,7 @@ static const char *config_fmt =
     "horizon_h: 1\n"
     "features:\n"
     "  calendar: [hour_of_day, day_of_week]\n"
-    "  exogenous: [{name: temperature, file: region_%d/weather.csv, column: t2m, units: K}]\n"
+    "  exogenous: [{name: temperature, file: region_%d/weather.csv, column: t2m, units: K, timing: forecast}]\n"
     "model: {hidden: [32, 32], activation: relu}\n"
     "training:\n"
     "  epochs: %u\n"

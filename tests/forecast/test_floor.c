@@ -145,7 +145,7 @@ static void test_noise_floor(void **state) {
           "horizon_h: 1\n"
           "features:\n"
           "  calendar: [hour_of_day]\n"
-          "  exogenous: [{name: temperature, file: weather.csv, column: t2m, units: K}]\n"
+          "  exogenous: [{name: temperature, file: weather.csv, column: t2m, units: K, timing: forecast}]\n"
           "model: {hidden: [32, 32], activation: relu}\n"
           "training: {epochs: 80, batch_size: 128, learning_rate: 0.003,\n"
           "           learning_rate_decay: 0.95, validation_fraction: 0.2, patience: 20,\n"

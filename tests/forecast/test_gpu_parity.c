@@ -82,19 +82,36 @@ int main(void) {
       bes[b]->ops->free(bes[b], dg);
     }
     compare("activation_backward", r1, r3, N, 1e-5f);
+    /* fused epilogues: forward (a and act' in z), backward (product and bias gradient) */
+    float *outd[2] = {r1, r3}, *outg[2] = {r2, r4}, db_host[2][ROWS];
+    for (int b = 0; b < 2; b++) {
+      float *dz = dev(bes[b], z, N), *da = dev(bes[b], NULL, N), *dbias = dev(bes[b], bias, ROWS);
+      float *dg = dev(bes[b], g, N), *ddb = dev(bes[b], NULL, ROWS);
+      bes[b]->ops->dense_forward(bes[b], acts[a], ROWS, COLS, dbias, dz, da);
+      bes[b]->ops->dense_backward(bes[b], ROWS, COLS, dz, dg, ddb);
+      get(bes[b], outd[b], da, N);
+      get(bes[b], outg[b], dg, N);
+      get(bes[b], db_host[b], ddb, ROWS);
+      float *bufs[] = {dz, da, dbias, dg, ddb};
+      for (int k = 0; k < 5; k++) bes[b]->ops->free(bes[b], bufs[k]);
+    }
+    compare("dense_forward a", r1, r3, N, 1e-5f);
+    compare("dense_backward grad", r2, r4, N, 1e-5f);
+    compare("dense_backward bias grad", db_host[0], db_host[1], ROWS, 1e-4f);
   }
   /* AdamW */
   {
     tw_backend *bes[2] = {cpu, gpu};
     float *outs[2] = {r1, r3};
     for (int b = 0; b < 2; b++) {
+      /* v is uploaded below (it must be non-negative); allocate it empty */
       float *p = dev(bes[b], z, N), *gr = dev(bes[b], g, N), *m = dev(bes[b], g, N),
-            *v = dev(bes[b], bias, ROWS < N ? N : N);
+            *v = dev(bes[b], NULL, N);
       tw_adam_job job = {.n = N, .param = p, .grad = gr, .m = m, .v = v, .lr = 1e-2f,
                          .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 1e-3f,
                          .bias_corr1 = 0.1f, .bias_corr2 = 0.001f};
       bes[b]->ops->synchronize(bes[b]);
-      /* v must be non-negative: upload squares */
+      /* v: squares of the gradient */
       for (int i = 0; i < N; i++) r2[i] = g[i] * g[i];
       bes[b]->ops->upload(bes[b], v, r2, N * sizeof(float));
       bes[b]->ops->adam_update(bes[b], &job);
