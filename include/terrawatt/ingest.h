@@ -60,12 +60,21 @@ void tw_ingest_params_default(tw_ingest_params *p);
 tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out);
 
 /* Shape of a dataset after the bbox / time-range selection, without
- * reading any values (only coordinates). */
+ * reading any values (only coordinates and the time axis): also its
+ * calendar, first and last time, step, and the canonical names of the
+ * variables the mapping found (all known ones when p->variables is NULL). */
+#define TW_SHAPE_MAXVARS 64
 typedef struct tw_ingest_shape {
   size_t nrow;        /* grid rows (lat) or station cells */
   size_t ncol;        /* grid columns (lon); 1 for stations */
   size_t ntime;
   int is_station;
+  tw_calendar calendar;
+  tw_time_s time_first, time_last; /* first and last selected time (0 without a time axis) */
+  double step_s;      /* first difference of the time axis (0 if < 2 times) */
+  size_t nvars;       /* canonical names of the mapped variables (at most TW_SHAPE_MAXVARS) */
+  char vars[TW_SHAPE_MAXVARS][64];
+  char sources[TW_SHAPE_MAXVARS][264]; /* each one's name in the (first) file */
 } tw_ingest_shape;
 tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
 

@@ -22,6 +22,7 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
                     (int)v->type);
   tw_nc_att_text(ncid, varid, "units", v->units, sizeof v->units);
   tw_nc_att_text(ncid, varid, "standard_name", v->standard_name, sizeof v->standard_name);
+  tw_nc_att_text(ncid, varid, "cell_methods", v->cell_methods, sizeof v->cell_methods);
   v->scale = 1.0;
   v->offset = 0.0;
   if (tw_nc_att_double(ncid, varid, "scale_factor", &v->scale, NULL)) v->packed = 1;

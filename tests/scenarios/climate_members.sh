@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Real climate data end to end (docs/SCENARIO.md "Climate members", INGEST.md
+# "Roles and presets", "Time steps"):
+#  - a CMIP6-named daily member (noleap) and an atlite cutout, generated from
+#    the example cutout, drive `run` against the example network; the
+#    atlite cutout's wind capacity factors equal the ERA5 cutout's;
+#  - the real ERA5 city dailies 1990-1993 run as four yearly tasks against
+#    the 2019 network (align month-day-hour), with the far-bus warning;
+#  - CanESM2 daily noleap (1950-2100): `years: all` plans 151 tasks, one runs;
+#  - rejections with exit 2: a year outside the data, degree-hours from daily
+#    data, a `variables:` entry naming no variable, an unknown preset,
+#    daily maxima used as temperature.
+set -euo pipefail
+CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"; BIN="${TW_BINARY_DIR:?}"
+REF="${TW_REFERENCE_DATA:-$SRC/../shared/data}"
+T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+EX="$SRC/inputs/example"
+fail() { echo "FAIL: $*"; exit 1; }
+expect2() { # expect2 MESSAGE-FRAGMENT CMD...: exit code 2 and the fragment on stderr
+  local want="$1"; shift
+  set +e; "$@" > "$T/out.txt" 2> "$T/err.txt"; local rc=$?; set -e
+  [ $rc -eq 2 ] || { cat "$T/err.txt"; fail "exit $rc, expected 2: $*"; }
+  grep -qF -- "$want" "$T/err.txt" || { cat "$T/err.txt"; fail "message lacks '$want'"; }
+}
+
+"$BIN/tests/scenarios/tw_make_climate_fixtures" "$EX/cutout.nc" "$T"
+head() { cat <<YAML
+network: $EX/network
+wind: {carrier: wind, turbine: $EX/turbine.yaml}
+solar: {carrier: solar, panel: $EX/panel.yaml}
+optimize: {load_shedding_cost: 5000}
+YAML
+}
+
+# ---- CMIP6 daily + atlite + ERA5 members -------------------------------------------
+{ echo "name: names"; echo "members:"
+  echo "  - {name: cmip, files: [$T/cmip6_daily.nc], preset: cmip6}"
+  echo "  - {name: atlite, files: [$T/atlite_cutout.nc], preset: atlite}"
+  echo "  - {name: era5, files: [$EX/cutout.nc]}"; head; } > "$T/names.yaml"
+"$CLI" run "$T/names.yaml" --out "$T/n" --dry-run > "$T/plan.txt"
+grep -q "member 'cmip': 320 cells, step 24 h" "$T/plan.txt" || { cat "$T/plan.txt"; fail "dry-run per member"; }
+"$CLI" --quiet run "$T/names.yaml" --out "$T/n"
+for m in cmip atlite era5; do
+  [ -s "$T/n/base/$m/task.done" ] || fail "task $m not done"
+done
+python3 - "$T/n" <<'PY'
+import json, subprocess, sys
+out = sys.argv[1]
+def series(member, var):
+    txt = subprocess.run(["ncdump", "-v", var, f"{out}/capacity_factors_{member}.nc"],
+                         capture_output=True, text=True, check=True).stdout
+    body = txt.split(f"{var} =")[-1].split(";")[0]
+    return [float(x) for x in body.replace("\n", " ").split(",") if x.strip()]
+a, e = series("atlite", "wind_cf"), series("era5", "wind_cf")
+assert len(a) == len(e) == 336 * 6, (len(a), len(e))
+assert max(abs(x - y) for x, y in zip(a, e)) < 1e-6, "atlite wind differs from the ERA5 cutout's"
+for m in ("cmip", "atlite"):
+    for v in ("wind_cf", "solar_cf"):
+        s = series(m, v)
+        assert all(0 <= x <= 1 for x in s), (m, v)
+        assert 0.02 < sum(s) / len(s) < 0.8, (m, v, sum(s) / len(s))
+tasks = {t["member"]: t for t in json.load(open(f"{out}/summary.json"))["tasks"]}
+assert set(tasks) == {"cmip", "atlite", "era5"}, tasks.keys()
+# the daily member has the same weather in daily means: renewable share within 5 points
+assert abs(tasks["cmip"]["renewable_share"] - tasks["era5"]["renewable_share"]) < 0.05, tasks
+print("names ok")
+PY
+
+# convert with a `variables:` mapping and a preset (same result as the preset alone)
+cat > "$T/conv.yaml" <<YAML
+climate:
+  files: [cmip6_daily.nc]
+  preset: cmip6
+  variables: {temperature: tas, ghi: rsds, wind_speed_10m: sfcWind}
+network: $EX/network
+wind: {turbine: $EX/turbine.yaml}
+solar: {panel: $EX/panel.yaml}
+YAML
+"$CLI" convert "$T/conv.yaml" --out "$T/conv.nc" --json | grep -q '"times":384' || fail "convert cmip"
+sed 's/wind_speed_10m: sfcWind/wind_speed_10m: nope/' "$T/conv.yaml" > "$T/conv-bad.yaml"
+expect2 "variables: wind_speed_10m: the dataset has no variable 'nope'" "$CLI" convert "$T/conv-bad.yaml" --out "$T/x.nc"
+sed 's/preset: cmip6/preset: cmip5/' "$T/conv.yaml" > "$T/conv-bad.yaml"
+expect2 "climate.preset: preset 'cmip5'" "$CLI" convert "$T/conv-bad.yaml" --out "$T/x.nc"
+printf 'demand: {}\n' >> "$T/conv.yaml"
+expect2 "degree-hours need hourly temperatures" "$CLI" convert "$T/conv.yaml" --out "$T/x.nc"
+
+# ---- real files ---------------------------------------------------------------------
+CITIES="$REF/cmip/ERA5_daily_surface_cancities_1990-1993.nc"
+CANESM="$REF/cmip/CanESM2_1950-2100_noleap.nc"
+if [ ! -f "$CITIES" ] || [ ! -f "$CANESM" ]; then
+  echo "reference data absent ($REF): real-file cases skipped"; exit 0
+fi
+{ echo "name: cities"; echo "members:"
+  echo "  - {name: cities, files: [$CITIES], years: [1990, 1991, 1992, 1993]}"; head; } > "$T/cities.yaml"
+"$CLI" run "$T/cities.yaml" --out "$T/c" 2> "$T/cities-err.txt" > /dev/null
+grep -q "6 of 6 buses are farther than 50 km" "$T/cities-err.txt" || { cat "$T/cities-err.txt"; fail "no far-bus warning"; }
+for y in 1990 1991 1992 1993; do
+  [ -s "$T/c/base/cities-$y/task.done" ] || fail "yearly task $y missing"
+done
+python3 - "$T/c" <<'PY'
+import json, subprocess, sys
+out = sys.argv[1]
+tasks = json.load(open(f"{out}/summary.json"))["tasks"]
+assert sorted(t["member"] for t in tasks) == [f"cities-{y}" for y in range(1990, 1994)]
+# the capacity factors keep the member's own (1990..1993) time axis: sun from real timestamps
+for y in range(1990, 1994):
+    txt = subprocess.run(["ncdump", "-v", "time", f"{out}/capacity_factors_cities-{y}.nc"],
+                         capture_output=True, text=True, check=True).stdout
+    first = float(txt.split("time =")[-1].split(",")[0])  # seconds since 1970, the member's year
+    import datetime
+    d = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=first)
+    assert d.year == y and d.month in (3, 4), (y, d)
+shares = [t["renewable_share"] for t in tasks]
+assert len(set(shares)) == 4, shares  # four different climate years
+print("cities ok")
+PY
+sed 's/years: \[1990, 1991, 1992, 1993\]/years: [1989]/' "$T/cities.yaml" > "$T/bad.yaml"
+expect2 "is outside the climate data" "$CLI" run "$T/bad.yaml" --out "$T/b" --dry-run
+
+# CanESM2: noleap, tasmax and pr only: no conversion, the network's own series
+cat > "$T/canesm.yaml" <<YAML
+name: canesm
+members:
+  - {name: canesm2, files: [$CANESM], years: all}
+network: $EX/network
+optimize: {load_shedding_cost: 5000}
+YAML
+"$CLI" run "$T/canesm.yaml" --out "$T/k" --dry-run > "$T/plan.txt"
+grep -q "151 members = 151 tasks" "$T/plan.txt" || { head -2 "$T/plan.txt"; fail "years: all"; }
+grep -q "canesm2-2100" "$T/plan.txt" || fail "year 2100 missing"
+sed 's/years: all/years: [2050]/' "$T/canesm.yaml" > "$T/canesm1.yaml"
+"$CLI" --quiet run "$T/canesm1.yaml" --out "$T/k"
+[ -s "$T/k/base/canesm2-2050/task.done" ] || fail "canesm2-2050 not done"
+# daily maxima cannot stand in for hourly temperatures
+{ echo "name: tmax"; echo "members:"
+  echo "  - {name: m, files: [$CANESM], years: [2050], variables: {temperature: tasmax}}"; head; } > "$T/tmax.yaml"
+expect2 "no variable fills the role 'ghi'" "$CLI" run "$T/tmax.yaml" --out "$T/t" --dry-run
+echo "climate members tests passed"
