@@ -121,6 +121,7 @@ typedef struct tw_inspect_var {
   char canonical[256];   /* canonical name, "" when the mapping does not know it */
   char units[128];       /* raw units attribute */
   char units_si[128];    /* normalised units, "" when unknown */
+  char cell_methods[256];/* CF cell_methods, "" when absent */
   int packed;            /* scale_factor/add_offset present */
   int accumulated;       /* decoded from an accumulation to a mean rate */
   int time_varying;
@@ -133,6 +134,8 @@ typedef struct tw_inspect_report {
   int is_station;
   size_t ny, nx;         /* grid rows and columns; stations: ny = locations, nx = 1 */
   int lat_descending;
+  double lat_min_deg, lat_max_deg; /* extent of the cell centres (longitudes in -180..180; */
+  double lon_min_deg, lon_max_deg; /* lon_min > lon_max when the grid crosses 180) */
   size_t ntime;
   char start[32], end[32]; /* ISO times ("" when no time axis) */
   char calendar[32];

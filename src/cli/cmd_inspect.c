@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "terrawatt/forecast.h"
+#include "terrawatt/climate_roles.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/json.h"
 
@@ -40,6 +41,13 @@ static void print_json(const tw_inspect_report *r) {
   tw_json_bool(&j, r->lat_descending);
   tw_json_key(&j, "stations");
   tw_json_bool(&j, r->is_station);
+  tw_json_key(&j, "extent"); /* cell centres, degrees */
+  tw_json_object_begin(&j);
+  tw_json_kv_number(&j, "lat_min", r->lat_min_deg);
+  tw_json_kv_number(&j, "lat_max", r->lat_max_deg);
+  tw_json_kv_number(&j, "lon_min", r->lon_min_deg);
+  tw_json_kv_number(&j, "lon_max", r->lon_max_deg);
+  tw_json_object_end(&j);
   tw_json_object_end(&j);
   tw_json_key(&j, "time");
   tw_json_object_begin(&j);
@@ -56,6 +64,8 @@ static void print_json(const tw_inspect_report *r) {
     tw_json_key(&j, v->name);
     tw_json_object_begin(&j);
     tw_json_kv_string(&j, "canonical", v->canonical[0] ? v->canonical : NULL);
+    tw_json_kv_string(&j, "role", tw_role_of_canonical(v->canonical)); /* null: none */
+    tw_json_kv_string(&j, "cell_methods", v->cell_methods[0] ? v->cell_methods : NULL);
     tw_json_kv_string(&j, "units", v->units);
     tw_json_kv_string(&j, "units_si", v->units_si[0] ? v->units_si : NULL);
     tw_json_key(&j, "packed");

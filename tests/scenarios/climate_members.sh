@@ -32,6 +32,22 @@ optimize: {load_shedding_cost: 5000}
 YAML
 }
 
+# inspect --json: the role of each variable and the grid's extent
+"$CLI" inspect --json "$T/atlite_cutout.nc" > "$T/insp.json"
+"$CLI" inspect --json "$T/cmip6_daily.nc" > "$T/insp2.json"
+python3 - "$T/insp.json" "$T/insp2.json" <<'PY'
+import json, sys
+a, c = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+roles = {k: v["role"] for k, v in a["variables"].items()}
+assert roles == {"wnd100m": "wind_speed_100m", "roughness": "roughness", "influx_direct": "direct",
+                 "influx_diffuse": "diffuse", "influx_toa": "toa", "temperature": "temperature"}, roles
+assert a["grid"]["extent"] == {"lat_min": 51, "lat_max": 54.75, "lon_min": 7, "lon_max": 11.75}, a["grid"]
+roles = {k: v["role"] for k, v in c["variables"].items()}
+assert roles == {"tas": "temperature", "rsds": "ghi", "sfcWind": "wind_speed_10m", "uas": "u10",
+                 "vas": "v10"}, roles
+assert c["variables"]["tas"]["cell_methods"] == "area: mean time: mean"
+PY
+
 # ---- CMIP6 daily + atlite + ERA5 members -------------------------------------------
 { echo "name: names"; echo "members:"
   echo "  - {name: cmip, files: [$T/cmip6_daily.nc], preset: cmip6}"
