@@ -130,6 +130,53 @@ shares = [t["renewable_share"] for t in tasks]
 assert len(set(shares)) == 4, shares  # four different climate years
 print("cities ok")
 PY
+# ensemble and multi-year statistics, checked against an independent computation
+python3 - "$T/c/summary.json" <<'PY'
+import json, math, sys
+s = json.load(open(sys.argv[1]))
+def quantile(v, q):  # numpy's default (linear between closest ranks)
+    v = sorted(v); h = (len(v) - 1) * q; lo = math.floor(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+for sc in s["scenarios"]:
+    tasks = [t for t in s["tasks"] if t["scenario"] == sc]
+    c = s["climate_statistics"][sc]
+    assert c["tasks"] == len(tasks) == 4
+    assert c["tasks_with_unserved"] == sum(t["unserved_mwh"] > 1e-6 for t in tasks)
+    for key, metric in (("drought_longest_h", "drought_longest_h"), ("unserved_mwh", "unserved_mwh")):
+        vals = [t[metric] for t in tasks]
+        for q in (10, 50, 90):
+            assert abs(c[key][f"p{q}"] - quantile(vals, q / 100)) <= 1e-9 * (1 + abs(quantile(vals, q / 100))), (key, q)
+        rp = c[key]["return_periods"]
+        assert [r["value"] for r in rp] == sorted(vals, reverse=True)
+        assert [round(r["return_period"], 6) for r in rp] == [round(5 / i, 6) for i in range(1, 5)]
+assert "weibull" in s["climate_statistics"]["plotting_position"]
+print("climate statistics ok")
+PY
+# an array job's separate runs, merged into one summary and report
+for part in "a 1990, 1991" "b 1992, 1993"; do
+  set -- $part; name=$1; shift
+  sed "s/years: \[1990, 1991, 1992, 1993\]/years: [$*]/" "$T/cities.yaml" > "$T/cities-$name.yaml"
+  "$CLI" --quiet run "$T/cities-$name.yaml" --out "$T/arr/$name" 2> /dev/null
+done
+"$CLI" merge "$T/merged" "$T/arr/a" "$T/arr/b"
+python3 - "$T/merged/summary.json" "$T/c/summary.json" <<'PY'
+import json, sys
+m, whole = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+key = lambda t: (t["scenario"], t["member"])
+assert {key(t): t["objective"] for t in m["tasks"]} == {key(t): t["objective"] for t in whole["tasks"]}
+assert m["climate_statistics"] == whole["climate_statistics"], "merged statistics differ"
+print("merge ok")
+PY
+"$CLI" report "$T/merged" --out "$T/merged/report.html" 2> /dev/null
+grep -q "Ensemble and climate-year statistics" "$T/merged/report.html" || fail "report lacks the statistics"
+CHROME="$(command -v chromium || command -v chromium-browser || true)"
+if [ -n "$CHROME" ] && [ -r "${TW_CHARTJS:-/usr/share/javascript/chart.js/chart.min.js}" ]; then
+  timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --user-data-dir="$T/profile" \
+    --virtual-time-budget=5000 --dump-dom "file://$T/merged/report.html" > "$T/dom.html" 2> /dev/null || fail "chromium"
+  grep -q "Empirical return periods" "$T/dom.html" || fail "statistics table not rendered"
+  grep -q "<td>cities-1993</td>\|<td>base</td><td>4</td>" "$T/dom.html" || fail "statistics row missing"
+fi
+expect2 "member 'cities-1990' is also in an earlier input" "$CLI" merge "$T/merged2" "$T/arr/a" "$T/arr/a"
 sed 's/years: \[1990, 1991, 1992, 1993\]/years: [1989]/' "$T/cities.yaml" > "$T/bad.yaml"
 expect2 "is outside the climate data" "$CLI" run "$T/bad.yaml" --out "$T/b" --dry-run
 
