@@ -140,6 +140,16 @@ typedef struct tw_member_years {
   int all;               /* 1: every year the data covers */
 } tw_member_years;
 
+/* `bias_correction:` of a member (docs/SCENARIO.md, docs/INGEST.md). */
+typedef struct tw_bias_config {
+  char **reference;          /* reference dataset files (relative to the scenario file) */
+  unsigned reference_count;
+  char *reference_preset;    /* preset of the reference (NULL: any name) */
+  char *method;              /* "quantile_mapping" (default) or "delta" */
+  int *calibration_years;    /* [first, last]: the period both datasets cover */
+  unsigned calibration_years_count;
+} tw_bias_config;
+
 /* One ensemble member: a climate dataset (one or more NetCDF files). The
  * climate keys (docs/SCENARIO.md, "Climate members"): preset, variables,
  * align, years. */
@@ -150,6 +160,7 @@ typedef struct tw_member {
   char *preset;          /* era5, cmip6, atlite, cordex (NULL: the climate block's, or any) */
   tw_role_names *variables; /* role -> file variable (NULL: the climate block's) */
   char *align;           /* "exact" (default) or "month-day-hour" */
+  tw_bias_config *bias_correction; /* optional */
   tw_member_years years; /* not from the schema: read by src/scenario/years.c */
 } tw_member;
 

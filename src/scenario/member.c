@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run_internal.h"
+#include "terrawatt/climate_bias.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/log.h"
 
@@ -330,6 +331,60 @@ static size_t warn_far_buses(const tw_run_ctx *ctx, const tw_run_member *m, cons
   return nfar;
 }
 
+/* [1 January of y0, 1 January of y1 + 1) in calendar cal. */
+static tw_status year_range(tw_calendar cal, int y0, int y1, tw_time_s *a, tw_time_s *b) {
+  tw_datetime d;
+  memset(&d, 0, sizeof d);
+  d.year = y0;
+  d.month = d.day = 1;
+  TW_CHECK(tw_time_from_datetime(cal, &d, a));
+  d.year = y1 + 1;
+  TW_CHECK(tw_time_from_datetime(cal, &d, b));
+  *b -= 1;
+  return TW_OK;
+}
+
+/* Bias-correct the member's data c against the reference over the
+ * calibration years (both read with the member's roles, brought to hourly). */
+static tw_status bias_correct(const tw_run_ctx *ctx, const tw_run_member *m,
+                              const tw_ingest_params *member_p, const tw_climate_request *rq,
+                              const tw_ingest_shape *shape, tw_climate *c) {
+  const tw_bias_config *b = m->bias;
+  tw_climate *mod = NULL, *ref = NULL;
+  char **rpaths = NULL;
+  tw_status st = TW_OK;
+  tw_ingest_params mp = *member_p, rp;
+  tw_ingest_shape rshape;
+  tw_climate_request rrq = *rq;
+  const int y0 = b->calibration_years[0], y1 = b->calibration_years[1];
+  mp.has_time_range = 1;
+  TW_CHECK_GOTO(st, year_range(shape->calendar, y0, y1, &mp.time_start, &mp.time_end));
+  TW_CHECK_GOTO(st, tw_climate_read_roles(&mp, rq, &mod));
+  TW_CHECK_GOTO(st, tw_calloc(b->reference_count, sizeof *rpaths, "reference files", &rpaths));
+  for (unsigned i = 0; i < b->reference_count; i++)
+    TW_CHECK_GOTO(st, tw_scenario_path(ctx->scenario, b->reference[i], &rpaths[i]));
+  tw_ingest_params_default(&rp);
+  rp.paths = (const char *const *)rpaths;
+  rp.npaths = b->reference_count;
+  TW_CHECK_GOTO(st, tw_climate_shape(&rp, &rshape));
+  rp.has_time_range = 1;
+  TW_CHECK_GOTO(st, year_range(rshape.calendar, y0, y1, &rp.time_start, &rp.time_end));
+  rrq.preset = b->reference_preset;
+  rrq.names = NULL;
+  TW_CHECK_GOTO(st, tw_climate_read_roles(&rp, &rrq, &ref));
+  TW_LOG_I("member '%s': bias correction (%s) against %s over %d-%d", m->name,
+           b->method ? b->method : "quantile_mapping", rpaths[0], y0, y1);
+  st = tw_bias_correct(c, mod, ref,
+                       b->method && !strcmp(b->method, "delta") ? TW_BIAS_DELTA : TW_BIAS_QM);
+cleanup:
+  if (st != TW_OK) tw_error_prefix(st, "bias correction: ");
+  tw_climate_destroy(&mod);
+  tw_climate_destroy(&ref);
+  for (unsigned i = 0; rpaths && i < b->reference_count; i++) free(rpaths[i]);
+  free(rpaths);
+  return st;
+}
+
 tw_status tw_member_load(const tw_run_ctx *ctx, size_t index, tw_member_data *d) {
   const tw_run_member *m = &ctx->members[index];
   const size_t T = ctx->base->n_snapshots;
@@ -355,6 +410,7 @@ tw_status tw_member_load(const tw_run_ctx *ctx, size_t index, tw_member_data *d)
       p.time_end = hi + read_margin_s(&shape);
     }
     TW_CHECK_GOTO(st, tw_climate_read_roles(&p, &rq, &climate));
+    if (m->bias) TW_CHECK_GOTO(st, bias_correct(ctx, m, &p, &rq, &shape, climate));
     TW_CHECK_GOTO(st, align_snapshots(ctx, m, climate, instants, d->climate_index));
     TW_CHECK_GOTO(st, convert_weather(ctx, climate, &d->series));
     if (ctx->scenario->wind && d->series->wind_cf)
@@ -527,6 +583,7 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
         .nfiles = fm ? fm->files_count : s->climate_files_count,
         .preset = fm && fm->preset ? fm->preset : s->climate_preset,
         .variables = fm && fm->variables ? fm->variables : s->climate_variables,
+        .bias = fm ? fm->bias_correction : NULL,
     };
     const char *align = fm && fm->align ? fm->align : s->climate_align;
     /* years imply the month-day-hour mapping */

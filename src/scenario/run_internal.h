@@ -24,6 +24,7 @@ typedef struct tw_run_member {
   size_t nfiles;
   const char *preset;       /* NULL: any name */
   const tw_role_names *variables;
+  const tw_bias_config *bias; /* bias correction, or NULL */
   int align_mdh;            /* 1: align month-day-hour (docs/SCENARIO.md, "Climate members") */
   int has_year;             /* 1: `year` is the member year of the network's first year */
   int year;

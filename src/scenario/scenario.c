@@ -99,6 +99,17 @@ static const cyaml_schema_field_t variant_fields[] = {
 static const cyaml_schema_value_t variant_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scenario_variant, variant_fields)};
 
+static const cyaml_schema_value_t year_entry = {CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int)};
+
+static const cyaml_schema_field_t bias_fields[] = {
+    CYAML_FIELD_SEQUENCE("reference", CYAML_FLAG_POINTER, tw_bias_config, reference,
+                         &string_entry, 1, CYAML_UNLIMITED),
+    STR_FIELD("reference_preset", CYAML_FLAG_OPTIONAL, tw_bias_config, reference_preset),
+    STR_FIELD("method", CYAML_FLAG_OPTIONAL, tw_bias_config, method),
+    CYAML_FIELD_SEQUENCE("calibration_years", CYAML_FLAG_POINTER, tw_bias_config,
+                         calibration_years, &year_entry, 2, 2),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t member_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_member, name),
     CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER, tw_member, files, &string_entry, 1,
@@ -109,6 +120,8 @@ static const cyaml_schema_field_t member_fields[] = {
                             variables, tw_role_names_fields),
     STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_member, align),
     CYAML_FIELD_IGNORE("years", CYAML_FLAG_OPTIONAL),
+    CYAML_FIELD_MAPPING_PTR("bias_correction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_member,
+                            bias_correction, bias_fields),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t member_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_member, member_fields)};
@@ -253,6 +266,23 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
     if (bad_preset(m->preset))
       problem(p, "members[%u].preset: '%s' (expected era5, cmip6, atlite or cordex)", i,
               m->preset);
+    const tw_bias_config *bc = m->bias_correction;
+    if (bc) {
+      if (bc->method && strcmp(bc->method, "delta") && strcmp(bc->method, "quantile_mapping"))
+        problem(p, "members[%u].bias_correction.method: '%s' (expected 'delta' or "
+                "'quantile_mapping')", i, bc->method);
+      if (bad_preset(bc->reference_preset))
+        problem(p, "members[%u].bias_correction.reference_preset: '%s' (expected era5, cmip6, "
+                "atlite or cordex)", i, bc->reference_preset);
+      if (bc->calibration_years_count == 2 && bc->calibration_years[0] > bc->calibration_years[1])
+        problem(p, "members[%u].bias_correction.calibration_years: [%d, %d] is not [first, last]",
+                i, bc->calibration_years[0], bc->calibration_years[1]);
+      for (unsigned f = 0; f < bc->reference_count; f++) {
+        char key[80];
+        snprintf(key, sizeof key, "members[%u].bias_correction.reference", i);
+        check_path(p, s, key, bc->reference[f]);
+      }
+    }
     if (bad_dir_name(m->name))
       problem(p, "members[%u].name: '%s' must be a non-empty name usable as a directory", i,
               m->name);

@@ -82,6 +82,32 @@ assert abs(tasks["cmip"]["renewable_share"] - tasks["era5"]["renewable_share"]) 
 print("names ok")
 PY
 
+# bias correction: the biased cutout (t2m + 2 K, wind x 1.25, ssrd x 0.8) corrected against the
+# cutout gives the cutout's capacity factors back (both methods); uncorrected it does not
+{ echo "name: bias"; echo "members:"
+  echo "  - {name: era5, files: [$EX/cutout.nc]}"
+  echo "  - {name: biased, files: [$T/biased.nc]}"
+  echo "  - {name: qm, files: [$T/biased.nc], bias_correction: {reference: [$EX/cutout.nc], calibration_years: [2019, 2019]}}"
+  echo "  - {name: delta, files: [$T/biased.nc], bias_correction: {reference: [$EX/cutout.nc], calibration_years: [2019, 2019], method: delta}}"
+  head; } > "$T/bias.yaml"
+"$CLI" --quiet run "$T/bias.yaml" --out "$T/bias"
+python3 - "$T/bias" <<'PY'
+import subprocess, sys
+out = sys.argv[1]
+def series(member, var):
+    txt = subprocess.run(["ncdump", "-v", var, f"{out}/capacity_factors_{member}.nc"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(x) for x in txt.split(f"{var} =")[-1].split(";")[0].replace("\n", " ").split(",") if x.strip()]
+for v in ("wind_cf", "solar_cf"):
+    e = series("era5", v)
+    assert max(abs(a - b) for a, b in zip(series("biased", v), e)) > 0.1, v
+    for m in ("qm", "delta"):
+        assert max(abs(a - b) for a, b in zip(series(m, v), e)) < 1e-5, (v, m)
+print("bias correction ok")
+PY
+sed 's/method: delta/method: scaling/' "$T/bias.yaml" > "$T/bias-bad.yaml"
+expect2 "bias_correction.method: 'scaling'" "$CLI" run "$T/bias-bad.yaml" --out "$T/x" --dry-run
+
 # convert with a `variables:` mapping and a preset (same result as the preset alone)
 cat > "$T/conv.yaml" <<YAML
 climate:

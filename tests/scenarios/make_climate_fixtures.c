@@ -6,7 +6,8 @@
  *                    1 and 14 Apr, so that every hour of 1..14 Apr is covered);
  *   atlite_cutout.nc an atlite cutout: dimensions (time, y, x), wnd100m,
  *                    roughness (static), influx_direct, influx_diffuse,
- *                    influx_toa, temperature, units as atlite writes them.
+ *                    influx_toa, temperature, units as atlite writes them;
+ *   biased.nc        the cutout with t2m + 2 K, 100 m wind x 1.25 and ssrd x 0.8.
  * Usage: tw_make_climate_fixtures CUTOUT.nc OUTDIR
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
@@ -148,6 +149,45 @@ static void write_atlite(const tw_climate *c, const char *path) {
   TRY(nc_close(nc));
 }
 
+/* The cutout with known biases (t2m + 2 K, 100 m wind x 1.25, ssrd x 0.8), ERA5 names and
+ * units (ssrd accumulated in J m**-2): a member to bias-correct against the cutout. */
+static void write_biased(const tw_climate *c, const char *path) {
+  const size_t C = c->ncell, T = c->ntime;
+  int nc, dt, dy, dx, vt, vy, vx, v[7];
+  TRY(nc_create(path, NC_CLOBBER | NC_NETCDF4, &nc));
+  TRY(nc_def_dim(nc, "time", T, &dt));
+  TRY(nc_def_dim(nc, "latitude", c->nlat, &dy));
+  TRY(nc_def_dim(nc, "longitude", c->nlon, &dx));
+  TRY(nc_def_var(nc, "time", NC_INT, 1, &dt, &vt));
+  text(nc, vt, "units", "hours since 2019-04-01");
+  text(nc, vt, "calendar", "gregorian");
+  TRY(nc_def_var(nc, "latitude", NC_DOUBLE, 1, &dy, &vy));
+  TRY(nc_def_var(nc, "longitude", NC_DOUBLE, 1, &dx, &vx));
+  const char *names[7] = {"u100", "v100", "u10", "v10", "t2m", "ssrd", "fsr"};
+  const char *units[7] = {"m s**-1", "m s**-1", "m s**-1", "m s**-1", "K", "J m**-2", "m"};
+  const double factor[7] = {1.25, 1.25, 1, 1, 1, 0.8 * 3600.0, 1}, shift[7] = {0, 0, 0, 0, 2, 0, 0};
+  int dims[3] = {dt, dy, dx};
+  for (int k = 0; k < 7; k++) {
+    TRY(nc_def_var(nc, names[k], NC_FLOAT, 3, dims, &v[k]));
+    text(nc, v[k], "units", units[k]);
+  }
+  TRY(nc_enddef(nc));
+  int *t = calloc(T, sizeof *t);
+  for (size_t i = 0; i < T; i++) t[i] = (int)i;
+  TRY(nc_put_var_int(nc, vt, t));
+  free(t);
+  TRY(nc_put_var_double(nc, vy, c->lat_deg));
+  TRY(nc_put_var_double(nc, vx, c->lon_deg));
+  float *out = calloc(T * C, sizeof *out);
+  for (int k = 0; k < 7; k++) {
+    const float *src = get(c, names[k]);
+    for (size_t i = 0; i < T * C; i++) out[i] = (float)(src[i] * factor[k] + shift[k]);
+    TRY(nc_put_var_float(nc, v[k], out));
+  }
+  free(out);
+  TRY(nc_close(nc));
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s CUTOUT.nc OUTDIR\n", argv[0]);
@@ -168,6 +208,8 @@ int main(int argc, char **argv) {
   write_cmip(c, path);
   snprintf(path, sizeof path, "%s/atlite_cutout.nc", argv[2]);
   write_atlite(c, path);
+  snprintf(path, sizeof path, "%s/biased.nc", argv[2]);
+  write_biased(c, path);
   tw_climate_destroy(&c);
   return 0;
 }
