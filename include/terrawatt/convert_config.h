@@ -46,6 +46,7 @@ typedef struct tw_convert_config {
   unsigned climate_files_count;
   char *preset;                   /* climate.preset: era5, cmip6, atlite, cordex (NULL: any) */
   tw_role_names *variables;       /* climate.variables: role -> file variable name */
+  double *level;                  /* climate.level: level/height coordinate value to read */
   char *network;                  /* PyPSA network for bus coordinates, or */
   tw_convert_bus_entry *buses;    /* an explicit bus list */
   unsigned buses_count;

@@ -49,6 +49,8 @@ typedef struct tw_ingest_params {
   size_t time_offset, time_count;/* slab of times within the time-range selection; 0 = all */
   size_t chunk_steps;            /* time steps per read (memory bound); 0 = automatic, about
                                     32 MiB of stored values per read */
+  int has_level;                 /* variables with a level (height, pressure) dimension are read */
+  double level;                  /* at this coordinate value (hPa also matches a Pa axis) */
 } tw_ingest_params;
 
 /* Defaults: no paths, all variables, detect convention, no selection. */
@@ -125,6 +127,9 @@ typedef struct tw_inspect_var {
   int packed;            /* scale_factor/add_offset present */
   int accumulated;       /* decoded from an accumulation to a mean rate */
   int time_varying;
+  size_t nlevels;        /* levels of a 4-D variable (0: none); statistics cover all of them */
+  char level_name[264];  /* its level dimension */
+  double levels[16];     /* its first 16 level values */
   size_t count, missing; /* values read, of which missing */
   double min, mean, max; /* over non-missing decoded values (NaN when none) */
 } tw_inspect_var;

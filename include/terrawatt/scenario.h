@@ -160,6 +160,7 @@ typedef struct tw_member {
   char *preset;          /* era5, cmip6, atlite, cordex (NULL: the climate block's, or any) */
   tw_role_names *variables; /* role -> file variable (NULL: the climate block's) */
   char *align;           /* "exact" (default) or "month-day-hour" */
+  double *level;         /* level/height coordinate value of 4-D variables (NULL: the climate's) */
   tw_bias_config *bias_correction; /* optional */
   tw_member_years years; /* not from the schema: read by src/scenario/years.c */
 } tw_member;
@@ -210,6 +211,7 @@ typedef struct tw_scenario_file {
   char *climate_preset;  /* climate.preset: default of every member */
   tw_role_names *climate_variables; /* climate.variables: default of every member */
   char *climate_align;   /* climate.align: default of every member */
+  double *climate_level; /* climate.level: default of every member */
   double climate_max_bus_distance_km; /* climate.max_bus_distance_km (default 50) */
   tw_member_years climate_years; /* climate.years (years.c) */
   char *network;         /* PyPSA CSV folder or NetCDF, relative to the scenario file */

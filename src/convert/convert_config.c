@@ -63,6 +63,7 @@ static const cyaml_schema_field_t climate_fields[] = {
     STR("preset", CYAML_FLAG_OPTIONAL, tw_convert_config, preset),
     CYAML_FIELD_MAPPING_PTR("variables", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                             tw_convert_config, variables, tw_role_names_fields),
+    OPT_NUM("level", tw_convert_config, level),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t layout_fields[] = {
@@ -294,6 +295,10 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   tw_ingest_params_default(&ip);
   ip.paths = (const char *const *)cfg->climate_files;
   ip.npaths = cfg->climate_files_count;
+  if (cfg->level) {
+    ip.has_level = 1;
+    ip.level = *cfg->level;
+  }
   tw_climate_request rq;
   tw_convert_climate_request(cfg, &p, &rq);
   TW_CHECK_GOTO(st, tw_climate_read_roles(&ip, &rq, &c));

@@ -126,7 +126,7 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
   }
   for (size_t f = 0; f < ds->nfiles; f++)
     for (size_t k = 0; k < ds->files[f].nskipped; k++)
-      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time, the cells, length-1 dimensions and expver; skipped",
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time, the cells, length-1 dimensions, expver and one level dimension; skipped",
                                     ds->files[f].path, ds->files[f].skipped[k]));
   for (size_t i = 0; i < ds->nvars; i++) {
     const tw_ds_var *v = &ds->vars[i];
@@ -149,7 +149,35 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
       iv->min = iv->mean = iv->max = NAN;
       continue;
     }
-    TW_CHECK_GOTO(st, stats(ds, i, iv));
+    tw_ds_layout *lay = &ds->files[v->file[0]].layout[v->var[0]];
+    if (lay->nlevel) { /* a 4-D variable: every level decoded, statistics over all */
+      iv->nlevels = lay->nlevel;
+      snprintf(iv->level_name, sizeof iv->level_name, "%s", lay->level_name);
+      for (size_t l = 0; l < 16 && l < lay->nlevel && l < TW_DS_MAXLEVELS; l++)
+        iv->levels[l] = lay->levels[l];
+      double sum = 0, lo = INFINITY, hi = -INFINITY;
+      size_t good = 0;
+      for (size_t l = 0; l < lay->nlevel; l++) {
+        for (size_t k = 0; k < v->nparts; k++) ds->files[v->file[k]].layout[v->var[k]].level_index = l;
+        tw_inspect_var one = *iv;
+        one.count = one.missing = 0;
+        TW_CHECK_GOTO(st, stats(ds, i, &one));
+        size_t g = one.count - one.missing;
+        iv->count += one.count;
+        iv->missing += one.missing;
+        if (g) {
+          sum += one.mean * (double)g;
+          good += g;
+          lo = fmin(lo, one.min);
+          hi = fmax(hi, one.max);
+        }
+      }
+      iv->mean = good ? sum / (double)good : NAN;
+      iv->min = good ? lo : NAN;
+      iv->max = good ? hi : NAN;
+    } else {
+      TW_CHECK_GOTO(st, stats(ds, i, iv));
+    }
     if (iv->count > 0 && iv->missing == iv->count)
       TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s': every value is missing", ds->files[v->file[0]].path,
                                     cv->name));

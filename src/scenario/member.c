@@ -27,6 +27,10 @@ static tw_status member_params(const tw_run_ctx *ctx, const tw_run_member *m, ch
   tw_ingest_params_default(p);
   p->paths = (const char *const *)*paths;
   p->npaths = m->nfiles;
+  if (m->level) {
+    p->has_level = 1;
+    p->level = *m->level;
+  }
   return TW_OK;
 }
 
@@ -584,6 +588,7 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
         .preset = fm && fm->preset ? fm->preset : s->climate_preset,
         .variables = fm && fm->variables ? fm->variables : s->climate_variables,
         .bias = fm ? fm->bias_correction : NULL,
+        .level = fm && fm->level ? fm->level : s->climate_level,
     };
     const char *align = fm && fm->align ? fm->align : s->climate_align;
     /* years imply the month-day-hour mapping */

@@ -126,6 +126,58 @@ expect2 "climate.preset: preset 'cmip5'" "$CLI" convert "$T/conv-bad.yaml" --out
 printf 'demand: {}\n' >> "$T/conv.yaml"
 expect2 "degree-hours need hourly temperatures" "$CLI" convert "$T/conv.yaml" --out "$T/x.nc"
 
+# levels: a monthly 4-D file (ERA-Interim-like pressure levels) is shown and decoded by inspect,
+# and `level: 850` picks a level by its coordinate value
+cat > "$T/plev.cdl" <<'CDL'
+netcdf plev {
+dimensions: time = 3 ; level = 3 ; latitude = 2 ; longitude = 2 ;
+variables:
+  int time(time) ; time:units = "hours since 2019-01-01 00:00:00" ; time:calendar = "gregorian" ;
+  int level(level) ; level:units = "millibars" ;
+  float latitude(latitude) ; latitude:units = "degrees_north" ;
+  float longitude(longitude) ; longitude:units = "degrees_east" ;
+  float u(time, level, latitude, longitude) ; u:units = "m s**-1" ;
+  float v(time, level, latitude, longitude) ; v:units = "m s**-1" ;
+data:
+  time = 0, 744, 1416 ; level = 1000, 850, 500 ; latitude = 53.5, 52.5 ; longitude = 8, 9.5 ;
+  u = 1,1,1,1, 5,5,5,5, 20,20,20,20,  2,2,2,2, 6,6,6,6, 21,21,21,21,  3,3,3,3, 7,7,7,7, 22,22,22,22 ;
+  v = 0,0,0,0, 0,0,0,0, 0,0,0,0,  0,0,0,0, 0,0,0,0, 0,0,0,0,  0,0,0,0, 0,0,0,0, 0,0,0,0 ;
+}
+CDL
+ncgen -o "$T/plev.nc" "$T/plev.cdl"
+"$CLI" inspect --json "$T/plev.nc" > "$T/plev.json"
+python3 - "$T/plev.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+u = d["variables"]["u"]
+assert u["level_dimension"] == "level" and u["levels"] == [1000, 850, 500], u
+assert u["count"] == 36 and abs(u["mean"] - 87 / 9) < 1e-8 and u["min"] == 1 and u["max"] == 22, u
+assert not any("skipped" in p for p in d["problems"]), d["problems"]
+PY
+cat > "$T/plev.yaml" <<YAML
+climate:
+  files: [plev.nc]
+  variables: {u100: u, v100: v}
+  level: 850
+buses:
+  - {name: a, x: 9, y: 53}
+wind:
+  turbine: $EX/turbine.yaml
+YAML
+"$CLI" convert "$T/plev.yaml" --out "$T/plev-out.nc" --json > "$T/plev-conv.json"
+ncdump -v wind_cf "$T/plev-out.nc" > "$T/plev-cf.txt"
+python3 - "$T/plev-cf.txt" "$EX/turbine.yaml" <<'PY'
+import sys
+cf = [float(x) for x in open(sys.argv[1]).read().split("wind_cf =")[-1].split(";")[0].replace("\n", " ").split(",") if x.strip()]
+# monthly means held constant: January (744 h) at 5 m/s, February (672 h) at 6 m/s, March 7 m/s
+assert len(cf) == 744 + 672 + 744, len(cf)
+assert cf[0] == cf[743] and cf[744] == cf[1415] and cf[0] < cf[744] < cf[-1], (cf[0], cf[744], cf[-1])
+PY
+sed 's/  level: 850/  level: 700/' "$T/plev.yaml" > "$T/plev-bad.yaml"
+expect2 "level 700 is not a value of 'level' (1000, 850, 500)" "$CLI" convert "$T/plev-bad.yaml" --out "$T/x.nc"
+sed '/  level: 850/d' "$T/plev.yaml" > "$T/plev-bad.yaml"
+expect2 "has a level dimension 'level' (1000, 850, 500): choose one with \`level:\`" "$CLI" convert "$T/plev-bad.yaml" --out "$T/x.nc"
+
 # ---- real files ---------------------------------------------------------------------
 CITIES="$REF/cmip/ERA5_daily_surface_cancities_1990-1993.nc"
 CANESM="$REF/cmip/CanESM2_1950-2100_noleap.nc"
