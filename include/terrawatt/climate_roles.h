@@ -97,6 +97,19 @@ tw_timing tw_climate_var_timing(const tw_climate *c, const tw_climate_var *v, co
  * resampled. */
 tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed);
 
+/* Inverse-distance layout (src/convert/layout_idw.c): bus b's row holds
+ * the TW_IDW_NEIGHBOURS cells with data nearest to the bus (great-circle
+ * km; a cell "with data" has a finite first value of the first variable),
+ * weighted by 1 / d^2 and normalised to sum 1; a bus within 1 mm of a cell
+ * takes that cell alone. So a bus gets the weather interpolated to its own
+ * location, instead of the mean of its Voronoi region (tw_layout_voronoi):
+ * for station data and coarse model grids. */
+#define TW_IDW_NEIGHBOURS 4
+struct tw_layout;
+tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
+                                     const char *const *bus_names, const double *bus_lon_deg,
+                                     const double *bus_lat_deg, struct tw_layout **out);
+
 #ifdef __cplusplus
 }
 #endif

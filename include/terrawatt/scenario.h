@@ -212,6 +212,7 @@ typedef struct tw_scenario_file {
   tw_role_names *climate_variables; /* climate.variables: default of every member */
   char *climate_align;   /* climate.align: default of every member */
   double *climate_level; /* climate.level: default of every member */
+  char *climate_assignment; /* climate.assignment: "nearest" (default) or "inverse_distance" */
   double climate_max_bus_distance_km; /* climate.max_bus_distance_km (default 50) */
   tw_member_years climate_years; /* climate.years (years.c) */
   char *network;         /* PyPSA CSV folder or NetCDF, relative to the scenario file */

@@ -174,8 +174,12 @@ static tw_status convert_weather(const tw_run_ctx *ctx, const tw_climate *climat
     lon[b] = net->buses[b].x;
     lat[b] = net->buses[b].y;
   }
-  TW_CHECK_GOTO(st, tw_layout_voronoi(climate, net->n_buses, (const char *const *)names, lon, lat,
-                                      TW_LAYOUT_AREA, NULL, &layout));
+  if (s->climate_assignment && !strcmp(s->climate_assignment, "inverse_distance"))
+    TW_CHECK_GOTO(st, tw_layout_inverse_distance(climate, net->n_buses, (const char *const *)names,
+                                                 lon, lat, &layout));
+  else
+    TW_CHECK_GOTO(st, tw_layout_voronoi(climate, net->n_buses, (const char *const *)names, lon,
+                                        lat, TW_LAYOUT_AREA, NULL, &layout));
   TW_CHECK_GOTO(st, tw_backend_create(ctx->backend, &be));
   TW_LOG_I("converting %zu cells x %zu hours on the %s backend", climate->ncell, climate->ntime,
            be->ops->name);

@@ -174,6 +174,7 @@ static const cyaml_schema_field_t climate_fields[] = {
                             tw_scenario_file, climate_variables, tw_role_names_fields),
     STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_align),
     CYAML_FIELD_FLOAT_PTR("level", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_level),
+    STR_FIELD("assignment", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_assignment),
     CYAML_FIELD_FLOAT("max_bus_distance_km", CYAML_FLAG_OPTIONAL, tw_scenario_file,
                       climate_max_bus_distance_km),
     CYAML_FIELD_IGNORE("years", CYAML_FLAG_OPTIONAL),
@@ -257,6 +258,10 @@ static int bad_preset(const char *preset) {
 static void validate_members(const tw_scenario_file *s, problems *p) {
   if (bad_align(s->climate_align))
     problem(p, "climate.align: '%s' (expected 'exact' or 'month-day-hour')", s->climate_align);
+  if (s->climate_assignment && strcmp(s->climate_assignment, "nearest") &&
+      strcmp(s->climate_assignment, "inverse_distance"))
+    problem(p, "climate.assignment: '%s' (expected 'nearest' or 'inverse_distance')",
+            s->climate_assignment);
   if (bad_preset(s->climate_preset))
     problem(p, "climate.preset: '%s' (expected era5, cmip6, atlite or cordex)", s->climate_preset);
   if (!(s->climate_max_bus_distance_km > 0) || !isfinite(s->climate_max_bus_distance_km))

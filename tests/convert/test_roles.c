@@ -14,6 +14,7 @@
 
 #include "scenario/run_internal.h"
 #include "terrawatt/climate_roles.h"
+#include "terrawatt/convert.h"
 
 #define DAY 86400
 #define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (double)(tol))
@@ -248,6 +249,55 @@ static void test_align_calendars(void **state) {
   expect_mapped(dt(2020, 1, 1, 0), 2019, 1990, TW_CAL_NOLEAP, dt(1991, 1, 1, 0));
 }
 
+static float ones(size_t v, size_t t, size_t i) {
+  (void)v;
+  (void)t;
+  return i == 3 ? NAN : 1.0f; /* cell 3 has no data */
+}
+
+static double hav_km(double la1, double lo1, double la2, double lo2) {
+  double r = 3.14159265358979323846 / 180.0, a = sin((la2 - la1) * r / 2), b = sin((lo2 - lo1) * r / 2);
+  return 2 * 6371.0 * asin(sqrt(a * a + cos(la1 * r) * cos(la2 * r) * b * b));
+}
+
+static void test_inverse_distance_layout(void **state) {
+  (void)state;
+  const double lat[6] = {52, 53, 52, 52.5, 54, 50}, lon[6] = {9, 9, 10, 9.5, 12, 5};
+  const char *names[1] = {"x"};
+  tw_climate *c = make(2, 0, 3600, 6, lat, lon, 1, names, NULL, ones);
+  const char *buses[2] = {"a", "b"};
+  const double bx[2] = {9.4, 10.0}, by[2] = {52.4, 52.0};
+  tw_layout *l = NULL;
+  assert_int_equal(tw_layout_inverse_distance(c, 2, buses, bx, by, &l), TW_OK);
+  /* bus a: the 4 nearest cells with data, weights 1/d^2 (computed here independently) */
+  double d[6], w[6] = {0}, sum = 0;
+  size_t order[6] = {0, 1, 2, 3, 4, 5};
+  for (int i = 0; i < 6; i++) d[i] = i == 3 ? INFINITY : hav_km(by[0], bx[0], lat[i], lon[i]);
+  for (int i = 0; i < 6; i++) /* selection sort by distance */
+    for (int j = i + 1; j < 6; j++)
+      if (d[order[j]] < d[order[i]]) {
+        size_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+  for (int k = 0; k < 4; k++) sum += 1 / (d[order[k]] * d[order[k]]);
+  for (int k = 0; k < 4; k++) w[order[k]] = 1 / (d[order[k]] * d[order[k]]) / sum;
+  assert_int_equal(l->row_ptr[1], 4);
+  double total = 0;
+  for (int r = 0; r < 4; r++) {
+    NEAR(l->val[r], w[l->col[r]], 1e-6);
+    assert_true(l->col[r] != 3);
+    total += l->val[r];
+  }
+  NEAR(total, 1.0, 1e-6);
+  /* bus b sits on cell 2: that cell alone */
+  assert_int_equal(l->row_ptr[2] - l->row_ptr[1], 1);
+  assert_int_equal(l->col[4], 2);
+  NEAR(l->val[4], 1.0, 0);
+  tw_layout_destroy(&l);
+  tw_climate_destroy(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_daily_means_preserved),
@@ -255,6 +305,7 @@ int main(void) {
       cmocka_unit_test(test_three_hourly_centred),
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_align_calendars),
+      cmocka_unit_test(test_inverse_distance_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

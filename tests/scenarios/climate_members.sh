@@ -184,7 +184,7 @@ CANESM="$REF/cmip/CanESM2_1950-2100_noleap.nc"
 if [ ! -f "$CITIES" ] || [ ! -f "$CANESM" ]; then
   echo "reference data absent ($REF): real-file cases skipped"; exit 0
 fi
-{ echo "name: cities"; echo "members:"
+{ echo "name: cities"; echo "climate: {assignment: inverse_distance}"; echo "members:"
   echo "  - {name: cities, files: [$CITIES], years: [1990, 1991, 1992, 1993]}"; head; } > "$T/cities.yaml"
 "$CLI" run "$T/cities.yaml" --out "$T/c" 2> "$T/cities-err.txt" > /dev/null
 grep -q "6 of 6 buses are farther than 50 km" "$T/cities-err.txt" || { cat "$T/cities-err.txt"; fail "no far-bus warning"; }
