@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terrawatt/log.h"
 #include "terrawatt/physics_wind.h"
 
 /* canonical name (ingest's mapping) -> role */
@@ -304,6 +305,9 @@ static tw_status derive(tw_climate *c, const tw_climate_request *rq) {
       else if (find_var(c, "uas") && find_var(c, "vas")) su = "uas", sv = "vas";
       else if (find_var(c, "u10") && find_var(c, "v10")) su = "u10", sv = "v10";
       if (!su) return tw_error(TW_ERR_INPUT, "%s: no wind variable", c->source);
+      if (!strcmp(su, "u10"))
+        TW_LOG_W("%s: no wind at 100 m (u100/v100, wnd100m): u10/v10 at 10 m are taken to 100 m "
+                 "by the log law (INGEST.md, roles)", c->source);
       tw_climate_var *u100, *v100;
       TW_CHECK(add_var(c, "u100", su, &u100));
       TW_CHECK(add_var(c, "v100", su, &v100));
