@@ -9,7 +9,8 @@ PACKAGES=(
   libglpk-dev
   libopenmpi-dev openmpi-bin
   libopenblas-dev
-  libcyaml-dev
+  libcyaml-dev libyaml-dev
+  libudunits2-dev
   libcmocka-dev
   python3
   libjs-chart.js chromium

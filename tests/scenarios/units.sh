@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Quantities with units in the scenario file (docs/SCENARIO.md, "Numbers and
+# units"): a file written with units gives byte-identical results to one in
+# the plain documented units, and every broken value is exit 2 naming the
+# field and the value.
+set -uo pipefail
+CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"
+T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/small.sh"; write_small "$T"
+cat >> "$T/small.yaml" <<'YAML'
+  - name: battery
+    storage: [{bus: Kiel, p_nom_mw: 400, max_hours: 4, efficiency_store: 0.9}]
+    co2_cap_t: 150000
+    co2_price_per_t: 80
+YAML
+# The same file with units: GW, days, minutes, percent, kilotonnes, EUR/kWh.
+sed -e 's/load_shedding_cost: 5000/load_shedding_cost: 5 EUR\/kWh/' \
+    -e 's/drought_threshold: 0.2/drought_threshold: 20 %/' \
+    -e 's/drought_min_hours: 48/drought_min_hours: 2 days/' \
+    -e 's/p_nom_mw: 500/p_nom_mw: 0.5 GW/' -e 's/repair_h: 30/repair_h: 1.25 days/' \
+    -e 's/p_nom_mw: 400, max_hours: 4,/p_nom_mw: 400000 kW, max_hours: 240 min,/' \
+    -e 's/efficiency_store: 0.9/efficiency_store: 90 percent/' \
+    -e 's/co2_cap_t: 150000/co2_cap_t: 150 kt/' -e 's/co2_price_per_t: 80/co2_price_per_t: 0.08 EUR\/kg/' \
+    "$T/small.yaml" > "$T/units.yaml"
+[ "$(diff "$T/small.yaml" "$T/units.yaml" | grep -c "^>")" -eq 7 ] || fail "sed did not apply: $(diff "$T/small.yaml" "$T/units.yaml")"
+"$CLI" --quiet run "$T/small.yaml" --no-report --out "$T/plain" || fail "plain run failed"
+"$CLI" --quiet run "$T/units.yaml" --no-report --out "$T/units" || fail "run with units failed"
+cmp "$T/plain/summary.csv" "$T/units/summary.csv" || fail "results differ: $(diff "$T/plain/summary.csv" "$T/units/summary.csv" | head -5)"
+cmp "$T/plain/ensemble.csv" "$T/units/ensemble.csv" || fail "ensemble differs"
+
+expect_bad() { # expect_bad 'sed expression' 'needle in the message'
+  sed -e "$1" "$T/small.yaml" > "$T/bad.yaml"
+  "$CLI" run "$T/bad.yaml" --dry-run > /dev/null 2> "$T/err"; local rc=$?
+  [ "$rc" -eq 2 ] || fail "'$1' exited $rc, expected 2: $(cat "$T/err")"
+  grep -qF -- "$2" "$T/err" || fail "'$1': message lacks \"$2\": $(cat "$T/err")"
+}
+# The broken values of issue 16, each named with its field and value.
+expect_bad 's/p_nom_mw: 400,/p_nom_mw: 1 GWh,/' "scenarios[2].storage[0].p_nom_mw: '1 GWh' is not a number with an optional unit convertible to MW"
+expect_bad 's/repair_h: 30/repair_h: 2 fortnights of rain/' "scenarios[1].outages[0].repair_h: '2 fortnights of rain'"
+expect_bad 's/max_hours: 4,/max_hours: 4 kg,/' "scenarios[2].storage[0].max_hours: '4 kg' is not a number with an optional unit convertible to h ('kg' cannot be converted to h)"
+expect_bad 's/load_shedding_cost: 5000/load_shedding_cost: 5000, horizon_h: 1e30/' "optimize.horizon_h: 1e30 is not in [0, 87600] h"
+expect_bad 's/load_shedding_cost: 5000/load_shedding_cost: 5000, horizon_h: 2.5/' "optimize.horizon_h: '2.5' is not a whole number"
+expect_bad 's/load_shedding_cost: 5000/load_shedding_cost: 5000, horizon_h: "24 hours, obviously"/' "optimize.horizon_h: '24 hours, obviously' is not a number"
+expect_bad 's/drought_min_hours: 48/drought_min_hours: 1.01 days/' "metrics.drought_min_hours: '1.01 days' is not a whole number"
+expect_bad 's/load_shedding_cost: 5000/load_shedding_cost: 5 USD\/kWh/' "optimize.load_shedding_cost: '5 USD/kWh'"
+expect_bad 's/co2_cap_t: 150000/co2_cap_t: 150 kt\/h/' "scenarios[2].co2_cap_t: '150 kt/h'"
+expect_bad 's/drought_threshold: 0.2/drought_threshold: 120 %/' "metrics.drought_threshold: '120 %' = 1.2 is not in [0, 1]"
+expect_bad 's/p_nom_mw: 500/p_nom_mw: nan/' "scenarios[1].rooftop_pv[0].p_nom_mw: 'nan' is not a number"
+expect_bad 's/p_nom_mw: 500/p_nom_mw: 5e9/' "scenarios[1].rooftop_pv[0].p_nom_mw: 5e9 is not in [0, 1e+06] MW"
+expect_bad 's/efficiency_store: 0.9/efficiency_store: 0/' "scenarios[2].storage[0].efficiency_store: 0 is not in (0, 1]"
+expect_bad 's/^name: small/name: small\ncurrency: euro/' "currency: 'euro' is not a three-letter currency code"
+expect_bad 's/^name: small/name: small\nbaseline: nope/' "baseline: 'nope' is not one of the scenarios"
+# Another currency: costs may carry it, and only it.
+sed -e 's/^name: small/name: small\ncurrency: USD/' -e 's/load_shedding_cost: 5000/load_shedding_cost: 5 USD\/kWh/' \
+    "$T/small.yaml" > "$T/usd.yaml"
+"$CLI" run "$T/usd.yaml" --dry-run > /dev/null 2> "$T/err" || fail "USD run rejected: $(cat "$T/err")"
+echo "units: same results with and without units; every broken value is exit 2 naming its field"
