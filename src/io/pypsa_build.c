@@ -2,6 +2,7 @@
  * table, one warning listing unknown components/attributes, and an error
  * for features that cannot be honoured.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,19 @@ static tw_status check_features(const tw_pypsa_tables *t) {
   return TW_OK;
 }
 
+/* A colour the report can use as CSS: "#rgb", "#rrggbb" or a name of letters. */
+static char *carrier_color(const char *c) {
+  size_t n = c ? strlen(c) : 0;
+  int ok = n > 0 && n < 32 && strcmp(c, "n/a") != 0;
+  if (ok && c[0] == '#') {
+    ok = n == 4 || n == 7;
+    for (size_t k = 1; ok && k < n; k++) ok = isxdigit((unsigned char)c[k]) != 0;
+  } else {
+    for (size_t k = 0; ok && k < n; k++) ok = isalpha((unsigned char)c[k]) != 0;
+  }
+  return ok ? strdup(c) : NULL;
+}
+
 #define GET(attr, dst) TW_CHECK_GOTO(st, num(t, l, i, attr, &(dst)))
 #define FLAG(attr, dst) TW_CHECK_GOTO(st, flag(t, l, i, attr, &(dst)))
 #define SER(attr, stat, keep, dst) TW_CHECK_GOTO(st, series(t, l, i, attr, stat, keep, &(dst)))
@@ -293,8 +307,10 @@ static tw_status build_components(const tw_pypsa_tables *t, tw_network *net) {
   if ((l = tw_pypsa_tables_find(t, "carriers")))
     for (size_t i = 0; i < l->n; i++) {
       double co2;
+      size_t idx;
       GET("co2_emissions", co2);
-      TW_CHECK_GOTO(st, tw_network_add_carrier(net, l->names[i], co2, NULL));
+      TW_CHECK_GOTO(st, tw_network_add_carrier(net, l->names[i], co2, &idx));
+      net->carriers[idx].color = carrier_color(str(l, i, "color")); /* NULL: none or odd */
     }
   if ((l = tw_pypsa_tables_find(t, "buses")))
     for (size_t i = 0; i < l->n; i++) {

@@ -74,7 +74,7 @@ void tw_network_destroy(tw_network **pnet) {
     free(n->buses[i].name);
     free(n->buses[i].carrier);
   }
-  for (size_t i = 0; i < n->n_carriers; i++) free(n->carriers[i].name);
+  for (size_t i = 0; i < n->n_carriers; i++) free(n->carriers[i].name), free(n->carriers[i].color);
   for (size_t i = 0; i < n->n_generators; i++) {
     tw_generator *g = &n->generators[i];
     free(g->name);

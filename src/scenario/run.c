@@ -258,6 +258,7 @@ static tw_status summarise(const tw_run_ctx *ctx) {
     st = tw_summary_write(ctx->out_dir, ctx->scenario->name, ctx->scenario->path, snames,
                           ctx->n_variants, mnames, ctx->n_members, records);
   if (st == TW_OK) st = write_tasks_tsv(ctx, records);
+  if (st == TW_OK) st = tw_run_info_write(ctx);
 cleanup:
   free(records);
   free(snames);

@@ -14,6 +14,7 @@
 #include "terrawatt/solution_check.h"
 #include "terrawatt/summary.h"
 #include "task_ev.h"
+#include "task_map.h"
 #include "variant.h"
 
 tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out) {
@@ -78,7 +79,8 @@ static void json_series(tw_json *j, const char *key, const double *x, size_t T) 
  * net_load_ev_mw with smart charging (the report draws it dashed). */
 static tw_status write_series(const char *path, const tw_network *net,
                               const tw_optimize_result *r, const tw_member_data *d,
-                              const tw_task_ev *ev) {
+                              const tw_task_ev *ev, const tw_scenario_variant *v,
+                              const tw_outage_window *windows) {
   const size_t T = net->n_snapshots, G = net->n_generators, B = net->n_buses,
                S = net->n_storage_units, L = net->n_loads;
   double *x = NULL, *load = NULL, *avail = NULL;
@@ -153,6 +155,19 @@ static tw_status write_series(const char *path, const tw_network *net,
   }
   json_series(&j, "price", x, T);
   if (d->combined_cf) json_series(&j, "combined_cf", d->combined_cf, T);
+  tw_task_map_json(net, r, &j); /* "carrier_colors", "map" */
+  tw_json_key(&j, "outages");   /* snapshot windows [start, end) for the report's shading */
+  tw_json_array_begin(&j);
+  for (unsigned k = 0; k < v->outages_count; k++) {
+    char label[32];
+    snprintf(label, sizeof label, "outage %u", k);
+    tw_json_object_begin(&j);
+    tw_json_kv_string(&j, "name", v->outages[k].name ? v->outages[k].name : label);
+    tw_json_kv_int(&j, "start", (long long)windows[k].t0);
+    tw_json_kv_int(&j, "end", (long long)windows[k].t1);
+    tw_json_object_end(&j);
+  }
+  tw_json_array_end(&j);
   tw_json_key(&j, "drought");
   tw_json_array_begin(&j);
   for (size_t t = 0; t < T; t++) tw_json_int(&j, d->drought ? d->drought[t] : 0);
@@ -318,7 +333,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "series.json", &path));
-  TW_CHECK_GOTO(st, write_series(path, net, r, d, has_ev ? &ev : NULL));
+  TW_CHECK_GOTO(st, write_series(path, net, r, d, has_ev ? &ev : NULL, v, windows));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "metrics.json", &path));
