@@ -124,7 +124,7 @@
       var b = stat(baseline, k);
       if (s !== baseline && v !== null && b !== null && isFinite(v) && isFinite(b)) {
         var d = v - b, rel = b !== 0 ? d / Math.abs(b) : null;
-        var txt = m[2] === 'share' ? (d >= 0 ? '+' : '') + sig(100 * d, 2) + ' points'
+        var txt = m[2] === 'share' ? (d >= 0 ? '+' : '\u2212') + sig(Math.abs(100 * d), 2) + ' points'
           : (d >= 0 ? '+' : '\u2212') + fmt(Math.abs(d), m[2]) +
             (rel !== null && Math.abs(rel) >= 0.0005 ? ' (' + (d >= 0 ? '+' : '\u2212') + sig(Math.abs(100 * rel), 2) + '%)' : '');
         var tiny = Math.abs(d) <= 1e-9 * Math.max(1, Math.abs(b));
