@@ -440,7 +440,7 @@ static tw_status read_normalised(const char *path, problems *p, char **out, size
 
 tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {
   tw_scenario_file *s = NULL;
-  static problems p; /* large; tw_scenario_load is not re-entrant anyway (libcyaml logs) */
+  problems p; /* 16 KiB */
   char *text = NULL;
   size_t len = 0;
   memset(&p, 0, sizeof p);

@@ -55,4 +55,9 @@ expect_bad 's/^name: small/name: small\nbaseline: nope/' "baseline: 'nope' is no
 sed -e 's/^name: small/name: small\ncurrency: USD/' -e 's/load_shedding_cost: 5000/load_shedding_cost: 5 USD\/kWh/' \
     "$T/small.yaml" > "$T/usd.yaml"
 "$CLI" run "$T/usd.yaml" --dry-run > /dev/null 2> "$T/err" || fail "USD run rejected: $(cat "$T/err")"
+# Every field of the unit table (src/scenario/fields.c) is documented in docs/SCENARIO.md.
+for f in $(grep -o '^    {"[^"]*", "' "$SRC/src/scenario/fields.c" | cut -d'"' -f2); do
+  grep -qF "| \`$f\` |" "$SRC/docs/SCENARIO.md" || fail "docs/SCENARIO.md lacks the range of $f"
+done
+[ "$(grep -c '^    {"[^"]*", "' "$SRC/src/scenario/fields.c")" -ge 40 ] || fail "field table not found"
 echo "units: same results with and without units; every broken value is exit 2 naming its field"
