@@ -249,7 +249,7 @@ static char *splice(const char *text, size_t len, edit *e, size_t n, size_t *out
     memcpy(out, text, 3);
     byte = k = 3;
   }
-  qsort(e, n, sizeof *e, by_start);
+  if (n) qsort(e, n, sizeof *e, by_start); /* e is NULL without edits */
   for (size_t i = 0; i < n; i++) {
     while (byte < len && chr < e[i].start) { /* copy up to the value */
       out[k++] = text[byte++];
