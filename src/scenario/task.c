@@ -48,12 +48,14 @@ static tw_status apply_capacity_factors(const tw_run_ctx *ctx, const tw_member_d
   return st;
 }
 
-static tw_status write_metrics(const char *path, const char *run_name, const tw_task_record *rec,
-                               const tw_forecast_stage_result *fc, const tw_task_ev *ev) {
+static tw_status write_metrics(const char *path, const char *run_name, const char *currency,
+                               const tw_task_record *rec, const tw_forecast_stage_result *fc,
+                               const tw_task_ev *ev) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
   tw_json_kv_string(&j, "run", run_name);
+  tw_json_kv_string(&j, "currency", currency); /* of every cost and price below */
   tw_json_kv_string(&j, "scenario", rec->scenario);
   tw_json_kv_string(&j, "member", rec->member);
   tw_json_kv_string(&j, "status", "optimal");
@@ -337,14 +339,15 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "metrics.json", &path));
-  TW_CHECK_GOTO(st, write_metrics(path, s->name, rec, fc, has_ev ? &ev : NULL));
+  TW_CHECK_GOTO(st, write_metrics(path, s->name, s->currency, rec, fc, has_ev ? &ev : NULL));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "task.done", &path));
   TW_CHECK_GOTO(st, tw_task_record_write(path, rec));
-  TW_LOG_I("task '%s' x '%s': objective %.6g, CO2 %.6g t, renewable share %.3f, unserved %.6g MWh",
-           v->name, mem->name, rec->metrics.objective, rec->metrics.co2_t,
-           rec->metrics.renewable_share, rec->metrics.unserved_MWh);
+  TW_LOG_I("task '%s' x '%s': operating cost %.4g %s, annualised capital cost %.4g %s, CO2 %.4g "
+           "t, renewable share %.1f%%, unserved %.4g MWh", v->name, mem->name,
+           rec->metrics.operating_cost, s->currency, rec->metrics.capital_cost, s->currency,
+           rec->metrics.co2_t, 100 * rec->metrics.renewable_share, rec->metrics.unserved_MWh);
 cleanup:
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);

@@ -68,6 +68,9 @@ grep -q 'value of lost load' "$OUT/visible.html" || fail "glossary lacks the val
 check_page "$OUT/report.html" 800 16 2 6 # narrow window: legends wrap, plots keep their height
 run_chrome "$OUT/report.html" 1400 --window-size=1400,6000 --screenshot="$ART/report.png" 2>/dev/null || fail "screenshot failed"
 [ -s "$ART/report.png" ] || fail "no screenshot"
+# "Print to PDF" through the print stylesheet.
+run_chrome "$OUT/report.html" 1400 --no-pdf-header-footer --print-to-pdf="$ART/report.pdf" 2>/dev/null || fail "print to PDF failed"
+[ "$(head -c 4 "$ART/report.pdf")" = "%PDF" ] || fail "no PDF"
 
 # One member: no ensemble wording.
 sed -i '/name: m2, files/d' "$OUT/small.yaml"
