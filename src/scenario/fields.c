@@ -296,7 +296,12 @@ tw_status tw_scenario_fields_normalise(const char *text, size_t len, char **out,
   }
   read_currency(&w, root, currency, sizeof currency);
   snprintf(w.currency, sizeof w.currency, "%s", currency);
-  TW_CHECK_GOTO(st, tw_units_open(currency, &w.units));
+  if (tw_units_open(currency, &w.units) != TW_OK) { /* e.g. a currency named like a unit */
+    if (strcmp(currency, TW_DEFAULT_CURRENCY) != 0)
+      report(&w, "currency", "'%s' cannot be used: it is the symbol of a unit", currency);
+    snprintf(w.currency, sizeof w.currency, "%s", TW_DEFAULT_CURRENCY);
+    TW_CHECK_GOTO(st, tw_units_open(TW_DEFAULT_CURRENCY, &w.units));
+  }
   if (root) walk(&w, 1, pattern, sizeof pattern, key, sizeof key);
   if (w.failed) {
     st = tw_error(TW_ERR_RESOURCE, "out of memory");

@@ -27,27 +27,53 @@ static int map_symbol(ut_system *sys, const char *symbol, const char *definition
   return bad;
 }
 
-tw_status tw_units_open(const char *currency, tw_units **out) {
-  tw_units *u = calloc(1, sizeof *u);
-  *out = NULL;
-  if (!u) return tw_error(TW_ERR_RESOURCE, "out of memory");
+/* The unit database, read once per process (reading udunits2's XML takes
+ * tens of milliseconds, a second under the fuzzer's sanitizers) and kept:
+ * scenario loading is single-threaded. Currencies are base units of their
+ * own, added on first use. */
+static ut_system *shared_system;
+static char currencies[32][8];
+static int n_currencies;
+
+static ut_system *unit_system(void) {
+  if (shared_system) return shared_system;
   ut_set_error_message_handler(ut_ignore);
-  u->system = ut_read_xml(NULL);
-  if (!u->system) {
-    free(u);
+  ut_system *sys = ut_read_xml(NULL);
+  if (sys && (map_symbol(sys, "kt", "1000 t") || map_symbol(sys, "Mt", "1e6 t"))) {
+    ut_free_system(sys);
+    sys = NULL;
+  }
+  return shared_system = sys;
+}
+
+static int add_currency(ut_system *sys, const char *currency) {
+  for (int i = 0; i < n_currencies; i++)
+    if (strcmp(currencies[i], currency) == 0) return 0;
+  ut_unit *clash = ut_get_unit_by_symbol(sys, currency);
+  if (clash || n_currencies == 32 || strlen(currency) >= sizeof currencies[0]) {
+    ut_free(clash);
+    return 1; /* a unit of that name exists already */
+  }
+  ut_unit *money = ut_new_base_unit(sys);
+  int bad = !money || ut_map_symbol_to_unit(currency, UT_ASCII, money) != UT_SUCCESS;
+  ut_free(money);
+  if (!bad) snprintf(currencies[n_currencies++], sizeof currencies[0], "%s", currency);
+  return bad;
+}
+
+tw_status tw_units_open(const char *currency, tw_units **out) {
+  *out = NULL;
+  ut_system *sys = unit_system();
+  if (!sys)
     return tw_error(TW_ERR_RESOURCE,
                     "cannot read the udunits2 unit database (install Debian's libudunits2-data, "
                     "or set UDUNITS2_XML_PATH)");
-  }
+  if (add_currency(sys, currency))
+    return tw_error(TW_ERR_INPUT, "currency: '%s' cannot be used as a currency unit", currency);
+  tw_units *u = calloc(1, sizeof *u);
+  if (!u) return tw_error(TW_ERR_RESOURCE, "out of memory");
+  u->system = sys;
   snprintf(u->currency, sizeof u->currency, "%s", currency);
-  ut_unit *money = ut_new_base_unit(u->system);
-  int bad = !money || ut_map_symbol_to_unit(u->currency, UT_ASCII, money) != UT_SUCCESS;
-  ut_free(money);
-  bad = bad || map_symbol(u->system, "kt", "1000 t") || map_symbol(u->system, "Mt", "1e6 t");
-  if (bad) {
-    tw_units_close(u);
-    return tw_error(TW_ERR_RESOURCE, "cannot set up the units of currency '%s'", currency);
-  }
   *out = u;
   return TW_OK;
 }
@@ -155,8 +181,4 @@ int tw_units_convert(tw_units *u, const char *text, const char *unit, double *va
   return bad;
 }
 
-void tw_units_close(tw_units *u) {
-  if (!u) return;
-  ut_free_system(u->system);
-  free(u);
-}
+void tw_units_close(tw_units *u) { free(u); /* the unit system is kept */ }

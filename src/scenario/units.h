@@ -11,11 +11,12 @@
 
 typedef struct tw_units tw_units;
 
-/* Load udunits2's unit database and add `currency` (e.g. "EUR") as a base
- * unit of its own, so costs can be written "5000 EUR/MWh" or "5 EUR/kWh".
- * "kt" and "Mt" are kilo- and megatonnes here (udunits reads "kt" as a knot;
- * no scenario field is a speed). TW_ERR_RESOURCE when the database cannot
- * be read. */
+/* Units with `currency` (e.g. "EUR") as a base unit of its own, so costs
+ * can be written "5000 EUR/MWh" or "5 EUR/kWh". udunits2's database is read
+ * on the first call and kept for the process (not thread-safe). "kt" and
+ * "Mt" are kilo- and megatonnes here (udunits reads "kt" as a knot; no
+ * scenario field is a speed). TW_ERR_RESOURCE when the database cannot be
+ * read; TW_ERR_INPUT when the currency clashes with a unit's symbol. */
 tw_status tw_units_open(const char *currency, tw_units **out);
 
 /* Read `text` as a number optionally followed by a unit and convert it to
