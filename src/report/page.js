@@ -103,6 +103,12 @@
     ['ev_shifted_energy_mwh', 'EV: energy shifted by smart charging', 'mwh', 0]
   ];
   function stat(s, k, q) { var e = S.ensemble[s] && S.ensemble[s][k]; return e ? e[q || 'p50'] : null; }
+  function range(lo, hi) { /* "4.86 GW", "5.05 GW" -> "4.86\u20135.05 GW" */
+    var i = lo.lastIndexOf(' '), j = hi.lastIndexOf(' ');
+    if (i > 0 && j > 0 && lo.slice(i) === hi.slice(j) && !/\d/.test(lo.slice(i)))
+      return lo.slice(0, i) + '\u2013' + hi;
+    return lo + ' \u2013 ' + hi;
+  }
   function shed(s) { return voll > 0 && stat(s, 'unserved_mwh', 'max') > 0; }
   var tbl = $('metrics'), hr = el('tr', {}, el('thead', {}, tbl));
   el('th', {}, hr, 'figure');
@@ -119,8 +125,8 @@
         td.appendChild(document.createTextNode(' *'));
         footnote = true;
       }
-      if (ensemble && v !== null && isFinite(v)) el('span', {'class': 'range'}, td, 'P10\u2013P90: ' + fmt(stat(s, k, 'p10'), m[2]) +
-        ' \u2013 ' + fmt(stat(s, k, 'p90'), m[2]));
+      if (ensemble && v !== null && isFinite(v)) el('span', {'class': 'range'}, td, 'P10\u2013P90: ' +
+        range(fmt(stat(s, k, 'p10'), m[2]), fmt(stat(s, k, 'p90'), m[2])));
       var b = stat(baseline, k);
       if (s !== baseline && v !== null && b !== null && isFinite(v) && isFinite(b)) {
         var d = v - b, rel = b !== 0 ? d / Math.abs(b) : null;
