@@ -175,7 +175,7 @@ static void check_scalar(walker *w, const yaml_node_t *node, const field_spec *f
   }
   if (!had_unit) return; /* a plain number stays as written */
   if (f->integer) snprintf(value, sizeof value, "%.0f", x);
-  else snprintf(value, sizeof value, "%.17g", x);
+  else snprintf(value, sizeof value, "%.15g", x); /* x is already rounded to 15 digits */
   add_edit(w, node, value);
 }
 
