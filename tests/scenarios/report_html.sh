@@ -23,8 +23,6 @@ sed -i 's/^  - name: storm/  - name: storm\n    description: Hamburg cut off for
 "$CLI" run "$OUT/small.yaml" --out "$OUT/run" 2> "$OUT/run.log" || fail "run failed: $(tail -3 "$OUT/run.log")"
 tail -1 "$OUT/run.log" | grep -qF "$OUT/run/report.html" || fail "last log line does not name the page: $(tail -1 "$OUT/run.log")"
 [ -s "$OUT/run/report.html" ] || fail "run wrote no report"
-"$CLI" --quiet run "$OUT/small.yaml" --out "$OUT/noreport" --no-report
-[ ! -e "$OUT/noreport/report.html" ] || fail "--no-report wrote a report"
 "$CLI" report "$OUT/run" --out "$OUT/report.html"
 cmp -s "$OUT/report.html" "$OUT/run/report.html" || fail "run and report write different pages"
 
@@ -72,9 +70,11 @@ run_chrome "$OUT/report.html" 1400 --window-size=1400,6000 --screenshot="$ART/re
 run_chrome "$OUT/report.html" 1400 --no-pdf-header-footer --print-to-pdf="$ART/report.pdf" 2>/dev/null || fail "print to PDF failed"
 [ "$(head -c 4 "$ART/report.pdf")" = "%PDF" ] || fail "no PDF"
 
-# One member: no ensemble wording.
+# One member: no ensemble wording; --no-report, then `terrawatt report`.
 sed -i '/name: m2, files/d' "$OUT/small.yaml"
-"$CLI" --quiet run "$OUT/small.yaml" --out "$OUT/one"
+"$CLI" --quiet run "$OUT/small.yaml" --out "$OUT/one" --no-report
+[ ! -e "$OUT/one/report.html" ] || fail "--no-report wrote a report"
+"$CLI" report "$OUT/one" 2> /dev/null || fail "report on a one-member run failed"
 check_page "$OUT/one/report.html" 1400 15 2 6
 ! grep -qE 'P10|P90|ensemble|median over' "$OUT/visible.html" || fail "single-member page speaks of an ensemble: $(grep -oE '.{30}(P10|P90|ensemble|median over).{10}' "$OUT/visible.html" | head -2)"
 run_chrome "$OUT/one/report.html" 1400 --window-size=1400,6000 --screenshot="$ART/report-one-member.png" 2>/dev/null || fail "screenshot failed"
