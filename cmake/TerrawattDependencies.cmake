@@ -1,4 +1,5 @@
-# Required libraries: MPI, NetCDF-C, GLPK, CBLAS (OpenBLAS), OpenMP, libcyaml.
+# Required libraries: MPI, NetCDF-C, GLPK, CBLAS (OpenBLAS), OpenMP, libcyaml, libyaml,
+# udunits2 (quantities with units in scenario files).
 # A TW_BACKEND_ONLY build needs none of them (CBLAS and OpenMP are used when
 # found).
 find_package(PkgConfig REQUIRED)
@@ -16,8 +17,12 @@ if(NOT TW_BACKEND_ONLY)
   find_package(MPI REQUIRED COMPONENTS C)
   pkg_check_modules(NETCDF REQUIRED IMPORTED_TARGET netcdf)
   pkg_check_modules(CYAML REQUIRED IMPORTED_TARGET libcyaml)
-  # libyaml itself (libcyaml's dependency): the scenario's `years:` key is a list or "all"
   pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
+  pkg_check_modules(UDUNITS IMPORTED_TARGET udunits)
+  if(NOT UDUNITS_FOUND)
+    message(FATAL_ERROR "udunits2 (pkg-config 'udunits') not found: run scripts/setup.sh "
+                        "(Debian package libudunits2-dev)")
+  endif()
   find_path(GLPK_INCLUDE_DIR glpk.h REQUIRED)
   find_library(GLPK_LIBRARY glpk REQUIRED)
 endif()
@@ -32,7 +37,8 @@ function(tw_link_dependencies target)
   endif()
   target_link_libraries(${target} PUBLIC m)
   if(NOT TW_BACKEND_ONLY)
-    target_link_libraries(${target} PUBLIC MPI::MPI_C PkgConfig::NETCDF PkgConfig::CYAML PkgConfig::LIBYAML ${GLPK_LIBRARY})
+    target_link_libraries(${target} PUBLIC MPI::MPI_C PkgConfig::NETCDF PkgConfig::CYAML
+                          PkgConfig::LIBYAML PkgConfig::UDUNITS ${GLPK_LIBRARY})
     target_include_directories(${target} PUBLIC ${GLPK_INCLUDE_DIR})
   endif()
 endfunction()

@@ -68,7 +68,8 @@ FIELDS = {
         "y": ("num", "y", None, "S"),
         "carrier": ("str", "carrier", None, "H"),
     },
-    "carriers": {"co2_emissions": ("num", "co2_emissions", None, "H")},
+    "carriers": {"co2_emissions": ("num", "co2_emissions", None, "H"),
+                 "color": ("str", "color", None, "S")},  # drawn by the report
     "generators": dict(
         {"bus": ("bus", "bus", None, "H"), "carrier": ("carrier", "carrier", None, "H")},
         **_CAPACITY,
@@ -156,7 +157,7 @@ _COMMITTABLE_IGNORED.update({a: _MAINT for a in ("maintenance_duration", "mainte
 IGNORED = {
     "buses": {"type": _DESCRIPTIVE, "unit": _DESCRIPTIVE, "location": _DESCRIPTIVE,
               "v_mag_pu_set": _AC_PF, "v_mag_pu_min": _AC_PF, "v_mag_pu_max": _AC_PF},
-    "carriers": {"color": _DESCRIPTIVE, "nice_name": _DESCRIPTIVE},
+    "carriers": {"nice_name": _DESCRIPTIVE},
     "generators": dict({"control": _AC_PF, "type": _DESCRIPTIVE, "q_set": _AC_PF,
                         "weight": "network clustering only", "build_year": _PERIODS,
                         "lifetime": _PERIODS}, **_COMMITTABLE_IGNORED),

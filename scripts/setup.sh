@@ -10,6 +10,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   libopenblas-dev
   libcyaml-dev libyaml-dev
+  libudunits2-dev
   libcmocka-dev
   python3
   libjs-chart.js chromium

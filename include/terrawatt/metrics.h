@@ -58,6 +58,10 @@ typedef struct tw_task_metrics {
   /* Independent check of the reported LP solution (solution_check.h). */
   double lp_balance_residual_mw;        /* largest |nodal imbalance| over buses, snapshots */
   double lp_bound_violation;            /* largest bound violation (MW or MWh; 0: none) */
+  /* total_cost split for the report (currency): capital_cost x capacity of every asset
+   * (annualised capital cost, as the network gives it), and the rest: marginal cost of
+   * the period's dispatch plus load shed at the value of lost load. */
+  double capital_cost, operating_cost;
   double solve_seconds;       /* not written (varies run to run) */
   double iterations;
   size_t n_land;              /* land use by carrier */
@@ -138,7 +142,7 @@ void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
 extern const char *const tw_metric_names[];
 /* Number of names in tw_metric_names (checked at compile time where tables
  * must match it). */
-#define TW_METRICS_COUNT 36
+#define TW_METRICS_COUNT 38
 void tw_metrics_values(const tw_task_metrics *m, double *values);
 /* The field behind tw_metric_names[i] (i < TW_METRICS_COUNT). */
 double *tw_metrics_field(tw_task_metrics *m, size_t i);

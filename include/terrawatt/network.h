@@ -33,6 +33,8 @@ typedef struct tw_bus {
 typedef struct tw_carrier {
   char *name;
   double co2_emissions; /* t CO2 per MWh of primary energy (default 0) */
+  char *color;          /* carriers.color ("#235ebc" or a CSS colour name), or NULL; the
+                           report draws the carrier in it */
 } tw_carrier;
 
 typedef struct tw_generator {

@@ -23,6 +23,7 @@ typedef struct tw_run_options {
                               nothing */
   int resume;              /* skip tasks whose completion record is valid; redo the others */
   int ranks_per_task;      /* ranks per task group (MPI_Comm_split); 0 or 1: one rank per task */
+  int no_report;           /* 1: do not write OUT/report.html (docs/REPORT.md) */
 } tw_run_options;
 
 /* Run a scenario file. Collective on comm.
@@ -34,8 +35,11 @@ typedef struct tw_run_options {
  * dynamically. A task that fails raises a shared flag: every group stops
  * after its current task and all ranks return the failure (the failing
  * rank its own message). Rank 0 then writes summary.json, summary.csv,
- * ensemble.csv and tasks.tsv from the tasks' completion records. Results do
- * not depend on the number of ranks. */
+ * ensemble.csv and tasks.tsv from the tasks' completion records, and (unless
+ * no_report) the HTML report OUT/report.html; its last log line names the
+ * page. A report that cannot be written (no Chart.js) is a warning that says
+ * how to make it later, not a failed run. Results do not depend on the
+ * number of ranks. */
 tw_status tw_run(const tw_run_options *opts, MPI_Comm comm);
 
 #ifdef __cplusplus

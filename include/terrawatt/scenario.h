@@ -74,6 +74,7 @@ typedef struct tw_outage {
  * co2_price, co2_cap, outages. */
 typedef struct tw_scenario_variant {
   char *name;
+  char *description;     /* optional, one or a few sentences for the report */
   tw_scale_rule *scale_capacity;
   unsigned scale_capacity_count;
   tw_remove_rule *remove;
@@ -209,6 +210,9 @@ typedef struct tw_optimize_config {
 
 typedef struct tw_scenario_file {
   char *name;
+  char *description;     /* optional: what the run asks, for the report */
+  char *currency;        /* of every cost in the run (default "EUR") */
+  char *baseline;        /* scenario the report compares with (default: the first) */
   char **climate_files;  /* relative to the scenario file; optional when members are given */
   unsigned climate_files_count;
   char *climate_preset;  /* climate.preset: default of every member */

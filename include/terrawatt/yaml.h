@@ -19,6 +19,11 @@ extern "C" {
  * with tw_yaml_free. */
 tw_status tw_yaml_load(const char *path, const cyaml_schema_value_t *top, void **out);
 
+/* As tw_yaml_load, from `len` bytes of YAML text; `name` (the file it came
+ * from) prefixes error messages. */
+tw_status tw_yaml_load_text(const char *name, const char *text, size_t len,
+                            const cyaml_schema_value_t *top, void **out);
+
 /* Free data loaded by tw_yaml_load (NULL-safe). */
 void tw_yaml_free(const cyaml_schema_value_t *top, void *data);
 

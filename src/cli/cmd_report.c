@@ -10,11 +10,11 @@
 void tw_cmd_report_usage(FILE *out) {
   fprintf(out,
           "usage: terrawatt report OUTDIR [--out report.html] [--chartjs FILE]\n\n"
-          "Write a self-contained static HTML page for the run in OUTDIR (made by\n"
-          "`terrawatt run`): scenarios side by side with their ensemble spread, dispatch\n"
-          "stacks, net load, price duration curves, metric bars with P10-P90 whiskers and a\n"
-          "timeline of renewable droughts. Chart.js (Debian's libjs-chart.js, or --chartjs /\n"
-          "$TW_CHARTJS) is inlined, so the page works offline. See docs/REPORT.md.\n"
+          "Write the self-contained static HTML page for the run in OUTDIR again (`terrawatt\n"
+          "run` writes it by default): descriptions, key figures with differences from the\n"
+          "baseline, network maps, dispatch, net load, prices, droughts and a glossary.\n"
+          "Chart.js (Debian's libjs-chart.js, or --chartjs / $TW_CHARTJS) is inlined, so the\n"
+          "page works offline. See docs/REPORT.md.\n"
           "  --out FILE   output page (default OUTDIR/report.html)\n");
 }
 

@@ -10,7 +10,7 @@
 void tw_cmd_run_usage(FILE *out) {
   fprintf(out,
           "usage: terrawatt run SCENARIO.yaml [--out DIR] [--backend auto|cpu|cuda] [--resume]\n"
-          "                     [--dry-run] [--ranks-per-task N]\n\n"
+          "                     [--dry-run] [--ranks-per-task N] [--no-report]\n\n"
           "Validate the whole scenario file, then run every task (scenario x ensemble member):\n"
           "convert the member's climate data to per-bus wind and solar capacity factors, apply\n"
           "the scenario's changes and solve the dispatch LP. Writes, per task (TASK is\n"
@@ -19,25 +19,30 @@ void tw_cmd_run_usage(FILE *out) {
           "  DIR/TASK/metrics.json   cost, CO2, resilience, droughts, land, water, ...\n"
           "  DIR/TASK/series.json    hourly dispatch, load, prices (for the report)\n"
           "  DIR/TASK/task.done      completion record (written last)\n"
-          "and per run DIR/summary.json, DIR/summary.csv, DIR/ensemble.csv, DIR/tasks.tsv.\n"
+          "and per run DIR/summary.json, DIR/summary.csv, DIR/ensemble.csv, DIR/tasks.tsv and\n"
+          "the page DIR/report.html (docs/REPORT.md; its path is the last log line).\n"
           "Options:\n"
           "  --out DIR            output directory (default out/<name from the scenario file>)\n"
           "  --resume             skip tasks with a valid completion record; redo the others\n"
           "  --dry-run            validate all inputs, print the task list and an estimate of\n"
           "                       the peak memory per rank; write nothing\n"
           "  --ranks-per-task N   ranks per task group (default 1)\n"
+          "  --no-report          do not write DIR/report.html (make it later with\n"
+          "                       `terrawatt report DIR`)\n"
           "Run under mpirun to farm tasks out to ranks dynamically; results do not depend on the\n"
           "number of ranks. The scenario file is documented in docs/SCENARIO.md.\n");
 }
 
 int tw_cmd_run(int argc, char **argv) {
-  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1};
+  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1, 0};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--out") == 0) {
       if (++i >= argc) return tw_cli_usage_error("run", "--out needs a directory");
       o.out_dir = argv[i];
     } else if (strcmp(argv[i], "--dry-run") == 0) {
       o.dry_run = 1;
+    } else if (strcmp(argv[i], "--no-report") == 0) {
+      o.no_report = 1;
     } else if (strcmp(argv[i], "--resume") == 0) {
       o.resume = 1;
     } else if (strcmp(argv[i], "--ranks-per-task") == 0) {

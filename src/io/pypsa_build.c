@@ -2,6 +2,7 @@
  * table, one warning listing unknown components/attributes, and an error
  * for features that cannot be honoured.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -373,10 +374,31 @@ cleanup:
   return st;
 }
 
+/* 1 when c is a colour the report can use as CSS: "#rgb", "#rrggbb" or a
+ * name of letters (anything else could break out of the page's style). */
+static int css_color_ok(const char *c) {
+  size_t n = c ? strlen(c) : 0;
+  int ok = n > 0 && n < 32;
+  if (ok && c[0] == '#') {
+    ok = n == 4 || n == 7;
+    for (size_t k = 1; ok && k < n; k++) ok = isxdigit((unsigned char)c[k]) != 0;
+  } else {
+    for (size_t k = 0; ok && k < n; k++) ok = isalpha((unsigned char)c[k]) != 0;
+  }
+  return ok;
+}
+
 static tw_status build_components(const tw_pypsa_tables *t, tw_network *net) {
   /* buses before everything that refers to them; carriers before the
    * components that name them (unknown carriers are added with co2 0) */
   for (int list = 0; list < TW_N_COMPONENT_LISTS; list++) TW_CHECK(build_list(t, net, list));
+  /* carriers.color is drawn by the report: an unusable colour is dropped
+   * (the report's palette takes over), not an error */
+  for (size_t i = 0; i < net->n_carriers; i++)
+    if (net->carriers[i].color && !css_color_ok(net->carriers[i].color)) {
+      free(net->carriers[i].color);
+      net->carriers[i].color = NULL;
+    }
   return TW_OK;
 }
 

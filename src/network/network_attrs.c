@@ -30,7 +30,7 @@ static const tw_attr_desc buses_attrs[] = {
 
 static const tw_attr_desc carriers_attrs[] = {
     {"co2_emissions", TW_AK_NUM, TW_AU_HONOURED, offsetof(tw_carrier, co2_emissions), -1, "tonnes/MWh", 0.0, "0", 0, ""},
-    {"color", TW_AK_STR, TW_AU_IGNORED, -1, -1, "n/a", NAN, "n/a", 0, "descriptive only"},
+    {"color", TW_AK_STR, TW_AU_STORED, offsetof(tw_carrier, color), -1, "n/a", NAN, "n/a", 0, ""},
     {"nice_name", TW_AK_STR, TW_AU_IGNORED, -1, -1, "n/a", NAN, "n/a", 0, "descriptive only"},
     {"max_growth", TW_AK_NUM, TW_AU_REFUSED, -1, -1, "MW", INFINITY, "inf", 0, "not modelled by terrawatt's linear OPF"},
     {"max_relative_growth", TW_AK_NUM, TW_AU_REFUSED, -1, -1, "nan", 0.0, "0", 0, "not modelled by terrawatt's linear OPF"},

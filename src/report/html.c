@@ -98,8 +98,40 @@ static tw_status add_series(tw_strbuf *b, const char *out_dir) {
   return st;
 }
 
+static const char page_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>terrawatt report</title>\n<script>window.addEventListener('error',function(e){"
+    "document.documentElement.setAttribute('data-js-errors',String(e.message));});</script>\n"
+    "<style>\n";
+
+static const char page_body[] =
+    "</style>\n</head>\n<body>\n<header>\n<h1 id=\"title\">terrawatt report</h1>\n"
+    "<p class=\"lead\" id=\"description\"></p>\n<p class=\"note\" id=\"context\"></p>\n"
+    "<p id=\"status\">Charts need JavaScript.</p>\n</header>\n"
+    "<h2>Scenarios</h2>\n<dl class=\"scen\" id=\"scenarios\"></dl>\n"
+    "<h2>Key figures</h2>\n<table id=\"metrics\"></table>\n<p class=\"note\" id=\"table-note\"></p>\n"
+    "<h2>Map: prices and line loading</h2>\n<p class=\"note\" id=\"map-note\"></p>\n"
+    "<div id=\"map-legend\"></div>\n<div class=\"grid\" id=\"maps\"></div>\n"
+    "<h2>Costs and impacts compared</h2>\n<div class=\"grid\" id=\"bars\"></div>\n"
+    "<h2>Dispatch: which plants run, hour by hour</h2>\n<p class=\"note\">Power by carrier "
+    "(batteries net of charging) with demand as a red line; every chart has the same vertical "
+    "scale. Outages are shaded red, renewable droughts grey.</p>\n"
+    "<div id=\"dispatch-legend\"></div>\n<div class=\"grid\" id=\"dispatch\"></div>\n"
+    "<h2>Net load: immediate against smart electric-car charging</h2>\n<p class=\"note\">Demand "
+    "minus available wind and solar power, one panel per scenario on the same scale.</p>\n"
+    "<div id=\"netload-legend\"></div>\n<div class=\"grid\" id=\"netload\"></div>\n"
+    "<h2>Prices</h2>\n<div class=\"grid\" id=\"prices\"></div>\n"
+    "<h2>Renewable droughts</h2>\n<div class=\"grid\" id=\"droughts\"></div>\n";
+
+/* after the ensemble and climate-year statistics (climate_stats_page.c) */
+static const char page_tail[] =
+    "<h2>Glossary</h2>\n<dl class=\"gloss\" id=\"glossary\"></dl>\n"
+    "<footer>Made by terrawatt report. Charts by Chart.js (MIT licence), inlined; the map is "
+    "inline SVG.</footer>\n<script>\n";
+
 tw_status tw_report_write(const char *out_dir, const char *html_path, const char *chartjs_path) {
-  char path[4096], *summary = NULL, *chartjs = NULL;
+  char path[4096], *summary = NULL, *chartjs = NULL, *run = NULL;
   tw_strbuf b = {0};
   tw_status st = TW_OK;
   if (!chartjs_path) chartjs_path = getenv("TW_CHARTJS");
@@ -110,31 +142,31 @@ tw_status tw_report_write(const char *out_dir, const char *html_path, const char
     st = tw_error(TW_ERR_INPUT, "%s: not a terrawatt summary (expected a JSON object)", path);
     goto cleanup;
   }
+  snprintf(path, sizeof path, "%s/run.json", out_dir); /* runs before run.json: no descriptions */
+  if (read_text(path, TW_ERR_INPUT, &run, NULL) != TW_OK || run[0] != '{') {
+    free(run);
+    run = strdup("null");
+    if (!run) TW_CHECK_GOTO(st, tw_error(TW_ERR_RESOURCE, "out of memory"));
+  }
   st = read_text(chartjs_path, TW_ERR_RESOURCE, &chartjs, NULL);
   if (st != TW_OK) {
     tw_error_prefix(st, "Chart.js (install Debian's libjs-chart.js or set TW_CHARTJS): ");
     goto cleanup;
   }
-  tw_sb_add(&b, tw_report_head);
-  tw_sb_add(&b, "<body>\n<h1 id=\"title\">terrawatt report</h1>\n<p id=\"subtitle\"></p>\n"
-                "<p id=\"status\">charts not rendered (JavaScript needed)</p>\n"
-                "<h2>Scenarios side by side</h2>\n<table id=\"metrics\"></table>\n"
-                "<h2>Metrics with ensemble spread</h2>\n<div class=\"grid\" id=\"bars\"></div>\n"
-                "<h2>Dispatch</h2>\n<div class=\"grid\" id=\"dispatch\"></div>\n"
-                "<h2>Net load and prices</h2>\n<div class=\"grid\"><div id=\"netload\"></div>"
-                "<div id=\"prices\"></div></div>\n"
-                "<h2>Renewable droughts</h2>\n<div class=\"grid\" id=\"droughts\"></div>\n");
-  tw_sb_add(&b, tw_report_climate_html); /* climate_stats_page.c */
-  tw_sb_add(&b,
-                "<p class=\"spread\">Made by terrawatt report; charts by Chart.js (MIT licence), "
-                "inlined.</p>\n<script>\n");
+  tw_sb_add(&b, page_head);
+  tw_sb_add(&b, tw_report_page_css);
+  tw_sb_add(&b, page_body);
+  tw_sb_add(&b, tw_report_climate_html);
+  tw_sb_add(&b, page_tail);
   add_script_safe(&b, chartjs);
   tw_sb_add(&b, "\n</script>\n<script>\nvar TW_SUMMARY=");
   add_script_safe(&b, summary);
+  tw_sb_add(&b, ";\nvar TW_RUN=");
+  add_script_safe(&b, run);
   tw_sb_add(&b, ";\nvar TW_SERIES=");
   TW_CHECK_GOTO(st, add_series(&b, out_dir));
   tw_sb_add(&b, ";\n</script>\n<script>\n");
-  for (size_t i = 0; tw_report_script[i]; i++) tw_sb_add(&b, tw_report_script[i]);
+  add_script_safe(&b, tw_report_page_js);
   tw_sb_add(&b, "</script>\n<script>\n");
   tw_sb_add(&b, tw_report_climate_script);
   tw_sb_add(&b, "</script>\n</body>\n</html>\n");
@@ -143,5 +175,6 @@ cleanup:
   tw_sb_free(&b);
   free(summary);
   free(chartjs);
+  free(run);
   return st;
 }

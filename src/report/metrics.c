@@ -150,6 +150,33 @@ static void generator_metrics(const tw_network *net, const tw_optimize_result *r
   }
 }
 
+/* Capital cost of every asset at its optimal (extendable) or fixed capacity,
+ * as in total_cost (src/optimize/optimize.c). */
+static double capital_cost(const tw_network *n, const tw_optimize_result *r) {
+  double c = 0;
+  for (size_t i = 0; i < n->n_generators; i++)
+    c += n->generators[i].capital_cost *
+         (n->generators[i].p_nom_extendable ? r->gen_p_nom_opt[i] : n->generators[i].p_nom_MW);
+  for (size_t i = 0; i < n->n_lines; i++)
+    c += n->lines[i].capital_cost *
+         (n->lines[i].s_nom_extendable ? r->line_s_nom_opt[i] : n->lines[i].s_nom_MVA);
+  for (size_t i = 0; i < n->n_transformers; i++)
+    c += n->transformers[i].capital_cost * (n->transformers[i].s_nom_extendable
+                                                ? r->trafo_s_nom_opt[i]
+                                                : n->transformers[i].s_nom_MVA);
+  for (size_t i = 0; i < n->n_links; i++)
+    c += n->links[i].capital_cost *
+         (n->links[i].p_nom_extendable ? r->link_p_nom_opt[i] : n->links[i].p_nom_MW);
+  for (size_t i = 0; i < n->n_storage_units; i++)
+    c += n->storage_units[i].capital_cost * (n->storage_units[i].p_nom_extendable
+                                                 ? r->su_p_nom_opt[i]
+                                                 : n->storage_units[i].p_nom_MW);
+  for (size_t i = 0; i < n->n_stores; i++)
+    c += n->stores[i].capital_cost *
+         (n->stores[i].e_nom_extendable ? r->store_e_nom_opt[i] : n->stores[i].e_nom_MWh);
+  return c;
+}
+
 void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
                         const tw_metrics_params *p, tw_task_metrics *m) {
   const size_t T = net->n_snapshots, L = net->n_loads, B = net->n_buses, S = net->n_storage_units;
@@ -159,6 +186,8 @@ void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
   memset(m, 0, sizeof *m);
   m->objective = r->objective;
   m->total_cost = r->total_cost;
+  m->capital_cost = capital_cost(net, r);
+  m->operating_cost = r->total_cost - m->capital_cost;
   m->co2_t = r->co2_t;
   m->solve_seconds = r->solve_seconds;
   m->iterations = (double)r->iterations;
@@ -224,7 +253,7 @@ const char *const tw_metric_names[] = {
     "ev_peak_net_load_smart_mw", "ev_net_load_std_immediate_mw", "ev_net_load_std_smart_mw",
     "ev_max_ramp_immediate_mw", "ev_max_ramp_smart_mw", "ev_cost_immediate", "ev_cost_smart",
     "ev_co2_immediate_t", "ev_co2_smart_t", "ev_shifted_energy_mwh", "ev_vf_iterations",
-    "lp_balance_residual_mw", "lp_bound_violation", NULL};
+    "lp_balance_residual_mw", "lp_bound_violation", "capital_cost", "operating_cost", NULL};
 
 size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
 
@@ -266,6 +295,8 @@ static const size_t metric_offsets[] = {
     offsetof(tw_task_metrics, ev_vf_iterations),
     offsetof(tw_task_metrics, lp_balance_residual_mw),
     offsetof(tw_task_metrics, lp_bound_violation),
+    offsetof(tw_task_metrics, capital_cost),
+    offsetof(tw_task_metrics, operating_cost),
 };
 _Static_assert(sizeof metric_offsets / sizeof metric_offsets[0] == TW_METRICS_COUNT, "metric table");
 _Static_assert(sizeof tw_metric_names / sizeof tw_metric_names[0] == TW_METRICS_COUNT + 1, "metric names");

@@ -13,6 +13,7 @@
 #include "run_internal.h"
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/log.h"
+#include "terrawatt/report.h"
 #include "terrawatt/summary.h"
 #include "../report/strbuf.h"
 
@@ -251,11 +252,23 @@ static tw_status summarise(const tw_run_ctx *ctx) {
     st = tw_summary_write(ctx->out_dir, ctx->scenario->name, ctx->scenario->path, snames,
                           ctx->n_variants, mnames, ctx->n_members, records);
   if (st == TW_OK) st = write_tasks_tsv(ctx, records);
+  if (st == TW_OK) st = tw_run_info_write(ctx);
 cleanup:
   free(records);
   free(snames);
   free(mnames);
   return st;
+}
+
+/* The planners' page (docs/REPORT.md); the last log line names it. */
+static void write_report(const char *out_dir) {
+  char *page = NULL;
+  if (tw_path_join(out_dir, "report.html", &page) != TW_OK) return;
+  if (tw_report_write(out_dir, page, NULL) == TW_OK)
+    TW_LOG_I("report: open %s in a browser", page);
+  else
+    TW_LOG_W("report not written: %s; then run: terrawatt report %s", tw_last_error(), out_dir);
+  free(page);
 }
 
 tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
@@ -300,6 +313,7 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
   st = agree(st, comm);
   if (st == TW_OK && rank == 0)
     TW_LOG_I("wrote %s/summary.json (%zu task%s)", ctx.out_dir, N, N == 1 ? "" : "s");
+  if (st == TW_OK && rank == 0 && !o->no_report) write_report(ctx.out_dir);
 cleanup:
   free(done);
   free(default_out);

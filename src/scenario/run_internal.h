@@ -101,4 +101,9 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t v, const tw_member_data *d);
 /* "dir/name" joined into a new string. */
 tw_status tw_path_join(const char *dir, const char *name, char **out);
 
+/* Write OUT/run.json: run name, description, currency, baseline,
+ * load_shedding_cost and each scenario's name and description
+ * (docs/REPORT.md). Defined in src/scenario/run_info.c. */
+tw_status tw_run_info_write(const tw_run_ctx *ctx);
+
 #endif

@@ -4,6 +4,7 @@
 #include "terrawatt/yaml.h"
 #include "terrawatt/convert_config.h"
 #include "scenario_years.h"
+#include "fields.h"
 #include "fleets.h"
 
 #include <errno.h>
@@ -80,6 +81,7 @@ static const cyaml_schema_value_t outage_entry = {
 
 static const cyaml_schema_field_t variant_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_scenario_variant, name),
+    STR_FIELD("description", CYAML_FLAG_OPTIONAL, tw_scenario_variant, description),
     OPT_SEQ("scale_capacity", tw_scenario_variant, scale_capacity, &scale_entry),
     OPT_SEQ("remove", tw_scenario_variant, remove, &remove_entry),
     OPT_SEQ("add", tw_scenario_variant, add, &add_entry),
@@ -187,6 +189,9 @@ static const cyaml_schema_field_t climate_fields[] = {
 
 static const cyaml_schema_field_t top_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_scenario_file, name),
+    STR_FIELD("description", CYAML_FLAG_OPTIONAL, tw_scenario_file, description),
+    STR_FIELD("currency", CYAML_FLAG_OPTIONAL, tw_scenario_file, currency), /* fields.c checks */
+    STR_FIELD("baseline", CYAML_FLAG_OPTIONAL, tw_scenario_file, baseline),
     /* `climate` is a mapping whose fields live directly in the top struct. */
     {.key = "climate", .data_offset = 0, .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_fields)}},
     STR_FIELD("network", CYAML_FLAG_DEFAULT, tw_scenario_file, network),
@@ -213,25 +218,41 @@ static const cyaml_schema_field_t top_fields[] = {
 static const cyaml_schema_value_t top_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, tw_scenario_file, top_fields)};
 
-/* Accumulates every validation problem into one message. */
+/* Accumulates every validation problem into one message. Keys whose value
+ * fields.c already rejected are not reported again. */
 typedef struct problems {
   char text[8192];
   int count;
+  char value_keys[64][128]; /* keys with a bad value (fields.c) */
+  int n_value_keys;
 } problems;
 
 static void problem(problems *p, const char *fmt, ...) {
+  char msg[2048];
   size_t used = strlen(p->text);
   va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  for (int i = 0; i < p->n_value_keys; i++) {
+    size_t n = strlen(p->value_keys[i]);
+    if (strncmp(msg, p->value_keys[i], n) == 0 && msg[n] == ':') return;
+  }
   if (used + 8 < sizeof p->text) {
     if (p->count) {
       memcpy(p->text + used, "; ", 3);
       used += 2;
     }
-    va_start(ap, fmt);
-    vsnprintf(p->text + used, sizeof p->text - used, fmt, ap);
-    va_end(ap);
+    snprintf(p->text + used, sizeof p->text - used, "%s", msg);
   }
   p->count++;
+}
+
+static void value_problem(void *ctx, const char *key, const char *message) {
+  problems *p = ctx;
+  problem(p, "%s", message);
+  if (p->n_value_keys < 64)
+    snprintf(p->value_keys[p->n_value_keys++], sizeof p->value_keys[0], "%s", key);
 }
 
 static void problem_text(void *ctx, const char *message) { problem(ctx, "%s", message); }
@@ -381,6 +402,12 @@ static void validate_variant_changes(const tw_scenario_file *s, const tw_scenari
 
 static void validate(const tw_scenario_file *s, problems *p) {
   if (!s->name[0]) problem(p, "name: must not be empty");
+  if (s->baseline) {
+    int found = !s->scenarios_count && strcmp(s->baseline, "base") == 0;
+    for (unsigned i = 0; i < s->scenarios_count; i++)
+      found = found || strcmp(s->scenarios[i].name, s->baseline) == 0;
+    if (!found) problem(p, "baseline: '%s' is not one of the scenarios", s->baseline);
+  }
   if (s->forecast) { /* forecast stage: checks in src/forecast/forecast_stage.c */
     char msg[1024];
     if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
@@ -464,11 +491,56 @@ static void apply_defaults(tw_scenario_file *s) {
   tw_fleets_apply_defaults(s);
 }
 
+/* Defaults of the explanatory keys; 1 when out of memory. */
+static int apply_run_defaults(tw_scenario_file *s) {
+  if (!s->currency) s->currency = strdup(TW_DEFAULT_CURRENCY);
+  if (!s->baseline)
+    s->baseline = strdup(s->scenarios_count ? s->scenarios[0].name : "base");
+  return !s->currency || !s->baseline;
+}
+
+/* The file's text with every numeric field in its documented unit
+ * (fields.c); NULL when the file is not well-formed YAML. */
+static tw_status read_normalised(const char *path, problems *p, char **out, size_t *out_len) {
+  struct stat sb;
+  *out = NULL;
+  if (stat(path, &sb) != 0) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
+  if (S_ISDIR(sb.st_mode))
+    return tw_error(TW_ERR_INPUT, "%s: is a directory, expected a YAML file", path);
+  FILE *f = fopen(path, "rb");
+  if (!f) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
+  size_t cap = (size_t)sb.st_size + 1, len = 0;
+  char *text = malloc(cap);
+  if (text) len = fread(text, 1, cap - 1, f);
+  int bad = !text || ferror(f);
+  fclose(f);
+  if (bad) {
+    free(text);
+    return tw_error(TW_ERR_RESOURCE, "%s: read failed", path);
+  }
+  tw_status st = tw_scenario_fields_normalise(text, len, out, out_len, value_problem, p);
+  free(text);
+  return st;
+}
+
 tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {
   tw_scenario_file *s = NULL;
-  problems p = {{0}, 0};
+  problems p; /* 16 KiB */
+  char *text = NULL;
+  size_t len = 0;
+  memset(&p, 0, sizeof p);
   *out = NULL;
-  TW_CHECK(tw_yaml_load(path, &top_schema, (void **)&s));
+  TW_CHECK(read_normalised(path, &p, &text, &len));
+  tw_status loaded = text ? tw_yaml_load_text(path, text, len, &top_schema, (void **)&s)
+                          : tw_yaml_load(path, &top_schema, (void **)&s);
+  free(text);
+  if (loaded != TW_OK && p.count) { /* name the bad values too */
+    char first[2048];
+    snprintf(first, sizeof first, "%s", tw_last_error());
+    return tw_error(loaded, "%s; and %d bad value%s: %s", first, p.count, p.count == 1 ? "" : "s",
+                    p.text);
+  }
+  if (loaded != TW_OK) return loaded;
   s->path = strdup(path);
   const char *slash = strrchr(path, '/');
   s->base_dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("");
@@ -486,6 +558,10 @@ tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {
   if (yst != TW_OK) {
     tw_scenario_destroy(&s);
     return yst;
+  }
+  if (apply_run_defaults(s)) {
+    tw_scenario_destroy(&s);
+    return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
   }
   validate(s, &p);
   if (p.count) {

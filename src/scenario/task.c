@@ -14,6 +14,7 @@
 #include "terrawatt/solution_check.h"
 #include "terrawatt/summary.h"
 #include "task_ev.h"
+#include "task_map.h"
 #include "variant.h"
 
 tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out) {
@@ -47,12 +48,14 @@ static tw_status apply_capacity_factors(const tw_run_ctx *ctx, const tw_member_d
   return st;
 }
 
-static tw_status write_metrics(const char *path, const char *run_name, const tw_task_record *rec,
-                               const tw_forecast_stage_result *fc, const tw_task_ev *ev) {
+static tw_status write_metrics(const char *path, const char *run_name, const char *currency,
+                               const tw_task_record *rec, const tw_forecast_stage_result *fc,
+                               const tw_task_ev *ev) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
   tw_json_kv_string(&j, "run", run_name);
+  tw_json_kv_string(&j, "currency", currency); /* of every cost and price below */
   tw_json_kv_string(&j, "scenario", rec->scenario);
   tw_json_kv_string(&j, "member", rec->member);
   tw_json_kv_string(&j, "status", "optimal");
@@ -78,7 +81,8 @@ static void json_series(tw_json *j, const char *key, const double *x, size_t T) 
  * net_load_ev_mw with smart charging (the report draws it dashed). */
 static tw_status write_series(const char *path, const tw_network *net,
                               const tw_optimize_result *r, const tw_member_data *d,
-                              const tw_task_ev *ev) {
+                              const tw_task_ev *ev, const tw_scenario_variant *v,
+                              const tw_outage_window *windows) {
   const size_t T = net->n_snapshots, G = net->n_generators, B = net->n_buses,
                S = net->n_storage_units, L = net->n_loads;
   double *x = NULL, *load = NULL, *avail = NULL;
@@ -153,6 +157,19 @@ static tw_status write_series(const char *path, const tw_network *net,
   }
   json_series(&j, "price", x, T);
   if (d->combined_cf) json_series(&j, "combined_cf", d->combined_cf, T);
+  tw_task_map_json(net, r, &j); /* "carrier_colors", "map" */
+  tw_json_key(&j, "outages");   /* snapshot windows [start, end) for the report's shading */
+  tw_json_array_begin(&j);
+  for (unsigned k = 0; k < v->outages_count; k++) {
+    char label[32];
+    snprintf(label, sizeof label, "outage %u", k);
+    tw_json_object_begin(&j);
+    tw_json_kv_string(&j, "name", v->outages[k].name ? v->outages[k].name : label);
+    tw_json_kv_int(&j, "start", (long long)windows[k].t0);
+    tw_json_kv_int(&j, "end", (long long)windows[k].t1);
+    tw_json_object_end(&j);
+  }
+  tw_json_array_end(&j);
   tw_json_key(&j, "drought");
   tw_json_array_begin(&j);
   for (size_t t = 0; t < T; t++) tw_json_int(&j, d->drought ? d->drought[t] : 0);
@@ -318,18 +335,19 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "series.json", &path));
-  TW_CHECK_GOTO(st, write_series(path, net, r, d, has_ev ? &ev : NULL));
+  TW_CHECK_GOTO(st, write_series(path, net, r, d, has_ev ? &ev : NULL, v, windows));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "metrics.json", &path));
-  TW_CHECK_GOTO(st, write_metrics(path, s->name, rec, fc, has_ev ? &ev : NULL));
+  TW_CHECK_GOTO(st, write_metrics(path, s->name, s->currency, rec, fc, has_ev ? &ev : NULL));
   free(path);
   path = NULL;
   TW_CHECK_GOTO(st, tw_path_join(dir, "task.done", &path));
   TW_CHECK_GOTO(st, tw_task_record_write(path, rec));
-  TW_LOG_I("task '%s' x '%s': objective %.6g, CO2 %.6g t, renewable share %.3f, unserved %.6g MWh",
-           v->name, mem->name, rec->metrics.objective, rec->metrics.co2_t,
-           rec->metrics.renewable_share, rec->metrics.unserved_MWh);
+  TW_LOG_I("task '%s' x '%s': operating cost %.4g %s, annualised capital cost %.4g %s, CO2 %.4g "
+           "t, renewable share %.1f%%, unserved %.4g MWh", v->name, mem->name,
+           rec->metrics.operating_cost, s->currency, rec->metrics.capital_cost, s->currency,
+           rec->metrics.co2_t, 100 * rec->metrics.renewable_share, rec->metrics.unserved_MWh);
 cleanup:
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);

@@ -50,6 +50,28 @@ tw_status tw_yaml_load(const char *path, const cyaml_schema_value_t *top, void *
   return TW_OK;
 }
 
+tw_status tw_yaml_load_text(const char *name, const char *text, size_t len,
+                           const cyaml_schema_value_t *top, void **out) {
+  yaml_log log = {{0}};
+  const cyaml_config_t config = {
+      .log_fn = collect_log,
+      .log_ctx = &log,
+      .mem_fn = cyaml_mem,
+      .log_level = CYAML_LOG_ERROR,
+      .flags = CYAML_CFG_NO_ALIAS,
+  };
+  *out = NULL;
+  cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &config, top,
+                                    (cyaml_data_t **)out, NULL);
+  if (err != CYAML_OK) {
+    *out = NULL;
+    return tw_error(err == CYAML_ERR_OOM ? TW_ERR_RESOURCE : TW_ERR_INPUT, "%s: %s%s%s", name,
+                    cyaml_strerror(err), log.text[0] ? ": " : "", log.text);
+  }
+  if (!*out) return tw_error(TW_ERR_INPUT, "%s: the file is empty", name);
+  return TW_OK;
+}
+
 void tw_yaml_free(const cyaml_schema_value_t *top, void *data) {
   const cyaml_config_t config = {.log_fn = NULL, .mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR};
   if (data) cyaml_free(&config, top, data, 0);

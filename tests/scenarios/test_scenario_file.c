@@ -169,7 +169,7 @@ static void test_fleets(void **state) {
                         &s),
                    TW_ERR_INPUT);
   assert_non_null(strstr(tw_last_error(), "fleets[1].name: 'Kiel EV' is used twice"));
-  assert_non_null(strstr(tw_last_error(), "fleets[1].charger_kw: 0 is not in (0, inf)"));
+  assert_non_null(strstr(tw_last_error(), "fleets[1].charger_kw: 0 is not in (0, 10000] kW"));
   assert_non_null(strstr(tw_last_error(), "valley_filling.tol: 2"));
   assert_int_equal(load("name: ev\nclimate:\n  files: [cutout.nc]\nnetwork: network\n"
                         "scenarios:\n  - {name: a, ev_adoption: 2}\n", &s),
