@@ -5,12 +5,15 @@
 #include "climate_stats_page.h"
 
 const char tw_report_climate_html[] =
-    "<h2>Ensemble and climate-year statistics</h2>\n<table id=\"climate\"></table>\n"
-    "<p class=\"spread\" id=\"climate-note\"></p>\n";
+    "<section id=\"climate-section\">\n<h2>Ensemble and climate-year statistics</h2>\n"
+    "<table id=\"climate\"></table>\n<p class=\"note\" id=\"climate-note\"></p>\n</section>\n";
 
 const char tw_report_climate_script[] =
     "(function(){var S=TW_SUMMARY,C=S.climate_statistics,t=document.getElementById('climate');\n"
-    "if(!C||!t)return;function f(x){if(x===null||x===undefined)return '\\u2013';"
+    "var sec=document.getElementById('climate-section');\n"
+    "if(!C||!t||!S.scenarios.some(function(s){return C[s]&&C[s].tasks>1;})){"
+    "if(sec)sec.parentNode.removeChild(sec);return;}\n"
+    "function f(x){if(x===null||x===undefined)return '\\u2013';"
     "return Math.abs(x)>=100?x.toFixed(0):x.toPrecision(3);}\n"
     "function row(cells,tag){var tr=document.createElement('tr');cells.forEach(function(c){"
     "var e=document.createElement(tag);e.textContent=c;tr.appendChild(e);});t.appendChild(tr);}\n"
