@@ -55,6 +55,8 @@ typedef struct tw_generator {
    * first snapshot (NaN = no ramp limit at the first snapshot). */
   double ramp_limit_up, ramp_limit_down, p_init_MW;
   double *ramp_limit_up_t, *ramp_limit_down_t; /* series or NULL (NaN = none) */
+  double p_set_MW;  /* fixed dispatch where not NaN (PyPSA's p_set; default NaN) */
+  double *p_set_t;  /* series or NULL (NaN = free at that snapshot) */
 } tw_generator;
 
 typedef struct tw_load {
@@ -99,6 +101,8 @@ typedef struct tw_link {
   double *p_min_pu_t, *p_max_pu_t, *efficiency_t, *marginal_cost_t;
   double ramp_limit_up, ramp_limit_down, p_init_MW; /* as for generators, on p0 */
   double *ramp_limit_up_t, *ramp_limit_down_t;
+  double p_set_MW;  /* fixed p0 where not NaN */
+  double *p_set_t;
 } tw_link;
 
 typedef struct tw_storage_unit {
@@ -121,6 +125,12 @@ typedef struct tw_storage_unit {
   double *marginal_cost_t, *spill_cost_t;              /* series or NULL */
   double *efficiency_store_t, *efficiency_dispatch_t;  /* series or NULL */
   double *standing_loss_t;                             /* series or NULL */
+  /* fixed operation where not NaN (default NaN): p_dispatch - p_store,
+   * p_dispatch, p_store */
+  double p_set_MW, p_dispatch_set_MW, p_store_set_MW;
+  double *p_set_t, *p_dispatch_set_t, *p_store_set_t;
+  double marginal_cost_storage;    /* currency per MWh of state of charge per hour */
+  double *marginal_cost_storage_t; /* series or NULL */
 } tw_storage_unit;
 
 typedef struct tw_store {
@@ -137,6 +147,10 @@ typedef struct tw_store {
   double marginal_cost; /* currency/MWh dispatched */
   double *e_min_pu_t, *e_max_pu_t, *marginal_cost_t;
   double *standing_loss_t; /* series or NULL */
+  double p_set_MW, e_set_MWh; /* fixed p / e where not NaN (default NaN) */
+  double *p_set_t, *e_set_t;
+  double marginal_cost_storage;    /* currency per MWh stored per hour */
+  double *marginal_cost_storage_t; /* series or NULL */
 } tw_store;
 
 typedef struct tw_global_constraint {
