@@ -46,13 +46,18 @@ void tw_cmd_optimize_usage(FILE *out) {
           "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded.\n");
 }
 
-static int parse_double(const char *opt, const char *text, double min, double *out) {
+/* A number in [min, max] (max: HUGE_VAL for none), else a usage error. */
+static int parse_double(const char *opt, const char *text, double min, double max, double *out) {
   char *end = NULL;
   errno = 0;
   double v = text ? strtod(text, &end) : NAN;
-  if (!text || !*text || *end || errno || !isfinite(v) || v < min)
+  if (!text || !*text || *end || errno || !isfinite(v) || v < min || v > max) {
+    if (max < HUGE_VAL)
+      return tw_cli_usage_error("optimize", "%s expects a number in %g..%g, got '%s'", opt, min,
+                                max, text ? text : "");
     return tw_cli_usage_error("optimize", "%s expects a number >= %g, got '%s'", opt, min,
                               text ? text : "");
+  }
   *out = v;
   return 0;
 }
@@ -151,16 +156,18 @@ int tw_cmd_optimize(int argc, char **argv) {
       else p.overlap = (size_t)n;
       i++;
     } else if (!strcmp(a, "--time-limit")) {
-      if (parse_double(a, v, 0, &p.time_limit_s)) return 1;
+      if (parse_double(a, v, 0, HUGE_VAL, &p.time_limit_s)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-primal")) {
-      if (parse_double(a, v, 1e-12, &p.tol_primal)) return 1;
+      /* GLPK accepts tolerances in (0, 1) only, and above 0.1 the answer
+       * is meaningless */
+      if (parse_double(a, v, 1e-12, 0.1, &p.tol_primal)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-dual")) {
-      if (parse_double(a, v, 1e-12, &p.tol_dual)) return 1;
+      if (parse_double(a, v, 1e-12, 0.1, &p.tol_dual)) return 1;
       i++;
     } else if (!strcmp(a, "--voll")) {
-      if (parse_double(a, v, 1e-9, &p.value_of_lost_load)) return 1;
+      if (parse_double(a, v, 1e-9, HUGE_VAL, &p.value_of_lost_load)) return 1;
       i++;
     } else if (a[0] == '-' && a[1]) {
       return tw_cli_usage_error("optimize", "unknown option '%s'", a);
@@ -177,6 +184,14 @@ int tw_cmd_optimize(int argc, char **argv) {
     return tw_cli_usage_error("optimize", "--overlap %zu must be smaller than --horizon %zu",
                               p.overlap, p.horizon);
   if (tw_cli_require_path("optimize", input)) return TW_ERR_INPUT;
+  /* Output paths are checked before the solve, not after it. */
+  if (out && tw_cli_check_out_path("optimize", "--out", out, !ends_with(out, ".nc")))
+    return TW_ERR_INPUT;
+  if (csv && tw_cli_check_out_path("optimize", "--csv", csv, 1)) return TW_ERR_INPUT;
+  if (p.write_lp && tw_cli_check_out_path("optimize", "--write-lp", p.write_lp, 0))
+    return TW_ERR_INPUT;
+  if (p.write_mps && tw_cli_check_out_path("optimize", "--write-mps", p.write_mps, 0))
+    return TW_ERR_INPUT;
 
   double t0 = now_s();
   tw_status st = tw_network_read(input, &net);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "terrawatt/input_file.h"
 
 #define NAME_LEN 96
 #define MODEL_FORMAT 1
@@ -244,6 +245,7 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
   int nc = -1, v, fmt = 0;
   *out = NULL;
   if (access(path, R_OK) != 0) return tw_error(TW_ERR_INPUT, "%s: cannot read the model file", path);
+  TW_CHECK(tw_input_check(path, 0));
   NCR(nc_open(path, NC_NOWRITE, &nc), "not a NetCDF model file");
   NCR(nc_get_att_int(nc, NC_GLOBAL, "terrawatt_model_format", &fmt),
       "attribute 'terrawatt_model_format' (not a terrawatt model?)");

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "io/nc_util.h"
+#include "terrawatt/input_file.h"
 
 typedef struct hdr {
   const unsigned char *p;
@@ -139,8 +140,8 @@ static int implied_size(hdr *h, uint64_t *need) {
 tw_status tw_nc_classic_check_size(const char *path) {
   tw_status st = TW_OK;
   unsigned char *buf = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = NULL;
+  TW_CHECK(tw_input_fopen(path, 0, &f));
   struct stat sb;
   if (fstat(fileno(f), &sb) != 0) {
     st = tw_error(TW_ERR_INPUT, "%s: cannot stat: %s", path, strerror(errno));

@@ -6,17 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "terrawatt/input_file.h"
 
 tw_status tw_nc_fail(int ncerr, const char *path, const char *what) {
   return tw_error(TW_ERR_INPUT, "%s: %s: %s", path, what, nc_strerror(ncerr));
 }
 
 tw_status tw_nc_open(const char *path, int *ncid) {
-  struct stat sb;
   *ncid = -1;
-  if (stat(path, &sb) != 0)
-    return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
-  if (S_ISDIR(sb.st_mode)) return tw_error(TW_ERR_INPUT, "%s: is a directory, not a NetCDF file", path);
+  TW_CHECK(tw_input_check(path, 0)); /* a regular file: not a directory, FIFO or device */
   int rc = nc_open(path, NC_NOWRITE, ncid);
   if (rc == NC_ENOTNC || rc == NC_EHDFERR)
     return tw_error(TW_ERR_INPUT, "%s: not a NetCDF file (%s)", path, nc_strerror(rc));

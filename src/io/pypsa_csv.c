@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+
+#include "terrawatt/input_file.h"
 
 #include "io/pypsa_defaults.h"
 #include "io/pypsa_table.h"
@@ -31,12 +34,13 @@ static void csv_free(csv_file *c) {
 
 static tw_status csv_read(const char *path, csv_file *out) {
   tw_status st = TW_OK;
-  FILE *f = fopen(path, "rb");
+  FILE *f = NULL;
   char *buf = NULL, *field = NULL;
   char **row = NULL;
   size_t nrow = 0, fcap = 0, flen = 0, rcap = 0;
   memset(out, 0, sizeof *out);
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  /* A file of the folder: a regular file, and no symlink unless --follow-symlinks. */
+  TW_CHECK(tw_input_fopen(path, TW_INPUT_IN_FOLDER, &f));
   int c, inq = 0, any = 0;
   for (;;) {
     c = fgetc(f);
@@ -130,11 +134,11 @@ cleanup:
   return st;
 }
 
+/* Present in the folder (as anything: csv_read then checks what it is);
+ * never opens it, so a FIFO cannot block here. */
 static int file_exists(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  fclose(f);
-  return 1;
+  struct stat sb;
+  return lstat(path, &sb) == 0;
 }
 
 static tw_status number(const char *path, const char *text, size_t row, double *v) {
