@@ -6,6 +6,7 @@
 #define TERRAWATT_SUMMARY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "terrawatt/metrics.h"
 #include "terrawatt/status.h"
@@ -16,12 +17,19 @@ extern "C" {
 
 #define TW_RECORD_MAX_DROUGHTS 256
 
+/* Fingerprints of the inputs that shaped a task (src/scenario/task_inputs.c):
+ * scenario text, network, climate, configuration files. --resume skips a
+ * task only when all of them match. */
+#define TW_TASK_INPUTS 4
+extern const char *const tw_task_input_names[TW_TASK_INPUTS];
+
 /* What a finished task leaves in its completion record `task.done`: its
  * identity, every metric at full precision, and the member's droughts. */
 typedef struct tw_task_record {
   char scenario[256];
   char member[256];
   char dir[512];               /* task directory relative to the run's output directory */
+  uint64_t inputs[TW_TASK_INPUTS]; /* 0 in records written before fingerprints */
   tw_task_metrics metrics;
   size_t n_runs;               /* droughts recorded (at most TW_RECORD_MAX_DROUGHTS) */
   tw_drought_run runs[TW_RECORD_MAX_DROUGHTS];

@@ -14,6 +14,9 @@
 
 #define RECORD_MAGIC "terrawatt-task-record 1"
 
+const char *const tw_task_input_names[TW_TASK_INPUTS] = {"scenario", "network", "climate",
+                                                         "config"};
+
 tw_status tw_task_record_write(const char *path, const tw_task_record *r) {
   char *tmp = NULL;
   double v[64];
@@ -27,6 +30,8 @@ tw_status tw_task_record_write(const char *path, const tw_task_record *r) {
   }
   tw_metrics_values(&r->metrics, v);
   fprintf(f, "%s\nscenario %s\nmember %s\ndir %s\n", RECORD_MAGIC, r->scenario, r->member, r->dir);
+  for (size_t i = 0; i < TW_TASK_INPUTS; i++)
+    fprintf(f, "input %s %016llx\n", tw_task_input_names[i], (unsigned long long)r->inputs[i]);
   for (size_t i = 0; tw_metric_names[i]; i++) fprintf(f, "%s %.17g\n", tw_metric_names[i], v[i]);
   for (size_t i = 0; i < r->metrics.n_land; i++)
     fprintf(f, "land %.17g %s\n", r->metrics.land_km2[i], r->metrics.land_carrier[i]);
@@ -84,6 +89,13 @@ tw_status tw_task_record_read(const char *path, tw_task_record *r) {
     if (strcmp(line, "scenario") == 0) snprintf(r->scenario, sizeof r->scenario, "%s", val);
     else if (strcmp(line, "member") == 0) snprintf(r->member, sizeof r->member, "%s", val);
     else if (strcmp(line, "dir") == 0) snprintf(r->dir, sizeof r->dir, "%s", val);
+    else if (strcmp(line, "input") == 0) {
+      char which[16];
+      unsigned long long h = 0;
+      if (sscanf(val, "%15s %llx", which, &h) != 2) break;
+      for (size_t i = 0; i < TW_TASK_INPUTS; i++)
+        if (strcmp(which, tw_task_input_names[i]) == 0) r->inputs[i] = (uint64_t)h;
+    }
     else if (strcmp(line, "land") == 0) {
       char *end = NULL;
       double km2 = strtod(val, &end);

@@ -282,6 +282,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   rec->metrics.drought_hours = d->total_h;
   rec->n_runs = d->n_runs < TW_RECORD_MAX_DROUGHTS ? d->n_runs : TW_RECORD_MAX_DROUGHTS;
   memcpy(rec->runs, d->runs, rec->n_runs * sizeof *rec->runs);
+  tw_run_task_inputs(ctx, vi, (size_t)d->index, rec->inputs);
   snprintf(rec->scenario, sizeof rec->scenario, "%s", v->name);
   snprintf(rec->member, sizeof rec->member, "%s", mem->name);
   TW_CHECK_GOTO(st, tw_task_reldir(ctx, vi, (size_t)d->index, &rel));
