@@ -81,6 +81,12 @@ typedef struct tw_optimize_result {
   double co2_t;                /* sum_t w_gen * p * co2/efficiency over generators */
   double *gc_mu;               /* [global constraints] shadow price, >= 0 when binding (currency/t) */
   char diagnosis[512];         /* infeasible: "bus 'X' cannot balance at snapshot 'Y' (...)" */
+  /* Numerical quality (docs/RELIABILITY.md), maxima over windows: */
+  double lp_cost_ratio;        /* largest / smallest non-zero |cost| */
+  double lp_matrix_ratio;      /* largest / smallest non-zero |matrix coefficient| */
+  double kkt_primal_abs, kkt_primal_rel; /* primal equalities and bounds (glp_check_kkt) */
+  double kkt_dual_abs, kkt_dual_rel;     /* dual equalities and dual bounds */
+  double kkt_complementarity_rel;        /* complementary slackness */
 } tw_optimize_result;
 
 /* Build, solve and read back the LP for `net` (validated first; GLPK is

@@ -139,6 +139,7 @@ static tw_status scan_done(const tw_run_ctx *ctx, int resume, unsigned char *don
     char *path = NULL;
     tw_status st = record_path(ctx, id, &path);
     if (st != TW_OK) {
+      tw_task_record_free(rec);
       free(rec);
       return st;
     }
@@ -166,10 +167,12 @@ static tw_status scan_done(const tw_run_ctx *ctx, int resume, unsigned char *don
     }
     free(path);
     if (st != TW_OK) {
+      tw_task_record_free(rec);
       free(rec);
       return st;
     }
   }
+  tw_task_record_free(rec);
   free(rec);
   return TW_OK;
 }
@@ -276,6 +279,7 @@ static tw_status summarise(const tw_run_ctx *ctx) {
                           ctx->n_variants, mnames, ctx->n_members, records);
   if (st == TW_OK) st = write_tasks_tsv(ctx, records);
 cleanup:
+  for (size_t id = 0; records && id < N; id++) tw_task_record_free(&records[id]);
   free(records);
   free(snames);
   free(mnames);

@@ -14,7 +14,6 @@
 #include "terrawatt/scenario.h"
 #include "terrawatt/summary.h"
 
-#define TW_RUN_MAX_DROUGHTS 256
 
 /* One ensemble member as the run uses it. */
 typedef struct tw_run_member {
@@ -51,8 +50,8 @@ typedef struct tw_member_data {
   double *wind_cf, *solar_cf; /* [T x B] on the snapshots, or NULL */
   double *combined_cf;        /* [T] capacity-weighted wind+solar CF of the base network, or NULL */
   unsigned char *drought;     /* [T] 1 in drought snapshots */
-  tw_drought_run runs[TW_RUN_MAX_DROUGHTS];
-  size_t n_runs;              /* runs found (may exceed TW_RUN_MAX_DROUGHTS) */
+  tw_drought_run *runs;       /* [n_runs], every drought of the member */
+  size_t n_runs;
   double longest_h, total_h;
 } tw_member_data;
 
