@@ -43,7 +43,9 @@ void tw_cmd_optimize_usage(FILE *out) {
           "  --json            print one JSON object on stdout: status, objective,\n"
           "                    total_cost, global_constraints, solve_seconds,\n"
           "                    build_seconds, iterations, ...\n\n"
-          "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded.\n");
+          "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded,\n"
+          "4 resource (memory, disk), 5 internal (a solution that fails the solution or\n"
+          "optimality (KKT) check).\n");
 }
 
 /* A number in [min, max] (max: HUGE_VAL for none), else a usage error. */
@@ -98,6 +100,17 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
   tw_json_kv_int(&j, "buses", (long long)net->n_buses);
   if (r->diagnosis[0]) tw_json_kv_string(&j, "diagnosis", r->diagnosis);
+  /* docs/RELIABILITY.md "Optimality": conditioning and KKT residuals */
+  tw_json_kv_number(&j, "lp_cost_ratio", r->lp_cost_ratio);
+  tw_json_kv_number(&j, "lp_matrix_ratio", r->lp_matrix_ratio);
+  tw_json_key(&j, "kkt");
+  tw_json_object_begin(&j);
+  tw_json_kv_number(&j, "primal_abs", r->kkt_primal_abs);
+  tw_json_kv_number(&j, "primal_rel", r->kkt_primal_rel);
+  tw_json_kv_number(&j, "dual_abs", r->kkt_dual_abs);
+  tw_json_kv_number(&j, "dual_rel", r->kkt_dual_rel);
+  tw_json_kv_number(&j, "complementarity_rel", r->kkt_complementarity_rel);
+  tw_json_object_end(&j);
   if (chk) { /* docs/RELIABILITY.md: independent check of the solution */
     tw_json_key(&j, "solution_check");
     tw_json_object_begin(&j);

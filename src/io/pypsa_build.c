@@ -465,7 +465,14 @@ static tw_status build_components(const tw_pypsa_tables *t, tw_network *net) {
   if ((l = tw_pypsa_tables_find(t, "global_constraints")))
     for (size_t i = 0; i < l->n; i++) {
       double constant;
-      GET("constant", constant);
+      /* A cap without a value is an error, not PyPSA's default 0 (which
+       * silently turned a NaN into an infeasible CO2 cap of 0 t). */
+      TW_CHECK_GOTO(st, raw_num(t, l, i, "constant", &constant));
+      if (isnan(constant)) {
+        st = tw_error(TW_ERR_INPUT, "%s: global constraint '%s': constant is missing or NaN",
+                      t->source, l->names[i]);
+        goto cleanup;
+      }
       const char *sense = str(l, i, "sense");
       TW_CHECK_GOTO(st, tw_network_add_global_constraint(net, l->names[i], sense ? sense : "==",
                                                          constant, NULL));

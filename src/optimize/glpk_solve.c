@@ -27,7 +27,7 @@ struct tw_glpk {
   double *val;
 };
 
-/* Set when GLPK said it ran out of memory ("no memory available", "memory
+/* Set when GLPK said it ran out of memory ("no memory available", "memory allocation
  * limit exceeded") before failing: that failure is TW_ERR_RESOURCE. */
 static _Thread_local int glpk_oom;
 
@@ -35,12 +35,12 @@ int tw_glpk_out_of_memory(void) { return glpk_oom; }
 
 static int term_hook(void *info, const char *s) {
   tw_glpk *g = info;
-  if (strstr(s, "no memory") || strstr(s, "memory limit")) glpk_oom = 1;
+  if (strstr(s, "no memory") || strstr(s, "allocation limit")) glpk_oom = 1;
   for (; *s; s++) {
     if (*s == '\n' || g->line_len + 1 >= sizeof g->line) {
       g->line[g->line_len] = '\0';
       if (g->line_len) TW_LOG_D("glpk: %s", g->line);
-      if (strstr(g->line, "no memory") || strstr(g->line, "memory limit")) glpk_oom = 1;
+      if (strstr(g->line, "no memory") || strstr(g->line, "allocation limit")) glpk_oom = 1;
       g->line_len = 0;
       if (*s == '\n') continue;
     }
