@@ -22,6 +22,11 @@ extern "C" {
  * ("contains a control character", "is longer than 128 bytes", ...). */
 const char *tw_name_problem(const char *name);
 
+/* Write `name` into out[n] in a form safe for one log line: control
+ * characters as \n, \t or \xNN, invalid UTF-8 bytes as \xNN, cut to at
+ * most 80 characters with "..." after. */
+void tw_name_escape(const char *name, char *out, size_t n);
+
 /* The reserved output names, NULL-terminated (files terrawatt writes into
  * an output folder next to task directories). */
 extern const char *const tw_reserved_output_names[];

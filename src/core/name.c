@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/name.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,6 +33,29 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp) {
   if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
   *cp = v;
   return n;
+}
+
+void tw_name_escape(const char *name, char *out, size_t n) {
+  size_t o = 0, shown = 0;
+  if (!n) return;
+  for (const unsigned char *s = (const unsigned char *)name; *s && o + 8 < n;) {
+    unsigned long cp = 0;
+    size_t len = utf8_sequence(s, &cp);
+    if (shown++ == 80) {
+      memcpy(out + o, "...", 3);
+      o += 3;
+      break;
+    }
+    if (len && !(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))) {
+      memcpy(out + o, s, len);
+      o += len, s += len;
+    } else if (*s == '\n' || *s == '\t') {
+      out[o++] = '\\', out[o++] = *s == '\n' ? 'n' : 't', s++;
+    } else {
+      o += (size_t)snprintf(out + o, n - o, "\\x%02X", *s), s++;
+    }
+  }
+  out[o] = '\0';
 }
 
 const char *tw_name_problem(const char *name) {

@@ -102,9 +102,12 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
   if (!name[0] || strlen(name) >= TW_FLEET_NAME_MAX)
     report(fn, ctx, "fleets[%u].name: '%s' must be 1..%d characters", k, name,
            TW_FLEET_NAME_MAX - 1), (*field_errors)++;
-  if (c->name && tw_name_problem(c->name))
-    report(fn, ctx, "fleets[%u].name: '%.100s' %s", k, c->name, tw_name_problem(c->name)),
+  if (c->name && tw_name_problem(c->name)) {
+    char shown[512];
+    tw_name_escape(c->name, shown, sizeof shown);
+    report(fn, ctx, "fleets[%u].name: '%s' %s", k, shown, tw_name_problem(c->name)),
         (*field_errors)++;
+  }
   for (unsigned j = 0; j < k; j++) {
     char other[TW_FLEET_NAME_MAX + 8];
     fleet_name(&s->fleets[j], other, sizeof other);

@@ -231,8 +231,9 @@ static int out_of_range(double x, double lo, double hi) { return !(x >= lo && x 
 /* The one name rule (terrawatt/name.h), for every name the file chooses. */
 static void check_name(problems *p, const char *key, const char *name) {
   const char *why = tw_name_problem(name);
-  if (why) problem(p, "%s: name %.160s%s%s %s", key, name[0] ? "'" : "", name,
-                   name[0] ? "'" : "", why);
+  char shown[512];
+  tw_name_escape(name, shown, sizeof shown);
+  if (why) problem(p, "%s: name '%s' %s", key, shown, why);
 }
 
 static void validate_members(const tw_scenario_file *s, problems *p) {
