@@ -6,6 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "cli.h"
 #include "terrawatt/input_file.h"
 #include "terrawatt/log.h"
@@ -131,6 +135,11 @@ int main(int argc, char **argv) {
   if (rc == TW_ERR_RESOURCE) {
     fflush(stdout);
     fflush(stderr);
+#if defined(__SANITIZE_ADDRESS__)
+    /* _exit skips LeakSanitizer's exit-time check: run it here, so the
+     * allocation fault loop still sees leaks on out-of-memory paths. */
+    __lsan_do_leak_check();
+#endif
     _exit(rc);
   }
   return rc;
