@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "terrawatt/input_file.h"
+#include "terrawatt/atomic_file.h"
 
 #define NAME_LEN 96
 #define MODEL_FORMAT 1
@@ -47,7 +48,12 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   char tmp[4200], name[64], name2[64];
   int nc = -1, d_feat, d_name, d_method, d_metric, d_q = -1, d_hol = -1, v;
   char *names = NULL;
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  { /* the temporary name of atomic_file.h (".NAME.tmp-PID-N"), committed below */
+    char *t = NULL;
+    TW_CHECK(tw_atomic_temp_path(path, &t));
+    snprintf(tmp, sizeof tmp, "%s", t);
+    free(t);
+  }
   const size_t nf = (size_t)m->n_features;
   NCW(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &nc), "the temporary file");
   NCW(nc_def_dim(nc, "feature", nf, &d_feat), "dimension feature");
@@ -195,10 +201,8 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   v = nc;
   nc = -1;
   NCW(nc_close(v), "the file (close)");
-  if (rename(tmp, path) != 0) {
-    st = tw_error(TW_ERR_RESOURCE, "%s: cannot rename the temporary file %s into place", path, tmp);
-    goto cleanup;
-  }
+  st = tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
+  if (st != TW_OK) goto cleanup;
 cleanup:
   free(names);
   if (nc >= 0) nc_close(nc);

@@ -278,6 +278,8 @@ static tw_status summarise(const tw_run_ctx *ctx) {
     st = tw_summary_write(ctx->out_dir, ctx->scenario->name, ctx->scenario->path, snames,
                           ctx->n_variants, mnames, ctx->n_members, records);
   if (st == TW_OK) st = write_tasks_tsv(ctx, records);
+  /* All summaries or none: a failure must not leave some of them */
+  if (st != TW_OK) tw_run_remove_summaries(ctx->out_dir);
 cleanup:
   for (size_t id = 0; records && id < N; id++) tw_task_record_free(&records[id]);
   free(records);

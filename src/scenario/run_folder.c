@@ -87,9 +87,18 @@ static void clean_temps(const char *dir, int depth, size_t *removed) {
   closedir(d);
 }
 
+static const char *const summaries[] = {"summary.json", "summary.csv", "ensemble.csv",
+                                        "tasks.tsv", "report.html", NULL};
+
+void tw_run_remove_summaries(const char *out_dir) {
+  for (size_t i = 0; summaries[i]; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", out_dir, summaries[i]);
+    unlink(path);
+  }
+}
+
 tw_status tw_run_clean_folder(const char *out_dir) {
-  static const char *const summaries[] = {"summary.json", "summary.csv", "ensemble.csv",
-                                          "tasks.tsv", "report.html", NULL};
   size_t temps = 0, old = 0;
   clean_temps(out_dir, 2, &temps); /* OUT, OUT/<scenario>, OUT/<scenario>/<member> */
   if (temps) TW_LOG_I("%s: removed %zu temporary file%s left by an interrupted run", out_dir, temps,

@@ -93,6 +93,9 @@ void tw_run_unlock(int *fd);
  * contradict its task files. Logs what it removed. Defined in run_folder.c. */
 tw_status tw_run_clean_folder(const char *out_dir);
 
+/* Remove the run summaries (best effort), after a failure to write them all. */
+void tw_run_remove_summaries(const char *out_dir);
+
 /* "dir/name" joined into a new string. */
 tw_status tw_path_join(const char *dir, const char *name, char **out);
 
