@@ -8,12 +8,15 @@
 # or sanitizer report (a leak included, in the ASan build), and leave no
 # output under its final name and no temporary file.
 # N runs over 1..count with a stride so that each command gets at most
-# TW_FAULT_MAX_RUNS runs (default 25; the first 5 N and the last one always);
-# TW_FAULT_MAX_RUNS=0 tries every N (minutes, for a thorough local pass).
+# TW_FAULT_MAX_RUNS runs (default 30, 10 in a sanitized build where each run
+# takes seconds; the first 5 N and the last one always); TW_FAULT_MAX_RUNS=0
+# tries every N (minutes, for a thorough local pass).
 # usage: alloc_faults.sh   (env TW_CLI, TW_SOURCE_DIR)
 set -uo pipefail
 CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"
-MAX="${TW_FAULT_MAX_RUNS:-25}"
+DEFAULT_MAX=30
+ldd "$CLI" 2>/dev/null | grep -q libasan && DEFAULT_MAX=10
+MAX="${TW_FAULT_MAX_RUNS:-$DEFAULT_MAX}"
 command -v ncgen >/dev/null || { echo "SKIP: ncgen (netcdf-bin) not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}"
