@@ -367,6 +367,36 @@ def network_cases(root):
     new("network-empty-csv", {"generators.csv": ""}, ["generators.csv"])
     new("network-unterminated-quote", {"buses.csv": 'name,v_nom,x,y,carrier\n"A,380.0,7.0,53.0,AC\nB,380.0,8.0,53.0,AC\n'},
         ["buses.csv"])
+    # Reliability II (issue 15)
+    new("network-reactance-tiny", {"lines.csv": b["lines.csv"].replace("A-B,A,B,10.0", "A-B,A,B,1e-300")},
+        ["net", "A-B", "x = 1e-300", "per unit"])
+    new("network-reactance-huge", {"lines.csv": b["lines.csv"].replace("A-B,A,B,10.0", "A-B,A,B,1e300")},
+        ["net", "A-B", "x = 1e+300"])
+    new("network-global-constraint-nan",
+        {"global_constraints.csv": "name,type,carrier_attribute,sense,constant\nco2,primary_energy,co2_emissions,<=,nan\n"},
+        ["net", "global constraint 'co2'", "constant"])
+    new("network-symlink-outside", {}, ["carriers.csv", "symlink", "--follow-symlinks"])
+    d = os.path.join(root, "network-symlink-outside")
+    with open(os.path.join(d, "secret.txt"), "w") as f:
+        f.write("root:$6$secret:19000:0:99999:7:::\n")
+    os.remove(os.path.join(d, "net", "carriers.csv"))
+    os.symlink(os.path.join("..", "secret.txt"), os.path.join(d, "net", "carriers.csv"))
+    new("network-fifo-file", {}, ["loads.csv", "FIFO"])
+    d = os.path.join(root, "network-fifo-file")
+    os.remove(os.path.join(d, "net", "loads.csv"))
+    os.mkfifo(os.path.join(d, "net", "loads.csv"))
+    new("network-directory-file", {}, ["buses.csv", "directory"])
+    d = os.path.join(root, "network-directory-file")
+    os.remove(os.path.join(d, "net", "buses.csv"))
+    os.mkdir(os.path.join(d, "net", "buses.csv"))
+    # GLPK labelled a non-optimal point "optimal" at a value of lost load of 1e12:
+    # the KKT check must turn it into exit 5 naming the condition.
+    new("network-voll-1e12-not-optimal", {}, ["not optimal", "complementary slackness"], codes="5")
+    CASES[-1] = CASES[-1][:4] + ("optimize net --out out.nc --load-shedding --voll 1e12",)
+    new("optimize-out-dir-missing", {}, ["--out", "nodir/x.nc", "'nodir' does not exist"])
+    CASES[-1] = CASES[-1][:3] + ("nodir/x.nc",) + ("optimize net --out nodir/x.nc",)
+    new("optimize-tol-primal-huge", {}, ["--tol-primal", "1e308"], codes="1")
+    CASES[-1] = CASES[-1][:4] + ("optimize net --out out.nc --tol-primal 1e308",)
     new("network-max-hours-negative", {"storage_units.csv": b["storage_units.csv"].replace("battery,2.0", "battery,-2.0")},
         ["bat A", "max_hours"])
 
@@ -433,6 +463,46 @@ def scenario_cases(root, example):
         ["s.yaml", "sideways"])
     new("scenario-duplicate-key", base + "name: again\n", ["s.yaml", "name"])
 
+    # Reliability II (issue 15): names break nothing later; every check
+    # that used to fail after solving now fails at validation (--dry-run).
+    new("scenario-name-escapes-out", base.replace("name: bad\n", "name: ../../escaped\n"),
+        ["s.yaml", "name", "../../escaped"])
+    new("scenario-name-newline", base.replace("  - name: base", '  - name: "a\\nb"'),
+        ["s.yaml", "scenarios[0].name", "control character"])
+    new("scenario-name-tab", base.replace("  - name: base", '  - name: "a\\tb"'),
+        ["s.yaml", "scenarios[0].name", "control character"])
+    new("scenario-name-quote", base.replace("  - name: base", "  - name: 'a\"b'"),
+        ["s.yaml", "scenarios[0].name", "quote"])
+    new("scenario-name-reserved", base.replace("  - name: base", "  - name: summary.json"),
+        ["s.yaml", "summary.json", "reserved"])
+    new("scenario-name-256-bytes", base.replace("  - name: base", "  - name: " + "n" * 256),
+        ["s.yaml", "scenarios[0].name", "longer than 128 bytes"])
+    new("scenario-add-efficiency-2",
+        base + "    add: [{name: g2, bus: Emden, carrier: gas, p_nom_mw: 10, efficiency: 2}]\n",
+        ["s.yaml", "add[0].efficiency", "2"])
+    new("scenario-add-duplicate-name",
+        base + "    add: [{name: g2, bus: Emden, carrier: gas, p_nom_mw: 10},"
+               " {name: g2, bus: Emden, carrier: gas, p_nom_mw: 5}]\n",
+        ["s.yaml", "add[1].name", "g2", "twice"])
+    new("scenario-demand-scale-1e308", base + "    demand_scale: 1e308\n",
+        ["s.yaml", "demand_scale", "1e+308"])
+    new("scenario-voll-1e12", base.replace("5000", "1e12"), ["s.yaml", "load_shedding_cost", "1e+12"])
+    new("scenario-max-iter-uint-max",
+        base + "fleets: [{bus: Emden, vehicles: 100}]\nvalley_filling: {max_iter: 4294967295}\n",
+        ["s.yaml", "max_iter", "4294967295"])
+    new("scenario-turbine-urandom", base.replace(f"{ex}/turbine.yaml", "/dev/urandom"),
+        ["s.yaml", "wind.turbine", "/dev/urandom", "character device"])
+    new("scenario-land-use-carrier-unknown",
+        base + "metrics: {land_use_km2_per_mw: [{carrier: unobtainium, value: 1}]}\n",
+        ["s.yaml", "land_use_km2_per_mw[0].carrier", "unobtainium"])
+    new("scenario-wind-carrier-selects-nothing", base.replace("  carrier: wind", "  carrier: windy"),
+        ["s.yaml", "wind.carrier", "windy"])
+    new("scenario-fifo", "", ["s.yaml", "FIFO"])
+    os.remove(os.path.join(root, "scenario-fifo", "s.yaml"))
+    os.mkfifo(os.path.join(root, "scenario-fifo", "s.yaml"))
+    new("scenario-climate-fifo", base.replace(f"{ex}/cutout.nc", "pipe.nc"), ["s.yaml", "pipe.nc", "FIFO"])
+    os.mkfifo(os.path.join(root, "scenario-climate-fifo", "pipe.nc"))
+
     # The run pipeline on real work: a valid scenario whose climate file is
     # truncated (NetCDF opens it; only the size check catches it).
     d = os.path.join(root, "run-truncated-cutout")
@@ -448,6 +518,53 @@ def scenario_cases(root, example):
          ["out/summary.json", "out/base/results.nc", "out/capacity_factors.nc"], "run s.yaml --out out")
 
 
+# --------------------------------------------------------------------------
+# A tiny valid run (2 buses inside a 3x3 cutout, 4 hours, two scenarios):
+# the control case "ok-run", and the input of the stateful reliability tests
+# (tests/reliability/guarantees.sh) and the allocation fault loop.
+TINY_SCENARIO = """name: tiny
+climate:
+  files: [cutout.nc]
+network: net
+wind:
+  carrier: wind
+  turbine: turbine.yaml
+solar:
+  carrier: solar
+  panel: panel.yaml
+optimize:
+  load_shedding_cost: 5000
+metrics:
+  drought_min_hours: 1
+  drought_window_h: 1
+scenarios:
+  - name: base
+  - name: more-wind
+    scale_capacity: [{carrier: wind, factor: 2}]
+"""
+
+
+def tiny_run(root, example):
+    d = os.path.join(root, "ok-run")
+    os.makedirs(os.path.join(d, "net"))
+    shutil.copy(os.path.join(example, "turbine.yaml"), d)
+    shutil.copy(os.path.join(example, "panel.yaml"), d)
+    t0 = 1045296  # 2019-04-01 00:00 in hours since 1900-01-01
+    ncgen(cutout_cdl(time_vals=[t0 + t for t in range(NT)]), os.path.join(d, "cutout.nc"))
+    files = base_network()
+    files["buses.csv"] = "name,v_nom,x,y,carrier\nA,380.0,7.0,53.0,AC\nB,380.0,7.5,53.5,AC\n"
+    files["generators.csv"] = ("name,bus,p_nom,carrier,marginal_cost,efficiency\n"
+                               "wind A,A,300.0,wind,1.0,1.0\nsolar B,B,100.0,solar,0.5,1.0\n"
+                               "gas B,B,400.0,gas,60.0,0.5\n")
+    files["carriers.csv"] = "name,co2_emissions\nwind,0.0\nsolar,0.0\ngas,0.2\nbattery,0.0\nAC,0.0\n"
+    for k, v in files.items():
+        with open(os.path.join(d, "net", k), "w") as f:
+            f.write(v)
+    with open(os.path.join(d, "s.yaml"), "w") as f:
+        f.write(TINY_SCENARIO)
+    case("ok-run", "0", [], [], "run s.yaml --out out")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -461,6 +578,7 @@ def main():
     climate_cases(root, example)
     network_cases(root)
     scenario_cases(root, example)
+    tiny_run(root, example)
     with open(os.path.join(root, "cases.tsv"), "w") as f:
         for c in CASES:
             f.write("\t".join(c) + "\n")

@@ -17,8 +17,6 @@
 extern "C" {
 #endif
 
-#define TW_METRICS_MAX_CARRIERS 16
-#define TW_METRICS_CARRIER_LEN 48
 
 /* Figures of one solved task. Energies are weighted by the generator
  * snapshot weighting (hours). */
@@ -62,12 +60,26 @@ typedef struct tw_task_metrics {
    * (annualised capital cost, as the network gives it), and the rest: marginal cost of
    * the period's dispatch plus load shed at the value of lost load. */
   double capital_cost, operating_cost;
+  /* Numerical quality of the LP (docs/RELIABILITY.md "Optimality"): KKT
+   * relative errors of GLPK's solution and conditioning, maxima over the
+   * task's LPs. */
+  double lp_kkt_primal_rel, lp_kkt_dual_rel, lp_kkt_complementarity_rel;
+  double lp_cost_ratio, lp_matrix_ratio;
   double solve_seconds;       /* not written (varies run to run) */
   double iterations;
-  size_t n_land;              /* land use by carrier */
-  char land_carrier[TW_METRICS_MAX_CARRIERS][TW_METRICS_CARRIER_LEN];
-  double land_km2[TW_METRICS_MAX_CARRIERS];
+  size_t n_land;              /* land use by carrier, as many as the network has */
+  char **land_carrier;        /* [n_land] owned copies of the carrier names */
+  double *land_km2;           /* [n_land] */
+  size_t cap_land;
 } tw_task_metrics;
+
+/* Add km2 of land to a carrier's entry (created on first use; names are
+ * copied whole, whatever their length). TW_ERR_RESOURCE on no memory. */
+tw_status tw_task_metrics_add_land(tw_task_metrics *m, const char *carrier, double km2);
+
+/* Free what the metrics own (the land table); the struct itself is the
+ * caller's. Leaves the table empty. */
+void tw_task_metrics_free(tw_task_metrics *m);
 
 /* A configurable per-carrier factor. */
 typedef struct tw_factor {
@@ -130,8 +142,9 @@ void tw_droughts_find(const double *cf, const double *w_h, size_t T, double thre
  * + window) clipped to [0, T). window <= 1 copies x. */
 void tw_moving_mean(const double *x, size_t T, size_t window, double *out);
 
-/* Compute the metrics of a solved network. */
-void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
+/* Compute the metrics of a solved network into *m (overwritten: free its
+ * previous content first). TW_ERR_RESOURCE when memory runs out. */
+tw_status tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
                         const tw_metrics_params *p, tw_task_metrics *m);
 
 /* Append the metrics as JSON object members (between object_begin/end). */
@@ -142,7 +155,7 @@ void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
 extern const char *const tw_metric_names[];
 /* Number of names in tw_metric_names (checked at compile time where tables
  * must match it). */
-#define TW_METRICS_COUNT 38
+#define TW_METRICS_COUNT 43
 void tw_metrics_values(const tw_task_metrics *m, double *values);
 /* The field behind tw_metric_names[i] (i < TW_METRICS_COUNT). */
 double *tw_metrics_field(tw_task_metrics *m, size_t i);

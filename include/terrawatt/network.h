@@ -203,6 +203,11 @@ tw_status tw_network_clone(const tw_network *src, tw_network **out);
 int tw_network_find_bus(const tw_network *net, const char *name);
 /* Index of the carrier / generator called `name`, or -1. */
 int tw_network_find_carrier(const tw_network *net, const char *name);
+
+/* Effective series reactance (AC, dc = 0) or resistance (DC, dc = 1) of
+ * branch b (lines first, then transformers) in per unit on 1 MVA (PyPSA's
+ * x_pu_eff / r_pu_eff). */
+double tw_branch_impedance(const tw_network *net, size_t b, int dc);
 int tw_network_find_generator(const tw_network *net, const char *name);
 /* Index of the component of PyPSA list `list` ("loads", ...) called
  * `name`, or -1 (also when the list is unknown). */

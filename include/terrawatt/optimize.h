@@ -85,6 +85,12 @@ typedef struct tw_optimize_result {
   int load_shedding;           /* the run allowed load shedding (params.load_shedding) */
   double value_of_lost_load;   /* currency/MWh used for it */
   char diagnosis[512];         /* infeasible: "bus 'X' cannot balance at snapshot 'Y' (...)" */
+  /* Numerical quality (docs/RELIABILITY.md), maxima over windows: */
+  double lp_cost_ratio;        /* largest / smallest non-zero |cost| */
+  double lp_matrix_ratio;      /* largest / smallest non-zero |matrix coefficient| */
+  double kkt_primal_abs, kkt_primal_rel; /* primal equalities and bounds (glp_check_kkt) */
+  double kkt_dual_abs, kkt_dual_rel;     /* dual equalities and dual bounds */
+  double kkt_complementarity_rel;        /* complementary slackness */
 } tw_optimize_result;
 
 /* Build, solve and read back the LP for `net` (validated first; GLPK is

@@ -6,32 +6,45 @@
 #define TERRAWATT_SUMMARY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "terrawatt/metrics.h"
+#include "terrawatt/name.h"
 #include "terrawatt/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define TW_RECORD_MAX_DROUGHTS 256
+
+/* Fingerprints of the inputs that shaped a task (src/scenario/task_inputs.c):
+ * scenario text, network, climate, configuration files. --resume skips a
+ * task only when all of them match. */
+#define TW_TASK_INPUTS 4
+extern const char *const tw_task_input_names[TW_TASK_INPUTS];
 
 /* What a finished task leaves in its completion record `task.done`: its
  * identity, every metric at full precision, and the member's droughts. */
 typedef struct tw_task_record {
-  char scenario[256];
-  char member[256];
-  char dir[512];               /* task directory relative to the run's output directory */
+  char scenario[TW_NAME_MAX_BYTES + 1]; /* names follow the name rule (name.h) */
+  char member[TW_NAME_MAX_BYTES + 1];
+  char dir[2 * TW_NAME_MAX_BYTES + 2];  /* "<scenario>/<member>", relative to the run's folder */
+  uint64_t inputs[TW_TASK_INPUTS]; /* 0 in records written before fingerprints */
   tw_task_metrics metrics;
-  size_t n_runs;               /* droughts recorded (at most TW_RECORD_MAX_DROUGHTS) */
-  tw_drought_run runs[TW_RECORD_MAX_DROUGHTS];
+  size_t n_runs;               /* the member's droughts, all of them */
+  tw_drought_run *runs;        /* [n_runs], owned */
 } tw_task_record;
+
+/* Free what a record owns (droughts, land table); the struct is the
+ * caller's and is left empty. */
+void tw_task_record_free(tw_task_record *r);
 
 /* Write the record atomically (temporary name, then rename). Numbers are
  * written with 17 significant digits, so reading gives the same bits. */
 tw_status tw_task_record_write(const char *path, const tw_task_record *r);
 
-/* Read a record. TW_ERR_INPUT (naming the file and line) when it is
+/* Read a record into *r (zeroed or read before: its old content is freed).
+ * TW_ERR_INPUT (naming the file and line) when it is
  * missing, truncated or malformed: the task is then not finished. */
 tw_status tw_task_record_read(const char *path, tw_task_record *r);
 

@@ -51,6 +51,13 @@ int tw_cli_parse_int(const char *cmd, const char *option, const char *text, long
  * TW_ERR_INPUT naming it and return 2. Returns 0 when it exists. */
 int tw_cli_require_path(const char *cmd, const char *path);
 
+/* Check an output path before any work: its directory must exist and be a
+ * directory, and the path itself must not be an existing directory when a
+ * file is expected (want_dir 0) or a non-directory when a folder is
+ * (want_dir 1). Otherwise a TW_ERR_INPUT naming the path, and 2 is
+ * returned; 0 when fine. */
+int tw_cli_check_out_path(const char *cmd, const char *option, const char *path, int want_dir);
+
 /* Subcommands. */
 int tw_cmd_version(int argc, char **argv);
 void tw_cmd_version_usage(FILE *out);

@@ -43,6 +43,41 @@ int tw_cli_parse_int(const char *cmd, const char *option, const char *text, long
   return 0;
 }
 
+int tw_cli_check_out_path(const char *cmd, const char *option, const char *path, int want_dir) {
+  struct stat sb;
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!*path) {
+    tw_error(TW_ERR_INPUT, "%s: empty path", option);
+    return tw_cli_fail(cmd, TW_ERR_INPUT);
+  }
+  if (slash && slash[1] == '\0') { /* "dir/": a folder named by its trailing slash */
+    if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+      tw_error(TW_ERR_INPUT, "%s %s: exists and is not a directory", option, path);
+      return tw_cli_fail(cmd, TW_ERR_INPUT);
+    }
+    return 0;
+  }
+  size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+  if (n >= sizeof dir) {
+    tw_error(TW_ERR_INPUT, "%s %s: path too long", option, path);
+    return tw_cli_fail(cmd, TW_ERR_INPUT);
+  }
+  memcpy(dir, slash ? path : ".", n);
+  dir[n] = '\0';
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+    tw_error(TW_ERR_INPUT, "%s %s: the directory '%s' %s", option, path, dir,
+             stat(dir, &sb) != 0 ? "does not exist" : "is not a directory");
+    return tw_cli_fail(cmd, TW_ERR_INPUT);
+  }
+  if (stat(path, &sb) == 0 && (S_ISDIR(sb.st_mode) != 0) != (want_dir != 0)) {
+    tw_error(TW_ERR_INPUT, "%s %s: exists and is %s", option, path,
+             want_dir ? "not a directory" : "a directory, expected a file name");
+    return tw_cli_fail(cmd, TW_ERR_INPUT);
+  }
+  return 0;
+}
+
 int tw_cli_require_path(const char *cmd, const char *path) {
   struct stat sb;
   if (stat(path, &sb) == 0) return 0;

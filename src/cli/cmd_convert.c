@@ -39,6 +39,7 @@ int tw_cmd_convert(int argc, char **argv) {
   if (!config) return tw_cli_usage_error("convert", "missing CONFIG.yaml");
   int rc = tw_cli_require_path("convert", config);
   if (rc) return rc;
+  if ((rc = tw_cli_check_out_path("convert", "--out", out, 0))) return rc;
   tw_convert_config *cfg = NULL;
   tw_backend *be = NULL;
   tw_convert_summary sum;

@@ -43,16 +43,23 @@ void tw_cmd_optimize_usage(FILE *out) {
           "  --json            print one JSON object on stdout: status, objective,\n"
           "                    total_cost, global_constraints, solve_seconds,\n"
           "                    build_seconds, iterations, ...\n\n"
-          "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded.\n");
+          "Exit codes: 0 optimal, 1 usage, 2 bad input, 3 infeasible or unbounded,\n"
+          "4 resource (memory, disk), 5 internal (a solution that fails the solution or\n"
+          "optimality (KKT) check).\n");
 }
 
-static int parse_double(const char *opt, const char *text, double min, double *out) {
+/* A number in [min, max] (max: HUGE_VAL for none), else a usage error. */
+static int parse_double(const char *opt, const char *text, double min, double max, double *out) {
   char *end = NULL;
   errno = 0;
   double v = text ? strtod(text, &end) : NAN;
-  if (!text || !*text || *end || errno || !isfinite(v) || v < min)
+  if (!text || !*text || *end || errno || !isfinite(v) || v < min || v > max) {
+    if (max < HUGE_VAL)
+      return tw_cli_usage_error("optimize", "%s expects a number in %g..%g, got '%s'", opt, min,
+                                max, text ? text : "");
     return tw_cli_usage_error("optimize", "%s expects a number >= %g, got '%s'", opt, min,
                               text ? text : "");
+  }
   *out = v;
   return 0;
 }
@@ -93,6 +100,17 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
   tw_json_kv_int(&j, "buses", (long long)net->n_buses);
   if (r->diagnosis[0]) tw_json_kv_string(&j, "diagnosis", r->diagnosis);
+  /* docs/RELIABILITY.md "Optimality": conditioning and KKT residuals */
+  tw_json_kv_number(&j, "lp_cost_ratio", r->lp_cost_ratio);
+  tw_json_kv_number(&j, "lp_matrix_ratio", r->lp_matrix_ratio);
+  tw_json_key(&j, "kkt");
+  tw_json_object_begin(&j);
+  tw_json_kv_number(&j, "primal_abs", r->kkt_primal_abs);
+  tw_json_kv_number(&j, "primal_rel", r->kkt_primal_rel);
+  tw_json_kv_number(&j, "dual_abs", r->kkt_dual_abs);
+  tw_json_kv_number(&j, "dual_rel", r->kkt_dual_rel);
+  tw_json_kv_number(&j, "complementarity_rel", r->kkt_complementarity_rel);
+  tw_json_object_end(&j);
   if (chk) { /* docs/RELIABILITY.md: independent check of the solution */
     tw_json_key(&j, "solution_check");
     tw_json_object_begin(&j);
@@ -151,16 +169,18 @@ int tw_cmd_optimize(int argc, char **argv) {
       else p.overlap = (size_t)n;
       i++;
     } else if (!strcmp(a, "--time-limit")) {
-      if (parse_double(a, v, 0, &p.time_limit_s)) return 1;
+      if (parse_double(a, v, 0, HUGE_VAL, &p.time_limit_s)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-primal")) {
-      if (parse_double(a, v, 1e-12, &p.tol_primal)) return 1;
+      /* GLPK accepts tolerances in (0, 1) only, and above 0.1 the answer
+       * is meaningless */
+      if (parse_double(a, v, 1e-12, 0.1, &p.tol_primal)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-dual")) {
-      if (parse_double(a, v, 1e-12, &p.tol_dual)) return 1;
+      if (parse_double(a, v, 1e-12, 0.1, &p.tol_dual)) return 1;
       i++;
     } else if (!strcmp(a, "--voll")) {
-      if (parse_double(a, v, 1e-9, &p.value_of_lost_load)) return 1;
+      if (parse_double(a, v, 1e-9, HUGE_VAL, &p.value_of_lost_load)) return 1;
       i++;
     } else if (a[0] == '-' && a[1]) {
       return tw_cli_usage_error("optimize", "unknown option '%s'", a);
@@ -177,6 +197,14 @@ int tw_cmd_optimize(int argc, char **argv) {
     return tw_cli_usage_error("optimize", "--overlap %zu must be smaller than --horizon %zu",
                               p.overlap, p.horizon);
   if (tw_cli_require_path("optimize", input)) return TW_ERR_INPUT;
+  /* Output paths are checked before the solve, not after it. */
+  if (out && tw_cli_check_out_path("optimize", "--out", out, !ends_with(out, ".nc")))
+    return TW_ERR_INPUT;
+  if (csv && tw_cli_check_out_path("optimize", "--csv", csv, 1)) return TW_ERR_INPUT;
+  if (p.write_lp && tw_cli_check_out_path("optimize", "--write-lp", p.write_lp, 0))
+    return TW_ERR_INPUT;
+  if (p.write_mps && tw_cli_check_out_path("optimize", "--write-mps", p.write_mps, 0))
+    return TW_ERR_INPUT;
 
   double t0 = now_s();
   tw_status st = tw_network_read(input, &net);

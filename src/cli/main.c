@@ -6,7 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "cli.h"
+#include "terrawatt/input_file.h"
 #include "terrawatt/log.h"
 
 static void print_usage(FILE *out) {
@@ -20,6 +25,8 @@ static void print_usage(FILE *out) {
                "  -v, --verbose      more log output (debug)\n"
                "  -q, --quiet        errors only\n"
                "  --backend B        compute backend: auto (default), cpu, cuda; or TW_BACKEND\n"
+               "  --follow-symlinks  follow symlinks inside input folders (a PyPSA CSV folder,\n"
+               "                     an emobpy directory); refused by default\n"
                "Environment: TW_LOG_LEVEL=error|warn|info|debug, TW_BACKEND.\n"
                "Exit codes: 0 ok, 1 usage, 2 bad input, 3 infeasible, 4 resource, 5 internal.\n"
                "Run 'terrawatt COMMAND --help' for a command's options.\n");
@@ -49,6 +56,9 @@ static int take_global_options(int *argc, char **argv) {
     if (strcmp(a, "--") == 0) break;
     if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       tw_log_set_level(TW_LOG_DEBUG);
+      drop_args(argc, argv, i, 1);
+    } else if (strcmp(a, "--follow-symlinks") == 0) {
+      tw_input_set_follow_symlinks(1);
       drop_args(argc, argv, i, 1);
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       tw_log_set_level(TW_LOG_ERROR);
@@ -125,6 +135,11 @@ int main(int argc, char **argv) {
   if (rc == TW_ERR_RESOURCE) {
     fflush(stdout);
     fflush(stderr);
+#if defined(__SANITIZE_ADDRESS__)
+    /* _exit skips LeakSanitizer's exit-time check: run it here, so the
+     * allocation fault loop still sees leaks on out-of-memory paths. */
+    __lsan_do_leak_check();
+#endif
     _exit(rc);
   }
   return rc;

@@ -6,13 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/input_file.h"
 
 tw_status tw_kv_read_file(const char *path, char **text) {
   tw_status st = TW_OK;
   char *buf = NULL;
-  FILE *f = fopen(path, "rb");
+  FILE *f = NULL;
   *text = NULL;
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  TW_CHECK(tw_input_fopen(path, 0, &f)); /* /dev/urandom or a FIFO would never end */
   if (fseek(f, 0, SEEK_END) != 0) {
     st = tw_error(TW_ERR_INPUT, "%s: cannot seek", path);
     goto cleanup;

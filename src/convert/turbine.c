@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kv.h"
+#include "terrawatt/input_file.h"
 
 void tw_turbine_destroy(tw_turbine **t) {
   if (!t || !*t) return;
@@ -138,10 +139,9 @@ tw_status tw_turbine_load_oedb(const char *oedb_dir, const char *type, tw_turbin
   snprintf(path2, sizeof path2, "%s/oedb_turbine_data.csv", oedb_dir);
   TW_CHECK_GOTO(st, tw_calloc(OEDB_LINE, 1, path, &header));
   TW_CHECK_GOTO(st, tw_calloc(OEDB_LINE, 1, path, &line));
-  f = fopen(path, "r");
-  if (!f) {
-    st = tw_error(TW_ERR_INPUT, "%s: cannot open the oedb power curves: %s", path,
-                  strerror(errno));
+  st = tw_input_fopen(path, 0, &f);
+  if (st != TW_OK) {
+    tw_error_prefix(st, "the oedb power curves: ");
     goto cleanup;
   }
   if (!fgets(header, OEDB_LINE, f)) {
@@ -177,7 +177,7 @@ tw_status tw_turbine_load_oedb(const char *oedb_dir, const char *type, tw_turbin
     goto cleanup;
   }
   fclose(f);
-  f = fopen(path2, "r");
+  if (tw_input_fopen(path2, 0, &f) != TW_OK) f = NULL; /* optional file */
   if (f && fgets(header, OEDB_LINE, f)) {
     nh = csv_split(header, hf, OEDB_MAX_FIELDS);
     size_t hub_col = 0;

@@ -29,6 +29,29 @@ tw_status tw_atomic_temp_path(const char *final_path, char **out) {
   return TW_OK;
 }
 
+/* fsync the directory holding `path`, so the rename itself survives a
+ * power cut (the file's data was synced before the rename). File systems
+ * that cannot sync a directory (EINVAL) are accepted. */
+static tw_status sync_parent_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (!slash) {
+    memcpy(dir, ".", 2);
+  } else {
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir) return TW_OK;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+  }
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return TW_OK; /* e.g. a directory without read permission: nothing to sync */
+  int rc = fsync(fd), err = errno;
+  close(fd);
+  if (rc != 0 && err != EINVAL && err != ENOTSUP)
+    return io_error("fsync of the directory failed", path, err);
+  return TW_OK;
+}
+
 tw_status tw_atomic_commit(const char *temp_path, const char *final_path) {
   int fd = open(temp_path, O_RDONLY);
   if (fd < 0) return io_error("cannot reopen temporary file", temp_path, errno);
@@ -44,7 +67,7 @@ tw_status tw_atomic_commit(const char *temp_path, const char *final_path) {
     unlink(temp_path);
     return io_error("rename failed", final_path, err);
   }
-  return TW_OK;
+  return sync_parent_dir(final_path);
 }
 
 void tw_atomic_abandon(const char *temp_path) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/status.h"
+#include "terrawatt/alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ tw_status tw_calloc(size_t count, size_t size, const char *what, void *out_ptr) 
   }
   if (size > 0 && count > (size_t)-1 / size)
     return tw_error(TW_ERR_RESOURCE, "%s: size overflow (%zu x %zu bytes)", what, count, size);
-  *out = calloc(count, size);
+  *out = tw_calloc_raw(count, size);
   if (!*out)
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory allocating %zu bytes", what, count * size);
   return TW_OK;

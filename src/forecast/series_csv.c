@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/input_file.h"
 
 void tw_series_free(tw_series *s) {
   if (!s) return;
@@ -82,8 +83,7 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
   char **cells = NULL;
   memset(out, 0, sizeof *out);
   if (!time_column) time_column = "time";
-  f = fopen(path, "r");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
+  TW_CHECK(tw_input_fopen(path, 0, &f));
   TW_CHECK_GOTO(st, tw_calloc(MAX_CELLS, sizeof *cells, "csv cells", &cells));
   if (getline(&line, &cap, f) < 0) {
     st = tw_error(TW_ERR_INPUT, "%s: the file is empty, expected a header row", path);

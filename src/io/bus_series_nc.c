@@ -1,5 +1,6 @@
 /* Writing per-bus series as CF NetCDF (atomic: temporary name, then rename).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "io/nc_util.h"
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/convert.h"
 
@@ -16,9 +17,8 @@
     int rc_ = (call);                                                                       \
     int errno_ = errno;                                                                     \
     if (rc_ != NC_NOERR) {                                                                  \
-      st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF write failed (%s): %s%s%s", path, #call,   \
-                    nc_strerror(rc_), errno_ ? "; system error: " : "",                     \
-                    errno_ ? strerror(errno_) : "");                                        \
+      st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF write failed (%s): %s%s", path, #call,     \
+                    nc_strerror(rc_), tw_nc_write_reason(path, errno_));                    \
       goto cleanup;                                                                         \
     }                                                                                       \
   } while (0)
@@ -69,10 +69,13 @@ tw_status tw_bus_series_write(const tw_bus_series *s, const char *path) {
     if (vh >= 0) NC(nc_put_var_float(nc, vh, s->hdh_K));
     if (vc >= 0) NC(nc_put_var_float(nc, vc, s->cdh_K));
   }
+  errno = 0;
   int rc = nc_close(nc);
+  int close_err = errno;
   nc = -1;
   if (rc != NC_NOERR) {
-    st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF close failed: %s", path, nc_strerror(rc));
+    st = tw_error(TW_ERR_RESOURCE, "%s: NetCDF close failed: %s%s", path, nc_strerror(rc),
+                  tw_nc_write_reason(path, close_err));
     goto cleanup;
   }
   st = tw_atomic_commit(tmp, path);

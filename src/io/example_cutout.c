@@ -13,6 +13,7 @@
 
 #include "io/example.h"
 #include "io/nc_util.h"
+#include "terrawatt/atomic_file.h"
 
 typedef struct out_var {
   const char *name, *units, *long_name, *standard_name;
@@ -122,10 +123,8 @@ tw_status tw_example_write_cutout(const tw_example_weather *w, const char *path)
     st = tw_nc_fail(rc, tmp, "nc_close");
     goto cleanup;
   }
-  if (rename(tmp, path) != 0) {
-    st = tw_error(TW_ERR_RESOURCE, "%s: cannot rename %s into place", path, tmp);
-    goto cleanup;
-  }
+  st = tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
+  if (st != TW_OK) goto cleanup;
   created = 0;
 cleanup:
   if (ncid >= 0) nc_close(ncid);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "io/example.h"
+#include "terrawatt/atomic_file.h"
 
 typedef struct ex_bus {
   const char *name;
@@ -126,11 +127,7 @@ static tw_status close_rename(const char *dir, const char *name, const char *tmp
     remove(tmp);
     return tw_error(TW_ERR_RESOURCE, "%s: write failed", tmp);
   }
-  if (rename(tmp, path) != 0) {
-    remove(tmp);
-    return tw_error(TW_ERR_RESOURCE, "%s: cannot rename into place: %s", path, strerror(errno));
-  }
-  return TW_OK;
+  return tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
 }
 
 #define BEGIN(NAME)                                            \

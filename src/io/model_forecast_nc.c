@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "terrawatt/atomic_file.h"
 
 #define NCW(call, what)                                                                        \
   do {                                                                                         \
@@ -25,7 +26,12 @@ tw_status tw_forecast_output_write(const char *path, const tw_forecast_model *mo
   int nc = -1, d_time, d_q = -1, v_time, v_fc, v_obs, v_q = -1, closing;
   long long *times = NULL;
   const int nq = model->spec.quantile_count;
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  { /* the temporary name of atomic_file.h (".NAME.tmp-PID-N"), committed below */
+    char *t = NULL;
+    TW_CHECK(tw_atomic_temp_path(path, &t));
+    snprintf(tmp, sizeof tmp, "%s", t);
+    free(t);
+  }
   NCW(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &nc), "the temporary file");
   NCW(nc_def_dim(nc, "time", ds->n_rows, &d_time), "dimension time");
   if (nq) NCW(nc_def_dim(nc, "quantile", (size_t)nq, &d_q), "dimension quantile");
@@ -65,10 +71,8 @@ tw_status tw_forecast_output_write(const char *path, const tw_forecast_model *mo
   closing = nc;
   nc = -1;
   NCW(nc_close(closing), "the file (close)");
-  if (rename(tmp, path) != 0) {
-    st = tw_error(TW_ERR_RESOURCE, "%s: cannot rename the temporary file %s into place", path, tmp);
-    goto cleanup;
-  }
+  st = tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
+  if (st != TW_OK) goto cleanup;
 cleanup:
   free(times);
   if (nc >= 0) nc_close(nc);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "terrawatt/input_file.h"
+#include "terrawatt/atomic_file.h"
 
 #define NAME_LEN 96
 #define MODEL_FORMAT 1
@@ -47,7 +49,12 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   int nc = -1, d_feat, d_name, d_method, d_metric, d_q = -1, d_hol = -1, d_member = -1, v;
   const int K = m->members > 0 ? m->members : 1;
   char *names = NULL;
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  { /* the temporary name of atomic_file.h (".NAME.tmp-PID-N"), committed below */
+    char *t = NULL;
+    TW_CHECK(tw_atomic_temp_path(path, &t));
+    snprintf(tmp, sizeof tmp, "%s", t);
+    free(t);
+  }
   const size_t nf = (size_t)m->n_features;
   NCW(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &nc), "the temporary file");
   NCW(nc_def_dim(nc, "feature", nf, &d_feat), "dimension feature");
@@ -237,10 +244,8 @@ tw_status tw_forecast_model_write(const tw_forecast_model *m, const char *path) 
   v = nc;
   nc = -1;
   NCW(nc_close(v), "the file (close)");
-  if (rename(tmp, path) != 0) {
-    st = tw_error(TW_ERR_RESOURCE, "%s: cannot rename the temporary file %s into place", path, tmp);
-    goto cleanup;
-  }
+  st = tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
+  if (st != TW_OK) goto cleanup;
 cleanup:
   free(names);
   if (nc >= 0) nc_close(nc);
@@ -288,6 +293,7 @@ tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out) {
   size_t len0 = 0;
   *out = NULL;
   if (access(path, R_OK) != 0) return tw_error(TW_ERR_INPUT, "%s: cannot read the model file", path);
+  TW_CHECK(tw_input_check(path, 0));
   NCR(nc_open(path, NC_NOWRITE, &nc), "not a NetCDF model file");
   NCR(nc_get_att_int(nc, NC_GLOBAL, "terrawatt_model_format", &fmt),
       "attribute 'terrawatt_model_format' (not a terrawatt model?)");

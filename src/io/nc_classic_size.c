@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "io/nc_util.h"
+#include "terrawatt/input_file.h"
 
 typedef struct hdr {
   const unsigned char *p;
@@ -64,7 +65,7 @@ static void skip_att_list(hdr *h) {
 
 /* Parse the header in h; compute the minimum file size. Returns 0 on
  * success, -1 if the header is longer than the buffer, -2 if malformed,
- * 1 if the size cannot be checked (streaming numrecs). */
+ * 1 if the size cannot be checked (streaming numrecs), -3 out of memory. */
 static int implied_size(hdr *h, uint64_t *need) {
   h->pos = 4;
   uint64_t numrecs = get_nonneg(h);
@@ -75,7 +76,7 @@ static int implied_size(hdr *h, uint64_t *need) {
   if (tag == 0) ndims = 0;
   if (ndims > 100000) return -2;
   uint64_t *dimlen = calloc(ndims ? ndims : 1, sizeof *dimlen);
-  if (!dimlen) return -2;
+  if (!dimlen) return -3;
   for (uint64_t i = 0; i < ndims && !h->short_read; i++) {
     skip_name(h);
     dimlen[i] = get_nonneg(h);
@@ -139,8 +140,8 @@ static int implied_size(hdr *h, uint64_t *need) {
 tw_status tw_nc_classic_check_size(const char *path) {
   tw_status st = TW_OK;
   unsigned char *buf = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = NULL;
+  TW_CHECK(tw_input_fopen(path, 0, &f));
   struct stat sb;
   if (fstat(fileno(f), &sb) != 0) {
     st = tw_error(TW_ERR_INPUT, "%s: cannot stat: %s", path, strerror(errno));
@@ -164,6 +165,10 @@ tw_status tw_nc_classic_check_size(const char *path) {
     if (rc == -1 && got == cap && cap < ((size_t)1 << 30)) {
       cap *= 4;
       continue;
+    }
+    if (rc == -3) {
+      st = tw_error(TW_ERR_RESOURCE, "%s: out of memory checking the header", path);
+      goto cleanup;
     }
     if (rc == -1 || rc == -2) {
       st = tw_error(TW_ERR_INPUT, "%s: truncated or corrupt NetCDF header (file is %lld bytes)",

@@ -6,17 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include "terrawatt/input_file.h"
 
 tw_status tw_nc_fail(int ncerr, const char *path, const char *what) {
   return tw_error(TW_ERR_INPUT, "%s: %s: %s", path, what, nc_strerror(ncerr));
 }
 
 tw_status tw_nc_open(const char *path, int *ncid) {
-  struct stat sb;
   *ncid = -1;
-  if (stat(path, &sb) != 0)
-    return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
-  if (S_ISDIR(sb.st_mode)) return tw_error(TW_ERR_INPUT, "%s: is a directory, not a NetCDF file", path);
+  TW_CHECK(tw_input_check(path, 0)); /* a regular file: not a directory, FIFO or device */
   TW_CHECK(tw_nc_hdf5_check_size(path)); /* before HDF5 reports it as "HDF error" */
   int rc = nc_open(path, NC_NOWRITE, ncid);
   if (rc == NC_ENOTNC || rc == NC_EHDFERR)
@@ -36,10 +35,13 @@ int tw_nc_att_text(int ncid, int varid, const char *name, char *buf, size_t size
   buf[0] = '\0';
   if (nc_inq_att(ncid, varid, name, &type, &len) != NC_NOERR) return 0;
   if (type == NC_CHAR) {
-    char *tmp = malloc(len + 1);
+    /* Attributes that fit are read without allocating, so running out of
+     * memory cannot pass for a missing attribute (exit 2 instead of 4). */
+    char small[1024];
+    char *tmp = len < sizeof small ? small : malloc(len + 1);
     if (!tmp) return 0;
     if (nc_get_att_text(ncid, varid, name, tmp) != NC_NOERR) {
-      free(tmp);
+      if (tmp != small) free(tmp);
       return 0;
     }
     tmp[len] = '\0';
@@ -47,7 +49,7 @@ int tw_nc_att_text(int ncid, int varid, const char *name, char *buf, size_t size
     size_t n = len < size - 1 ? len : size - 1;
     memcpy(buf, tmp, n);
     buf[n] = '\0';
-    free(tmp);
+    if (tmp != small) free(tmp);
     return 1;
   }
   if (type == NC_STRING && len == 1) {
@@ -68,12 +70,13 @@ static int att_numeric(int ncid, int varid, const char *name, double *vals, size
   size_t len = 0;
   if (nc_inq_att(ncid, varid, name, &type, &len) != NC_NOERR) return 0;
   if (type == NC_CHAR || type == NC_STRING || len == 0 || type > NC_STRING) return 0;
-  double *tmp = malloc(len * sizeof *tmp);
+  double small[64]; /* no allocation for usual attributes (see tw_nc_att_text) */
+  double *tmp = len <= 64 ? small : malloc(len * sizeof *tmp);
   if (!tmp) return 0;
   int ok = nc_get_att_double(ncid, varid, name, tmp) == NC_NOERR;
   if (ok)
     for (size_t i = 0; i < len && i < max; i++) vals[i] = tmp[i];
-  free(tmp);
+  if (tmp != small) free(tmp);
   if (n) *n = len;
   return ok;
 }
@@ -96,4 +99,24 @@ size_t tw_nc_type_size(int nctype) {
     case NC_DOUBLE: case NC_INT64: case NC_UINT64: return 8;
     default: return 0;
   }
+}
+
+const char *tw_nc_write_reason(const char *path, int err) {
+  static _Thread_local char text[160];
+  char dir[4096];
+  struct statvfs vfs;
+  text[0] = '\0';
+  if (err) {
+    snprintf(text, sizeof text, "; system error: %s", strerror(err));
+    return text;
+  }
+  const char *slash = strrchr(path, '/');
+  size_t n = slash ? (size_t)(slash - path) : 0;
+  if (n >= sizeof dir) return text;
+  if (n) memcpy(dir, path, n);
+  else dir[n++] = '.';
+  dir[n] = '\0';
+  if (statvfs(dir, &vfs) == 0 && vfs.f_bavail == 0)
+    snprintf(text, sizeof text, "; system error: %s", strerror(ENOSPC));
+  return text;
 }

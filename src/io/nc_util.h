@@ -25,6 +25,12 @@ tw_status tw_nc_classic_check_size(const char *path);
  * superblock records (versions 0-3) is truncated: TW_ERR_INPUT "PATH:
  * truncated file: ...". Other files (and undefined addresses) pass. */
 tw_status tw_nc_hdf5_check_size(const char *path);
+/* Why a NetCDF write to `path` failed, for the message: "; system error: "
+ * and the text of `err` when it is set, else "; system error: No space left
+ * on device" when the file system holding `path` has no free block (HDF5
+ * reports a full disk as "NetCDF: HDF error" and often clears errno), else
+ * "". Returns a static thread-local string. */
+const char *tw_nc_write_reason(const char *path, int err);
 
 /* Text attribute `name` of `varid` (NC_GLOBAL for globals) into buf. Returns
  * 1 if present and textual (NC_CHAR or a single NC_STRING), else 0 (buf ""). */

@@ -344,6 +344,18 @@ static tw_status build_list(const tw_pypsa_tables *t, tw_network *net, int list_
     if (!a || a->use == TW_AU_IGNORED || a->use == TW_AU_OUTPUT) continue;
     TW_CHECK_GOTO(st, static_column(&b, &l->cols[c], a));
   }
+  /* A cap without a value is an error, not PyPSA's default 0 (which
+   * silently turned a NaN into an infeasible CO2 cap of 0 t). */
+  if (list_id == TW_LIST_GLOBAL_CONSTRAINTS)
+    for (size_t i = 0; i < l->n; i++) {
+      double constant;
+      TW_CHECK_GOTO(st, raw_num(t, l, i, "constant", &constant));
+      if (isnan(constant)) {
+        st = tw_error(TW_ERR_INPUT, "%s: global constraint '%s': constant is missing or NaN",
+                      t->source, l->names[i]);
+        goto cleanup;
+      }
+    }
   for (size_t c = 0; c < l->nser; c++) {
     const tw_attr_desc *a = tw_attr_desc_find(b.d, l->ser[c].attr);
     if (!a || a->use == TW_AU_IGNORED || a->use == TW_AU_OUTPUT) continue;

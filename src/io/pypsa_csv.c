@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+
+#include "terrawatt/input_file.h"
 
 #include "io/pypsa_defaults.h"
 #include "io/pypsa_table.h"
@@ -39,8 +42,9 @@ static tw_status csv_read(const char *path, csv_file *out) {
   size_t len = 0, cap = 0, nf = 0, fcap = 0, nr = 0, rcap = 0;
   size_t *row_start = NULL;
   memset(out, 0, sizeof *out);
-  FILE *f = fopen(path, "rb");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = NULL;
+  /* A file of the folder: a regular file, and no symlink unless --follow-symlinks. */
+  TW_CHECK(tw_input_fopen(path, TW_INPUT_IN_FOLDER, &f));
   for (;;) {
     if (len + 65536 + 1 > cap) {
       cap = cap ? 2 * cap : 131072;
@@ -154,11 +158,11 @@ cleanup:
   return st;
 }
 
+/* Present in the folder (as anything: csv_read then checks what it is);
+ * never opens it, so a FIFO cannot block here. */
 static int file_exists(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  fclose(f);
-  return 1;
+  struct stat sb;
+  return lstat(path, &sb) == 0;
 }
 
 static tw_status number(const char *path, const char *text, size_t row, double *v) {

@@ -11,6 +11,7 @@
 #include "io/pypsa_defaults.h"
 #include "io/pypsa_table.h"
 #include "terrawatt/time.h"
+#include "terrawatt/input_file.h"
 
 #define NCX(path, var, call)                                                                   \
   do {                                                                                         \
@@ -299,6 +300,7 @@ tw_status tw_network_read_netcdf(const char *path, tw_network **out) {
   memset(&t, 0, sizeof t);
   t.source = path;
   *out = NULL;
+  TW_CHECK(tw_input_check(path, 0));
   int rc = nc_open(path, NC_NOWRITE, &nc);
   if (rc != NC_NOERR) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, nc_strerror(rc));
   TW_CHECK_GOTO(st, read_file(nc, path, &t));
@@ -313,15 +315,9 @@ tw_status tw_network_read(const char *path, tw_network **out) {
   size_t len = strlen(path);
   if (len > 3 && (!strcmp(path + len - 3, ".nc") || !strcmp(path + len - 4, ".nc4")))
     return tw_network_read_netcdf(path, out);
-  FILE *f = fopen(path, "rb");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: no such file or directory", path);
-  fclose(f);
-  char probe[4096];
-  snprintf(probe, sizeof probe, "%s/.", path);
-  FILE *d = fopen(probe, "rb");
-  if (d) {
-    fclose(d);
-    return tw_network_read_csv(path, out);
-  }
+  /* A folder is a CSV export; anything else must be a regular NetCDF file
+   * (stat, not open: a FIFO would block the open). */
+  if (tw_input_check_dir(path) == TW_OK) return tw_network_read_csv(path, out);
+  TW_CHECK(tw_input_check(path, 0));
   return tw_network_read_netcdf(path, out);
 }

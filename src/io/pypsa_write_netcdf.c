@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/nc_util.h"
 #include "io/pypsa_emit.h"
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/time.h"
@@ -27,9 +28,8 @@ typedef struct nc_sink {
     int rc_ = (call);                                                                          \
     int errno_ = errno;                                                                        \
     if (rc_ != NC_NOERR)                                                                       \
-      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s%s%s", s->path, what,              \
-                      nc_strerror(rc_), errno_ ? "; system error: " : "",                      \
-                      errno_ ? strerror(errno_) : "");                                         \
+      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s%s", s->path, what,                \
+                      nc_strerror(rc_), tw_nc_write_reason(s->path, errno_));                  \
   } while (0)
 
 static tw_status put_strings(nc_sink *s, const char *var, int dim, size_t n,
@@ -64,7 +64,8 @@ static tw_status nc_num(void *ctx, const char *list, const char *attr, const dou
     if (rc == NC_NOERR && n) rc = nc_put_var_schar(s->nc, id, b);
     free(b);
     if (rc != NC_NOERR)
-      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s", s->path, name, nc_strerror(rc));
+      return tw_error(TW_ERR_RESOURCE, "%s: writing '%s': %s%s", s->path, name, nc_strerror(rc),
+                      tw_nc_write_reason(s->path, 0));
     return TW_OK;
   }
   NCW(nc_def_var(s->nc, name, NC_DOUBLE, 1, &s->dim_list, &id), name);
@@ -116,7 +117,8 @@ static tw_status write_snapshots(nc_sink *s, const tw_network *net) {
   if (rc == NC_NOERR) rc = nc_put_var_longlong(s->nc, id, idx);
   free(idx);
   if (rc != NC_NOERR)
-    return tw_error(TW_ERR_RESOURCE, "%s: writing 'snapshots': %s", s->path, nc_strerror(rc));
+    return tw_error(TW_ERR_RESOURCE, "%s: writing 'snapshots': %s%s", s->path, nc_strerror(rc),
+                    tw_nc_write_reason(s->path, 0));
   /* datetimes when every label parses: seconds since the first */
   tw_time_s t0 = 0;
   int all = 1;
@@ -147,7 +149,8 @@ static tw_status write_snapshots(nc_sink *s, const tw_network *net) {
       rc = nc_put_att_text(s->nc, id, "calendar", strlen("proleptic_gregorian"), "proleptic_gregorian");
     if (rc == NC_NOERR) rc = nc_put_var_longlong(s->nc, id, hours);
     if (rc != NC_NOERR)
-      st = tw_error(TW_ERR_RESOURCE, "%s: writing 'snapshots_snapshot': %s", s->path, nc_strerror(rc));
+      st = tw_error(TW_ERR_RESOURCE, "%s: writing 'snapshots_snapshot': %s%s", s->path,
+                    nc_strerror(rc), tw_nc_write_reason(s->path, 0));
   } else {
     st = put_strings(s, "snapshots_snapshot", s->dim_snap, T, (const char *const *)net->snapshots);
   }
@@ -201,9 +204,12 @@ tw_status tw_network_write_netcdf(const tw_network *net, const tw_optimize_resul
     return st;
   }
   tw_status st = write_file(&s, net, r);
+  errno = 0;
   rc = nc_close(s.nc);
+  int close_err = errno;
   if (st == TW_OK && rc != NC_NOERR)
-    st = tw_error(TW_ERR_RESOURCE, "%s: closing: %s", path, nc_strerror(rc));
+    st = tw_error(TW_ERR_RESOURCE, "%s: closing: %s%s", path, nc_strerror(rc),
+                  tw_nc_write_reason(path, close_err));
   if (st == TW_OK) st = tw_atomic_commit(tmp, path);
   else tw_atomic_abandon(tmp);
   free(tmp);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/input_file.h"
 
 #define EMOBPY_MAX_COLS 32
 #define EMOBPY_LINE 1024
@@ -23,10 +24,7 @@ typedef struct csv_file {
 static tw_status csv_open(csv_file *c, const char *dir, const char *name) {
   memset(c, 0, sizeof *c);
   snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
-  c->fp = fopen(c->path, "r");
-  if (!c->fp)
-    return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", c->path, strerror(errno));
-  return TW_OK;
+  return tw_input_fopen(c->path, TW_INPUT_IN_FOLDER, &c->fp);
 }
 
 /* Next non-empty line split at commas; returns 0 at end of file. */

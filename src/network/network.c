@@ -277,3 +277,15 @@ tw_status tw_network_load_set_p_set_series(tw_network *net, size_t load_index,
   return set_series(net, &net->loads[load_index].p_set_t, series, "load p_set", load_index,
                     -INFINITY);
 }
+
+double tw_branch_impedance(const tw_network *net, size_t b, int dc) {
+  if (b < net->n_lines) {
+    const tw_branch *l = &net->lines[b];
+    double v = net->buses[l->bus0].v_nom_kV;
+    double z = dc ? l->r : l->x;
+    return z / (v * v);
+  }
+  const tw_branch *tr = &net->transformers[b - net->n_lines];
+  double z = dc ? tr->r : tr->x;
+  return z / tr->s_nom_MVA * tr->tap_ratio;
+}

@@ -8,6 +8,12 @@
 
 #define SRC (source ? source : "network")
 
+/* Accepted range of a non-zero branch impedance in per unit on 1 MVA
+ * (tw_branch_impedance): bus-bar couplers reach 1e-8, long low-voltage
+ * cables a few units. */
+#define TW_IMPEDANCE_PU_MIN 1e-12
+#define TW_IMPEDANCE_PU_MAX 1e6
+
 static tw_status finite(const char *source, const char *what, const char *name, const char *attr,
                         double v) {
   if (!isfinite(v))
@@ -132,6 +138,18 @@ tw_status tw_network_validate(const tw_network *net, const char *source) {
                         b->s_nom_extendable));
       TW_CHECK(finite(source, what, b->name, "x", b->x));
       TW_CHECK(finite(source, what, b->name, "r", b->r));
+      /* Per-unit impedances far outside physical values make the KVL
+       * cycle constraints numerically meaningless (GLPK then fails or
+       * returns a wrong point): refuse them here, naming the field. */
+      for (int dc = 0; dc < 2; dc++) {
+        double z = fabs(tw_branch_impedance(net, (tr ? net->n_lines : 0) + i, dc));
+        if (z != 0 && isfinite(z) && !(z >= TW_IMPEDANCE_PU_MIN && z <= TW_IMPEDANCE_PU_MAX))
+          return tw_error(TW_ERR_INPUT,
+                          "%s: %s '%s': %s = %g gives %g per unit, outside %g..%g (a typo in "
+                          "units?)",
+                          SRC, what, b->name, dc ? "r" : "x", dc ? b->r : b->x, z,
+                          TW_IMPEDANCE_PU_MIN, TW_IMPEDANCE_PU_MAX);
+      }
       TW_CHECK(finite(source, what, b->name, "s_max_pu", b->s_max_pu));
       TW_CHECK(finite(source, what, b->name, "capital_cost", b->capital_cost));
       if (b->bus0 == b->bus1)

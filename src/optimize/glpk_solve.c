@@ -5,6 +5,7 @@
  * terminal output goes to our log (debug level) through glp_term_hook.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glpk.h>
+#include <stdio.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -26,12 +27,20 @@ struct tw_glpk {
   double *val;
 };
 
+/* Set when GLPK said it ran out of memory ("no memory available", "memory allocation
+ * limit exceeded") before failing: that failure is TW_ERR_RESOURCE. */
+static _Thread_local int glpk_oom;
+
+int tw_glpk_out_of_memory(void) { return glpk_oom; }
+
 static int term_hook(void *info, const char *s) {
   tw_glpk *g = info;
+  if (strstr(s, "no memory") || strstr(s, "allocation limit")) glpk_oom = 1;
   for (; *s; s++) {
     if (*s == '\n' || g->line_len + 1 >= sizeof g->line) {
       g->line[g->line_len] = '\0';
       if (g->line_len) TW_LOG_D("glpk: %s", g->line);
+      if (strstr(g->line, "no memory") || strstr(g->line, "allocation limit")) glpk_oom = 1;
       g->line_len = 0;
       if (*s == '\n') continue;
     }
@@ -51,12 +60,19 @@ static tw_status glpk_failed(tw_glpk *g, const char *what) {
   g->has_basis = 0;
   g->nrows = g->ncols = 0;
   glp_free_env();
+  if (glpk_oom)
+    return tw_error(TW_ERR_RESOURCE, "GLPK ran out of memory during %s", what);
   return tw_error(TW_ERR_INTERNAL, "GLPK failed during %s (see the debug log)", what);
 }
 
 static void install_hooks(tw_glpk *g) {
+  glpk_oom = 0;
   glp_term_hook(term_hook, g);
   glp_error_hook(error_hook, g);
+  /* Test hook (docs/RELIABILITY.md): cap GLPK's memory to check that its
+   * out-of-memory failure is reported as a resource error (exit 4). */
+  const char *limit = getenv("TW_GLPK_MEM_LIMIT_MB");
+  if (limit && atoi(limit) > 0) glp_mem_limit(atoi(limit));
 }
 
 tw_status tw_glpk_create(tw_glpk **out) {
@@ -312,5 +328,78 @@ tw_status tw_glpk_write(tw_glpk *g, const char *lp_path, const char *mps_path) {
     return tw_error(TW_ERR_RESOURCE, "%s: cannot write the LP file", lp_path);
   if (mps_path && glp_write_mps(g->P, GLP_MPS_FILE, NULL, mps_path) != 0)
     return tw_error(TW_ERR_RESOURCE, "%s: cannot write the MPS file", mps_path);
+  return TW_OK;
+}
+
+/* One KKT condition: absolute and relative errors, and where the relative
+ * one is largest. */
+static void kkt_one(glp_prob *P, int sol, int cond, double *ae, double *re, tw_kkt *k,
+                    const char *name) {
+  int ae_ind = 0, re_ind = 0;
+  glp_check_kkt(P, sol, cond, ae, &ae_ind, re, &re_ind);
+  if (*re > k->worst_rel) {
+    int m = glp_get_num_rows(P);
+    k->worst_rel = *re;
+    k->worst_condition = name;
+    /* PE and DB index rows then columns (1..m+n), PB likewise, DE columns */
+    if (cond == GLP_KKT_DE) snprintf(k->worst, sizeof k->worst, "column %d", re_ind);
+    else if (re_ind <= m) snprintf(k->worst, sizeof k->worst, "row %d", re_ind);
+    else snprintf(k->worst, sizeof k->worst, "column %d", re_ind - m);
+  }
+}
+
+/* Complementary slackness of one row or column: a reduced cost d away from
+ * 0 allows x only at the bound its sign requires; the error is |d| times
+ * the distance from that bound (currency: this variable's share of the
+ * duality gap). */
+static double cs_error(double x, double d, double lb, double ub, int type) {
+  double dist;
+  if (type == GLP_FX) return 0.0;
+  if (d > 0) dist = (type == GLP_LO || type == GLP_DB) ? x - lb : fabs(x); /* must be at lb */
+  else dist = (type == GLP_UP || type == GLP_DB) ? ub - x : fabs(x);       /* must be at ub */
+  if (type == GLP_FR) dist = fabs(x) + 1.0; /* a free variable must have d = 0 */
+  return fabs(d) * fabs(dist);
+}
+
+tw_status tw_glpk_check_kkt(tw_glpk *g, tw_kkt *k) {
+  memset(k, 0, sizeof *k);
+  k->worst_condition = "";
+  if (!g->P) return tw_error(TW_ERR_INTERNAL, "GLPK: no problem loaded");
+  install_hooks(g);
+  if (setjmp(g->env) != 0) return glpk_failed(g, "the optimality (KKT) check");
+  const int sol = g->method ? GLP_IPT : GLP_SOL;
+  kkt_one(g->P, sol, GLP_KKT_PE, &k->pe_abs, &k->pe_rel, k, "primal equality");
+  kkt_one(g->P, sol, GLP_KKT_PB, &k->pb_abs, &k->pb_rel, k, "primal bound");
+  kkt_one(g->P, sol, GLP_KKT_DE, &k->de_abs, &k->de_rel, k, "dual equality");
+  kkt_one(g->P, sol, GLP_KKT_DB, &k->db_abs, &k->db_rel, k, "dual bound");
+  const int m = glp_get_num_rows(g->P), n = glp_get_num_cols(g->P);
+  double gap = 0, worst_e = -1;
+  int worst_i = 0;
+  for (int i = 1; i <= m + n; i++) {
+    int row = i <= m, j = row ? i : i - m;
+    double x, d, lb, ub;
+    int type;
+    if (row) {
+      x = g->method ? glp_ipt_row_prim(g->P, j) : glp_get_row_prim(g->P, j);
+      d = g->method ? glp_ipt_row_dual(g->P, j) : glp_get_row_dual(g->P, j);
+      lb = glp_get_row_lb(g->P, j), ub = glp_get_row_ub(g->P, j), type = glp_get_row_type(g->P, j);
+    } else {
+      x = g->method ? glp_ipt_col_prim(g->P, j) : glp_get_col_prim(g->P, j);
+      d = g->method ? glp_ipt_col_dual(g->P, j) : glp_get_col_dual(g->P, j);
+      lb = glp_get_col_lb(g->P, j), ub = glp_get_col_ub(g->P, j), type = glp_get_col_type(g->P, j);
+    }
+    double e = cs_error(x, d, lb, ub, type);
+    gap += e;
+    if (e > worst_e) worst_e = e, worst_i = i;
+  }
+  /* the whole complementarity gap relative to the objective */
+  double obj = g->method ? glp_ipt_obj_val(g->P) : glp_get_obj_val(g->P);
+  k->cs_rel = gap / (1.0 + fabs(obj));
+  if (k->cs_rel > k->worst_rel) {
+    k->worst_rel = k->cs_rel;
+    k->worst_condition = "complementary slackness";
+    snprintf(k->worst, sizeof k->worst, "%s %d", worst_i <= m ? "row" : "column",
+             worst_i <= m ? worst_i : worst_i - m);
+  }
   return TW_OK;
 }

@@ -102,3 +102,22 @@ tw_status tw_lp_validate(const tw_lp *lp, const char *what) {
                       what, k, lp->ia[k], lp->ja[k], lp->ar[k]);
   return TW_OK;
 }
+
+void tw_lp_conditioning_compute(const tw_lp *lp, tw_lp_conditioning *c) {
+  memset(c, 0, sizeof *c);
+  c->cost_min = c->coef_min = INFINITY;
+  for (size_t j = 0; j < lp->ncols; j++) {
+    double a = fabs(lp->c_obj[j]);
+    if (a == 0) continue;
+    if (a < c->cost_min) c->cost_min = a, c->cost_min_col = j;
+    if (a > c->cost_max) c->cost_max = a, c->cost_max_col = j;
+  }
+  for (size_t k = 0; k < lp->nnz; k++) {
+    double a = fabs(lp->ar[k]);
+    if (a == 0) continue;
+    if (a < c->coef_min) c->coef_min = a, c->coef_min_col = (size_t)lp->ja[k];
+    if (a > c->coef_max) c->coef_max = a, c->coef_max_col = (size_t)lp->ja[k];
+  }
+  if (c->cost_max == 0) c->cost_min = 0;
+  if (c->coef_max == 0) c->coef_min = 0;
+}

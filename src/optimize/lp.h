@@ -45,9 +45,6 @@ typedef struct tw_cycles {
 } tw_cycles;
 tw_status tw_cycles_compute(const tw_network *net, tw_cycles *out);
 void tw_cycles_free(tw_cycles *c);
-/* Effective series reactance (AC) or resistance (DC) of branch b in per
- * unit on 1 MVA (PyPSA's x_pu_eff / r_pu_eff). */
-double tw_branch_impedance(const tw_network *net, size_t b, int dc);
 
 /* Column/row maps of a built window. */
 typedef struct tw_lp_map {
@@ -95,5 +92,34 @@ tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const
 /* Primal values x[ncols] and row duals y[nrows] (d objective / d rhs). */
 tw_status tw_glpk_solution(tw_glpk *g, double *x, double *y, double *obj);
 tw_status tw_glpk_write(tw_glpk *g, const char *lp_path, const char *mps_path);
+
+/* Karush-Kuhn-Tucker conditions of the solution GLPK reported, on the
+ * unscaled LP (glp_check_kkt): primal equalities (pe) and bounds (pb), dual
+ * equalities (de) and dual bounds (db, the sign of reduced costs), each as
+ * the largest absolute error and the largest relative error
+ * |e| / (1 + |value|); and complementary slackness (cs_rel: the sum over
+ * rows and columns of |reduced cost| x distance from the bound its sign
+ * requires, relative to 1 + |objective|). `worst` names the row or column
+ * ("row 12", "column 7") of the largest relative error. */
+typedef struct tw_kkt {
+  double pe_abs, pe_rel, pb_abs, pb_rel, de_abs, de_rel, db_abs, db_rel, cs_rel;
+  char worst[48];    /* the row/column of the largest relative error of all */
+  const char *worst_condition; /* "primal equality", ..., or "" */
+  double worst_rel;
+} tw_kkt;
+tw_status tw_glpk_check_kkt(tw_glpk *g, tw_kkt *out);
+
+/* Coefficient ranges of an LP before it is solved: the largest and smallest
+ * non-zero |c_j| (costs) and |a_ij| (matrix), and the column of each
+ * extreme. */
+typedef struct tw_lp_conditioning {
+  double cost_min, cost_max, coef_min, coef_max;
+  size_t cost_min_col, cost_max_col, coef_min_col, coef_max_col;
+} tw_lp_conditioning;
+void tw_lp_conditioning_compute(const tw_lp *lp, tw_lp_conditioning *out);
+
+/* 1 when GLPK's last failure was running out of memory (its message said
+ * so): the caller reports TW_ERR_RESOURCE instead of TW_ERR_INTERNAL. */
+int tw_glpk_out_of_memory(void);
 
 #endif

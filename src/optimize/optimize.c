@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "optimize/lp.h"
+#include "optimize/lp_quality.h"
 #include "terrawatt/log.h"
 
 void tw_optimize_params_default(tw_optimize_params *p) {
@@ -334,6 +335,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     int warm = p.warm_start && r->n_windows > 0;
     TW_CHECK_GOTO(st, tw_glpk_load(g, &lp, warm));
     r->build_seconds += now_s() - tb;
+    /* conditioning before solving: logged for the first window */
+    tw_lp_conditioning_report(net, &map, &lp, name, r->n_windows == 0, r);
     if (r->n_windows == 0 && (p.write_lp || p.write_mps))
       TW_CHECK_GOTO(st, tw_glpk_write(g, p.write_lp, p.write_mps));
     double ts = now_s();
@@ -363,6 +366,12 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     TW_CHECK_GOTO(st, tw_calloc(lp.nrows + 1, sizeof(double), "duals", &y));
     double obj;
     TW_CHECK_GOTO(st, tw_glpk_solution(g, x, y, &obj));
+    /* optimality, not only feasibility: GLPK's "optimal" must satisfy KKT */
+    st = tw_lp_kkt_check(g, net, &map, name, r);
+    if (st != TW_OK) {
+      r->status = "not optimal";
+      goto cleanup;
+    }
     extract(net, &map, x, y, keep, r);
     size_t tk = keep - 1;
     for (size_t s = 0; s < net->n_storage_units; s++)

@@ -25,18 +25,6 @@ static void branch_ends(const tw_network *net, size_t b, int *b0, int *b1) {
   }
 }
 
-double tw_branch_impedance(const tw_network *net, size_t b, int dc) {
-  if (b < net->n_lines) {
-    const tw_branch *l = &net->lines[b];
-    double v = net->buses[l->bus0].v_nom_kV;
-    double z = dc ? l->r : l->x;
-    return z / (v * v);
-  }
-  const tw_branch *tr = &net->transformers[b - net->n_lines];
-  double z = dc ? tr->r : tr->x;
-  return z / tr->s_nom_MVA * tr->tap_ratio;
-}
-
 tw_status tw_cycles_compute(const tw_network *net, tw_cycles *out) {
   tw_status st = TW_OK;
   size_t nb = net->n_buses, ne = net->n_lines + net->n_transformers;

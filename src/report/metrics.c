@@ -115,19 +115,40 @@ void tw_moving_mean(const double *x, size_t T, size_t window, double *out) {
   }
 }
 
-static void add_land(tw_task_metrics *m, const char *carrier, double km2) {
+tw_status tw_task_metrics_add_land(tw_task_metrics *m, const char *carrier, double km2) {
   for (size_t i = 0; i < m->n_land; i++)
     if (strcmp(m->land_carrier[i], carrier) == 0) {
       m->land_km2[i] += km2;
-      return;
+      return TW_OK;
     }
-  if (m->n_land == TW_METRICS_MAX_CARRIERS) return;
-  snprintf(m->land_carrier[m->n_land], TW_METRICS_CARRIER_LEN, "%s", carrier);
+  if (m->n_land == m->cap_land) {
+    size_t cap = m->cap_land ? 2 * m->cap_land : 8;
+    char **names = realloc(m->land_carrier, cap * sizeof *names);
+    if (names) m->land_carrier = names;
+    double *km = names ? realloc(m->land_km2, cap * sizeof *km) : NULL;
+    if (km) m->land_km2 = km;
+    if (!names || !km) return tw_error(TW_ERR_RESOURCE, "land use table: out of memory");
+    m->cap_land = cap;
+  }
+  char *copy = strdup(carrier);
+  if (!copy) return tw_error(TW_ERR_RESOURCE, "land use table: out of memory");
+  m->land_carrier[m->n_land] = copy;
   m->land_km2[m->n_land++] = km2;
+  return TW_OK;
 }
 
-static void generator_metrics(const tw_network *net, const tw_optimize_result *r,
-                              const tw_metrics_params *p, tw_task_metrics *m, double *op_cost_t) {
+void tw_task_metrics_free(tw_task_metrics *m) {
+  for (size_t i = 0; i < m->n_land; i++) free(m->land_carrier[i]);
+  free(m->land_carrier);
+  free(m->land_km2);
+  m->land_carrier = NULL;
+  m->land_km2 = NULL;
+  m->n_land = m->cap_land = 0;
+}
+
+static tw_status generator_metrics(const tw_network *net, const tw_optimize_result *r,
+                                   const tw_metrics_params *p, tw_task_metrics *m,
+                                   double *op_cost_t) {
   const size_t T = net->n_snapshots, G = net->n_generators;
   for (size_t g = 0; g < G; g++) {
     const tw_generator *gen = &net->generators[g];
@@ -144,10 +165,11 @@ static void generator_metrics(const tw_network *net, const tw_optimize_result *r
       m->curtailed_MWh += r->gen_curtailment_MWh[g];
     }
     double land = tw_land_factor(p, carrier);
-    if (land >= 0 && carrier) add_land(m, carrier, land * r->gen_p_nom_opt[g]);
+    if (land >= 0 && carrier) TW_CHECK(tw_task_metrics_add_land(m, carrier, land * r->gen_p_nom_opt[g]));
     double water = tw_water_factor(p, carrier);
     if (water > 0) m->water_withdrawal_m3 += water * energy;
   }
+  return TW_OK;
 }
 
 /* Capital cost of every asset at its optimal (extendable) or fixed capacity,
@@ -177,13 +199,16 @@ static double capital_cost(const tw_network *n, const tw_optimize_result *r) {
   return c;
 }
 
-void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
-                        const tw_metrics_params *p, tw_task_metrics *m) {
+tw_status tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
+                             const tw_metrics_params *p, tw_task_metrics *m) {
   const size_t T = net->n_snapshots, L = net->n_loads, B = net->n_buses, S = net->n_storage_units;
   double price_weighted = 0, price_weight = 0;
-  double *shortfall = calloc(T ? T : 1, sizeof *shortfall);
-  double *op_cost = calloc(T ? T : 1, sizeof *op_cost);
+  double *shortfall = NULL, *op_cost = NULL;
+  tw_status st = TW_OK;
   memset(m, 0, sizeof *m);
+  /* No memory is an error, not metrics quietly left at zero. */
+  TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *shortfall, "metrics", &shortfall));
+  TW_CHECK_GOTO(st, tw_calloc(T ? T : 1, sizeof *op_cost, "metrics", &op_cost));
   m->objective = r->objective;
   m->total_cost = r->total_cost;
   m->capital_cost = capital_cost(net, r);
@@ -197,12 +222,18 @@ void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
   m->ev_max_ramp_immediate_mw = m->ev_max_ramp_smart_mw = NAN;
   m->ev_cost_immediate = m->ev_cost_smart = m->ev_co2_immediate_t = m->ev_co2_smart_t = NAN;
   m->ev_shifted_energy_mwh = m->ev_vf_iterations = NAN; /* set by the task when it has fleets */
-  generator_metrics(net, r, p, m, op_cost);
+  m->lp_kkt_primal_rel = r->kkt_primal_rel;
+  m->lp_kkt_dual_rel = r->kkt_dual_rel;
+  m->lp_kkt_complementarity_rel = r->kkt_complementarity_rel;
+  m->lp_cost_ratio = r->lp_cost_ratio;
+  m->lp_matrix_ratio = r->lp_matrix_ratio;
+  TW_CHECK_GOTO(st, generator_metrics(net, r, p, m, op_cost));
   for (size_t s = 0; s < S; s++) {
     const tw_storage_unit *su = &net->storage_units[s];
     const char *carrier = su->carrier >= 0 ? net->carriers[su->carrier].name : NULL;
     double land = tw_land_factor(p, carrier);
-    if (land >= 0 && carrier) add_land(m, carrier, land * r->su_p_nom_opt[s]);
+    if (land >= 0 && carrier)
+      TW_CHECK_GOTO(st, tw_task_metrics_add_land(m, carrier, land * r->su_p_nom_opt[s]));
     for (size_t t = 0; t < T && op_cost; t++) op_cost[t] += su->marginal_cost * r->su_p_dispatch[t * S + s];
   }
   for (size_t i = 0; i < m->n_land; i++) m->land_use_km2 += m->land_km2[i];
@@ -240,8 +271,11 @@ void tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
   m->renewable_share = m->generation_MWh > 0 ? m->renewable_MWh / m->generation_MWh : 0;
   m->co2_intensity_t_per_MWh = m->demand_MWh > 0 ? m->co2_t / m->demand_MWh : 0;
   m->mean_price = price_weight > 0 ? price_weighted / price_weight : 0;
+cleanup:
+  if (st != TW_OK) tw_task_metrics_free(m);
   free(shortfall);
   free(op_cost);
+  return st;
 }
 
 const char *const tw_metric_names[] = {
@@ -253,7 +287,9 @@ const char *const tw_metric_names[] = {
     "ev_peak_net_load_smart_mw", "ev_net_load_std_immediate_mw", "ev_net_load_std_smart_mw",
     "ev_max_ramp_immediate_mw", "ev_max_ramp_smart_mw", "ev_cost_immediate", "ev_cost_smart",
     "ev_co2_immediate_t", "ev_co2_smart_t", "ev_shifted_energy_mwh", "ev_vf_iterations",
-    "lp_balance_residual_mw", "lp_bound_violation", "capital_cost", "operating_cost", NULL};
+    "lp_balance_residual_mw", "lp_bound_violation", "lp_kkt_primal_rel", "lp_kkt_dual_rel",
+    "lp_kkt_complementarity_rel", "lp_cost_ratio", "lp_matrix_ratio", "capital_cost",
+    "operating_cost", NULL};
 
 size_t tw_metrics_count(void) { return sizeof tw_metric_names / sizeof tw_metric_names[0] - 1; }
 
@@ -295,6 +331,11 @@ static const size_t metric_offsets[] = {
     offsetof(tw_task_metrics, ev_vf_iterations),
     offsetof(tw_task_metrics, lp_balance_residual_mw),
     offsetof(tw_task_metrics, lp_bound_violation),
+    offsetof(tw_task_metrics, lp_kkt_primal_rel),
+    offsetof(tw_task_metrics, lp_kkt_dual_rel),
+    offsetof(tw_task_metrics, lp_kkt_complementarity_rel),
+    offsetof(tw_task_metrics, lp_cost_ratio),
+    offsetof(tw_task_metrics, lp_matrix_ratio),
     offsetof(tw_task_metrics, capital_cost),
     offsetof(tw_task_metrics, operating_cost),
 };
@@ -311,7 +352,7 @@ void tw_metrics_values(const tw_task_metrics *m, double *v) {
 }
 
 void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j) {
-  double v[64];
+  double v[TW_METRICS_COUNT];
   tw_metrics_values(m, v);
   for (size_t i = 0; tw_metric_names[i]; i++) tw_json_kv_number(j, tw_metric_names[i], v[i]);
   tw_json_key(j, "land_use_km2_by_carrier");

@@ -14,9 +14,19 @@
 
 #define RECORD_MAGIC "terrawatt-task-record 1"
 
+const char *const tw_task_input_names[TW_TASK_INPUTS] = {"scenario", "network", "climate",
+                                                         "config"};
+
+void tw_task_record_free(tw_task_record *r) {
+  tw_task_metrics_free(&r->metrics);
+  free(r->runs);
+  r->runs = NULL;
+  r->n_runs = 0;
+}
+
 tw_status tw_task_record_write(const char *path, const tw_task_record *r) {
   char *tmp = NULL;
-  double v[64];
+  double v[TW_METRICS_COUNT];
   FILE *f = NULL;
   tw_status st = TW_OK;
   TW_CHECK(tw_atomic_temp_path(path, &tmp));
@@ -27,6 +37,8 @@ tw_status tw_task_record_write(const char *path, const tw_task_record *r) {
   }
   tw_metrics_values(&r->metrics, v);
   fprintf(f, "%s\nscenario %s\nmember %s\ndir %s\n", RECORD_MAGIC, r->scenario, r->member, r->dir);
+  for (size_t i = 0; i < TW_TASK_INPUTS; i++)
+    fprintf(f, "input %s %016llx\n", tw_task_input_names[i], (unsigned long long)r->inputs[i]);
   for (size_t i = 0; tw_metric_names[i]; i++) fprintf(f, "%s %.17g\n", tw_metric_names[i], v[i]);
   for (size_t i = 0; i < r->metrics.n_land; i++)
     fprintf(f, "land %.17g %s\n", r->metrics.land_km2[i], r->metrics.land_carrier[i]);
@@ -57,15 +69,21 @@ static void set_metric(tw_task_metrics *m, const char *name, double value, int *
 }
 
 tw_status tw_task_record_read(const char *path, tw_task_record *r) {
-  char line[1024];
+  char *line = NULL; /* lines of any length: carrier names are not bounded */
+  size_t line_cap = 0;
+  ssize_t got;
   int lineno = 0, ended = 0;
   size_t metrics_seen = 0;
+  size_t cap_runs = 0;
+  tw_status st = TW_OK;
   FILE *f = fopen(path, "r");
+  tw_task_record_free(r);
   memset(r, 0, sizeof *r);
   r->metrics.recovery_h = NAN;
   if (!f) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
-  while (fgets(line, sizeof line, f)) {
-    size_t n = strlen(line);
+  while ((got = getline(&line, &line_cap, f)) > 0) {
+    size_t n = (size_t)got;
+    if (strlen(line) != n) break; /* a NUL byte: not a record */
     lineno++;
     if (!n || line[n - 1] != '\n') break; /* truncated */
     line[--n] = '\0';
@@ -84,17 +102,31 @@ tw_status tw_task_record_read(const char *path, tw_task_record *r) {
     if (strcmp(line, "scenario") == 0) snprintf(r->scenario, sizeof r->scenario, "%s", val);
     else if (strcmp(line, "member") == 0) snprintf(r->member, sizeof r->member, "%s", val);
     else if (strcmp(line, "dir") == 0) snprintf(r->dir, sizeof r->dir, "%s", val);
+    else if (strcmp(line, "input") == 0) {
+      char which[16];
+      unsigned long long h = 0;
+      if (sscanf(val, "%15s %llx", which, &h) != 2) break;
+      for (size_t i = 0; i < TW_TASK_INPUTS; i++)
+        if (strcmp(which, tw_task_input_names[i]) == 0) r->inputs[i] = (uint64_t)h;
+    }
     else if (strcmp(line, "land") == 0) {
       char *end = NULL;
       double km2 = strtod(val, &end);
-      tw_task_metrics *m = &r->metrics;
-      if (!end || *end != ' ' || m->n_land == TW_METRICS_MAX_CARRIERS) break;
-      snprintf(m->land_carrier[m->n_land], TW_METRICS_CARRIER_LEN, "%s", end + 1);
-      m->land_km2[m->n_land++] = km2;
+      if (!end || *end != ' ') break;
+      if ((st = tw_task_metrics_add_land(&r->metrics, end + 1, km2)) != TW_OK) break;
     } else if (strcmp(line, "drought") == 0) {
       tw_drought_run run;
       if (sscanf(val, "%zu %zu %lg", &run.t0, &run.t1, &run.hours) != 3) break;
-      if (r->n_runs < TW_RECORD_MAX_DROUGHTS) r->runs[r->n_runs++] = run;
+      if (r->n_runs == cap_runs) {
+        size_t cap = cap_runs ? 2 * cap_runs : 16;
+        tw_drought_run *grown = realloc(r->runs, cap * sizeof *grown);
+        if (!grown) {
+          st = tw_error(TW_ERR_RESOURCE, "%s: out of memory reading droughts", path);
+          break;
+        }
+        r->runs = grown, cap_runs = cap;
+      }
+      r->runs[r->n_runs++] = run;
     } else {
       char *end = NULL;
       int known = 0;
@@ -106,6 +138,11 @@ tw_status tw_task_record_read(const char *path, tw_task_record *r) {
     }
   }
   fclose(f);
+  free(line);
+  if (st != TW_OK) {
+    tw_task_record_free(r);
+    return st;
+  }
   if (!ended || metrics_seen != tw_metrics_count() || !r->scenario[0])
     return tw_error(TW_ERR_INPUT, "%s: incomplete or malformed completion record (line %d)", path,
                     lineno);
@@ -146,7 +183,7 @@ static void json_member(tw_json *j, const char *name, const tw_task_record *r) {
 static void ensemble_stats(const tw_task_record *records, size_t S, size_t M, size_t s,
                            double *work, double *stats) {
   const size_t K = tw_metrics_count();
-  double v[64];
+  double v[TW_METRICS_COUNT];
   for (size_t k = 0; k < K; k++) {
     double sum = 0;
     size_t n = 0;
@@ -192,7 +229,7 @@ static tw_status write_csvs(const char *out_dir, const char *const *scenarios, s
                             const tw_task_record *records, const double *stats) {
   const size_t K = tw_metrics_count();
   char path[4096];
-  double v[64];
+  double v[TW_METRICS_COUNT];
   tw_strbuf csv = {0};
   tw_status st;
   tw_sb_add(&csv, "scenario,member");

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "terrawatt/mobility.h"
+#include "terrawatt/name.h"
 
 #define OPT CYAML_FLAG_OPTIONAL
 #define STR_FIELD(key, flags, type, member) \
@@ -101,6 +102,12 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
   if (!name[0] || strlen(name) >= TW_FLEET_NAME_MAX)
     report(fn, ctx, "fleets[%u].name: '%s' must be 1..%d characters", k, name,
            TW_FLEET_NAME_MAX - 1), (*field_errors)++;
+  if (c->name && tw_name_problem(c->name)) {
+    char shown[512];
+    tw_name_escape(c->name, shown, sizeof shown);
+    report(fn, ctx, "fleets[%u].name: '%s' %s", k, shown, tw_name_problem(c->name)),
+        (*field_errors)++;
+  }
   for (unsigned j = 0; j < k; j++) {
     char other[TW_FLEET_NAME_MAX + 8];
     fleet_name(&s->fleets[j], other, sizeof other);
@@ -182,6 +189,9 @@ void tw_fleets_validate(const tw_scenario_file *s, tw_problem_fn fn, void *ctx) 
     if (vf->groups > 1000000u)
       report(fn, ctx, "valley_filling.groups: %u is more than 1000000 groups per fleet",
              vf->groups);
+    if (vf->max_iter > 10000000u) /* an int downstream: 4294967295 must not become -1 */
+      report(fn, ctx, "valley_filling.max_iter: %u is more than 10000000 iterations",
+             vf->max_iter);
     if (!(isfinite(vf->tol) && vf->tol > 0 && vf->tol < 1))
       report(fn, ctx, "valley_filling.tol: %g is not a tolerance in (0, 1)", vf->tol);
     if (!s->fleets_count) report(fn, ctx, "valley_filling: needs top-level 'fleets'");

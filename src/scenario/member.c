@@ -242,10 +242,15 @@ static tw_status droughts(const tw_run_ctx *ctx, tw_member_data *d) {
   double *mean = NULL;
   TW_CHECK(tw_calloc(T ? T : 1, sizeof *mean, "drought window means", &mean));
   tw_moving_mean(d->combined_cf, T, window, mean);
-  tw_droughts_find(mean, net->weight_generators, T, threshold, min_h, d->runs,
-                   TW_RUN_MAX_DROUGHTS, &d->n_runs, &d->longest_h, &d->total_h, d->drought);
+  /* count first, then keep every run (no fixed cap) */
+  tw_droughts_find(mean, net->weight_generators, T, threshold, min_h, NULL, 0, &d->n_runs,
+                   &d->longest_h, &d->total_h, NULL);
+  tw_status st = tw_calloc(d->n_runs ? d->n_runs : 1, sizeof *d->runs, "droughts", &d->runs);
+  if (st == TW_OK)
+    tw_droughts_find(mean, net->weight_generators, T, threshold, min_h, d->runs, d->n_runs,
+                     &d->n_runs, &d->longest_h, &d->total_h, d->drought);
   free(mean);
-  return TW_OK;
+  return st;
 }
 
 void tw_member_free(tw_member_data *d) {
@@ -255,6 +260,7 @@ void tw_member_free(tw_member_data *d) {
   free(d->solar_cf);
   free(d->combined_cf);
   free(d->drought);
+  free(d->runs);
   memset(d, 0, sizeof *d);
   d->index = -1;
 }

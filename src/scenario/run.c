@@ -32,6 +32,9 @@ static void ctx_free(tw_run_ctx *ctx) {
   free(ctx->network_path);
   tw_network_destroy(&ctx->base);
   tw_members_free(ctx);
+  free(ctx->inputs_scenario);
+  free(ctx->inputs_climate);
+  tw_run_unlock(&ctx->lock_fd);
 }
 
 static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_cells,
@@ -56,7 +59,8 @@ static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_c
   TW_CHECK(tw_members_expand(ctx)); /* members, or members x years (member.c) */
   ctx->value_of_lost_load = s->optimize ? s->optimize->load_shedding_cost : 0;
   ctx->backend = o->backend;
-  return tw_members_check(ctx, max_cells, max_times);
+  TW_CHECK(tw_members_check(ctx, max_cells, max_times));
+  return tw_run_inputs_fingerprint(ctx);
 }
 
 /* A rough upper estimate of one rank's peak memory (bytes) for a task:
@@ -130,6 +134,7 @@ static tw_status scan_done(const tw_run_ctx *ctx, int resume, unsigned char *don
     char *path = NULL;
     tw_status st = record_path(ctx, id, &path);
     if (st != TW_OK) {
+      tw_task_record_free(rec);
       free(rec);
       return st;
     }
@@ -137,16 +142,32 @@ static tw_status scan_done(const tw_run_ctx *ctx, int resume, unsigned char *don
       done[id] = tw_task_record_read(path, rec) == TW_OK &&
                  strcmp(rec->scenario, ctx->variants[id % S].name) == 0 &&
                  strcmp(rec->member, ctx->members[id / S].name) == 0;
+      if (done[id]) { /* keyed by content: every input must be the same as then */
+        uint64_t now[TW_TASK_INPUTS];
+        char changed[96] = "";
+        tw_run_task_inputs(ctx, id % S, id / S, now);
+        for (size_t k = 0; k < TW_TASK_INPUTS; k++)
+          if (now[k] != rec->inputs[k])
+            snprintf(changed + strlen(changed), sizeof changed - strlen(changed), "%s%s",
+                     changed[0] ? ", " : "", tw_task_input_names[k]);
+        if (changed[0]) {
+          done[id] = 0;
+          TW_LOG_I("task '%s' x '%s': inputs changed since it finished (%s); running it again",
+                   ctx->variants[id % S].name, ctx->members[id / S].name, changed);
+        }
+      }
     } else if (unlink(path) != 0 && errno != ENOENT) {
       st = tw_error(TW_ERR_RESOURCE, "%s: cannot remove the old completion record: %s", path,
                     strerror(errno));
     }
     free(path);
     if (st != TW_OK) {
+      tw_task_record_free(rec);
       free(rec);
       return st;
     }
   }
+  tw_task_record_free(rec);
   free(rec);
   return TW_OK;
 }
@@ -253,7 +274,10 @@ static tw_status summarise(const tw_run_ctx *ctx) {
                           ctx->n_variants, mnames, ctx->n_members, records);
   if (st == TW_OK) st = write_tasks_tsv(ctx, records);
   if (st == TW_OK) st = tw_run_info_write(ctx);
+  /* All summaries or none: a failure must not leave some of them */
+  if (st != TW_OK) tw_run_remove_summaries(ctx->out_dir);
 cleanup:
+  for (size_t id = 0; records && id < N; id++) tw_task_record_free(&records[id]);
   free(records);
   free(snames);
   free(mnames);
@@ -280,6 +304,7 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
   int per_task = o->ranks_per_task > 1 ? o->ranks_per_task : 1;
   tw_status st;
   memset(&ctx, 0, sizeof ctx);
+  ctx.lock_fd = -1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   if (per_task > size) per_task = size;
@@ -303,6 +328,9 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
     goto cleanup;
   }
   st = rank == 0 ? tw_mkdir_p(ctx.out_dir) : TW_OK;
+  /* One run per output folder; then nothing stale may survive this run. */
+  if (st == TW_OK && rank == 0) st = tw_run_lock(ctx.out_dir, &ctx.lock_fd);
+  if (st == TW_OK && rank == 0) st = tw_run_clean_folder(ctx.out_dir);
   if (st == TW_OK && rank == 0) st = scan_done(&ctx, o->resume, done);
   st = agree(st, comm);
   if (st != TW_OK) goto cleanup;

@@ -4,6 +4,7 @@
 #define TW_SCENARIO_RUN_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "terrawatt/backend.h"
 #include "terrawatt/climate.h"
@@ -12,8 +13,8 @@
 #include "terrawatt/network.h"
 #include "terrawatt/scenario.h"
 #include "terrawatt/time.h"
+#include "terrawatt/summary.h"
 
-#define TW_RUN_MAX_DROUGHTS 256
 
 /* One ensemble member as the run uses it: a member of the file, or one
  * year of it (`years:`), which is then a task of its own. */
@@ -50,6 +51,11 @@ typedef struct tw_run_ctx {
   tw_backend_kind backend;
   double value_of_lost_load;  /* currency/MWh, 0 without load shedding */
   double max_bus_distance_km; /* warn about buses farther than this from any cell with data */
+  /* Input fingerprints (task_inputs.c), for --resume: */
+  uint64_t *inputs_scenario;  /* [n_variants] file text outside `scenarios` + the variant's */
+  uint64_t inputs_network, inputs_config;
+  uint64_t *inputs_climate;   /* [n_members] */
+  int lock_fd;                /* the output folder's lock (rank 0), -1 when not held */
 } tw_run_ctx;
 
 /* A member's weather on the network's snapshots, loaded by one rank. */
@@ -60,8 +66,8 @@ typedef struct tw_member_data {
   double *wind_cf, *solar_cf; /* [T x B] on the snapshots, or NULL */
   double *combined_cf;        /* [T] capacity-weighted wind+solar CF of the base network, or NULL */
   unsigned char *drought;     /* [T] 1 in drought snapshots */
-  tw_drought_run runs[TW_RUN_MAX_DROUGHTS];
-  size_t n_runs;              /* runs found (may exceed TW_RUN_MAX_DROUGHTS) */
+  tw_drought_run *runs;       /* [n_runs], every drought of the member */
+  size_t n_runs;
   double longest_h, total_h;
 } tw_member_data;
 
@@ -97,6 +103,30 @@ tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out);
 /* Solve one task and write its directory (results.nc, metrics.json,
  * series.json, then the completion record task.done). */
 tw_status tw_task_run(const tw_run_ctx *ctx, size_t v, const tw_member_data *d);
+
+/* Fingerprint every input of the run into ctx->inputs_* (every rank: the
+ * rank that runs a task writes its record). Defined in task_inputs.c. */
+tw_status tw_run_inputs_fingerprint(tw_run_ctx *ctx);
+
+/* The fingerprints of task (variant v, member m), in the order of
+ * tw_task_input_names. */
+void tw_run_task_inputs(const tw_run_ctx *ctx, size_t v, size_t m, uint64_t out[TW_TASK_INPUTS]);
+
+/* Take the advisory lock (flock) of the output folder: OUT/.terrawatt.lock
+ * holding our PID. A second run on the same folder fails with TW_ERR_INPUT
+ * naming the first run's PID. Rank 0 only. Defined in run_folder.c. */
+tw_status tw_run_lock(const char *out_dir, int *fd);
+void tw_run_unlock(int *fd);
+
+/* With the lock held: remove temporary files (".NAME.tmp-PID-N") that
+ * killed runs left in the output folder and its task folders, and the run
+ * summaries of an earlier run (summary.json, summary.csv, ensemble.csv,
+ * tasks.tsv, report.html), so a failing run cannot leave summaries that
+ * contradict its task files. Logs what it removed. Defined in run_folder.c. */
+tw_status tw_run_clean_folder(const char *out_dir);
+
+/* Remove the run summaries (best effort), after a failure to write them all. */
+void tw_run_remove_summaries(const char *out_dir);
 
 /* "dir/name" joined into a new string. */
 tw_status tw_path_join(const char *dir, const char *name, char **out);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/scenario.h"
 #include "terrawatt/forecast_stage.h"
+#include "terrawatt/input_file.h"
+#include "terrawatt/name.h"
 #include "terrawatt/yaml.h"
 #include "terrawatt/convert_config.h"
 #include "scenario_years.h"
@@ -257,18 +259,38 @@ static void value_problem(void *ctx, const char *key, const char *message) {
 
 static void problem_text(void *ctx, const char *message) { problem(ctx, "%s", message); }
 
-static void check_path(problems *p, const tw_scenario_file *s, const char *key, const char *rel) {
+/* The path must exist and be a regular file (folder_ok: or a directory,
+ * for the network), never a FIFO or device (they hang or never end). */
+static void check_input(problems *p, const tw_scenario_file *s, const char *key, const char *rel,
+                        int folder_ok) {
   char *full = NULL;
   struct stat sb;
   if (tw_scenario_path(s, rel, &full) != TW_OK) return;
   if (stat(full, &sb) != 0) problem(p, "%s: '%s': %s", key, rel, strerror(errno));
+  else if (!(folder_ok && S_ISDIR(sb.st_mode)) && tw_input_check(full, 0) != TW_OK)
+    problem(p, "%s: %s", key, tw_last_error());
   free(full);
+}
+
+static void check_path(problems *p, const tw_scenario_file *s, const char *key, const char *rel) {
+  check_input(p, s, key, rel, 0);
 }
 
 static int bad_number(double x, double lo) { return !(x >= lo) || !isfinite(x); }
 
-static int bad_dir_name(const char *n) {
-  return !n[0] || strpbrk(n, "/\\") || strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
+/* Numbers with a documented upper end (docs/SCENARIO.md). */
+static int out_of_range(double x, double lo, double hi) { return !(x >= lo && x <= hi); }
+
+#define TW_MAX_DEMAND_FACTOR 1000.0 /* demand_scale, demand_growth: at most 1000x */
+#define TW_MAX_CAPACITY_MW 1e7      /* added capacities: 10 TW */
+#define TW_MAX_COST 1e9             /* currency/MWh, currency/t */
+
+/* The one name rule (terrawatt/name.h), for every name the file chooses. */
+static void check_name(problems *p, const char *key, const char *name) {
+  const char *why = tw_name_problem(name);
+  char shown[512];
+  tw_name_escape(name, shown, sizeof shown);
+  if (why) problem(p, "%s: name '%s' %s", key, shown, why);
 }
 
 static int bad_align(const char *a) {
@@ -323,25 +345,29 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
         check_path(p, s, key, bc->reference[f]);
       }
     }
-    if (bad_dir_name(m->name))
-      problem(p, "members[%u].name: '%s' must be a non-empty name usable as a directory", i,
-              m->name);
+    char key[48];
+    snprintf(key, sizeof key, "members[%u].name", i);
+    check_name(p, key, m->name);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(s->members[j].name, m->name) == 0)
         problem(p, "members[%u].name: '%s' is used twice", i, m->name);
     for (unsigned f = 0; f < m->files_count; f++) {
-      char key[64];
-      snprintf(key, sizeof key, "members[%u].files", i);
-      check_path(p, s, key, m->files[f]);
+      char fkey[64];
+      snprintf(fkey, sizeof fkey, "members[%u].files", i);
+      check_path(p, s, fkey, m->files[f]);
     }
   }
 }
 
 static void validate_factors(const char *key, const tw_carrier_factor *f, unsigned n,
                              problems *p) {
-  for (unsigned i = 0; i < n; i++)
+  for (unsigned i = 0; i < n; i++) {
     if (bad_number(f[i].value, 0))
       problem(p, "metrics.%s[%u].value: %g is not a factor >= 0", key, i, f[i].value);
+    for (unsigned j = 0; j < i; j++)
+      if (strcmp(f[j].carrier, f[i].carrier) == 0)
+        problem(p, "metrics.%s[%u].carrier: '%s' is listed twice", key, i, f[i].carrier);
+  }
 }
 
 static void validate_metrics(const tw_metrics_config *m, problems *p) {
@@ -360,29 +386,39 @@ static void validate_variant_changes(const tw_scenario_file *s, const tw_scenari
     if (!r->carrier == !r->name)
       problem(p, "scenarios[%u].remove[%u]: give exactly one of 'carrier' or 'name'", i, k);
   }
-  for (unsigned k = 0; k < v->add_count; k++)
-    if (bad_number(v->add[k].p_nom_mw, 0))
-      problem(p, "scenarios[%u].add[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
-              v->add[k].p_nom_mw);
-  for (unsigned k = 0; k < v->add_count; k++)
-    if (bad_number(v->add[k].efficiency, 0) || v->add[k].efficiency == 0)
-      problem(p, "scenarios[%u].add[%u].efficiency: %g is not an efficiency > 0", i, k,
-              v->add[k].efficiency);
+  for (unsigned k = 0; k < v->add_count; k++) {
+    const tw_add_generator *a = &v->add[k];
+    char key[64];
+    snprintf(key, sizeof key, "scenarios[%u].add[%u].name", i, k);
+    check_name(p, key, a->name);
+    for (unsigned j = 0; j < k; j++)
+      if (strcmp(v->add[j].name, a->name) == 0)
+        problem(p, "scenarios[%u].add[%u].name: '%s' is used twice (add[%u])", i, k, a->name, j);
+    if (out_of_range(a->p_nom_mw, 0, TW_MAX_CAPACITY_MW))
+      problem(p, "scenarios[%u].add[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i, k,
+              a->p_nom_mw);
+    if (!(a->efficiency > 0 && a->efficiency <= 1))
+      problem(p, "scenarios[%u].add[%u].efficiency: %g is not an efficiency in (0, 1]", i, k,
+              a->efficiency);
+    if (out_of_range(a->marginal_cost, -TW_MAX_COST, TW_MAX_COST))
+      problem(p, "scenarios[%u].add[%u].marginal_cost: %g is not a cost in -1e9..1e9", i, k,
+              a->marginal_cost);
+  }
   if (v->rooftop_pv_count && !s->solar)
     problem(p, "scenarios[%u].rooftop_pv: needs the top-level 'solar' section for its "
                "capacity factors", i);
   for (unsigned k = 0; k < v->rooftop_pv_count; k++)
-    if (bad_number(v->rooftop_pv[k].p_nom_mw, 0))
-      problem(p, "scenarios[%u].rooftop_pv[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
-              v->rooftop_pv[k].p_nom_mw);
+    if (out_of_range(v->rooftop_pv[k].p_nom_mw, 0, TW_MAX_CAPACITY_MW))
+      problem(p, "scenarios[%u].rooftop_pv[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i,
+              k, v->rooftop_pv[k].p_nom_mw);
   for (unsigned k = 0; k < v->storage_count; k++) {
     const tw_add_storage *a = &v->storage[k];
-    if (bad_number(a->p_nom_mw, 0))
-      problem(p, "scenarios[%u].storage[%u].p_nom_mw: %g is not a capacity >= 0 MW", i, k,
+    if (out_of_range(a->p_nom_mw, 0, TW_MAX_CAPACITY_MW))
+      problem(p, "scenarios[%u].storage[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i, k,
               a->p_nom_mw);
-    if (bad_number(a->max_hours, 0) || a->max_hours == 0)
-      problem(p, "scenarios[%u].storage[%u].max_hours: %g is not a duration > 0 h", i, k,
-              a->max_hours);
+    if (!(a->max_hours > 0 && a->max_hours <= 1e5))
+      problem(p, "scenarios[%u].storage[%u].max_hours: %g is not a duration in (0, 1e5] h", i,
+              k, a->max_hours);
     if (!(a->efficiency_store > 0 && a->efficiency_store <= 1))
       problem(p, "scenarios[%u].storage[%u].efficiency_store: %g is not in (0, 1]", i, k,
               a->efficiency_store);
@@ -390,24 +426,31 @@ static void validate_variant_changes(const tw_scenario_file *s, const tw_scenari
       problem(p, "scenarios[%u].storage[%u].efficiency_dispatch: %g is not in (0, 1]", i, k,
               a->efficiency_dispatch);
   }
-  if (bad_number(v->demand_growth, 0))
-    problem(p, "scenarios[%u].demand_growth: %g is not a factor >= 0", i, v->demand_growth);
-  if (bad_number(v->co2_price_per_t, 0))
-    problem(p, "scenarios[%u].co2_price_per_t: %g is not a price >= 0", i, v->co2_price_per_t);
-  for (unsigned k = 0; k < v->outages_count; k++)
-    if (bad_number(v->outages[k].repair_h, 0) || v->outages[k].repair_h == 0)
-      problem(p, "scenarios[%u].outages[%u].repair_h: %g is not a duration > 0 h", i, k,
+  if (out_of_range(v->demand_growth, 0, TW_MAX_DEMAND_FACTOR))
+    problem(p, "scenarios[%u].demand_growth: %g is not a factor in 0..1000", i, v->demand_growth);
+  if (out_of_range(v->co2_price_per_t, 0, TW_MAX_COST))
+    problem(p, "scenarios[%u].co2_price_per_t: %g is not a price in 0..1e9", i,
+            v->co2_price_per_t);
+  for (unsigned k = 0; k < v->outages_count; k++) {
+    if (!(v->outages[k].repair_h > 0 && v->outages[k].repair_h <= 1e6))
+      problem(p, "scenarios[%u].outages[%u].repair_h: %g is not a duration in (0, 1e6] h", i, k,
               v->outages[k].repair_h);
+    if (v->outages[k].name) {
+      char key[64];
+      snprintf(key, sizeof key, "scenarios[%u].outages[%u].name", i, k);
+      check_name(p, key, v->outages[k].name);
+    }
+  }
 }
 
 static void validate(const tw_scenario_file *s, problems *p) {
-  if (!s->name[0]) problem(p, "name: must not be empty");
   if (s->baseline) {
     int found = !s->scenarios_count && strcmp(s->baseline, "base") == 0;
     for (unsigned i = 0; i < s->scenarios_count; i++)
       found = found || strcmp(s->scenarios[i].name, s->baseline) == 0;
     if (!found) problem(p, "baseline: '%s' is not one of the scenarios", s->baseline);
   }
+  check_name(p, "name", s->name); /* picks the default output folder out/<name> */
   if (s->forecast) { /* forecast stage: checks in src/forecast/forecast_stage.c */
     char msg[1024];
     if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
@@ -418,11 +461,11 @@ static void validate(const tw_scenario_file *s, problems *p) {
     check_path(p, s, "climate.files", s->climate_files[i]);
   validate_members(s, p);
   if (s->metrics) validate_metrics(s->metrics, p);
-  check_path(p, s, "network", s->network);
+  check_input(p, s, "network", s->network, 1);
   if (s->wind) {
     check_path(p, s, "wind.turbine", s->wind->turbine);
-    if (s->wind->hub_height_m < 0 || !isfinite(s->wind->hub_height_m))
-      problem(p, "wind.hub_height_m: %g is not a height >= 0", s->wind->hub_height_m);
+    if (out_of_range(s->wind->hub_height_m, 0, 1000))
+      problem(p, "wind.hub_height_m: %g is not a height in 0..1000 m", s->wind->hub_height_m);
   }
   if (s->solar) {
     check_path(p, s, "solar.panel", s->solar->panel);
@@ -436,8 +479,8 @@ static void validate(const tw_scenario_file *s, problems *p) {
       problem(p, "solar.azimuth_deg: %g is not in 0..360", s->solar->azimuth_deg);
   }
   if (s->optimize) {
-    if (!(s->optimize->load_shedding_cost >= 0) || !isfinite(s->optimize->load_shedding_cost))
-      problem(p, "optimize.load_shedding_cost: %g is not a cost >= 0",
+    if (out_of_range(s->optimize->load_shedding_cost, 0, TW_MAX_COST))
+      problem(p, "optimize.load_shedding_cost: %g is not a cost in 0..1e9 per MWh",
               s->optimize->load_shedding_cost);
     if (s->optimize->horizon_h && s->optimize->overlap_h >= s->optimize->horizon_h)
       problem(p, "optimize.overlap_h: %u must be smaller than horizon_h %u",
@@ -445,20 +488,21 @@ static void validate(const tw_scenario_file *s, problems *p) {
   }
   for (unsigned i = 0; i < s->scenarios_count; i++) {
     const tw_scenario_variant *v = &s->scenarios[i];
-    if (bad_dir_name(v->name))
-      problem(p, "scenarios[%u].name: '%s' must be a non-empty name usable as a directory", i,
-              v->name);
+    char key[48];
+    snprintf(key, sizeof key, "scenarios[%u].name", i);
+    check_name(p, key, v->name);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(s->scenarios[j].name, v->name) == 0)
         problem(p, "scenarios[%u].name: '%s' is used twice", i, v->name);
-    if (!(v->demand_scale >= 0) || !isfinite(v->demand_scale))
-      problem(p, "scenarios[%u].demand_scale: %g is not a factor >= 0", i, v->demand_scale);
-    if (!(v->co2_cap_t >= 0) || !isfinite(v->co2_cap_t))
-      problem(p, "scenarios[%u].co2_cap_t: %g is not a cap >= 0 t", i, v->co2_cap_t);
+    if (out_of_range(v->demand_scale, 0, TW_MAX_DEMAND_FACTOR))
+      problem(p, "scenarios[%u].demand_scale: %g is not a factor in 0..1000", i,
+              v->demand_scale);
+    if (out_of_range(v->co2_cap_t, 0, 1e12))
+      problem(p, "scenarios[%u].co2_cap_t: %g is not a cap in 0..1e12 t", i, v->co2_cap_t);
     for (unsigned k = 0; k < v->scale_capacity_count; k++)
-      if (!(v->scale_capacity[k].factor >= 0) || !isfinite(v->scale_capacity[k].factor))
-        problem(p, "scenarios[%u].scale_capacity[%u].factor: %g is not a factor >= 0", i, k,
-                v->scale_capacity[k].factor);
+      if (out_of_range(v->scale_capacity[k].factor, 0, TW_MAX_DEMAND_FACTOR))
+        problem(p, "scenarios[%u].scale_capacity[%u].factor: %g is not a factor in 0..1000", i,
+                k, v->scale_capacity[k].factor);
     validate_variant_changes(s, v, i, p);
   }
   tw_fleets_validate(s, problem_text, p); /* EV fleets */

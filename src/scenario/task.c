@@ -280,7 +280,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   }
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
-  tw_metrics_compute(net, r, &mp, &rec->metrics);
+  TW_CHECK_GOTO(st, tw_metrics_compute(net, r, &mp, &rec->metrics));
   /* Check the reported solution against the network before writing it. */
   tw_solution_check chk;
   TW_CHECK_GOTO(st, tw_solution_check_run(net, r, 0, &chk));
@@ -297,8 +297,12 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   rec->metrics.drought_count = (double)d->n_runs;
   rec->metrics.drought_longest_h = d->longest_h;
   rec->metrics.drought_hours = d->total_h;
-  rec->n_runs = d->n_runs < TW_RECORD_MAX_DROUGHTS ? d->n_runs : TW_RECORD_MAX_DROUGHTS;
-  memcpy(rec->runs, d->runs, rec->n_runs * sizeof *rec->runs);
+  if (d->n_runs) {
+    TW_CHECK_GOTO(st, tw_calloc(d->n_runs, sizeof *rec->runs, "droughts", &rec->runs));
+    memcpy(rec->runs, d->runs, d->n_runs * sizeof *rec->runs);
+    rec->n_runs = d->n_runs;
+  }
+  tw_run_task_inputs(ctx, vi, (size_t)d->index, rec->inputs);
   snprintf(rec->scenario, sizeof rec->scenario, "%s", v->name);
   snprintf(rec->member, sizeof rec->member, "%s", mem->name);
   TW_CHECK_GOTO(st, tw_task_reldir(ctx, vi, (size_t)d->index, &rel));
@@ -362,6 +366,7 @@ cleanup:
   free(rel);
   free(dir);
   free(path);
+  if (rec) tw_task_record_free(rec);
   free(rec);
   return st;
 }

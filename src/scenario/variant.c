@@ -388,6 +388,29 @@ static int has_carrier_asset(const tw_network *net, const char *carrier) {
   return 0;
 }
 
+/* 1 when a generator of the network, or one a scenario adds, has the
+ * carrier (rooftop PV adds "solar rooftop"). */
+static int carrier_selects(const tw_scenario_file *s, const tw_network *net, const char *carrier) {
+  for (size_t g = 0; g < net->n_generators; g++) {
+    int c = net->generators[g].carrier;
+    if (c >= 0 && strcmp(net->carriers[c].name, carrier) == 0) return 1;
+  }
+  for (unsigned i = 0; i < s->scenarios_count; i++) {
+    const tw_scenario_variant *v = &s->scenarios[i];
+    for (unsigned k = 0; k < v->add_count; k++)
+      if (strcmp(v->add[k].carrier, carrier) == 0) return 1;
+    if (v->rooftop_pv_count && strcmp(carrier, "solar rooftop") == 0) return 1;
+  }
+  return 0;
+}
+
+/* A carrier of a per-carrier factor: one of the network's carriers or of
+ * an added generator. */
+static int factor_carrier_known(const tw_scenario_file *s, const tw_network *net,
+                                const char *carrier) {
+  return tw_network_find_carrier(net, carrier) >= 0 || carrier_selects(s, net, carrier);
+}
+
 tw_status tw_scenario_check_network(const tw_scenario_file *s, const tw_network *net,
                                     const char *network_path) {
   ref_problems p = {{0}, 0};
@@ -442,6 +465,26 @@ tw_status tw_scenario_check_network(const tw_scenario_file *s, const tw_network 
                           "link instead", i, k, o->components[c]);
       }
     }
+  }
+  /* Every carrier the file names to select something must select at least
+   * one thing: a generator of the network or one that a scenario adds. */
+  const char *selectors[2] = {s->wind ? s->wind->carrier : NULL,
+                              s->solar ? s->solar->carrier : NULL};
+  for (int k = 0; k < 2; k++)
+    if (selectors[k] && !carrier_selects(s, net, selectors[k]))
+      ref_problem(&p, "%s.carrier: '%s' matches no generator of the network and none that a "
+                      "scenario adds", k ? "solar" : "wind", selectors[k]);
+  if (s->metrics) {
+    const tw_metrics_config *mc = s->metrics;
+    for (unsigned k = 0; k < mc->land_use_km2_per_mw_count; k++)
+      if (!factor_carrier_known(s, net, mc->land_use_km2_per_mw[k].carrier))
+        ref_problem(&p, "metrics.land_use_km2_per_mw[%u].carrier: '%s' is not a carrier of the "
+                        "network or of an added generator", k,
+                    mc->land_use_km2_per_mw[k].carrier);
+    for (unsigned k = 0; k < mc->water_m3_per_mwh_count; k++)
+      if (!factor_carrier_known(s, net, mc->water_m3_per_mwh[k].carrier))
+        ref_problem(&p, "metrics.water_m3_per_mwh[%u].carrier: '%s' is not a carrier of the "
+                        "network or of an added generator", k, mc->water_m3_per_mwh[k].carrier);
   }
   for (unsigned k = 0; k < s->fleets_count; k++) { /* EV fleets */
     const tw_fleet_config *f = &s->fleets[k];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "terrawatt/input_file.h"
 
 /* Collects libcyaml's error lines ("Load: Unexpected key: foo",
  * "Load: Backtrace: ...") into one message. */
@@ -29,7 +30,6 @@ static void collect_log(cyaml_log_t level, void *ctx, const char *fmt, va_list a
 
 tw_status tw_yaml_load(const char *path, const cyaml_schema_value_t *top, void **out) {
   yaml_log log = {{0}};
-  struct stat sb;
   const cyaml_config_t config = {
       .log_fn = collect_log,
       .log_ctx = &log,
@@ -38,8 +38,7 @@ tw_status tw_yaml_load(const char *path, const cyaml_schema_value_t *top, void *
       .flags = CYAML_CFG_NO_ALIAS,
   };
   *out = NULL;
-  if (stat(path, &sb) != 0) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
-  if (S_ISDIR(sb.st_mode)) return tw_error(TW_ERR_INPUT, "%s: is a directory, expected a YAML file", path);
+  TW_CHECK(tw_input_check(path, 0)); /* a regular file: not a directory, FIFO or device */
   cyaml_err_t err = cyaml_load_file(path, &config, top, (cyaml_data_t **)out, NULL);
   if (err != CYAML_OK) {
     *out = NULL;
