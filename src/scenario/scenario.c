@@ -547,12 +547,14 @@ static int apply_run_defaults(tw_scenario_file *s) {
  * (fields.c); NULL when the file is not well-formed YAML. */
 static tw_status read_normalised(const char *path, problems *p, char **out, size_t *out_len) {
   struct stat sb;
+  FILE *f = NULL;
   *out = NULL;
-  if (stat(path, &sb) != 0) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
-  if (S_ISDIR(sb.st_mode))
-    return tw_error(TW_ERR_INPUT, "%s: is a directory, expected a YAML file", path);
-  FILE *f = fopen(path, "rb");
-  if (!f) return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
+  /* a regular file: a FIFO or device would block or never end */
+  TW_CHECK(tw_input_fopen(path, 0, &f));
+  if (fstat(fileno(f), &sb) != 0) {
+    fclose(f);
+    return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
+  }
   size_t cap = (size_t)sb.st_size + 1, len = 0;
   char *text = malloc(cap);
   if (text) len = fread(text, 1, cap - 1, f);
