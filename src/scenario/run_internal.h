@@ -10,6 +10,7 @@
 #include "terrawatt/convert.h"
 #include "terrawatt/metrics.h"
 #include "terrawatt/network.h"
+#include "terrawatt/run.h"
 #include "terrawatt/scenario.h"
 
 #define TW_RUN_MAX_DROUGHTS 256
@@ -34,7 +35,13 @@ typedef struct tw_run_ctx {
   const char *out_dir;
   tw_backend_kind backend;
   double value_of_lost_load;  /* currency/MWh, 0 without load shedding */
+  tw_basis_cache *bases;      /* optimal LP bases of this rank's tasks (warm starts) */
 } tw_run_ctx;
+
+/* Limit this rank's OpenMP threads so that threads x ranks on the node do
+ * not exceed its cores (unless OMP_NUM_THREADS is set); returns the threads.
+ * Collective on comm (run_threads.c). */
+int tw_run_limit_threads(MPI_Comm comm);
 
 /* A member's weather on the network's snapshots, loaded by one rank. */
 typedef struct tw_member_data {
