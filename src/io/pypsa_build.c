@@ -233,6 +233,15 @@ static tw_status static_column(list_builder *b, const tw_pypsa_column *c, const 
   return TW_OK;
 }
 
+/* Where a series came from, for messages: the CSV file, or the NetCDF
+ * file and variable. */
+static const char *series_where(const list_builder *b, const tw_pypsa_series *s, char *buf,
+                                size_t len) {
+  if (s->file) snprintf(buf, len, "%s", s->file);
+  else snprintf(buf, len, "%s: variable '%s_t_%s'", b->t->source, b->l->list, s->attr);
+  return buf;
+}
+
 /* A series table: every column must name a component, once; every value
  * finite, except NaN where PyPSA's default is NaN ("not set"). */
 static tw_status series_table(list_builder *b, const tw_pypsa_series *s, const tw_attr_desc *a,
@@ -240,37 +249,41 @@ static tw_status series_table(list_builder *b, const tw_pypsa_series *s, const t
   const tw_pypsa_tables *t = b->t;
   const tw_pypsa_list *l = b->l;
   size_t T = t->n_snapshots;
+  char where[4200];
+  series_where(b, s, where, sizeof where);
   for (size_t j = 0; j < s->ncols; j++) {
     long i = tw_name_index_find(names, l->names, sizeof(char *), s->cols[j]);
     if (i < 0)
       return tw_error(TW_ERR_INPUT,
-                      "%s: series %s-%s: column '%s' names no %s of the network (a typo would "
-                      "silently drop its data)",
-                      t->source, l->list, s->attr, s->cols[j], b->d->what);
+                      "%s: column '%s' of %s %s names no %s of the network (its data would be "
+                      "lost)",
+                      where, s->cols[j], l->list, s->attr, b->d->what);
     void *e = elem(b, (size_t)i);
     if (a->use == TW_AU_REFUSED) {
       for (size_t k = 0; k < T; k++)
         if (is_set(s->values[k * s->ncols + j], a->def)) {
           char buf[64];
           snprintf(buf, sizeof buf, "%g", s->values[k * s->ncols + j]);
-          return refuse(b, a, (size_t)i, buf, t->snapshots[k]);
+          tw_status rs = refuse(b, a, (size_t)i, buf, t->snapshots[k]);
+          tw_error_prefix(rs, "%s: ", where);
+          return rs;
         }
       continue;
     }
     if (a->off_t < 0)
-      return tw_error(TW_ERR_INPUT, "%s: series %s-%s: PyPSA allows no time series for %s", t->source,
-                      l->list, s->attr, a->name);
+      return tw_error(TW_ERR_INPUT, "%s: PyPSA allows no time series for %s %s", where, l->list,
+                      a->name);
     if (*tw_attr_series(e, a))
-      return tw_error(TW_ERR_INPUT, "%s: series %s-%s: column '%s' appears twice", t->source,
-                      l->list, s->attr, s->cols[j]);
+      return tw_error(TW_ERR_INPUT, "%s: column '%s' (%s %s) appears twice", where, s->cols[j],
+                      l->list, s->attr);
     double *v = NULL;
     TW_CHECK(tw_calloc(T, sizeof(double), "series", &v));
     *tw_attr_series(e, a) = v;
     for (size_t k = 0; k < T; k++) {
       v[k] = s->values[k * s->ncols + j];
       if (!isfinite(v[k]) && !(isnan(v[k]) && isnan(a->def)))
-        return tw_error(TW_ERR_INPUT, "%s: series %s-%s: %s '%s' at snapshot '%s' is %g, not a finite number",
-                        t->source, l->list, s->attr, b->d->what, s->cols[j], t->snapshots[k], v[k]);
+        return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s at snapshot '%s' is %g, not a finite number",
+                        where, b->d->what, s->cols[j], s->attr, t->snapshots[k], v[k]);
     }
   }
   return TW_OK;

@@ -291,8 +291,13 @@ static tw_status read_series(const char *path, const char *list, const char *att
     goto cleanup;
   }
   size_t ncol = c.nfields[0];
+  const tw_pypsa_attr *info = tw_pypsa_attr_find(list, attr);
   tw_pypsa_series *s;
   TW_CHECK_GOTO(st, tw_pypsa_list_add_series(l, attr, &s));
+  if (!(s->file = strdup(path))) {
+    st = tw_error(TW_ERR_RESOURCE, "out of memory");
+    goto cleanup;
+  }
   s->ncols = ncol - 1;
   TW_CHECK_GOTO(st, tw_calloc(ncol, sizeof(char *), "series columns", &s->cols));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots * ncol, sizeof(double), "series", &s->values));
@@ -322,7 +327,6 @@ static tw_status read_series(const char *path, const char *list, const char *att
        * carry the NaN into the LP. Reject it, naming where -- except for
        * attributes whose default is NaN (state_of_charge_set, e_set, ...),
        * where an empty cell means "not set" (storage-hvdc uses that). */
-      const tw_pypsa_attr *info = tw_pypsa_attr_find(list, attr);
       if (isnan(*v) && !(info && isnan(info->default_value))) {
         st = tw_error(TW_ERR_INPUT, "%s: row %zu, column '%s': %s is '%s', not a number", path,
                       r + 1, s->cols[j - 1], attr, c.fields[r][j]);

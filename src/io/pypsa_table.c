@@ -29,6 +29,7 @@ void tw_pypsa_tables_free(tw_pypsa_tables *t) {
     }
     for (size_t c = 0; c < l->nser; c++) {
       free(l->ser[c].attr);
+      free(l->ser[c].file);
       free_strs(l->ser[c].cols, l->ser[c].ncols);
       free(l->ser[c].values);
     }

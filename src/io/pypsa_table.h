@@ -20,6 +20,7 @@ typedef struct tw_pypsa_column {
 /* One time-varying attribute: values[t * ncols + j] for component cols[j]. */
 typedef struct tw_pypsa_series {
   char *attr;
+  char *file; /* CSV: the file it came from (for messages), NULL for NetCDF */
   size_t ncols;
   char **cols;
   double *values;

@@ -32,6 +32,68 @@ static const tw_branch *branch_at(const tw_network *net, size_t b) {
 
 #define ADD(r, c, v) TW_CHECK(tw_lp_add_coef(lp, (r), (c), (v)))
 
+/* Ramp limits of one unit (PyPSA's formulation for non-committable units):
+ * p_t - p_{t-1} <= ramp_limit_up_t * p_nom and
+ * p_t - p_{t-1} >= -ramp_limit_down_t * p_nom, with p_nom the capacity
+ * variable when extendable. A NaN limit means no constraint at that
+ * snapshot. Before the first snapshot of the network p_{t-1} is p_init (no
+ * constraint when NaN); before a later rolling window it is the dispatch
+ * solved for the previous snapshot (`prev`). */
+static tw_status ramp_unit(const tw_network *net, size_t t0, size_t nt, tw_lp *lp,
+                           const tw_lp_map *m, size_t off, long pnom_col, double p_nom,
+                           double up, const double *up_t, double down, const double *down_t,
+                           double p_init, const double *prev) {
+  (void)net;
+  for (size_t t = 0; t < nt; t++) {
+    size_t tg = t0 + t, r;
+    double before = t > 0 ? NAN : (tg == 0 ? p_init : (prev ? *prev : p_init));
+    if (t == 0 && isnan(before)) continue;
+    for (int dir = 0; dir < 2; dir++) {
+      double lim = dir == 0 ? tw_series_at(up_t, up, tg) : tw_series_at(down_t, down, tg);
+      if (isnan(lim)) continue;
+      double cap = pnom_col >= 0 ? 0.0 : lim * p_nom;
+      /* dir 0: p_t - p_prev <= cap (+ lim * p_nom_var); dir 1: >= -cap (- ...) */
+      double lo = dir == 0 ? -INFINITY : -cap, hi = dir == 0 ? cap : INFINITY;
+      if (t == 0) {
+        lo += before;
+        hi += before;
+      }
+      TW_CHECK(tw_lp_add_row(lp, lo, hi, &r));
+      ADD(r, tw_lp_col(m, t, off), 1.0);
+      if (t > 0) ADD(r, tw_lp_col(m, t - 1, off), -1.0);
+      if (pnom_col >= 0) ADD(r, (size_t)pnom_col, dir == 0 ? -lim : lim);
+    }
+  }
+  return TW_OK;
+}
+
+static int has_ramp(double up, const double *up_t, double down, const double *down_t) {
+  return !isnan(up) || !isnan(down) || up_t || down_t;
+}
+
+static tw_status ramp_limits(const tw_network *net, size_t t0, size_t nt,
+                             const tw_window_state *ws, tw_lp *lp, const tw_lp_map *m) {
+  for (size_t g = 0; g < net->n_generators; g++) {
+    const tw_generator *x = &net->generators[g];
+    if (!has_ramp(x->ramp_limit_up, x->ramp_limit_up_t, x->ramp_limit_down, x->ramp_limit_down_t))
+      continue;
+    TW_CHECK(ramp_unit(net, t0, nt, lp, m, m->off_gen + g, m->gen_pnom[g], x->p_nom_MW,
+                       x->ramp_limit_up, x->ramp_limit_up_t, x->ramp_limit_down,
+                       x->ramp_limit_down_t, x->p_init_MW,
+                       ws && ws->gen_p_prev ? &ws->gen_p_prev[g] : NULL));
+  }
+  for (size_t k = 0; k < net->n_links; k++) {
+    const tw_link *x = &net->links[k];
+    if (!has_ramp(x->ramp_limit_up, x->ramp_limit_up_t, x->ramp_limit_down, x->ramp_limit_down_t))
+      continue;
+    TW_CHECK(ramp_unit(net, t0, nt, lp, m, m->off_link + k, m->link_pnom[k], x->p_nom_MW,
+                       x->ramp_limit_up, x->ramp_limit_up_t, x->ramp_limit_down,
+                       x->ramp_limit_down_t, x->p_init_MW,
+                       ws && ws->link_p0_prev ? &ws->link_p0_prev[k] : NULL));
+  }
+  return TW_OK;
+}
+
 static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_optimize_params *p,
                        size_t t0, size_t nt, const tw_window_state *ws, int shed_mode, tw_lp *lp,
                        tw_lp_map *m) {
@@ -126,13 +188,15 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       double inflow = tw_series_at(x->inflow_t, x->inflow_MW, tg);
       double set = x->state_of_charge_set_t ? x->state_of_charge_set_t[tg] : NAN;
       int ext = x->p_nom_extendable;
-      TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, hi * x->p_nom_MW), wo * x->marginal_cost, NULL));
+      double mc = tw_series_at(x->marginal_cost_t, x->marginal_cost, tg);
+      double spill_cost = tw_series_at(x->spill_cost_t, x->spill_cost, tg);
+      TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, hi * x->p_nom_MW), wo * mc, NULL));
       TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, -lo * x->p_nom_MW), 0.0, NULL));
       if (!isnan(set))
         TW_CHECK(tw_lp_add_col(lp, set, set, 0.0, NULL));
       else
         TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : x->max_hours_h * x->p_nom_MW, 0.0, NULL));
-      TW_CHECK(tw_lp_add_col(lp, 0.0, fmax(0.0, inflow), wo * x->spill_cost, NULL));
+      TW_CHECK(tw_lp_add_col(lp, 0.0, fmax(0.0, inflow), wo * spill_cost, NULL));
     }
     for (size_t s = 0; s < ST; s++) {
       const tw_store *x = &net->stores[s];
@@ -200,6 +264,14 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
           return tw_error(TW_ERR_INPUT, "%s '%s': impedance for KVL is not finite (%g); check x/r and s_nom",
                           b < net->n_lines ? "line" : "transformer", branch_at(net, b)->name, z);
         ADD(r, tw_lp_col(m, t, m->off_br + b), cyc->coef[e] * z);
+        /* a fixed transformer phase shift enters the cycle sum as a
+         * constant (PyPSA: sum C (x s + phase_shift_rad) = 0) */
+        if (b >= net->n_lines) {
+          const tw_branch *tr = branch_at(net, b);
+          double deg = tw_series_at(tr->phase_shift_deg_t, tr->phase_shift_deg, t0 + t);
+          lp->r_lb[r] -= cyc->coef[e] * deg * (3.14159265358979323846 / 180.0);
+          lp->r_ub[r] = lp->r_lb[r];
+        }
       }
     }
   /* extendable capacity limits */
@@ -265,6 +337,7 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       ADD(r, (size_t)m->store_enom[s], -tw_series_at(x->e_min_pu_t, x->e_min_pu, tg));
     }
   }
+  TW_CHECK(ramp_limits(net, t0, nt, ws, lp, m));
   /* storage energy balances */
   const int carried = ws && ws->su_soc_MWh && t0 > 0;
   for (size_t s = 0; s < S; s++) {
@@ -274,7 +347,9 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
     for (size_t t = 0; t < nt; t++) {
       size_t tg = t0 + t, r;
       double w = net->weight_stores[tg];
-      double keep = pow(1.0 - x->standing_loss, w);
+      double keep = pow(1.0 - tw_series_at(x->standing_loss_t, x->standing_loss, tg), w);
+      double eff_store = tw_series_at(x->efficiency_store_t, x->efficiency_store, tg);
+      double eff_dispatch = tw_series_at(x->efficiency_dispatch_t, x->efficiency_dispatch, tg);
       double inflow = tw_series_at(x->inflow_t, x->inflow_MW, tg);
       size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
       double rhs = w * inflow;
@@ -284,8 +359,8 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
       ADD(r, c + 2, 1.0);
       if (t > 0 || cyclic) ADD(r, tw_lp_col(m, t > 0 ? t - 1 : nt - 1, m->off_su + 4 * s + 2), -keep);
-      ADD(r, c + 1, -w * x->efficiency_store);
-      ADD(r, c, w / x->efficiency_dispatch);
+      ADD(r, c + 1, -w * eff_store);
+      ADD(r, c, w / eff_dispatch);
       ADD(r, c + 3, w);
     }
   }
@@ -296,7 +371,7 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
     for (size_t t = 0; t < nt; t++) {
       size_t tg = t0 + t, r;
       double w = net->weight_stores[tg];
-      double keep = pow(1.0 - x->standing_loss, w);
+      double keep = pow(1.0 - tw_series_at(x->standing_loss_t, x->standing_loss, tg), w);
       size_t c = tw_lp_col(m, t, m->off_store + 2 * s);
       double rhs = (t == 0 && !cyclic) ? (carried ? keep * init : init) : 0.0;
       TW_CHECK(tw_lp_add_row(lp, rhs, rhs, &r));
@@ -318,7 +393,9 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
         if (x->carrier < 0) continue;
         double co2 = net->carriers[x->carrier].co2_emissions;
         if (co2 != 0.0)
-          ADD(r, tw_lp_col(m, t, m->off_gen + g), net->weight_generators[t0 + t] * co2 / x->efficiency);
+          ADD(r, tw_lp_col(m, t, m->off_gen + g),
+              net->weight_generators[t0 + t] * co2 /
+                  tw_series_at(x->efficiency_t, x->efficiency, t0 + t));
       }
     for (size_t s = 0; s < S; s++) {
       const tw_storage_unit *x = &net->storage_units[s];

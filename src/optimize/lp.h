@@ -67,6 +67,8 @@ typedef struct tw_window_state {
   const double *su_soc_MWh; /* SoC before t0 */
   const double *store_e_MWh;
   int force_noncyclic;      /* windows of a rolling horizon */
+  const double *gen_p_prev;   /* dispatch at t0-1 for ramp limits (NULL: p_init) */
+  const double *link_p0_prev;
 } tw_window_state;
 
 tw_status tw_lp_build(const tw_network *net, const tw_cycles *cyc, const tw_optimize_params *p,

@@ -199,16 +199,20 @@ static void summarise(const tw_network *n, const tw_optimize_params *p, tw_optim
       const tw_generator *x = &n->generators[g];
       double pg = r->gen_p[t * G + g];
       opex += wo * tw_series_at(x->marginal_cost_t, x->marginal_cost, t) * pg;
-      if (x->carrier >= 0) r->co2_t += wg * n->carriers[x->carrier].co2_emissions / x->efficiency * pg;
+      if (x->carrier >= 0)
+        r->co2_t += wg * n->carriers[x->carrier].co2_emissions /
+                    tw_series_at(x->efficiency_t, x->efficiency, t) * pg;
       double avail = tw_series_at(x->p_max_pu_t, x->p_max_pu, t) * r->gen_p_nom_opt[g];
       r->gen_curtailment_MWh[g] += wg * fmax(0.0, avail - pg);
     }
     for (size_t k = 0; k < K; k++)
       opex += wo * tw_series_at(n->links[k].marginal_cost_t, n->links[k].marginal_cost, t) *
               r->link_p0[t * K + k];
-    for (size_t s = 0; s < S; s++)
-      opex += wo * (n->storage_units[s].marginal_cost * r->su_p_dispatch[t * S + s] +
-                    n->storage_units[s].spill_cost * r->su_spill[t * S + s]);
+    for (size_t s = 0; s < S; s++) {
+      const tw_storage_unit *u = &n->storage_units[s];
+      opex += wo * (tw_series_at(u->marginal_cost_t, u->marginal_cost, t) * r->su_p_dispatch[t * S + s] +
+                    tw_series_at(u->spill_cost_t, u->spill_cost, t) * r->su_spill[t * S + s]);
+    }
     for (size_t s = 0; s < ST; s++)
       opex += wo * tw_series_at(n->stores[s].marginal_cost_t, n->stores[s].marginal_cost, t) *
               r->store_p[t * ST + s];
@@ -274,7 +278,7 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
   tw_lp_map map;
   tw_glpk *g = NULL;
   tw_optimize_result *r = NULL;
-  double *x = NULL, *y = NULL, *soc = NULL, *e = NULL;
+  double *x = NULL, *y = NULL, *soc = NULL, *e = NULL, *gprev = NULL, *kprev = NULL;
   memset(&cyc, 0, sizeof cyc);
   memset(&lp, 0, sizeof lp);
   memset(&map, 0, sizeof map);
@@ -311,6 +315,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
   TW_CHECK_GOTO(st, tw_cycles_compute(net, &cyc));
   TW_CHECK_GOTO(st, tw_calloc(net->n_storage_units + 1, sizeof(double), "state", &soc));
   TW_CHECK_GOTO(st, tw_calloc(net->n_stores + 1, sizeof(double), "state", &e));
+  TW_CHECK_GOTO(st, tw_calloc(net->n_generators + 1, sizeof(double), "state", &gprev));
+  TW_CHECK_GOTO(st, tw_calloc(net->n_links + 1, sizeof(double), "state", &kprev));
   for (size_t s = 0; s < net->n_storage_units; s++)
     soc[s] = net->storage_units[s].state_of_charge_initial_MWh;
   for (size_t s = 0; s < net->n_stores; s++) e[s] = net->stores[s].e_initial_MWh;
@@ -319,7 +325,7 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     size_t nt = t0 + H <= T ? H : T - t0;
     int last = t0 + nt >= T;
     size_t keep = last ? nt : step;
-    tw_window_state ws = {soc, e, H < T};
+    tw_window_state ws = {soc, e, H < T, t0 > 0 ? gprev : NULL, t0 > 0 ? kprev : NULL};
     double tb = now_s();
     TW_CHECK_GOTO(st, tw_lp_build(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, p.load_shedding ? 1 : 0,
                                   &lp, &map));
@@ -361,6 +367,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     for (size_t s = 0; s < net->n_storage_units; s++)
       soc[s] = x[tw_lp_col(&map, tk, map.off_su + 4 * s + 2)];
     for (size_t s = 0; s < net->n_stores; s++) e[s] = x[tw_lp_col(&map, tk, map.off_store + 2 * s + 1)];
+    for (size_t i = 0; i < net->n_generators; i++) gprev[i] = x[tw_lp_col(&map, tk, map.off_gen + i)];
+    for (size_t k = 0; k < net->n_links; k++) kprev[k] = x[tw_lp_col(&map, tk, map.off_link + k)];
     TW_LOG_D("%s: window %zu (snapshots %zu..%zu): LP objective %.10g", name, r->n_windows, t0,
              t0 + nt - 1, obj);
     tw_lp_free(&lp);
@@ -380,5 +388,7 @@ cleanup:
   free(y);
   free(soc);
   free(e);
+  free(gprev);
+  free(kprev);
   return st;
 }

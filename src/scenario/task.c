@@ -188,11 +188,11 @@ static void metrics_params(const tw_run_ctx *ctx, const tw_member_data *d, tw_fa
   mp->drought = d->drought;
 }
 
-/* Read the network and apply the member's capacity factors and the
- * scenario's changes. */
+/* Copy the network read once by `prepare` and apply the member's capacity
+ * factors and the scenario's changes. */
 static tw_status build(const tw_run_ctx *ctx, const tw_scenario_variant *v,
                        const tw_member_data *d, tw_network **net, tw_outage_window *windows) {
-  TW_CHECK(tw_network_read(ctx->network_path, net));
+  TW_CHECK(tw_network_clone(ctx->base, net));
   TW_CHECK(apply_capacity_factors(ctx, d, *net));
   return tw_variant_apply(ctx->scenario, v, d->wind_cf, d->solar_cf, *net, windows);
 }
