@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,120 +13,143 @@
 #include "io/pypsa_defaults.h"
 #include "io/pypsa_table.h"
 
-/* A parsed CSV file: rows of fields. */
+/* A parsed CSV file: rows of fields. The whole file is read into one
+ * buffer and split in place (quotes removed), so parsing costs a few
+ * allocations per file rather than one per field; fields[r] points into one
+ * flat array of field pointers. Fields are owned by the buffer: copy what
+ * must outlive csv_free. */
 typedef struct csv_file {
   size_t nrows;     /* including the header */
   size_t *nfields;
   char ***fields;
+  char *buf;
+  char **flat;
 } csv_file;
 
 static void csv_free(csv_file *c) {
-  for (size_t r = 0; r < c->nrows; r++) {
-    for (size_t f = 0; f < c->nfields[r]; f++) free(c->fields[r][f]);
-    free(c->fields[r]);
-  }
   free(c->fields);
   free(c->nfields);
+  free(c->buf);
+  free(c->flat);
   memset(c, 0, sizeof *c);
 }
 
 static tw_status csv_read(const char *path, csv_file *out) {
   tw_status st = TW_OK;
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL, *field = NULL;
-  char **row = NULL;
-  size_t nrow = 0, fcap = 0, flen = 0, rcap = 0;
+  size_t len = 0, cap = 0, nf = 0, fcap = 0, nr = 0, rcap = 0;
+  size_t *row_start = NULL;
   memset(out, 0, sizeof *out);
+  FILE *f = fopen(path, "rb");
   if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
-  int c, inq = 0, any = 0;
   for (;;) {
-    c = fgetc(f);
-    if (c == EOF && !any && nrow == 0 && flen == 0) break;
+    if (len + 65536 + 1 > cap) {
+      cap = cap ? 2 * cap : 131072;
+      char *p = realloc(out->buf, cap);
+      if (!p) goto oom;
+      out->buf = p;
+    }
+    size_t got = fread(out->buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    st = tw_error(TW_ERR_INPUT, "%s: read error", path);
+    goto cleanup;
+  }
+  if (!out->buf && !(out->buf = malloc(1))) goto oom;
+  out->buf[len] = '\0';
+  /* split in place: w is the write position (unquoting compacts) */
+  char *buf = out->buf;
+  size_t r = 0, w = 0, field0 = 0;
+  int inq = 0, any = 0, row_open = 0;
+  while (r <= len) {
+    char c = r < len ? buf[r] : '\n';
+    int at_end = r == len;
     if (inq) {
-      if (c == EOF) {
+      if (at_end) {
         st = tw_error(TW_ERR_INPUT, "%s: unterminated quoted field", path);
         goto cleanup;
       }
       if (c == '"') {
-        int d = fgetc(f);
-        if (d == '"') {
-          c = '"';
+        if (r + 1 < len && buf[r + 1] == '"') {
+          buf[w++] = '"';
+          r += 2;
         } else {
           inq = 0;
-          if (d != EOF) ungetc(d, f);
-          continue;
+          r++;
         }
+        continue;
       }
-    } else if (c == '"') {
+      buf[w++] = c;
+      r++;
+      continue;
+    }
+    if (c == '"') {
       inq = 1;
       any = 1;
+      r++;
       continue;
-    } else if (c == '\r') {
+    }
+    if (c == '\r') {
+      r++;
       continue;
-    } else if (c == ',' || c == '\n' || c == EOF) {
-      if (flen + 1 > fcap) {
-        fcap = fcap ? 2 * fcap : 64;
-        char *p = realloc(field, fcap);
+    }
+    if (c == ',' || c == '\n') {
+      if (at_end && !row_open && !any && w == field0) break; /* no trailing row */
+      if (nf + 1 > fcap) {
+        fcap = fcap ? 2 * fcap : 1024;
+        char **p = realloc(out->flat, fcap * sizeof *p);
         if (!p) goto oom;
-        field = p;
+        out->flat = p;
       }
-      if (!field) {
-        field = malloc(1);
-        if (!field) goto oom;
-      }
-      field[flen] = '\0';
-      if (nrow + 1 > rcap) {
-        rcap = rcap ? 2 * rcap : 16;
-        char **p = realloc(row, rcap * sizeof *p);
-        if (!p) goto oom;
-        row = p;
-      }
-      row[nrow] = strdup(field);
-      if (!row[nrow]) goto oom;
-      nrow++;
-      flen = 0;
-      if (c != ',') {
-        if (!(nrow == 1 && row[0][0] == '\0' && !any)) {
-          char ***pf = realloc(out->fields, (out->nrows + 1) * sizeof *pf);
-          if (!pf) goto oom;
-          out->fields = pf;
-          size_t *pn = realloc(out->nfields, (out->nrows + 1) * sizeof *pn);
-          if (!pn) goto oom;
-          out->nfields = pn;
-          out->fields[out->nrows] = row;
-          out->nfields[out->nrows] = nrow;
-          out->nrows++;
-          row = NULL;
-          rcap = 0;
-        } else {
-          free(row[0]);
+      if (!row_open) {
+        if (nr + 1 > rcap) {
+          rcap = rcap ? 2 * rcap : 64;
+          size_t *p = realloc(row_start, rcap * sizeof *p);
+          if (!p) goto oom;
+          row_start = p;
         }
-        nrow = 0;
+        row_start[nr++] = nf;
+        row_open = 1;
+      }
+      /* fields are stored as offsets first (the flat array may move) */
+      out->flat[nf++] = (char *)(uintptr_t)field0;
+      buf[w++] = '\0';
+      r++;
+      field0 = w;
+      if (c == '\n') {
+        /* a blank line (one empty field, no quotes) is not a row */
+        if (nf - row_start[nr - 1] == 1 && !any && buf[(size_t)(uintptr_t)out->flat[nf - 1]] == '\0') {
+          nf--;
+          nr--;
+        }
+        row_open = 0;
         any = 0;
-        if (c == EOF) break;
+        if (at_end) break;
       }
       continue;
     }
     any = 1;
-    if (flen + 2 > fcap) {
-      fcap = fcap ? 2 * fcap : 64;
-      char *p = realloc(field, fcap);
-      if (!p) goto oom;
-      field = p;
-    }
-    field[flen++] = (char)c;
+    buf[w++] = c;
+    r++;
+  }
+  out->nrows = nr;
+  if (nr) {
+    out->fields = malloc(nr * sizeof *out->fields);
+    out->nfields = malloc(nr * sizeof *out->nfields);
+    if (!out->fields || !out->nfields) goto oom;
+  }
+  for (size_t i = 0; i < nf; i++) out->flat[i] = buf + (size_t)(uintptr_t)out->flat[i];
+  for (size_t i = 0; i < nr; i++) {
+    out->fields[i] = out->flat + row_start[i];
+    out->nfields[i] = (i + 1 < nr ? row_start[i + 1] : nf) - row_start[i];
   }
   goto cleanup;
 oom:
   st = tw_error(TW_ERR_RESOURCE, "%s: out of memory parsing CSV", path);
 cleanup:
-  if (row) {
-    for (size_t i = 0; i < nrow; i++) free(row[i]);
-    free(row);
-  }
-  free(field);
-  free(buf);
-  if (f) fclose(f);
+  free(row_start);
+  fclose(f);
   if (st != TW_OK) csv_free(out);
   return st;
 }
@@ -257,16 +281,20 @@ static tw_status read_static(const char *path, const char *list, tw_pypsa_tables
       st = tw_error(TW_ERR_INPUT, "%s: row %zu: component name is not valid UTF-8", path, r + 1);
       goto cleanup;
     }
-    l->names[r - 1] = c.fields[r][0];
-    c.fields[r][0] = NULL;
+    if (!(l->names[r - 1] = strdup(c.fields[r][0]))) {
+      st = tw_error(TW_ERR_RESOURCE, "out of memory");
+      goto cleanup;
+    }
   }
   for (size_t j = 1; j < ncol; j++) {
     tw_pypsa_column *col;
     TW_CHECK_GOTO(st, tw_pypsa_list_add_column(l, c.fields[0][j], &col));
     TW_CHECK_GOTO(st, tw_calloc(l->n ? l->n : 1, sizeof(char *), "column", &col->str));
     for (size_t r = 1; r < c.nrows; r++) {
-      col->str[r - 1] = c.fields[r][j];
-      c.fields[r][j] = NULL;
+      if (!(col->str[r - 1] = strdup(c.fields[r][j]))) {
+        st = tw_error(TW_ERR_RESOURCE, "out of memory");
+        goto cleanup;
+      }
     }
   }
 cleanup:
@@ -302,8 +330,10 @@ static tw_status read_series(const char *path, const char *list, const char *att
   TW_CHECK_GOTO(st, tw_calloc(ncol, sizeof(char *), "series columns", &s->cols));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots * ncol, sizeof(double), "series", &s->values));
   for (size_t j = 1; j < ncol; j++) {
-    s->cols[j - 1] = c.fields[0][j];
-    c.fields[0][j] = NULL;
+    if (!(s->cols[j - 1] = strdup(c.fields[0][j]))) {
+      st = tw_error(TW_ERR_RESOURCE, "out of memory");
+      goto cleanup;
+    }
   }
   for (size_t r = 1; r < c.nrows; r++) {
     if (c.nfields[r] != ncol) {

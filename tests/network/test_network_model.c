@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "network/network_attrs.h"
 #include "optimize/lp.h"
 #include "terrawatt/network.h"
 #include "terrawatt/optimize.h"
@@ -80,17 +81,50 @@ static double reference_objective(const char *dir) {
   return strtod(o + strlen("\"objective\":"), NULL);
 }
 
-static double optimize(const tw_network *n) {
-  tw_optimize_result *r = NULL;
-  if (tw_optimize_network(n, NULL, &r) != TW_OK) fail_msg("optimize: %s", tw_last_error());
-  double obj = r->objective;
-  tw_optimize_result_destroy(&r);
-  return obj;
+/* Every kept attribute of every component, static and series, equal in
+ * a and b (walking the descriptor tables). */
+static void assert_same_network(const tw_network *a, const tw_network *b) {
+  assert_int_equal(a->n_snapshots, b->n_snapshots);
+  for (size_t t = 0; t < a->n_snapshots; t++) {
+    assert_string_equal(a->snapshots[t], b->snapshots[t]);
+    assert_true(a->weight_objective[t] == b->weight_objective[t]);
+  }
+  for (int l = 0; l < TW_N_COMPONENT_LISTS; l++) {
+    const tw_component_desc *d = &tw_component_descs[l];
+    size_t n = tw_component_count(a, d);
+    assert_int_equal(n, tw_component_count(b, d));
+    for (size_t i = 0; i < n; i++) {
+      void *x = tw_component_at(a, d, i), *y = tw_component_at(b, d, i);
+      assert_string_equal(*tw_component_name(x), *tw_component_name(y));
+      for (size_t k = 0; k < d->n_attrs; k++) {
+        const tw_attr_desc *at = &d->attrs[k];
+        if (at->off >= 0) {
+          if (at->kind == TW_AK_NUM) {
+            double u = *tw_attr_num(x, at), v = *tw_attr_num(y, at);
+            if (!(u == v || (isnan(u) && isnan(v))))
+              fail_msg("%s '%s': %s %.17g != %.17g", d->what, *tw_component_name(x), at->name, u, v);
+          } else if (at->kind == TW_AK_STR) {
+            const char *u = *tw_attr_str(x, at), *v = *tw_attr_str(y, at);
+            assert_string_equal(u ? u : "", v ? v : "");
+          } else {
+            assert_int_equal(*tw_attr_int(x, at), *tw_attr_int(y, at));
+          }
+        }
+        if (at->off_t >= 0) {
+          const double *u = *tw_attr_series(x, at), *v = *tw_attr_series(y, at);
+          assert_int_equal(u == NULL, v == NULL);
+          for (size_t t = 0; u && t < a->n_snapshots; t++)
+            assert_true(u[t] == v[t] || (isnan(u[t]) && isnan(v[t])));
+        }
+      }
+    }
+  }
 }
 
 /* The issue's acceptance network: loads unchanged, solves to PyPSA +
  * HiGHS's objective within 1e-6, and its written results (with the
- * standard types) read back and solve to the same objective. */
+ * standard types) read back as the same network, attribute by attribute;
+ * so does a clone. (PyPSA re-solving results.nc: pegase_network.py --check.) */
 static void test_pegase1354(void **s) {
   (void)s;
   char dir[512], out[512];
@@ -112,12 +146,12 @@ static void test_pegase1354(void **s) {
   assert_int_equal(tw_network_write_netcdf(n, r, out), TW_OK);
   tw_optimize_result_destroy(&r);
   if (tw_network_read(out, &back) != TW_OK) fail_msg("%s", tw_last_error());
-  rel_close(optimize(back), want, 1e-6, "pegase1354 re-read results");
+  assert_same_network(n, back);
   /* a clone outlives its original */
   assert_int_equal(tw_network_clone(back, &copy), TW_OK);
   tw_network_destroy(&back);
+  assert_same_network(n, copy);
   assert_true(tw_network_find_bus(copy, "b1348") >= 0);
-  rel_close(optimize(copy), want, 1e-6, "pegase1354 clone");
   tw_network_destroy(&copy);
   tw_network_destroy(&n);
   cleanup_dir();
