@@ -55,6 +55,7 @@ _BRANCH = {
     "capital_cost": ("num", "capital_cost", None, "H"),
     "num_parallel": ("num", "num_parallel", None, "H"),
 }
+_FIXED_P = {"p_set": ("num", "p_set_MW", "p_set_t", "H")}
 _RAMP = {
     "ramp_limit_up": ("num", "ramp_limit_up", "ramp_limit_up_t", "H"),
     "ramp_limit_down": ("num", "ramp_limit_down", "ramp_limit_down_t", "H"),
@@ -79,7 +80,7 @@ FIELDS = {
             "p_max_pu": ("num", "p_max_pu", "p_max_pu_t", "H"),
             "sign": ("num", "sign", None, "H"),
         },
-        **_RAMP),
+        **_RAMP, **_FIXED_P),
     "loads": {
         "bus": ("bus", "bus", None, "H"),
         "p_set": ("num", "p_set_MW", "p_set_t", "H"),
@@ -102,7 +103,7 @@ FIELDS = {
             "p_max_pu": ("num", "p_max_pu", "p_max_pu_t", "H"),
             "marginal_cost": ("num", "marginal_cost", "marginal_cost_t", "H"),
         },
-        **_RAMP),
+        **_RAMP, **_FIXED_P),
     "storage_units": dict(
         {"bus": ("bus", "bus", None, "H"), "carrier": ("carrier", "carrier", None, "H")},
         **_CAPACITY,
@@ -119,7 +120,11 @@ FIELDS = {
             "state_of_charge_initial": ("num", "state_of_charge_initial_MWh", None, "H"),
             "state_of_charge_set": ("num", None, "state_of_charge_set_t", "H"),
             "inflow": ("num", "inflow_MW", "inflow_t", "H"),
-        }),
+            "p_dispatch_set": ("num", "p_dispatch_set_MW", "p_dispatch_set_t", "H"),
+            "p_store_set": ("num", "p_store_set_MW", "p_store_set_t", "H"),
+            "marginal_cost_storage": ("num", "marginal_cost_storage", "marginal_cost_storage_t",
+                                      "H"),
+        }, **_FIXED_P),
     "stores": {
         "bus": ("bus", "bus", None, "H"), "carrier": ("carrier", "carrier", None, "H"),
         "e_nom": ("num", "e_nom_MWh", None, "H"),
@@ -133,6 +138,9 @@ FIELDS = {
         "standing_loss": ("num", "standing_loss", "standing_loss_t", "H"),
         "capital_cost": ("num", "capital_cost", None, "H"),
         "marginal_cost": ("num", "marginal_cost", "marginal_cost_t", "H"),
+        "p_set": ("num", "p_set_MW", "p_set_t", "H"),
+        "e_set": ("num", "e_set_MWh", "e_set_t", "H"),
+        "marginal_cost_storage": ("num", "marginal_cost_storage", "marginal_cost_storage_t", "H"),
     },
     "global_constraints": {
         "type": ("str", "type", None, "H"),

@@ -53,6 +53,8 @@ typedef struct tw_generator {
    * first snapshot (NaN = no ramp limit at the first snapshot). */
   double ramp_limit_up, ramp_limit_down, p_init_MW;
   double *ramp_limit_up_t, *ramp_limit_down_t; /* series or NULL (NaN = none) */
+  double p_set_MW;  /* fixed dispatch where not NaN (PyPSA's p_set; default NaN) */
+  double *p_set_t;  /* series or NULL (NaN = free at that snapshot) */
 } tw_generator;
 
 typedef struct tw_load {
@@ -97,6 +99,8 @@ typedef struct tw_link {
   double *p_min_pu_t, *p_max_pu_t, *efficiency_t, *marginal_cost_t;
   double ramp_limit_up, ramp_limit_down, p_init_MW; /* as for generators, on p0 */
   double *ramp_limit_up_t, *ramp_limit_down_t;
+  double p_set_MW;  /* fixed p0 where not NaN */
+  double *p_set_t;
 } tw_link;
 
 typedef struct tw_storage_unit {
@@ -119,6 +123,12 @@ typedef struct tw_storage_unit {
   double *marginal_cost_t, *spill_cost_t;              /* series or NULL */
   double *efficiency_store_t, *efficiency_dispatch_t;  /* series or NULL */
   double *standing_loss_t;                             /* series or NULL */
+  /* fixed operation where not NaN (default NaN): p_dispatch - p_store,
+   * p_dispatch, p_store */
+  double p_set_MW, p_dispatch_set_MW, p_store_set_MW;
+  double *p_set_t, *p_dispatch_set_t, *p_store_set_t;
+  double marginal_cost_storage;    /* currency per MWh of state of charge per hour */
+  double *marginal_cost_storage_t; /* series or NULL */
 } tw_storage_unit;
 
 typedef struct tw_store {
@@ -135,6 +145,10 @@ typedef struct tw_store {
   double marginal_cost; /* currency/MWh dispatched */
   double *e_min_pu_t, *e_max_pu_t, *marginal_cost_t;
   double *standing_loss_t; /* series or NULL */
+  double p_set_MW, e_set_MWh; /* fixed p / e where not NaN (default NaN) */
+  double *p_set_t, *e_set_t;
+  double marginal_cost_storage;    /* currency per MWh stored per hour */
+  double *marginal_cost_storage_t; /* series or NULL */
 } tw_store;
 
 typedef struct tw_global_constraint {
@@ -236,8 +250,11 @@ static inline double tw_series_at(const double *series, double static_value, siz
   return series ? series[t] : static_value;
 }
 
-/* Check consistency (indices, finite values, weights > 0, capacities
- * >= 0, p_min_pu <= p_max_pu, efficiencies > 0, ...). Fails with
+/* Check consistency (indices, finite values and series, weights > 0,
+ * capacities >= 0, p_min_pu <= p_max_pu, generator and storage
+ * efficiencies in (0, 1] and standing losses in [0, 1] at every snapshot,
+ * the Kirchhoff impedance of every line and transformer at least 1e-9 in
+ * magnitude, ...). Fails with
  * TW_ERR_INPUT naming component, attribute and value. `source` names the
  * file for the message (may be NULL). */
 tw_status tw_network_validate(const tw_network *net, const char *source);
@@ -245,10 +262,16 @@ tw_status tw_network_validate(const tw_network *net, const char *source);
 /* ---- reading and writing PyPSA files (src/io/pypsa_*.c) ---------------- */
 
 /* Read a PyPSA network from a NetCDF export (path ends in .nc) or a CSV
- * folder (a directory). Absent attributes take PyPSA's defaults; unknown
- * components/attributes give one warning listing them; features that
- * cannot be honoured (committable units, investment periods, scenarios,
- * multi-port links, ...) fail with TW_ERR_INPUT saying so. */
+ * folder (a directory). Absent attributes take PyPSA's defaults; standard
+ * line/transformer types set x, r, g, b (and transformers' s_nom, tap
+ * ratio, phase shift) as PyPSA does; unknown components/attributes give one
+ * warning listing them. TW_ERR_INPUT naming file, component, attribute and
+ * value for: an attribute PyPSA defines but terrawatt does not model, set
+ * away from its default (committable units, quadratic costs, ...);
+ * investment periods, scenarios, multi-port links; series rows whose
+ * labels differ from the snapshots, series columns naming no component or
+ * appearing twice, NaN/Inf in series; physically meaningless values (see
+ * tw_network_validate and docs/OPTIMIZE.md). */
 tw_status tw_network_read(const char *path, tw_network **out);
 tw_status tw_network_read_netcdf(const char *path, tw_network **out);
 tw_status tw_network_read_csv(const char *dir, tw_network **out);

@@ -8,7 +8,9 @@
  * where extendable capacities are variables in [p_nom_min, p_nom_max] with
  * capital_cost; storage-unit and store energy balances with standing loss
  * (1-l)^w; links with efficiency; marginal costs weighted by the objective
- * snapshot weighting; primary-energy CO2 caps. See docs/OPTIMIZE.md.
+ * snapshot weighting; primary-energy CO2 caps; ramp limits of generators
+ * and links; fixed transformer phase shifts in KVL. Every attribute PyPSA
+ * allows as a series is honoured as one. See docs/OPTIMIZE.md.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef TERRAWATT_OPTIMIZE_H
 #define TERRAWATT_OPTIMIZE_H

@@ -67,6 +67,50 @@ static tw_status ramp_unit(const tw_network *net, size_t t0, size_t nt, tw_lp *l
   return TW_OK;
 }
 
+/* PyPSA's fixed operation: where `*_set` (static or series) is not NaN the
+ * variable equals it (generator p, link p0, storage-unit p_dispatch −
+ * p_store, p_dispatch, p_store, store p and e). */
+static tw_status fix_row(tw_lp *lp, const tw_lp_map *m, size_t t, size_t off, size_t off2,
+                         double v) {
+  size_t r;
+  if (isnan(v)) return TW_OK;
+  TW_CHECK(tw_lp_add_row(lp, v, v, &r));
+  ADD(r, tw_lp_col(m, t, off), 1.0);
+  if (off2 != (size_t)-1) ADD(r, tw_lp_col(m, t, off2), -1.0);
+  return TW_OK;
+}
+
+static tw_status fixed_operation(const tw_network *net, size_t t0, size_t nt, tw_lp *lp,
+                                 const tw_lp_map *m) {
+  const size_t none = (size_t)-1;
+  for (size_t t = 0; t < nt; t++) {
+    size_t tg = t0 + t;
+    for (size_t g = 0; g < net->n_generators; g++) {
+      const tw_generator *x = &net->generators[g];
+      TW_CHECK(fix_row(lp, m, t, m->off_gen + g, none, tw_series_at(x->p_set_t, x->p_set_MW, tg)));
+    }
+    for (size_t k = 0; k < net->n_links; k++) {
+      const tw_link *x = &net->links[k];
+      TW_CHECK(fix_row(lp, m, t, m->off_link + k, none, tw_series_at(x->p_set_t, x->p_set_MW, tg)));
+    }
+    for (size_t s = 0; s < net->n_storage_units; s++) {
+      const tw_storage_unit *x = &net->storage_units[s];
+      size_t c = m->off_su + 4 * s;
+      TW_CHECK(fix_row(lp, m, t, c, c + 1, tw_series_at(x->p_set_t, x->p_set_MW, tg)));
+      TW_CHECK(fix_row(lp, m, t, c, none,
+                       tw_series_at(x->p_dispatch_set_t, x->p_dispatch_set_MW, tg)));
+      TW_CHECK(fix_row(lp, m, t, c + 1, none, tw_series_at(x->p_store_set_t, x->p_store_set_MW, tg)));
+    }
+    for (size_t s = 0; s < net->n_stores; s++) {
+      const tw_store *x = &net->stores[s];
+      size_t c = m->off_store + 2 * s;
+      TW_CHECK(fix_row(lp, m, t, c, none, tw_series_at(x->p_set_t, x->p_set_MW, tg)));
+      TW_CHECK(fix_row(lp, m, t, c + 1, none, tw_series_at(x->e_set_t, x->e_set_MWh, tg)));
+    }
+  }
+  return TW_OK;
+}
+
 static int has_ramp(double up, const double *up_t, double down, const double *down_t) {
   return !isnan(up) || !isnan(down) || up_t || down_t;
 }
@@ -192,10 +236,11 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       double spill_cost = tw_series_at(x->spill_cost_t, x->spill_cost, tg);
       TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, hi * x->p_nom_MW), wo * mc, NULL));
       TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : fmax(0.0, -lo * x->p_nom_MW), 0.0, NULL));
+      double mcs = wo * tw_series_at(x->marginal_cost_storage_t, x->marginal_cost_storage, tg);
       if (!isnan(set))
-        TW_CHECK(tw_lp_add_col(lp, set, set, 0.0, NULL));
+        TW_CHECK(tw_lp_add_col(lp, set, set, mcs, NULL));
       else
-        TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : x->max_hours_h * x->p_nom_MW, 0.0, NULL));
+        TW_CHECK(tw_lp_add_col(lp, 0.0, ext ? INFINITY : x->max_hours_h * x->p_nom_MW, mcs, NULL));
       TW_CHECK(tw_lp_add_col(lp, 0.0, fmax(0.0, inflow), wo * spill_cost, NULL));
     }
     for (size_t s = 0; s < ST; s++) {
@@ -204,10 +249,11 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       double hi = tw_series_at(x->e_max_pu_t, x->e_max_pu, tg);
       double mc = tw_series_at(x->marginal_cost_t, x->marginal_cost, tg);
       TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, wo * mc, NULL));
+      double mcs = wo * tw_series_at(x->marginal_cost_storage_t, x->marginal_cost_storage, tg);
       if (x->e_nom_extendable)
-        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, 0.0, NULL));
+        TW_CHECK(tw_lp_add_col(lp, -INFINITY, INFINITY, mcs, NULL));
       else
-        TW_CHECK(tw_lp_add_col(lp, lo * x->e_nom_MWh, hi * x->e_nom_MWh, 0.0, NULL));
+        TW_CHECK(tw_lp_add_col(lp, lo * x->e_nom_MWh, hi * x->e_nom_MWh, mcs, NULL));
     }
     double wshed = shed_mode == 2 ? net->weight_objective[tg] : wo * p->value_of_lost_load;
     if (shed_mode >= 1)
@@ -338,6 +384,7 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
     }
   }
   TW_CHECK(ramp_limits(net, t0, nt, ws, lp, m));
+  TW_CHECK(fixed_operation(net, t0, nt, lp, m));
   /* storage energy balances */
   const int carried = ws && ws->su_soc_MWh && t0 > 0;
   for (size_t s = 0; s < S; s++) {

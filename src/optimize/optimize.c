@@ -211,11 +211,16 @@ static void summarise(const tw_network *n, const tw_optimize_params *p, tw_optim
     for (size_t s = 0; s < S; s++) {
       const tw_storage_unit *u = &n->storage_units[s];
       opex += wo * (tw_series_at(u->marginal_cost_t, u->marginal_cost, t) * r->su_p_dispatch[t * S + s] +
-                    tw_series_at(u->spill_cost_t, u->spill_cost, t) * r->su_spill[t * S + s]);
+                    tw_series_at(u->spill_cost_t, u->spill_cost, t) * r->su_spill[t * S + s] +
+                    tw_series_at(u->marginal_cost_storage_t, u->marginal_cost_storage, t) *
+                        r->su_state_of_charge[t * S + s]);
     }
     for (size_t s = 0; s < ST; s++)
-      opex += wo * tw_series_at(n->stores[s].marginal_cost_t, n->stores[s].marginal_cost, t) *
-              r->store_p[t * ST + s];
+      opex += wo * (tw_series_at(n->stores[s].marginal_cost_t, n->stores[s].marginal_cost, t) *
+                        r->store_p[t * ST + s] +
+                    tw_series_at(n->stores[s].marginal_cost_storage_t,
+                                 n->stores[s].marginal_cost_storage, t) *
+                        r->store_e[t * ST + s]);
     for (size_t b = 0; b < B; b++) {
       r->unserved_MWh += wo * r->bus_shed_MW[t * B + b];
       opex += wo * p->value_of_lost_load * r->bus_shed_MW[t * B + b];

@@ -181,6 +181,38 @@ static void test_phase_shift(void **s) {
   cleanup_dir();
 }
 
+/* Fixed operation (PyPSA's *_set): the dear unit must run 5 MW at t0
+ * (p_set series 5, NaN): 5*50 + 5*1 + 10*1 = 265; a store whose level is
+ * fixed to 4 MWh (e_set) must be charged from the cheap unit: +4; a storage
+ * unit fixed to charge 2 MW (p_set -2) at both snapshots: +4. */
+static void test_fixed_operation(void **s) {
+  (void)s;
+  one_bus("pset", "snapshot,L\nt0,10\nt1,10\n");
+  write_file("generators.csv", "name,bus,p_nom,marginal_cost\ncheap,A,100,1\ndear,A,100,50\n");
+  write_file("generators-p_set.csv", "snapshot,dear\nt0,5\nt1,\n");
+  assert_float_equal(solve(0, NULL), 265.0, 1e-6);
+  write_file("stores.csv", "name,bus,e_nom\nH,A,100\n");
+  write_file("stores-e_set.csv", "snapshot,H\nt0,4\nt1,4\n");
+  assert_float_equal(solve(0, NULL), 269.0, 1e-6);
+  /* a storage unit's net output fixed statically to -2 (charging) */
+  write_file("storage_units.csv", "name,bus,p_nom,max_hours,p_set\nS,A,10,10,-2\n");
+  assert_float_equal(solve(0, NULL), 269.0 + 4.0, 1e-6);
+  cleanup_dir();
+}
+
+/* marginal_cost_storage (series 0.5, 0) on the energy held: a store
+ * holding 10 MWh at t0 (nothing to serve) pays 0.5 * 10; it serves the
+ * load at t1: 5. */
+static void test_marginal_cost_storage(void **s) {
+  (void)s;
+  one_bus("mcs", "snapshot,L\nt0,0\nt1,10\n");
+  write_file("generators.csv", "name,bus,p_nom,marginal_cost\ngas,A,100,10\n");
+  write_file("stores.csv", "name,bus,e_nom,e_initial\nH,A,100,10\n");
+  write_file("stores-marginal_cost_storage.csv", "snapshot,H\nt0,0.5\nt1,0\n");
+  assert_float_equal(solve(0, NULL), 5.0, 1e-6);
+  cleanup_dir();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_storage_marginal_cost_series),
@@ -192,6 +224,8 @@ int main(void) {
       cmocka_unit_test(test_ramp_extendable),
       cmocka_unit_test(test_link_ramp_limits),
       cmocka_unit_test(test_phase_shift),
+      cmocka_unit_test(test_fixed_operation),
+      cmocka_unit_test(test_marginal_cost_storage),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

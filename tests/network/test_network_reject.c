@@ -151,12 +151,13 @@ static void test_refused_attributes(void **s) {
                 "optimised phase shifts", NULL);
   /* a refused attribute given as a series: file, component and snapshot */
   base_network();
-  write_file("stores.csv", "name,bus,e_nom\nH,A,10\n");
-  write_file("stores-e_set.csv", "snapshot,H\n2020-01-01 00:00:00,\n2020-01-01 01:00:00,5\n");
+  write_file("generators-marginal_cost_quadratic.csv",
+             "snapshot,G\n2020-01-01 00:00:00,0\n2020-01-01 01:00:00,5\n");
   tw_network *n = NULL;
   assert_int_equal(tw_network_read(g_dir, &n), TW_ERR_INPUT);
-  assert_non_null(strstr(tw_last_error(), "stores-e_set.csv"));
-  assert_non_null(strstr(tw_last_error(), "store 'H': e_set = 5 at snapshot '2020-01-01 01:00:00'"));
+  assert_non_null(strstr(tw_last_error(), "generators-marginal_cost_quadratic.csv"));
+  assert_non_null(strstr(tw_last_error(),
+                         "generator 'G': marginal_cost_quadratic = 5 at snapshot '2020-01-01 01:00:00'"));
   cleanup_dir();
   /* ignored attributes (no effect on a linear OPF) load */
   base_network();
