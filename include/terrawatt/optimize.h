@@ -31,6 +31,22 @@ typedef enum tw_lp_method {
   TW_LP_AUTO = 3     /* default: primal for cold solves, dual for warm-started windows */
 } tw_lp_method;
 
+/* Optimal simplex bases kept across solves (docs/OPTIMIZE.md, "Warm starts
+ * across solves"): keyed by a caller's key (e.g. the ensemble member) and the
+ * LP's structure (dimensions and sparsity pattern), so a basis is only reused
+ * on an LP of the same shape. Not thread-safe: one cache per thread. */
+typedef struct tw_basis_cache tw_basis_cache;
+tw_status tw_basis_cache_create(tw_basis_cache **out);
+void tw_basis_cache_destroy(tw_basis_cache **c);
+/* Solves started from a cached basis, and solves that found none. */
+void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
+
+typedef enum tw_lp_solver {
+  TW_SOLVER_SIMPLEX = 0, /* GLPK (method as tw_lp_method) */
+  TW_SOLVER_PDLP = 1,    /* restarted PDHG, then crossover to GLPK's simplex */
+  TW_SOLVER_AUTO = 2     /* default: the rule in docs/OPTIMIZE.md */
+} tw_lp_solver;
+
 typedef struct tw_optimize_params {
   tw_lp_method method;
   int presolve;              /* GLPK's LP presolver (default 0: off) */
@@ -45,6 +61,11 @@ typedef struct tw_optimize_params {
   size_t horizon;            /* rolling-horizon window in snapshots; 0 = all at once */
   size_t overlap;            /* snapshots solved again at the start of the next window */
   int warm_start;            /* rolling: reuse one glp_prob and its basis (default 1) */
+  tw_basis_cache *basis_cache; /* NULL (default), or start cold solves from a cached basis */
+  const char *basis_key;     /* preferred cache entries (e.g. the member name), or NULL */
+  tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
+  double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
+  long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */
 } tw_optimize_params;
 
 /* Defaults as documented above. */
@@ -57,7 +78,11 @@ typedef struct tw_optimize_result {
   double objective_constant; /* that capex: sum capital_cost * p_nom over extendable assets */
   double total_cost;      /* capex of all optimal capacity + operating cost (+ shedding) */
   double build_seconds, solve_seconds;
-  long iterations;        /* simplex iterations, all windows */
+  long iterations;        /* simplex iterations, all windows (crossover included) */
+  long pdlp_iterations;   /* PDLP iterations (solver pdlp), all windows */
+  long crossover_iterations; /* simplex iterations after PDLP */
+  double pdlp_seconds, crossover_seconds;
+  long warm_starts;       /* windows started from a cached basis (params.basis_cache) */
   size_t n_windows;
   size_t n_snapshots, n_buses, n_generators, n_loads, n_lines, n_transformers, n_links,
       n_storage_units, n_stores, n_global_constraints;

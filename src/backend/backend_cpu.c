@@ -111,7 +111,8 @@ static tw_status cpu_ev_project(tw_backend *be, const tw_ev_project_job *job) {
   (void)be;
   /* blocks of TW_VF_BLOCK neighbouring groups in lockstep (mobility_math.h) */
   const long long blocks = (long long)((job->n_groups + TW_VF_BLOCK - 1) / TW_VF_BLOCK);
-#pragma omp parallel for schedule(dynamic, 16)
+/* fewer than two chunks of blocks: one thread, no fork/join per projection */
+#pragma omp parallel for schedule(dynamic, 16) if (blocks > 32)
   for (long long b = 0; b < blocks; b++) {
     size_t g0 = (size_t)b * TW_VF_BLOCK;
     size_t nb = job->n_groups - g0 < TW_VF_BLOCK ? job->n_groups - g0 : TW_VF_BLOCK;

@@ -19,6 +19,7 @@ void tw_cmd_optimize_usage(FILE *out) {
           "usage: terrawatt optimize NETWORK(.nc|csv-folder) [--out FILE.nc|DIR] [--csv DIR]\n"
           "                          [--horizon H --overlap O] [--cold]\n"
           "                          [--method auto|dual|primal|interior] [--presolve]\n"
+          "                          [--solver auto|simplex|pdlp] [--pdlp-tol X]\n"
           "                          [--time-limit SECONDS] [--tol-primal X] [--tol-dual X]\n"
           "                          [--load-shedding] [--voll CURRENCY_PER_MWH]\n"
           "                          [--write-lp F] [--write-mps F] [--json]\n\n"
@@ -31,8 +32,12 @@ void tw_cmd_optimize_usage(FILE *out) {
           "                    capacities and no global constraints)\n"
           "  --overlap O       snapshots re-solved at the start of the next window\n"
           "  --cold            rebuild each window instead of warm-starting GLPK\n"
-          "  --method M        auto (default: primal simplex, dual for warm-started\n"
-          "                    windows), dual, primal or interior\n"
+          "  --method M        auto (default: dual simplex with the long-step ratio\n"
+          "                    test), dual, primal or interior\n"
+          "  --solver S        auto (default: the simplex), simplex, or pdlp (restarted\n"
+          "                    PDHG, on the GPU when one is visible, then crossover to\n"
+          "                    the simplex: an exact vertex with exact duals)\n"
+          "  --pdlp-tol X      PDLP relative residuals and gap before crossover (1e-4)\n"
           "  --presolve        GLPK's LP presolver (cold solves only)\n"
           "  --time-limit S    per-solve limit in seconds\n"
           "  --tol-primal X    GLPK primal feasibility tolerance (default 1e-7)\n"
@@ -96,6 +101,10 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_number(&j, "solve_seconds", r->solve_seconds);
   tw_json_kv_number(&j, "write_seconds", write_s);
   tw_json_kv_int(&j, "iterations", r->iterations);
+  tw_json_kv_int(&j, "pdlp_iterations", r->pdlp_iterations);
+  tw_json_kv_number(&j, "pdlp_seconds", r->pdlp_seconds);
+  tw_json_kv_int(&j, "crossover_iterations", r->crossover_iterations);
+  tw_json_kv_number(&j, "crossover_seconds", r->crossover_seconds);
   tw_json_kv_int(&j, "windows", (long long)r->n_windows);
   tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
   tw_json_kv_int(&j, "buses", (long long)net->n_buses);
@@ -151,12 +160,18 @@ int tw_cmd_optimize(int argc, char **argv) {
     } else if (!strcmp(a, "--load-shedding")) {
       p.load_shedding = 1;
     } else if (!strcmp(a, "--out") || !strcmp(a, "--csv") || !strcmp(a, "--write-lp") ||
-               !strcmp(a, "--write-mps") || !strcmp(a, "--method")) {
+               !strcmp(a, "--write-mps") || !strcmp(a, "--method") || !strcmp(a, "--solver")) {
       if (!v || !*v) return tw_cli_usage_error("optimize", "%s needs a value", a);
       if (!strcmp(a, "--out")) out = v;
       else if (!strcmp(a, "--csv")) csv = v;
       else if (!strcmp(a, "--write-lp")) p.write_lp = v;
       else if (!strcmp(a, "--write-mps")) p.write_mps = v;
+      else if (!strcmp(a, "--solver")) {
+        if (!strcmp(v, "auto")) p.solver = TW_SOLVER_AUTO;
+        else if (!strcmp(v, "simplex")) p.solver = TW_SOLVER_SIMPLEX;
+        else if (!strcmp(v, "pdlp")) p.solver = TW_SOLVER_PDLP;
+        else return tw_cli_usage_error("optimize", "--solver must be auto, simplex or pdlp, got '%s'", v);
+      }
       else if (!strcmp(v, "auto")) p.method = TW_LP_AUTO;
       else if (!strcmp(v, "dual")) p.method = TW_LP_DUAL;
       else if (!strcmp(v, "primal")) p.method = TW_LP_PRIMAL;
@@ -170,6 +185,9 @@ int tw_cmd_optimize(int argc, char **argv) {
       i++;
     } else if (!strcmp(a, "--time-limit")) {
       if (parse_double(a, v, 0, HUGE_VAL, &p.time_limit_s)) return 1;
+      i++;
+    } else if (!strcmp(a, "--pdlp-tol")) {
+      if (parse_double(a, v, 1e-12, &p.pdlp_tol)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-primal")) {
       /* GLPK accepts tolerances in (0, 1) only, and above 0.1 the answer

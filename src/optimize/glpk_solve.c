@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optimize/basis_cache.h"
+#include "optimize/crossover.h"
 #include "optimize/lp.h"
 #include "terrawatt/log.h"
 
@@ -25,6 +27,8 @@ struct tw_glpk {
   size_t line_len;
   int *ind;
   double *val;
+  unsigned long long signature; /* dimensions and sparsity pattern (basis cache) */
+  tw_solve_stats last;          /* of the last solve (tw_glpk_add_stats) */
 };
 
 /* Set when GLPK said it ran out of memory ("no memory available", "memory allocation
@@ -224,7 +228,21 @@ tw_status tw_glpk_load(tw_glpk *g, const tw_lp *lp, int update) {
     }
     glp_set_mat_row(g->P, (int)i + 1, len, g->ind, g->val);
   }
-  if (!same) glp_scale_prob(g->P, GLP_SF_AUTO);
+  if (!same) {
+    glp_scale_prob(g->P, GLP_SF_AUTO);
+    /* FNV-1a over the dimensions and the nonzero pattern */
+    unsigned long long h = 1469598103934665603ULL;
+#define TW_FNV(v) (h = (h ^ (unsigned long long)(v)) * 1099511628211ULL)
+    TW_FNV(lp->nrows);
+    TW_FNV(lp->ncols);
+    for (size_t i = 0; i < lp->nrows; i++) {
+      TW_FNV(0xFFFFFFFFu);
+      for (size_t k = c.rowptr[i]; k < c.rowptr[i + 1]; k++)
+        if (c.val[k] != 0.0) TW_FNV(c.col[k]);
+    }
+#undef TW_FNV
+    g->signature = h;
+  }
 cleanup:
   csr_free(&c);
   return st;
@@ -239,6 +257,40 @@ static const char *status_name(int s) {
   case GLP_FEAS: return "not optimal";
   default: return "undefined";
   }
+}
+
+/* Start from the cached optimal basis of an LP with the same structure. */
+static int restore_cached(tw_glpk *g, const tw_optimize_params *p) {
+  const tw_basis_entry *e =
+      tw_basis_cache_find(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols);
+  if (!e) return 0;
+  for (size_t i = 0; i < g->nrows; i++) glp_set_row_stat(g->P, (int)i + 1, e->row_stat[i]);
+  for (size_t j = 0; j < g->ncols; j++) glp_set_col_stat(g->P, (int)j + 1, e->col_stat[j]);
+  return 1;
+}
+
+static void store_basis(tw_glpk *g, const tw_optimize_params *p) {
+  int *rs = NULL, *cs = NULL;
+  if (tw_calloc(g->nrows + 1, sizeof *rs, "basis", &rs) == TW_OK &&
+      tw_calloc(g->ncols + 1, sizeof *cs, "basis", &cs) == TW_OK) {
+    for (size_t i = 0; i < g->nrows; i++) rs[i] = glp_get_row_stat(g->P, (int)i + 1);
+    for (size_t j = 0; j < g->ncols; j++) cs[j] = glp_get_col_stat(g->P, (int)j + 1);
+    if (tw_basis_cache_store(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols, rs,
+                             cs) != TW_OK)
+      TW_LOG_D("basis cache: %s (basis not kept)", tw_last_error());
+  } else {
+    TW_LOG_D("basis cache: %s (basis not kept)", tw_last_error());
+  }
+  free(rs);
+  free(cs);
+}
+
+void tw_glpk_add_stats(const tw_glpk *g, tw_optimize_result *r) {
+  r->pdlp_iterations += g->last.pdlp_iterations;
+  r->crossover_iterations += g->last.crossover_iterations;
+  r->pdlp_seconds += g->last.pdlp_seconds;
+  r->crossover_seconds += g->last.crossover_seconds;
+  r->warm_starts += g->last.warm_started;
 }
 
 tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const char **status_out,
@@ -270,17 +322,25 @@ tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const
   glp_smcp sp;
   glp_init_smcp(&sp);
   sp.msg_lev = msg;
-  /* GLPK's dual simplex from an advanced basis is slow on these LPs (up to
-   * 10x more time than primal, measured on generated networks); it pays off
-   * only from the previous window's basis. */
-  int primal = p->method == TW_LP_PRIMAL || (p->method == TW_LP_AUTO && !(warm && g->has_basis));
-  sp.meth = primal ? GLP_PRIMAL : GLP_DUALP;
-  sp.presolve = (p->presolve && !warm) ? GLP_ON : GLP_OFF;
+  int cold = !(warm && g->has_basis);
+  int from_cache = cold && p->basis_cache && restore_cached(g, p);
+  sp.meth = tw_glpk_tuned_method(p, cold && !from_cache);
+  sp.r_test = tw_glpk_tuned_ratio_test(sp.meth);
+  sp.presolve = (p->presolve && cold && !from_cache) ? GLP_ON : GLP_OFF;
   if (p->time_limit_s > 0) sp.tm_lim = (int)fmin(p->time_limit_s * 1000.0, 2.0e9);
   if (p->tol_primal > 0) sp.tol_bnd = p->tol_primal;
   if (p->tol_dual > 0) sp.tol_dj = p->tol_dual;
-  if (!(warm && g->has_basis)) glp_adv_basis(g->P, 0);
-  int rc = glp_simplex(g->P, &sp);
+  memset(&g->last, 0, sizeof g->last);
+  g->last.warm_started = from_cache;
+  int rc = -1;
+  if (cold && !from_cache && tw_solver_use_pdlp(p, (size_t)glp_get_num_rows(g->P),
+                                                (size_t)glp_get_num_cols(g->P))) {
+    tw_status cst = tw_crossover_solve(g->P, p, &sp, &g->last, &rc);
+    if (cst != TW_OK) return cst;
+  } else {
+    if (cold && !from_cache) glp_adv_basis(g->P, 0);
+    rc = glp_simplex(g->P, &sp);
+  }
   if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {
     TW_LOG_D("glpk: basis unusable (code %d); restarting from an advanced basis", rc);
     glp_adv_basis(g->P, 0);
@@ -301,6 +361,7 @@ tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const
     if (s == GLP_NOFEAS && glp_get_prim_stat(g->P) == GLP_NOFEAS) *status_out = "infeasible";
     if (s == GLP_UNBND) *status_out = "unbounded";
     g->has_basis = 1;
+    if (s == GLP_OPT && p->basis_cache) store_basis(g, p);
   } else {
     *status_out = "failed";
   }

@@ -92,6 +92,8 @@ tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const
 /* Primal values x[ncols] and row duals y[nrows] (d objective / d rhs). */
 tw_status tw_glpk_solution(tw_glpk *g, double *x, double *y, double *obj);
 tw_status tw_glpk_write(tw_glpk *g, const char *lp_path, const char *mps_path);
+/* Add the last solve's PDLP/crossover statistics and warm start to *r. */
+void tw_glpk_add_stats(const tw_glpk *g, tw_optimize_result *r);
 
 /* Karush-Kuhn-Tucker conditions of the solution GLPK reported, on the
  * unscaled LP (glp_check_kkt): primal equalities (pe) and bounds (pb), dual

@@ -22,6 +22,9 @@ void tw_optimize_params_default(tw_optimize_params *p) {
   p->value_of_lost_load = 1e4;
   p->diagnose_infeasible = 1;
   p->warm_start = 1;
+  p->solver = TW_SOLVER_AUTO;
+  p->pdlp_tol = 1e-4;
+  p->pdlp_max_iter = 200000;
 }
 
 static double now_s(void) {
@@ -342,6 +345,7 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     double ts = now_s();
     const char *status = "failed";
     TW_CHECK_GOTO(st, tw_glpk_solve(g, &p, warm, &status, &r->iterations));
+    tw_glpk_add_stats(g, r);
     r->solve_seconds += now_s() - ts;
     r->n_windows++;
     r->status = status;

@@ -35,6 +35,7 @@ static void ctx_free(tw_run_ctx *ctx) {
   free(ctx->inputs_scenario);
   free(ctx->inputs_climate);
   tw_run_unlock(&ctx->lock_fd);
+  tw_basis_cache_destroy(&ctx->bases);
 }
 
 static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_cells,
@@ -309,7 +310,10 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
   MPI_Comm_size(comm, &size);
   if (per_task > size) per_task = size;
 
-  st = agree(prepare(o, &ctx, &cells, &times), comm);
+  (void)tw_run_limit_threads(comm);
+  st = o->warm_start ? tw_basis_cache_create(&ctx.bases) : TW_OK;
+  if (st == TW_OK) st = prepare(o, &ctx, &cells, &times);
+  st = agree(st, comm);
   if (st != TW_OK) goto cleanup;
   ctx.out_dir = o->out_dir;
   if (!ctx.out_dir) {

@@ -11,6 +11,7 @@
 #include "terrawatt/convert.h"
 #include "terrawatt/metrics.h"
 #include "terrawatt/network.h"
+#include "terrawatt/run.h"
 #include "terrawatt/scenario.h"
 #include "terrawatt/time.h"
 #include "terrawatt/summary.h"
@@ -56,7 +57,13 @@ typedef struct tw_run_ctx {
   uint64_t inputs_network, inputs_config;
   uint64_t *inputs_climate;   /* [n_members] */
   int lock_fd;                /* the output folder's lock (rank 0), -1 when not held */
+  tw_basis_cache *bases;      /* optimal LP bases of this rank's tasks (warm starts) */
 } tw_run_ctx;
+
+/* Limit this rank's OpenMP threads so that threads x ranks on the node do
+ * not exceed its cores (unless OMP_NUM_THREADS is set); returns the threads.
+ * Collective on comm (run_threads.c). */
+int tw_run_limit_threads(MPI_Comm comm);
 
 /* A member's weather on the network's snapshots, loaded by one rank. */
 typedef struct tw_member_data {

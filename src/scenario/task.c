@@ -214,9 +214,13 @@ static tw_status build(const tw_run_ctx *ctx, const tw_scenario_variant *v,
   return tw_variant_apply(ctx->scenario, v, d->wind_cf, d->solar_cf, *net, windows);
 }
 
-static void solve_params(const tw_run_ctx *ctx, tw_optimize_params *p) {
+static void solve_params(const tw_run_ctx *ctx, const char *member, tw_optimize_params *p) {
   const tw_scenario_file *s = ctx->scenario;
   tw_optimize_params_default(p);
+  /* every LP of the run starts from the last optimal basis of an LP of the
+   * same structure, preferably of the same member (docs/OPTIMIZE.md) */
+  p->basis_cache = ctx->bases;
+  p->basis_key = member;
   if (s->optimize) {
     p->load_shedding = s->optimize->load_shedding_cost > 0;
     if (p->load_shedding) p->value_of_lost_load = s->optimize->load_shedding_cost;
@@ -225,9 +229,9 @@ static void solve_params(const tw_run_ctx *ctx, tw_optimize_params *p) {
   }
 }
 
-static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, tw_network *net,
-                       tw_optimize_params *p, tw_optimize_result **r) {
-  solve_params(ctx, p);
+static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, const char *member,
+                       tw_network *net, tw_optimize_params *p, tw_optimize_result **r) {
+  solve_params(ctx, member, p);
   tw_status st = tw_optimize_network(net, p, r);
   if (st != TW_OK) tw_error_prefix(st, "scenario '%s': ", v->name);
   return st;
@@ -266,7 +270,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
     /* EV fleets: immediate and smart charging, each on its own copy of the
      * network; the task reports the smart one unless smart_charging: false */
     TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
-    solve_params(ctx, &p);
+    solve_params(ctx, mem->name, &p);
     TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
     has_ev = 1;
     if (!ev.smart_reported) {
@@ -276,7 +280,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
       r = r_imm, r_imm = tr;
     }
   } else {
-    TW_CHECK_GOTO(st, solve(ctx, v, net, &p, &r));
+    TW_CHECK_GOTO(st, solve(ctx, v, mem->name, net, &p, &r));
   }
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);

@@ -1,0 +1,35 @@
+/* Internal: the choice of GLPK settings (glpk_tuning.c, chosen by
+ * measurement, docs/OPTIMIZE.md) and PDLP + crossover to GLPK's simplex
+ * (crossover.c). Only glpk_solve.c includes this.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TW_OPTIMIZE_CROSSOVER_H
+#define TW_OPTIMIZE_CROSSOVER_H
+
+#include <glpk.h>
+#include <stddef.h>
+
+#include "terrawatt/optimize.h"
+
+typedef struct tw_solve_stats {
+  long pdlp_iterations, crossover_iterations;
+  double pdlp_seconds, crossover_seconds;
+  int warm_started; /* 1: started from a cached basis */
+} tw_solve_stats;
+
+/* GLPK simplex method (GLP_PRIMAL or GLP_DUALP) for params p; `cold`: no
+ * basis from a previous window or the basis cache. */
+int tw_glpk_tuned_method(const tw_optimize_params *p, int cold);
+/* Ratio test for that method (GLP_RT_FLIP for the dual, GLP_RT_HAR for the primal). */
+int tw_glpk_tuned_ratio_test(int meth);
+/* 1 when a cold solve of an LP of this size goes through PDLP + crossover. */
+int tw_solver_use_pdlp(const tw_optimize_params *p, size_t nrows, size_t ncols);
+
+/* Solve P with PDLP (tolerance p->pdlp_tol), then crossover: the variables
+ * and rows PDLP puts at a bound are fixed there, GLPK's simplex finds an
+ * optimal basis of that restricted LP from glp_adv_basis, the bounds are
+ * released and the primal simplex finishes at an exact vertex with exact
+ * duals. *rc is glp_simplex's return code of the last simplex call. */
+tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp_smcp *sp,
+                             tw_solve_stats *stats, int *rc);
+
+#endif
