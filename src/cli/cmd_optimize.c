@@ -187,7 +187,7 @@ int tw_cmd_optimize(int argc, char **argv) {
       if (parse_double(a, v, 0, HUGE_VAL, &p.time_limit_s)) return 1;
       i++;
     } else if (!strcmp(a, "--pdlp-tol")) {
-      if (parse_double(a, v, 1e-12, &p.pdlp_tol)) return 1;
+      if (parse_double(a, v, 1e-12, 0.1, &p.pdlp_tol)) return 1;
       i++;
     } else if (!strcmp(a, "--tol-primal")) {
       /* GLPK accepts tolerances in (0, 1) only, and above 0.1 the answer
