@@ -144,6 +144,9 @@ typedef struct tw_convert_params {
   int daily_mean;             /* 1: use the calendar-day mean temperature */
   /* time */
   double delta_t_s;           /* TT - UT for SPA; < 0: tw_spa_delta_t of the year */
+  int sun_spa;                /* 1: NREL SPA topocentric position per cell (double; the
+                                 reference); 0 (default): the fast single-precision geometry
+                                 (physics_solar.h tw_sun_fast_position) */
   /* backend */
   int no_fusion;              /* 1: convert to a cell array, then aggregate, even where the
                                  backend has the fused wind_bus_cf / pv_bus_cf ops (0) */

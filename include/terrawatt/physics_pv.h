@@ -285,14 +285,13 @@ static inline TW_HD double tw_pv_extraterrestrial(double r_au) { return 1361.0 /
  * Perez sky diffuse, p->poa_model) and panel model. ghi, fdir (NaN when absent) in W/m2, t_amb in K,
  * wind (m/s, NaN: default). Returns output per kW peak, clipped to [0, 1];
  * NaN ghi or temperature gives NaN. */
-static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo *geo,
-                                        double lat_deg, double lon_deg, double ghi, double fdir,
-                                        double t_amb_K, double wind_ms) {
-  if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
-  if (!(ghi > 0.0)) return 0.0f;
-  tw_sun_pos sp = tw_spa_topocentric(geo, lat_deg, lon_deg, p->elevation_m, 1013.25, 12.0);
+/* The chain of tw_pv_cell_cf after the sun position `sp` (ghi > 0, no NaN
+ * input), for either sun algorithm. */
+static inline TW_HD float tw_pv_cell_cf_sun(const tw_pv_params *p, tw_sun_pos sp, double r_au,
+                                            double lat_deg, double ghi, double fdir,
+                                            double t_amb_K, double wind_ms) {
   double cz = cos(sp.zenith_deg * TW_SPA_DEG);
-  double i0 = tw_pv_extraterrestrial(geo->r_au);
+  double i0 = tw_pv_extraterrestrial(r_au);
   double bh, dh;
   tw_pv_split(ghi, fdir, cz, i0, &bh, &dh);
   double dni = 0.0;
@@ -316,6 +315,28 @@ static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo 
   else
     out = tw_pv_huld(p, pb + ps + pg, t_amb_K);
   return (float)(out < 0.0 ? 0.0 : (out > 1.0 ? 1.0 : out));
+}
+
+static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo *geo,
+                                        double lat_deg, double lon_deg, double ghi, double fdir,
+                                        double t_amb_K, double wind_ms) {
+  if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
+  if (!(ghi > 0.0)) return 0.0f;
+  tw_sun_pos sp = tw_spa_topocentric(geo, lat_deg, lon_deg, p->elevation_m, 1013.25, 12.0);
+  return tw_pv_cell_cf_sun(p, sp, geo->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);
+}
+
+/* tw_pv_cell_cf with the fast sun geometry (physics_solar.h); elevation
+ * is not used by it (SPA's elevation term moves the sun by < 1e-4 deg
+ * per km). */
+static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun_fast *sun,
+                                             const tw_cell_trig *trig, double lat_deg,
+                                             double ghi, double fdir, double t_amb_K,
+                                             double wind_ms) {
+  if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
+  if (!(ghi > 0.0)) return 0.0f;
+  return tw_pv_cell_cf_sun(p, tw_sun_fast_position(sun, trig), (double)sun->r_au, lat_deg, ghi,
+                           fdir, t_amb_K, wind_ms);
 }
 
 /* Heating and cooling degrees (K) of one temperature (K) against

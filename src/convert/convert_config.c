@@ -39,6 +39,7 @@ static const cyaml_schema_field_t solar_fields[] = {
     STR("panel", CYAML_FLAG_DEFAULT, tw_convert_solar_cfg, panel),
     STR("orientation", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, orientation),
     STR("sky_model", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, sky_model),
+    STR("sun_position", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, sun_position),
     OPT_NUM("tilt_deg", tw_convert_solar_cfg, tilt_deg),
     OPT_NUM("azimuth_deg", tw_convert_solar_cfg, azimuth_deg),
     OPT_NUM("axis_azimuth_deg", tw_convert_solar_cfg, axis_azimuth_deg),
@@ -153,6 +154,11 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
                   "'fixed' or 'single_axis')", path, c->solar->orientation);
     goto cleanup;
   }
+  if (c->solar && !is_one_of(c->solar->sun_position, "fast", "spa", NULL)) {
+    st = tw_error(TW_ERR_INPUT, "%s: solar.sun_position: '%s' (expected 'fast' or 'spa')",
+                  path, c->solar->sun_position);
+    goto cleanup;
+  }
   if (c->solar && !is_one_of(c->solar->sky_model, "hay_davies", "perez", NULL)) {
     st = tw_error(TW_ERR_INPUT, "%s: solar.sky_model: '%s' (expected 'hay_davies' or 'perez')",
                   path, c->solar->sky_model);
@@ -216,6 +222,7 @@ static tw_status params_from_config(const tw_convert_config *cfg, tw_convert_par
     const char *o = s->orientation ? s->orientation : "latitude_optimal";
     p->pv.orientation = !strcmp(o, "fixed") ? TW_PV_FIXED
                         : !strcmp(o, "single_axis") ? TW_PV_SINGLE_AXIS : TW_PV_LATITUDE_OPTIMAL;
+    p->sun_spa = s->sun_position && !strcmp(s->sun_position, "spa");
     p->pv.poa_model = s->sky_model && !strcmp(s->sky_model, "perez") ? TW_PV_POA_PEREZ
                                                                      : TW_PV_POA_HAY_DAVIES;
     p->pv.tilt_deg = num_or(s->tilt_deg, p->pv.tilt_deg);

@@ -148,7 +148,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "layout setup failed: %s\n", tw_last_error());
     return 4;
   }
-  tw_csr_job agg = {nbus, (int)ncell, ntime, d_rp, d_col, d_val, wj.cf, d_y};
+  tw_csr_job agg = {nbus, (int)ncell, ntime, d_rp, d_col, d_val, wj.cf, d_y, NULL, NULL};
   int have_fused = be->ops->wind_bus_cf != NULL && be->ops->pv_bus_cf != NULL;
   for (size_t p = 0; have_fused && p < passes; p++) {
     t0 = now_s();

@@ -135,6 +135,32 @@ static void test_capacity_factors(void **state) {
     assert_true(day > 0.4); /* noon hours produce */
     tw_bus_series_destroy(&s);
   }
+  /* fleet smoothing: capacity factors per unit of the smoothed curve's
+   * peak, as atlite (not of the turbine's rating: 0.95 x 3 MW here) */
+  tw_turbine *sm = NULL;
+  assert_int_equal(tw_turbine_smooth(&t, TW_SMOOTH_DELTA_V_MS, TW_SMOOTH_SIGMA_MS,
+                                     TW_SMOOTH_AVAILABILITY, &sm), TW_OK);
+  assert_true(sm->rated_MW < 0.96 * 3.0);
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.turbine = &t;
+  p.smoothing = 1;
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_OK);
+  const tw_climate_var *fsr = tw_climate_find(c, "fsr");
+  for (size_t tt = 0; tt < c->ntime; tt++)
+    for (size_t b = 0; b < l->nbus; b++) {
+      double ref = 0.0;
+      for (int k = l->row_ptr[b]; k < l->row_ptr[b + 1]; k++) {
+        size_t i = (size_t)l->col[k], e = tt * c->ncell + i;
+        double z0 = fsr->data[i] > 2e-4 ? fsr->data[i] : 2e-4;
+        double hub = hypot(c->vars[0].data[e], c->vars[1].data[e]) * log(110.0 / z0) /
+                     log(100.0 / z0);
+        ref += l->val[k] * tw_turbine_power_W(sm, hub) / (sm->rated_MW * 1e6);
+      }
+      assert_true(fabs(s->wind_cf[tt * l->nbus + b] - ref) < 2e-5);
+    }
+  tw_bus_series_destroy(&s);
+  tw_turbine_destroy(&sm);
   tw_layout_destroy(&l);
   tw_backend_destroy(&be);
   tw_climate_destroy(&c);
