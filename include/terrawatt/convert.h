@@ -48,9 +48,12 @@ tw_status tw_turbine_load(const char *spec, const char *oedb_dir, tw_turbine **o
 
 /* Andresen et al. (2015) fleet smoothing, as in atlite/Renewables.ninja:
  * the curve convolved with a Gaussian of mean delta_v_ms and standard
- * deviation sigma_ms (on a 0.1 m/s grid over -50..50 m/s), resampled on
- * 0..35 m/s every 0.5 m/s and multiplied by `availability`. Defaults
- * 1.27, 2.29, 0.95 (TW_SMOOTH_*). Returns a new turbine. */
+ * deviation sigma_ms (discrete convolution on a 0.1 m/s grid over
+ * -50..50 m/s), resampled at 72 points over 0..35 m/s (np.linspace(0, 35,
+ * 72)) and multiplied by `availability`: atlite 0.7's windturbine_smooth.
+ * Defaults 1.27, 2.29, 0.95 (TW_SMOOTH_*). Returns a new turbine whose
+ * rated_MW is the smoothed peak; convert normalises capacity factors by
+ * it, as atlite does. */
 #define TW_SMOOTH_DELTA_V_MS 1.27
 #define TW_SMOOTH_SIGMA_MS 2.29
 #define TW_SMOOTH_AVAILABILITY 0.95

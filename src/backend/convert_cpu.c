@@ -5,6 +5,8 @@
 
 #include "backend_convert.h"
 
+#include <stdlib.h>
+
 /* Cells per work item of the wind loop: a time step's row is split into
  * blocks so short and long time axes both spread over the threads. */
 #define TW_WIND_BLOCK 4096
@@ -161,14 +163,66 @@ static float wind_row_generic(const tw_wind_job *job, const tw_csr_job *agg, siz
   return (float)tw_sum_lanes_total(s);
 }
 
+/* The lanes of a row from a step's capacity factors cf[ncell] (in cache):
+ * entry k adds val[k] x cf[col[k]] to lane (k - first) % TW_SUM_LANES. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static float row_from_step(const float *restrict cf, const int *restrict col,
+                           const float *restrict val, int n) {
+  double s[TW_SUM_LANES] = {0.0, 0.0, 0.0, 0.0};
+  int q = 0;
+  for (; q + TW_SUM_LANES <= n; q += TW_SUM_LANES)
+    for (int l = 0; l < TW_SUM_LANES; l++) s[l] += (double)val[q + l] * (double)cf[col[q + l]];
+  for (; q < n; q++) s[q % TW_SUM_LANES] += (double)val[q] * (double)cf[col[q]];
+  return (float)tw_sum_lanes_total(s);
+}
+
+/* Mean cells per run below which the per-step path beats the runs. */
+#define TW_MIN_MEAN_RUN 48
+
 /* Row r of step t: sum over the row's cells of share x capacity factor, in
  * double lanes, in CSR order: bitwise the same as wind_cf then
- * csr_aggregate. No allocation: the work item's buffer is on the stack. */
+ * csr_aggregate. Fast wind case (hub factor, log law), two ways:
+ *  - long runs (mean >= TW_MIN_MEAN_RUN cells): one work item per (t, r),
+ *    each run converted as one contiguous block into a stack buffer;
+ *  - short runs (small bus regions): one work item per step, the whole
+ *    step converted in cell order (one contiguous stream, no per-run
+ *    overhead) into a per-thread buffer of ncell floats that stays in
+ *    cache, then every row summed from it.
+ * Allocation: one buffer per thread per call, none in the loops. */
 tw_status tw_cpu_wind_bus_cf(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg) {
   (void)be;
   TW_CHECK(check_bus_job("wind_bus_cf", job->ncell, job->ntime, agg));
   const long long count = (long long)agg->ntime * agg->nrow;
   const int fast = job->hub_factor && !job->power_law && agg->row_run && agg->run_k;
+  const int nrun = fast ? agg->row_run[agg->nrow] : 0;
+  const int nnz = agg->row_ptr[agg->nrow];
+  if (fast && nrun > 0 && (double)nnz < TW_MIN_MEAN_RUN * (double)nrun && agg->ntime > 1) {
+    const long long nt = (long long)agg->ntime;
+    tw_status st = TW_OK;
+#pragma omp parallel
+    {
+      float *cf = malloc((job->ncell ? job->ncell : 1) * sizeof *cf);
+      if (!cf) {
+#pragma omp critical
+        st = tw_error(TW_ERR_RESOURCE, "wind_bus_cf: out of memory (%zu cells)", job->ncell);
+      }
+#pragma omp for schedule(static)
+      for (long long t = 0; t < nt; t++) {
+        if (!cf) continue;
+        for (size_t c0 = 0; c0 < job->ncell; c0 += TW_WIND_BLOCK)
+          wind_run(job, (size_t)t, c0,
+                   job->ncell - c0 < TW_WIND_BLOCK ? job->ncell - c0 : TW_WIND_BLOCK, cf + c0);
+        float *y = agg->y + (size_t)t * (size_t)agg->nrow;
+        for (int r = 0; r < agg->nrow; r++)
+          y[r] = row_from_step(cf, agg->col + agg->row_ptr[r], agg->val + agg->row_ptr[r],
+                               agg->row_ptr[r + 1] - agg->row_ptr[r]);
+      }
+      free(cf);
+    }
+    return st;
+  }
 #pragma omp parallel for schedule(static) if (count > 1)
   for (long long i = 0; i < count; i++) {
     size_t t = (size_t)(i / agg->nrow);
