@@ -10,6 +10,7 @@
 
 #include "terrawatt/backend.h"
 #include "terrawatt/climate.h"
+#include "terrawatt/ingest.h"
 #include "terrawatt/physics_pv.h"
 #include "terrawatt/status.h"
 #include "terrawatt/time.h"
@@ -195,6 +196,22 @@ tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *
 tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
                                       const tw_convert_params *p, const tw_layout *layout,
                                       tw_bus_series **out);
+
+/* tw_convert_capacity_factors over the chunks of a streaming reader:
+ * `first` is the reader's first chunk (already read with
+ * tw_climate_reader_next, e.g. to build `layout` on its grid); the
+ * remaining chunks are read and converted one at a time, each with the
+ * same layout, and their rows placed into one series of the reader's
+ * whole time length. Memory: one chunk of the reader plus the result
+ * (ntime x nbus per series), flat in the time length otherwise. The series
+ * equal those of tw_convert_capacity_factors on the whole dataset (each
+ * step is converted on its own), except that a time-varying fsr is
+ * tested for being constant within each chunk. Degree-hours with
+ * daily_mean need whole days: TW_ERR_INTERNAL (read the whole dataset). */
+tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
+                                             const tw_climate *first,
+                                             const tw_convert_params *p,
+                                             const tw_layout *layout, tw_bus_series **out);
 
 /* The instant (s since 1970 UTC) at which the sun is evaluated for time
  * step t: mid-interval (time - step/2) when `accumulated`, else time. */

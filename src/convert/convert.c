@@ -515,3 +515,66 @@ cleanup:
   tw_bus_series_destroy(&s);
   return st;
 }
+
+/* ---- streaming over time chunks ------------------------------------------- */
+
+/* Copy a chunk's series (rows [0, cs->ntime)) into rows [t0, ...) of s. */
+static void put_rows(float *dst, const float *src, size_t t0, size_t nt, size_t nbus) {
+  if (dst && src) memcpy(dst + t0 * nbus, src, nt * nbus * sizeof(float));
+}
+
+tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
+                                             const tw_climate *first,
+                                             const tw_convert_params *p,
+                                             const tw_layout *layout, tw_bus_series **out) {
+  tw_status st = TW_OK;
+  tw_bus_series *s = NULL, *cs = NULL;
+  const tw_climate *chunk = first;
+  size_t ntime = 0;
+  *out = NULL;
+  if (p->degree_hours && p->daily_mean)
+    return tw_error(TW_ERR_INTERNAL, "convert stream: daily means need whole days (read whole)");
+  tw_climate_reader_shape(r, &ntime, NULL, NULL);
+  /* the reader reuses one chunk (first == every later chunk): keep its offset */
+  const size_t base = first ? first->time_offset : 0;
+  while (chunk) {
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, chunk, p, layout, &cs));
+    size_t t0 = chunk->time_offset - base;
+    if (!s) { /* the whole series, allocated once from the first chunk's shape */
+      TW_CHECK_GOTO(st, tw_calloc(1, sizeof *s, "bus series", &s));
+      s->ntime = ntime;
+      s->nbus = cs->nbus;
+      s->calendar = cs->calendar;
+      s->bus_names = cs->bus_names; /* taken over */
+      cs->bus_names = NULL;
+      size_t n = (ntime ? ntime : 1) * s->nbus;
+      TW_CHECK_GOTO(st, tw_calloc(ntime ? ntime : 1, sizeof *s->time, "bus series", &s->time));
+      if (cs->wind_cf) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->wind_cf));
+      if (cs->solar_cf) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->solar_cf));
+      if (cs->hdh_K) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->hdh_K));
+      if (cs->cdh_K) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->cdh_K));
+    }
+    if (t0 + cs->ntime > ntime) {
+      st = tw_error(TW_ERR_INTERNAL, "convert stream: chunk at step %zu of %zu steps exceeds %zu",
+                    t0, cs->ntime, ntime);
+      goto cleanup;
+    }
+    memcpy(s->time + t0, cs->time, cs->ntime * sizeof *s->time);
+    put_rows(s->wind_cf, cs->wind_cf, t0, cs->ntime, s->nbus);
+    put_rows(s->solar_cf, cs->solar_cf, t0, cs->ntime, s->nbus);
+    put_rows(s->hdh_K, cs->hdh_K, t0, cs->ntime, s->nbus);
+    put_rows(s->cdh_K, cs->cdh_K, t0, cs->ntime, s->nbus);
+    tw_bus_series_destroy(&cs);
+    TW_CHECK_GOTO(st, tw_climate_reader_next(r, &chunk));
+  }
+  if (!s) {
+    st = tw_error(TW_ERR_INPUT, "convert: the dataset has no time steps");
+    goto cleanup;
+  }
+  *out = s;
+  s = NULL;
+cleanup:
+  tw_bus_series_destroy(&cs);
+  tw_bus_series_destroy(&s);
+  return st;
+}

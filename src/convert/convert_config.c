@@ -298,15 +298,17 @@ static size_t wanted_variables(const tw_convert_params *p, const char **names, i
  * dataset lacks is dropped and the read retried (the reader names the
  * absent variable: "variable 'NAME' not found"); when the message cannot
  * be understood, every known variable is read, which is always correct. */
+/* With `reader` not NULL, a streaming reader is opened instead of reading
+ * the whole dataset into *out (names[8] and optional[8] then must outlive
+ * the reader). */
 static tw_status read_climate(tw_ingest_params *ip, const tw_convert_params *p,
+                              const char **names, int *optional, tw_climate_reader **reader,
                               tw_climate **out) {
-  const char *names[8];
-  int optional[8];
   size_t n = wanted_variables(p, names, optional);
   ip->variables = names;
   ip->nvariables = n;
   for (;;) {
-    tw_status st = tw_climate_read(ip, out);
+    tw_status st = reader ? tw_climate_reader_open(ip, 0, reader) : tw_climate_read(ip, out);
     if (st != TW_ERR_INPUT) return st;
     const char *msg = tw_last_error(), *at = strstr(msg, "variable '");
     size_t drop = n;
@@ -337,6 +339,7 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
                          tw_convert_summary *summary) {
   tw_status st = TW_OK;
   tw_climate *c = NULL;
+  tw_climate_reader *reader = NULL;
   tw_network *net = NULL;
   tw_layout *layout = NULL;
   tw_turbine *turbine = NULL;
@@ -351,7 +354,22 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   tw_ingest_params_default(&ip);
   ip.paths = (const char *const *)cfg->climate_files;
   ip.npaths = cfg->climate_files_count;
-  TW_CHECK_GOTO(st, read_climate(&ip, &p, &c));
+  /* streamed over time chunks (memory flat in the time length), except
+   * daily-mean degree-hours, which need whole days */
+  const char *var_names[8];
+  int var_optional[8];
+  const tw_climate *grid = NULL;
+  if (p.degree_hours && p.daily_mean) {
+    TW_CHECK_GOTO(st, read_climate(&ip, &p, var_names, var_optional, NULL, &c));
+    grid = c;
+  } else {
+    TW_CHECK_GOTO(st, read_climate(&ip, &p, var_names, var_optional, &reader, NULL));
+    TW_CHECK_GOTO(st, tw_climate_reader_next(reader, &grid));
+    if (!grid) {
+      st = tw_error(TW_ERR_INPUT, "%s: the dataset has no values", cfg->climate_files[0]);
+      goto cleanup;
+    }
+  }
   size_t nbus = cfg->buses_count;
   if (cfg->network) {
     TW_CHECK_GOTO(st, tw_network_read(cfg->network, &net));
@@ -373,19 +391,22 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
     TW_CHECK_GOTO(st, tw_layout_capacity_read(cfg->layout_file,
                                               cfg->layout_variable ? cfg->layout_variable
                                                                    : "capacity",
-                                              c, &cell_capacity));
-  TW_CHECK_GOTO(st, tw_layout_voronoi(c, nbus, names, lon, lat,
+                                              grid, &cell_capacity));
+  TW_CHECK_GOTO(st, tw_layout_voronoi(grid, nbus, names, lon, lat,
                                       cfg->weighting && !strcmp(cfg->weighting, "area")
                                           ? TW_LAYOUT_AREA : TW_LAYOUT_EQUAL,
                                       cell_capacity, &layout));
-  TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, c, &p, layout, &s));
+  if (reader)
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors_stream(be, reader, grid, &p, layout, &s));
+  else
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, c, &p, layout, &s));
   TW_CHECK_GOTO(st, tw_bus_series_write(s, out_path));
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (summary) {
     size_t n = s->ntime * s->nbus;
     summary->nbus = s->nbus;
     summary->ntime = s->ntime;
-    summary->ncell = c->ncell;
+    summary->ncell = layout->ncell;
     summary->wind_cf_mean = mean_of(s->wind_cf, n);
     summary->solar_cf_mean = mean_of(s->solar_cf, n);
     summary->hdh_sum_Kh = s->hdh_K ? mean_of(s->hdh_K, n) * (double)s->ntime : NAN;
@@ -401,6 +422,7 @@ cleanup:
   tw_layout_destroy(&layout);
   tw_turbine_destroy(&turbine);
   tw_network_destroy(&net);
+  tw_climate_reader_close(&reader);
   tw_climate_destroy(&c);
   return st;
 }

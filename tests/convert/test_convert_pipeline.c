@@ -16,6 +16,7 @@
 
 #include "convert/fixture.h"
 #include "terrawatt/convert.h"
+#include "terrawatt/ingest.h"
 
 static tw_climate *make_climate(void) {
   /* 3 x 4 cells over northern Germany, 48 hours from 2017-06-01 */
@@ -235,12 +236,78 @@ static void test_errors(void **state) {
   tw_climate_destroy(&c);
 }
 
+/* Streaming over time chunks (the CLI's path): the bundled example cutout
+ * read in chunks of 50 steps gives bitwise the series of the whole read. */
+static void test_stream_equals_whole(void **state) {
+  (void)state;
+  char dir[] = "/tmp/tw-stream-XXXXXX", path[256];
+  assert_non_null(mkdtemp(dir));
+  assert_int_equal(tw_example_write(dir), TW_OK);
+  snprintf(path, sizeof path, "%s/cutout.nc", dir);
+  const char *paths[1] = {path};
+  tw_ingest_params ip;
+  tw_ingest_params_default(&ip);
+  ip.paths = paths;
+  ip.npaths = 1;
+  double v[6] = {0, 3, 8, 12, 25, 25}, pw[6] = {0, 0, 1.0, 3.0, 3.0, 0};
+  tw_turbine t = {(char *)"test", 110.0, 6, v, pw, 3.0};
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.turbine = &t;
+  p.solar = 1;
+  p.degree_hours = 1;
+  tw_backend *be = NULL;
+  assert_int_equal(tw_backend_create(TW_BACKEND_CPU, &be), TW_OK);
+  tw_climate *c = NULL;
+  tw_layout *l1 = NULL, *l2 = NULL;
+  tw_bus_series *s1 = NULL, *s2 = NULL;
+  assert_int_equal(tw_climate_read(&ip, &c), TW_OK);
+  assert_int_equal(tw_layout_voronoi(c, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_AREA, NULL, &l1),
+                   TW_OK);
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l1, &s1), TW_OK);
+  tw_climate_reader *r = NULL;
+  const tw_climate *first = NULL;
+  assert_int_equal(tw_climate_reader_open(&ip, 50, &r), TW_OK);
+  assert_int_equal(tw_climate_reader_next(r, &first), TW_OK);
+  assert_non_null(first);
+  assert_true(first->ntime == 50 && c->ntime > 200); /* chunks, not the whole */
+  assert_int_equal(tw_layout_voronoi(first, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_AREA, NULL,
+                                     &l2), TW_OK);
+  assert_int_equal(tw_convert_capacity_factors_stream(be, r, first, &p, l2, &s2), TW_OK);
+  assert_int_equal(s2->ntime, c->ntime);
+  size_t n = s1->ntime * s1->nbus;
+  assert_memory_equal(s1->time, s2->time, s1->ntime * sizeof *s1->time);
+  assert_memory_equal(s1->wind_cf, s2->wind_cf, n * sizeof(float));
+  assert_memory_equal(s1->solar_cf, s2->solar_cf, n * sizeof(float));
+  assert_memory_equal(s1->hdh_K, s2->hdh_K, n * sizeof(float));
+  assert_memory_equal(s1->cdh_K, s2->cdh_K, n * sizeof(float));
+  tw_climate_reader_close(&r);
+  /* daily means need whole days: refused, not silently wrong */
+  p.daily_mean = 1;
+  assert_int_equal(tw_climate_reader_open(&ip, 50, &r), TW_OK);
+  assert_int_equal(tw_climate_reader_next(r, &first), TW_OK);
+  tw_bus_series *s3 = NULL;
+  assert_int_equal(tw_convert_capacity_factors_stream(be, r, first, &p, l2, &s3), TW_ERR_INTERNAL);
+  tw_error_clear();
+  tw_climate_reader_close(&r);
+  tw_bus_series_destroy(&s1);
+  tw_bus_series_destroy(&s2);
+  tw_layout_destroy(&l1);
+  tw_layout_destroy(&l2);
+  tw_climate_destroy(&c);
+  tw_backend_destroy(&be);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout),
       cmocka_unit_test(test_capacity_factors),
       cmocka_unit_test(test_daily_mean_and_write),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_stream_equals_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
