@@ -126,8 +126,14 @@ static inline void tw_cell_trig_make(double lat_deg, double lon_deg, tw_cell_tri
 }
 
 /* Sun position for a cell; refraction with SPA's standard atmosphere
- * (1013.25 hPa, 12 C), as tw_pv_cell_cf uses. */
-static inline TW_HD tw_sun_pos tw_sun_fast_position(const tw_sun_fast *s, const tw_cell_trig *c) {
+ * (1013.25 hPa, 12 C), as tw_pv_cell_cf uses. Also the unit vector towards
+ * the apparent (refracted) sun in east, north, up components, so callers
+ * can take angles of incidence as dot products without trigonometry (the
+ * elevation change d = refraction - parallax, at most 0.6 deg, is applied
+ * to the vector to second order in d: error < 2e-7 rad). */
+static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const tw_cell_trig *c,
+                                                     float *east_out, float *north_out,
+                                                     float *up_out) {
   const float r2d = (float)(180.0 / 3.14159265358979323846);
   float ch = s->cos_gha * c->cos_lon - s->sin_gha * c->sin_lon; /* cos of local hour angle */
   float sh = s->sin_gha * c->cos_lon + s->cos_gha * c->sin_lon;
@@ -135,17 +141,31 @@ static inline TW_HD tw_sun_pos tw_sun_fast_position(const tw_sun_fast *s, const 
   float east = -s->cos_dec * sh;
   float north = c->cos_lat * s->sin_dec - c->sin_lat * s->cos_dec * ch;
   float horiz = sqrtf(east * east + north * north);
-  float e0 = atan2f(up, horiz) * r2d;
-  e0 -= s->xi_deg * horiz / sqrtf(horiz * horiz + up * up); /* parallax: -xi cos(e) */
+  float inv_len = 1.0f / sqrtf(horiz * horiz + up * up);
+  float e_geo = atan2f(up, horiz) * r2d;
+  float e0 = e_geo - s->xi_deg * horiz * inv_len; /* parallax: -xi cos(e) */
   float de = 0.0f;
   if (e0 >= -(0.26667f + 0.5667f))
     de = (float)(1013.25 / 1010.0 * 283.0 / 285.0 * 1.02 / 60.0) /
          tanf((e0 + 10.3f / (e0 + 5.11f)) * (1.0f / r2d));
   float az = atan2f(east, north) * r2d;
+  /* rotate the unit vector up by d = e0 + de - e_geo */
+  float d = (e0 + de - e_geo) * (1.0f / r2d), d2 = 0.5f * d * d;
+  float un = up * inv_len, hn = horiz * inv_len;
+  float up2 = un + hn * d - un * d2, h2 = hn - un * d - hn * d2;
+  float hs = horiz > 0.0f ? h2 / horiz : 0.0f;
+  *east_out = east * hs;
+  *north_out = north * hs;
+  *up_out = up2;
   tw_sun_pos p;
   p.zenith_deg = (double)(90.0f - (e0 + de));
   p.azimuth_deg = (double)(az < 0.0f ? az + 360.0f : az);
   return p;
+}
+
+static inline TW_HD tw_sun_pos tw_sun_fast_position(const tw_sun_fast *s, const tw_cell_trig *c) {
+  float e, n, u;
+  return tw_sun_fast_direction(s, c, &e, &n, &u);
 }
 
 #ifdef __cplusplus

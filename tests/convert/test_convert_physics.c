@@ -145,7 +145,7 @@ static void test_smoothing(void **state) {
 static void test_sun_fast_vs_spa(void **state) {
   (void)state;
   const double d2r = TW_SPA_DEG;
-  double max_zen = 0.0, max_sep = 0.0, max_zen_day = 0.0;
+  double max_zen = 0.0, max_sep = 0.0, max_zen_day = 0.0, max_vec = 0.0;
   size_t count = 0;
   for (double at = 1577836800.0; at < 1640995200.0; at += 7.0 * 3600.0 + 13.0 * 60.0) {
     tw_sun_geo g;
@@ -158,7 +158,16 @@ static void test_sun_fast_vs_spa(void **state) {
         if (ref.zenith_deg > 91.0) continue;
         tw_cell_trig c;
         tw_cell_trig_make(lat, lon, &c);
-        tw_sun_pos fp = tw_sun_fast_position(&f, &c);
+        float ve, vn, vu;
+        tw_sun_pos fp = tw_sun_fast_direction(&f, &c, &ve, &vn, &vu);
+        /* the direction vector against SPA's angles */
+        double zr = ref.zenith_deg * d2r, ar = ref.azimuth_deg * d2r;
+        double ax = sin(zr) * sin(ar), ay = sin(zr) * cos(ar), az = cos(zr);
+        double dot = ax * ve + ay * vn + az * vu; /* angle = atan2(|a x b|, a.b): well
+                                                      conditioned, unlike acos near 1 */
+        double cx = ay * vu - az * vn, cy = az * ve - ax * vu, cz = ax * vn - ay * ve;
+        double vsep = atan2(sqrt(cx * cx + cy * cy + cz * cz), dot) / d2r;
+        max_vec = vsep > max_vec ? vsep : max_vec;
         double dz = fabs(fp.zenith_deg - ref.zenith_deg);
         double z1 = ref.zenith_deg * d2r, z2 = fp.zenith_deg * d2r;
         double cs = cos(z1) * cos(z2) +
@@ -171,8 +180,10 @@ static void test_sun_fast_vs_spa(void **state) {
       }
   }
   printf("fast sun vs SPA over %zu positions: max zenith error %.2e deg (%.2e below 85 deg), "
-         "max angle between directions %.2e deg\n", count, max_zen, max_zen_day, max_sep);
+         "max angle between directions %.2e deg (unit vector: %.2e deg)\n", count, max_zen,
+         max_zen_day, max_sep, max_vec);
   assert_true(count > 20000);
+  assert_true(max_vec < 0.01);
   assert_true(max_zen < 0.01);
   assert_true(max_sep < 0.01);
 }
