@@ -89,7 +89,8 @@ static inline TW_HD tw_sun_pos tw_spa_topocentric(const tw_sun_geo *g, double la
  * astronomy is SPA's) and once per cell (sin/cos of latitude and
  * longitude): the hour angle by the angle-addition formula, the direction
  * cosines by products, then elevation and azimuth with two atan2f, the
- * parallax as -xi cos(elevation) and SPA's refraction formula (one tanf).
+ * parallax as -xi cos(elevation) and SPA's refraction formula (its
+ * tangent from the elevation's sine and cosine, no tanf).
  * Single precision, no double trigonometry, no branches but the
  * refraction's: the loop vectorises. Measured against tw_spa_topocentric:
  * docs/CONVERT.md (test_convert_physics checks < 0.01 deg). */
@@ -142,16 +143,24 @@ static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const
   float north = c->cos_lat * s->sin_dec - c->sin_lat * s->cos_dec * ch;
   float horiz = sqrtf(east * east + north * north);
   float inv_len = 1.0f / sqrtf(horiz * horiz + up * up);
+  float un = up * inv_len, hn = horiz * inv_len; /* sin, cos of the elevation */
   float e_geo = atan2f(up, horiz) * r2d;
-  float e0 = e_geo - s->xi_deg * horiz * inv_len; /* parallax: -xi cos(e) */
+  float par = s->xi_deg * hn;                      /* parallax: -xi cos(e), deg */
+  float e0 = e_geo - par;
   float de = 0.0f;
-  if (e0 >= -(0.26667f + 0.5667f))
-    de = (float)(1013.25 / 1010.0 * 283.0 / 285.0 * 1.02 / 60.0) /
-         tanf((e0 + 10.3f / (e0 + 5.11f)) * (1.0f / r2d));
+  if (e0 >= -(0.26667f + 0.5667f)) {
+    /* SPA: de = K / tan(e0 + 10.3 / (e0 + 5.11) deg), without tanf: the
+     * cotangent of the sum from sin/cos of e0 (the unit vector turned down
+     * by the parallax, < 5e-5 rad) and tan of the small term t (< 2.1 deg:
+     * t + t^3/3, error < 1e-8) */
+    float p = par * (1.0f / r2d), u0 = un - hn * p, h0 = hn + un * p;
+    float t = 10.3f / (e0 + 5.11f) * (1.0f / r2d), tt = t + t * t * t * (1.0f / 3.0f);
+    de = (float)(1013.25 / 1010.0 * 283.0 / 285.0 * 1.02 / 60.0) * (h0 - u0 * tt) /
+         (u0 + h0 * tt);
+  }
   float az = atan2f(east, north) * r2d;
   /* rotate the unit vector up by d = e0 + de - e_geo */
   float d = (e0 + de - e_geo) * (1.0f / r2d), d2 = 0.5f * d * d;
-  float un = up * inv_len, hn = horiz * inv_len;
   float up2 = un + hn * d - un * d2, h2 = hn - un * d - hn * d2;
   float hs = horiz > 0.0f ? h2 / horiz : 0.0f;
   *east_out = east * hs;
