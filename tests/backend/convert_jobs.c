@@ -297,6 +297,8 @@ void tw_test_layout_free(tw_test_layout *l) {
   memset(l, 0, sizeof *l);
 }
 
+int tw_test_fused_runs = 1;
+
 static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
                          const tw_test_layout *l, size_t ntime, float *y_host, int fused) {
   tw_status st = TW_OK;
@@ -316,7 +318,7 @@ static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_jo
   agg.col = col;
   agg.val = val;
   agg.y = y;
-  if (fused && be->ops->is_host) { /* the runs the CPU backend streams */
+  if (fused && be->ops->is_host && tw_test_fused_runs) { /* the runs the CPU backend streams */
     TW_CHECK_GOTO(st, tw_csr_runs_build(l->nrow, l->row_ptr, l->col, &row_run, &run_k));
     agg.row_run = row_run;
     agg.run_k = run_k;

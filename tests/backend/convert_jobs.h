@@ -75,6 +75,10 @@ void tw_test_layout_free(tw_test_layout *l);
  * shares (the benchmark's layout). */
 int tw_test_layout_ranges(int nrow, int ncell, tw_test_layout *l);
 
+/* 1 (default): tw_test_run_fused hands host backends the layout's runs
+ * (the streaming paths); 0: no runs (the per-cell path). */
+extern int tw_test_fused_runs;
+
 /* Run the fused op (wind_bus_cf when wind != NULL, else pv_bus_cf) of
  * `be` with layout `l` and download the per-bus sums into y_host
  * ([ntime][nrow]). */

@@ -86,6 +86,18 @@ int main(void) {
       snprintf(what, sizeof what, "layout %d, %s variant %d: %zu of %zu bus values differ", kind,
                w ? "wind" : "pv", w ? v : v - nw, bad, ny);
       check(bad == 0, what);
+      /* the streaming wind paths (runs, per-step; AVX2 gathers where the
+       * CPU has them) == the portable per-cell path, bit for bit */
+      if (v == 1 || v == 3) {
+        tw_test_fused_runs = 0;
+        tw_status st2 = tw_test_run_fused(cpu, w, p, &l, in.ntime, b);
+        tw_test_fused_runs = 1;
+        if (st2 != TW_OK) return 1;
+        bad = mismatches(a, b, ny, &nans);
+        snprintf(what, sizeof what, "layout %d, wind %d: streaming vs per-cell path: %zu differ",
+                 kind, v, bad);
+        check(bad == 0, what);
+      }
       /* packed int16 input decoded in the loop == the decoded float input:
        * wind 3 against wind 1, PV 16 against PV 15 (same bits) */
       if (v == 1 || v == nw + 15) memcpy(packed_ref, a, ny * sizeof *a);
