@@ -206,7 +206,8 @@ def climate_cases(root, example):
         needles=["c.nc"])
     new("climate-not-netcdf", None,
         extra=lambda d: open(os.path.join(d, "c.nc"), "w").write("time,u100\n0,4.0\n"), needles=["c.nc"])
-    new("climate-wrong-type-char", cutout_cdl(var_type={"u100": "char"},
+    # without u10/v10 too: wind at 10 m would otherwise stand in for the 100 m wind (INGEST.md, roles)
+    new("climate-wrong-type-char", cutout_cdl(var_type={"u100": "char"}, drop_vars=("u10", "v10"),
                                               data_override={"u100": ['"' + "x" * NT * NY * NX + '"']}),
         needles=["c.nc", "u100"])
     new("climate-only-nan", cutout_cdl(data_override={"u100": [math.nan] * NT * NY * NX}),
@@ -249,7 +250,7 @@ def climate_cases(root, example):
         needles=["c.nc", "latitude"])
     new("climate-latitude-out-of-range", cutout_cdl(lat_vals=[95.0, 94.75, 94.5]), needles=["c.nc", "latitude"])
     new("climate-latitude-unsorted", cutout_cdl(lat_vals=[53.25, 53.5, 53.0]), needles=["c.nc", "latitude"])
-    new("climate-missing-variable", cutout_cdl(drop_vars=("u100",)), needles=["c.nc", "u100"])
+    new("climate-missing-variable", cutout_cdl(drop_vars=("u100", "u10", "v10")), needles=["c.nc", "u100"])
     new("climate-huge-dimensions", None, extra=lambda d: classic_header_huge(os.path.join(d, "c.nc")),
         needles=["c.nc"])
     new("climate-missing-file", None, needles=["c.nc"])

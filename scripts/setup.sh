@@ -9,7 +9,7 @@ PACKAGES=(
   libglpk-dev
   libopenmpi-dev openmpi-bin
   libopenblas-dev
-  libcyaml-dev
+  libcyaml-dev libyaml-dev
   libcmocka-dev
   python3
   libjs-chart.js chromium

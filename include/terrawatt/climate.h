@@ -25,6 +25,8 @@ typedef struct tw_climate_var {
                          divided by step_s; the value is the MEAN over (time - step_s, time]:
                          labelled at the END of its interval (centre = time - step_s / 2) */
   char *source_name;  /* name of the variable in the file(s) */
+  char *cell_methods; /* CF cell_methods of the (first) file, NULL when absent; e.g.
+                         "time: mean" marks an interval mean (docs/INGEST.md, "Time steps") */
 } tw_climate_var;
 
 /* A climate dataset on a grid (nlat x nlon cells) or at stations (nloc

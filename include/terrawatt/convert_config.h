@@ -5,6 +5,8 @@
 #define TERRAWATT_CONVERT_CONFIG_H
 
 #include "terrawatt/backend.h"
+#include "terrawatt/climate_roles.h"
+#include "terrawatt/yaml.h"
 #include "terrawatt/convert.h"
 #include "terrawatt/status.h"
 
@@ -43,6 +45,9 @@ typedef struct tw_convert_demand_cfg {
 typedef struct tw_convert_config {
   char **climate_files;
   unsigned climate_files_count;
+  char *preset;                   /* climate.preset: era5, cmip6, atlite, cordex (NULL: any) */
+  tw_role_names *variables;       /* climate.variables: role -> file variable name */
+  double *level;                  /* climate.level: level/height coordinate value to read */
   char *network;                  /* PyPSA network for bus coordinates, or */
   tw_convert_bus_entry *buses;    /* an explicit bus list */
   unsigned buses_count;
@@ -60,6 +65,14 @@ typedef struct tw_convert_config {
  * value. Free with tw_convert_config_destroy. */
 tw_status tw_convert_config_load(const char *path, tw_convert_config **out);
 void tw_convert_config_destroy(tw_convert_config **c);
+
+/* The cyaml fields of a `variables:` mapping (role -> file variable name),
+ * shared by the convert and scenario files (src/convert/role_schema.c). */
+extern const cyaml_schema_field_t tw_role_names_fields[];
+
+/* What the configuration's conversions need from the climate data. */
+void tw_convert_climate_request(const tw_convert_config *cfg, const tw_convert_params *p,
+                                tw_climate_request *rq);
 
 /* Summary of a finished conversion, for --json and logs. */
 typedef struct tw_convert_summary {

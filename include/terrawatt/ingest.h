@@ -49,6 +49,8 @@ typedef struct tw_ingest_params {
   size_t time_offset, time_count;/* slab of times within the time-range selection; 0 = all */
   size_t chunk_steps;            /* time steps per read (memory bound); 0 = automatic, about
                                     32 MiB of stored values per read */
+  int has_level;                 /* variables with a level (height, pressure) dimension are read */
+  double level;                  /* at this coordinate value (hPa also matches a Pa axis) */
 } tw_ingest_params;
 
 /* Defaults: no paths, all variables, detect convention, no selection. */
@@ -60,12 +62,21 @@ void tw_ingest_params_default(tw_ingest_params *p);
 tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out);
 
 /* Shape of a dataset after the bbox / time-range selection, without
- * reading any values (only coordinates). */
+ * reading any values (only coordinates and the time axis): also its
+ * calendar, first and last time, step, and the canonical names of the
+ * variables the mapping found (all known ones when p->variables is NULL). */
+#define TW_SHAPE_MAXVARS 64
 typedef struct tw_ingest_shape {
   size_t nrow;        /* grid rows (lat) or station cells */
   size_t ncol;        /* grid columns (lon); 1 for stations */
   size_t ntime;
   int is_station;
+  tw_calendar calendar;
+  tw_time_s time_first, time_last; /* first and last selected time (0 without a time axis) */
+  double step_s;      /* first difference of the time axis (0 if < 2 times) */
+  size_t nvars;       /* canonical names of the mapped variables (at most TW_SHAPE_MAXVARS) */
+  char vars[TW_SHAPE_MAXVARS][64];
+  char sources[TW_SHAPE_MAXVARS][264]; /* each one's name in the (first) file */
 } tw_ingest_shape;
 tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
 
@@ -112,9 +123,13 @@ typedef struct tw_inspect_var {
   char canonical[256];   /* canonical name, "" when the mapping does not know it */
   char units[128];       /* raw units attribute */
   char units_si[128];    /* normalised units, "" when unknown */
+  char cell_methods[256];/* CF cell_methods, "" when absent */
   int packed;            /* scale_factor/add_offset present */
   int accumulated;       /* decoded from an accumulation to a mean rate */
   int time_varying;
+  size_t nlevels;        /* levels of a 4-D variable (0: none); statistics cover all of them */
+  char level_name[264];  /* its level dimension */
+  double levels[16];     /* its first 16 level values */
   size_t count, missing; /* values read, of which missing */
   double min, mean, max; /* over non-missing decoded values (NaN when none) */
 } tw_inspect_var;
@@ -124,6 +139,8 @@ typedef struct tw_inspect_report {
   int is_station;
   size_t ny, nx;         /* grid rows and columns; stations: ny = locations, nx = 1 */
   int lat_descending;
+  double lat_min_deg, lat_max_deg; /* extent of the cell centres (longitudes in -180..180; */
+  double lon_min_deg, lon_max_deg; /* lon_min > lon_max when the grid crosses 180) */
   size_t ntime;
   char start[32], end[32]; /* ISO times ("" when no time axis) */
   char calendar[32];

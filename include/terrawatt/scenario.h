@@ -4,6 +4,7 @@
 #ifndef TERRAWATT_SCENARIO_H
 #define TERRAWATT_SCENARIO_H
 
+#include "terrawatt/climate_roles.h"
 #include "terrawatt/status.h"
 
 #ifdef __cplusplus
@@ -132,11 +133,36 @@ typedef struct tw_valley_filling_config {
   unsigned max_iter;         /* default 2000 */
 } tw_valley_filling_config;
 
-/* One ensemble member: a climate dataset (one or more NetCDF files). */
+/* `years:` of a member or of the climate block: a list, or all. */
+typedef struct tw_member_years {
+  int *years;
+  unsigned count;
+  int all;               /* 1: every year the data covers */
+} tw_member_years;
+
+/* `bias_correction:` of a member (docs/SCENARIO.md, docs/INGEST.md). */
+typedef struct tw_bias_config {
+  char **reference;          /* reference dataset files (relative to the scenario file) */
+  unsigned reference_count;
+  char *reference_preset;    /* preset of the reference (NULL: any name) */
+  char *method;              /* "quantile_mapping" (default) or "delta" */
+  int *calibration_years;    /* [first, last]: the period both datasets cover */
+  unsigned calibration_years_count;
+} tw_bias_config;
+
+/* One ensemble member: a climate dataset (one or more NetCDF files). The
+ * climate keys (docs/SCENARIO.md, "Climate members"): preset, variables,
+ * align, years. */
 typedef struct tw_member {
   char *name;
   char **files;          /* relative to the scenario file */
   unsigned files_count;
+  char *preset;          /* era5, cmip6, atlite, cordex (NULL: the climate block's, or any) */
+  tw_role_names *variables; /* role -> file variable (NULL: the climate block's) */
+  char *align;           /* "exact" (default) or "month-day-hour" */
+  double *level;         /* level/height coordinate value of 4-D variables (NULL: the climate's) */
+  tw_bias_config *bias_correction; /* optional */
+  tw_member_years years; /* not from the schema: read by src/scenario/years.c */
 } tw_member;
 
 /* A per-carrier factor (land use km2/MW, water m3/MWh). */
@@ -182,6 +208,13 @@ typedef struct tw_scenario_file {
   char *name;
   char **climate_files;  /* relative to the scenario file; optional when members are given */
   unsigned climate_files_count;
+  char *climate_preset;  /* climate.preset: default of every member */
+  tw_role_names *climate_variables; /* climate.variables: default of every member */
+  char *climate_align;   /* climate.align: default of every member */
+  double *climate_level; /* climate.level: default of every member */
+  char *climate_assignment; /* climate.assignment: "nearest" (default) or "inverse_distance" */
+  double climate_max_bus_distance_km; /* climate.max_bus_distance_km (default 50) */
+  tw_member_years climate_years; /* climate.years (years.c) */
   char *network;         /* PyPSA CSV folder or NetCDF, relative to the scenario file */
   tw_wind_config *wind;  /* optional */
   tw_solar_config *solar;/* optional */

@@ -45,6 +45,26 @@ tw_status tw_summary_write(const char *out_dir, const char *run_name, const char
                            const char *const *members, size_t n_members,
                            const tw_task_record *records);
 
+/* summary.json "climate_statistics" (src/report/climate_stats.c): per
+ * scenario over its n_members tasks (members x climate years): tasks,
+ * tasks_with_unserved, share_with_unserved, and for unserved_mwh and
+ * drought_longest_h: p10, p50, p90 and return_periods (values sorted
+ * descending with the Weibull plotting position i / (n + 1) and return
+ * period (n + 1) / i, in tasks). Writes one JSON object into j. */
+struct tw_json;
+void tw_climate_stats_json(struct tw_json *j, const char *const *scenarios, size_t n_scenarios,
+                           size_t n_members, const tw_task_record *records);
+
+/* Merge the outputs of separate runs of one scenario file (e.g. the
+ * members of a Slurm array job, each run on its own output directory)
+ * into out_dir: summary.json, summary.csv, ensemble.csv and tasks.tsv over
+ * every task, whose directories are referenced relative to out_dir (so
+ * `terrawatt report out_dir` works). Every input needs the same scenarios
+ * in the same order; member names must be unique across inputs. Each
+ * input's tasks.tsv lists its tasks; their task.done records are read.
+ * TW_ERR_INPUT names the input and what differs. */
+tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_t n_inputs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -62,6 +62,8 @@ int tw_cmd_run(int argc, char **argv);
 void tw_cmd_run_usage(FILE *out);
 int tw_cmd_report(int argc, char **argv);
 void tw_cmd_report_usage(FILE *out);
+int tw_cmd_merge(int argc, char **argv);
+void tw_cmd_merge_usage(FILE *out);
 int tw_cmd_example(int argc, char **argv);
 void tw_cmd_example_usage(FILE *out);
 int tw_cmd_inspect(int argc, char **argv);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "terrawatt/forecast.h"
+#include "terrawatt/climate_roles.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/json.h"
 
@@ -40,6 +41,13 @@ static void print_json(const tw_inspect_report *r) {
   tw_json_bool(&j, r->lat_descending);
   tw_json_key(&j, "stations");
   tw_json_bool(&j, r->is_station);
+  tw_json_key(&j, "extent"); /* cell centres, degrees */
+  tw_json_object_begin(&j);
+  tw_json_kv_number(&j, "lat_min", r->lat_min_deg);
+  tw_json_kv_number(&j, "lat_max", r->lat_max_deg);
+  tw_json_kv_number(&j, "lon_min", r->lon_min_deg);
+  tw_json_kv_number(&j, "lon_max", r->lon_max_deg);
+  tw_json_object_end(&j);
   tw_json_object_end(&j);
   tw_json_key(&j, "time");
   tw_json_object_begin(&j);
@@ -56,6 +64,15 @@ static void print_json(const tw_inspect_report *r) {
     tw_json_key(&j, v->name);
     tw_json_object_begin(&j);
     tw_json_kv_string(&j, "canonical", v->canonical[0] ? v->canonical : NULL);
+    tw_json_kv_string(&j, "role", tw_role_of_canonical(v->canonical)); /* null: none */
+    tw_json_kv_string(&j, "cell_methods", v->cell_methods[0] ? v->cell_methods : NULL);
+    if (v->nlevels) { /* a 4-D variable: its level dimension; statistics cover every level */
+      tw_json_kv_string(&j, "level_dimension", v->level_name);
+      tw_json_key(&j, "levels");
+      tw_json_array_begin(&j);
+      for (size_t l = 0; l < v->nlevels && l < 16; l++) tw_json_number(&j, v->levels[l]);
+      tw_json_array_end(&j);
+    }
     tw_json_kv_string(&j, "units", v->units);
     tw_json_kv_string(&j, "units_si", v->units_si[0] ? v->units_si : NULL);
     tw_json_key(&j, "packed");
@@ -96,10 +113,12 @@ static void print_table(const tw_inspect_report *r) {
          "SI units", "packed", "missing", "min", "mean", "max");
   for (size_t i = 0; i < r->nvars; i++) {
     const tw_inspect_var *v = &r->vars[i];
-    printf("%-14s %-10s %-16s %-10s %-6s %10zu %12.6g %12.6g %12.6g%s\n", v->name,
+    printf("%-14s %-10s %-16s %-10s %-6s %10zu %12.6g %12.6g %12.6g%s", v->name,
            v->canonical[0] ? v->canonical : "-", v->units[0] ? v->units : "(none)",
            v->units_si[0] ? v->units_si : "?", v->packed ? "yes" : "no", v->missing, v->min, v->mean,
            v->max, v->accumulated ? "  (accumulation -> mean rate)" : "");
+    if (v->nlevels) printf("  (%zu levels of '%s', all decoded)", v->nlevels, v->level_name);
+    printf("\n");
   }
   if (r->nproblems) {
     printf("\nproblems:\n");

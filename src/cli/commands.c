@@ -6,6 +6,8 @@ const tw_cli_command tw_cli_commands[] = {
     {"run", "run a scenario file: convert, optimize, report", tw_cmd_run, tw_cmd_run_usage},
     {"report", "write a self-contained HTML report of a run (charts, ensemble spread)",
      tw_cmd_report, tw_cmd_report_usage},
+    {"merge", "merge the output directories of separate runs (array jobs) into one summary",
+     tw_cmd_merge, tw_cmd_merge_usage},
     {"version", "print version, backends, GPUs and library versions", tw_cmd_version,
      tw_cmd_version_usage},
     {"convert", "weather to per-bus wind/PV capacity factors and degree-hours (NetCDF)",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "terrawatt/climate_roles.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/network.h"
 #include "terrawatt/yaml.h"
@@ -60,6 +61,10 @@ static const cyaml_schema_field_t demand_fields[] = {
 static const cyaml_schema_field_t climate_fields[] = {
     CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER, tw_convert_config, climate_files,
                          &string_entry, 1, CYAML_UNLIMITED),
+    STR("preset", CYAML_FLAG_OPTIONAL, tw_convert_config, preset),
+    CYAML_FIELD_MAPPING_PTR("variables", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            tw_convert_config, variables, tw_role_names_fields),
+    OPT_NUM("level", tw_convert_config, level),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t layout_fields[] = {
@@ -127,6 +132,11 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
   if (!c->wind && !c->solar && !c->demand) {
     st = tw_error(TW_ERR_INPUT, "%s: nothing to convert: add 'wind', 'solar' or 'demand'", path);
     goto cleanup;
+  }
+  if (c->preset) {
+    char where[600];
+    snprintf(where, sizeof where, "%s: climate.preset", path);
+    TW_CHECK_GOTO(st, tw_preset_check(c->preset, where));
   }
   if (!is_one_of(c->weighting, "equal", "area", NULL)) {
     st = tw_error(TW_ERR_INPUT, "%s: layout.weighting: '%s' (expected 'equal' or 'area')", path,
@@ -254,78 +264,17 @@ static tw_status params_from_config(const tw_convert_config *cfg, tw_convert_par
   return TW_OK;
 }
 
-/* The variables the enabled conversions use: required ones (their absence
- * is the reader's error) and optional ones (fsr, fdir, u10/v10 for the
- * PVWatts cell temperature). Returns the count; `optional` marks them. */
-static size_t wanted_variables(const tw_convert_params *p, const char **names, int *optional) {
-  size_t n = 0;
-#define WANT(name, opt)                                                                      \
-  do {                                                                                       \
-    size_t i_ = 0;                                                                           \
-    while (i_ < n && strcmp(names[i_], name) != 0) i_++;                                     \
-    if (i_ == n) {                                                                           \
-      names[n] = name;                                                                       \
-      optional[n++] = (opt);                                                                 \
-    } else if (!(opt)) {                                                                     \
-      optional[i_] = 0;                                                                      \
-    }                                                                                        \
-  } while (0)
-  if (p->turbine) {
-    WANT("u100", 0);
-    WANT("v100", 0);
-    if (p->extrapolation == TW_WIND_POWER_LAW) {
-      WANT("u10", 0);
-      WANT("v10", 0);
-    } else {
-      WANT("fsr", 1);
-    }
-  }
-  if (p->solar) {
-    WANT("ssrd", 0);
-    WANT("t2m", 0);
-    WANT("fdir", 1);
-    if (p->pv.panel == TW_PV_PVWATTS) {
-      WANT("u10", 1);
-      WANT("v10", 1);
-    }
-  }
-  if (p->degree_hours) WANT("t2m", 0);
-#undef WANT
-  return n;
-}
-
-/* Read only the variables the conversions use. An optional variable the
- * dataset lacks is dropped and the read retried (the reader names the
- * absent variable: "variable 'NAME' not found"); when the message cannot
- * be understood, every known variable is read, which is always correct. */
-/* With `reader` not NULL, a streaming reader is opened instead of reading
- * the whole dataset into *out (names[8] and optional[8] then must outlive
- * the reader). */
-static tw_status read_climate(tw_ingest_params *ip, const tw_convert_params *p,
-                              const char **names, int *optional, tw_climate_reader **reader,
-                              tw_climate **out) {
-  size_t n = wanted_variables(p, names, optional);
-  ip->variables = names;
-  ip->nvariables = n;
-  for (;;) {
-    tw_status st = reader ? tw_climate_reader_open(ip, 0, reader) : tw_climate_read(ip, out);
-    if (st != TW_ERR_INPUT) return st;
-    const char *msg = tw_last_error(), *at = strstr(msg, "variable '");
-    size_t drop = n;
-    if (at && strstr(at, "' not found")) {
-      at += strlen("variable '");
-      for (size_t i = 0; i < n; i++)
-        if (!strncmp(at, names[i], strlen(names[i])) && at[strlen(names[i])] == '\'') drop = i;
-    }
-    if (drop == n) return st;   /* another input error: report it */
-    if (!optional[drop]) return st; /* a required variable is absent */
-    tw_error_clear();
-    for (size_t i = drop; i + 1 < n; i++) {
-      names[i] = names[i + 1];
-      optional[i] = optional[i + 1];
-    }
-    ip->nvariables = --n;
-  }
+void tw_convert_climate_request(const tw_convert_config *cfg, const tw_convert_params *p,
+                                tw_climate_request *rq) {
+  memset(rq, 0, sizeof *rq);
+  rq->preset = cfg->preset;
+  rq->names = cfg->variables;
+  rq->wind = p->turbine != NULL;
+  rq->wind_power_law = p->turbine && p->extrapolation == TW_WIND_POWER_LAW;
+  rq->solar = p->solar;
+  rq->wind_10m_optional = p->solar && p->pv.panel == TW_PV_PVWATTS;
+  rq->degree_hours = p->degree_hours;
+  rq->roughness_default_m = p->roughness_default_m > 0 ? p->roughness_default_m : 0.03;
 }
 
 static double mean_of(const float *x, size_t n) {
@@ -354,21 +303,29 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   tw_ingest_params_default(&ip);
   ip.paths = (const char *const *)cfg->climate_files;
   ip.npaths = cfg->climate_files_count;
-  /* streamed over time chunks (memory flat in the time length), except
-   * daily-mean degree-hours, which need whole days */
-  const char *var_names[8];
-  int var_optional[8];
+  if (cfg->level) {
+    ip.has_level = 1;
+    ip.level = *cfg->level;
+  }
+  tw_climate_request rq;
+  tw_convert_climate_request(cfg, &p, &rq);
+  /* streamed over time chunks (memory flat in the time length) where the
+   * data need no whole-series transformation (hourly, no role derived);
+   * read whole otherwise (coarse steps brought to hourly, derived roles)
+   * and for daily-mean degree-hours, which need whole days */
+  tw_climate_roles_stream rs;
   const tw_climate *grid = NULL;
-  if (p.degree_hours && p.daily_mean) {
-    TW_CHECK_GOTO(st, read_climate(&ip, &p, var_names, var_optional, NULL, &c));
-    grid = c;
-  } else {
-    TW_CHECK_GOTO(st, read_climate(&ip, &p, var_names, var_optional, &reader, NULL));
+  if (!(p.degree_hours && p.daily_mean))
+    TW_CHECK_GOTO(st, tw_climate_reader_open_roles(&ip, &rq, &rs, &reader));
+  if (reader) {
     TW_CHECK_GOTO(st, tw_climate_reader_next(reader, &grid));
     if (!grid) {
       st = tw_error(TW_ERR_INPUT, "%s: the dataset has no values", cfg->climate_files[0]);
       goto cleanup;
     }
+  } else {
+    TW_CHECK_GOTO(st, tw_climate_read_roles(&ip, &rq, &c));
+    grid = c;
   }
   size_t nbus = cfg->buses_count;
   if (cfg->network) {

@@ -29,6 +29,7 @@ typedef struct tw_cf_var {
   int dimids[NC_MAX_VAR_DIMS];
   char units[128];
   char standard_name[128];
+  char cell_methods[256];     /* CF cell_methods ("" when absent) */
   int packed;                 /* scale_factor or add_offset present */
   double scale, offset;       /* 1, 0 when absent */
   int has_fill, has_missing;  /* usable fill values (a NaN fill on an integer type is dropped) */

@@ -22,6 +22,7 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
                     (int)v->type);
   tw_nc_att_text(ncid, varid, "units", v->units, sizeof v->units);
   tw_nc_att_text(ncid, varid, "standard_name", v->standard_name, sizeof v->standard_name);
+  tw_nc_att_text(ncid, varid, "cell_methods", v->cell_methods, sizeof v->cell_methods);
   v->scale = 1.0;
   v->offset = 0.0;
   if (tw_nc_att_double(ncid, varid, "scale_factor", &v->scale, NULL)) v->packed = 1;
@@ -85,7 +86,7 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
   do {                                                                                   \
     double x = (double)r[i];                                                             \
     int bad = (x != x) | (x == f) | (x == m) | isless(x, lo) | isgreater(x, hi);                   \
-    double z = bad ? (double)NAN : x * a + b;                                            \
+    double z = bad ? (double)NAN : (x == zk ? z0 : x * a + b);                           \
     out[i] = (float)z;                                                                   \
   } while (0)
 #define TW_DECODE_LOOP(CTYPE)                                                            \
@@ -98,7 +99,7 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
       for (size_t i = 0; i < TW_DECODE_BLOCK; i++) {                                     \
         double x = (double)rb[i];                                                        \
         int bad = (x != x) | (x == f) | (x == m) | isless(x, lo) | isgreater(x, hi);               \
-        double z = bad ? (double)NAN : x * a + b;                                        \
+        double z = bad ? (double)NAN : (x == zk ? z0 : x * a + b);                       \
         ob[i] = (float)z;                                                                \
       }                                                                                  \
       unsigned nb = 0, ni = 0;                                                           \
@@ -130,12 +131,13 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
  * in double otherwise (e.g. packed degC, where b holds 273.15). */
 #define TW_DEF_SMALLINT_BLOCK(NAME, CTYPE, REAL)                                           \
   static unsigned NAME(const CTYPE *restrict rb, float *restrict ob, size_t n, int fi,     \
-                       int mi, int loi, int hii, REAL a, REAL b) {                         \
+                       int mi, int loi, int hii, REAL a, REAL b, int zi, float zf) {       \
     unsigned nb = 0;                                                                       \
     for (size_t i = 0; i < n; i++) {                                                       \
       int xi = rb[i];                                                                      \
       int bad = (xi == fi) | (xi == mi) | (xi < loi) | (xi > hii);                         \
       float y = (float)((REAL)xi * a + b);                                                 \
+      y = xi == zi ? zf : y; /* the stored value nearest to 0: exactly 0 */               \
       uint32_t bits;                                                                       \
       memcpy(&bits, &y, sizeof bits);                                                      \
       bits |= (uint32_t)(-bad) & 0x7fc00000u;                                              \
@@ -161,8 +163,8 @@ TW_DEF_SMALLINT_BLOCK(decode_u16f, unsigned short, float)
     const CTYPE *r = (const CTYPE *)raw;                                                 \
     size_t i0 = 0;                                                                       \
     for (; i0 + TW_DECODE_BLOCK <= n; i0 += TW_DECODE_BLOCK)                             \
-      miss += FN(r + i0, out + i0, TW_DECODE_BLOCK, fi, mi, loi, hii, A, B);             \
-    miss += FN(r + i0, out + i0, n - i0, fi, mi, loi, hii, A, B);                        \
+      miss += FN(r + i0, out + i0, TW_DECODE_BLOCK, fi, mi, loi, hii, A, B, zi, (float)z0); \
+    miss += FN(r + i0, out + i0, n - i0, fi, mi, loi, hii, A, B, zi, (float)z0);          \
     for (size_t i = 0; may_inf && i < n; i++) inf |= isinf(out[i]) != 0;                 \
   } while (0)
 #define TW_DECODE_SMALLINT(FN, FNF, CTYPE)                                               \
@@ -197,6 +199,28 @@ size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, do
   const int loi = int_bound(v->has_vmin, v->vmin, 1), hii = int_bound(v->has_vmax, v->vmax, 0);
   const int may_inf = !(fabs(a) * 65536.0 + fabs(b) < (double)FLT_MAX / 2);
   const int use_float = fabs(b) <= 65536.0 * fabs(a) && !may_inf;
+  /* Packed integers: the stored value k0 nearest to -offset/scale decodes to
+   * within half a packing step of 0; when k0 lies in the type's range (the
+   * unpacked range includes 0) it decodes to exactly 0 (then to SI: uo),
+   * so that e.g. dry hours of packed ERA5 precipitation are 0, not 1.9e-9. */
+  double zk = NAN, z0 = uo;
+  int zi = INT_MIN;
+  if (v->packed && is_integer_type(v->type)) {
+    double k0 = nearbyint(-v->offset / v->scale), tmin = 0, tmax = 0;
+    switch (v->type) {
+      case NC_BYTE: tmin = -128, tmax = 127; break;
+      case NC_UBYTE: tmax = 255; break;
+      case NC_SHORT: tmin = -32768, tmax = 32767; break;
+      case NC_USHORT: tmax = 65535; break;
+      case NC_INT: tmin = -2147483648.0, tmax = 2147483647.0; break;
+      case NC_UINT: tmax = 4294967295.0; break;
+      default: tmin = -9007199254740992.0, tmax = 9007199254740992.0; break; /* 64-bit: 2^53 */
+    }
+    if (k0 >= tmin && k0 <= tmax && fabs(k0 * v->scale + v->offset) <= 0.5 * fabs(v->scale)) {
+      zk = k0;
+      if (fabs(k0) <= 1048576.0) zi = (int)k0;
+    }
+  }
   size_t miss = 0;
   int inf = 0;
   switch (v->type) {

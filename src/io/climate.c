@@ -36,6 +36,7 @@ void tw_climate_destroy(tw_climate **c) {
     free(d->vars[i].units);
     free(d->vars[i].data);
     free(d->vars[i].source_name);
+    free(d->vars[i].cell_methods);
   }
   free(d->vars);
   free(d->time);

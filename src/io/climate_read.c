@@ -5,6 +5,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,11 @@ static tw_status climate_alloc(const tw_dataset *ds, size_t r0, size_t nr, size_
     cv->source_name = strdup(ds->files[v->file[0]].vars[v->var[0]].name);
     cv->time_varying = v->time_varying;
     cv->accumulated = v->units_known && v->units.accumulated;
+    const char *cm = ds->files[v->file[0]].vars[v->var[0]].cell_methods;
+    if (cm[0] && !(cv->cell_methods = strdup(cm))) {
+      st = tw_error(TW_ERR_RESOURCE, "out of memory");
+      goto cleanup;
+    }
     size_t nt = v->time_varying ? cap_t : 1;
     if (!cv->name || !cv->units || !cv->source_name || !c->source) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
@@ -174,6 +180,18 @@ tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out) {
   out->ncol = tw_dataset_ncols(ds);
   out->ntime = ds->nt_sel;
   out->is_station = ds->is_station;
+  out->calendar = ds->cal;
+  out->step_s = ds->step_s;
+  if (ds->nt_sel > 0) {
+    out->time_first = ds->time[ds->t0];
+    out->time_last = ds->time[ds->t0 + ds->nt_sel - 1];
+  }
+  for (size_t i = 0; i < ds->nvars && out->nvars < TW_SHAPE_MAXVARS; i++) {
+    snprintf(out->vars[out->nvars], sizeof out->vars[0], "%s", ds->vars[i].canonical);
+    snprintf(out->sources[out->nvars], sizeof out->sources[0], "%s",
+             ds->files[ds->vars[i].file[0]].vars[ds->vars[i].var[0]].name);
+    out->nvars++;
+  }
   tw_dataset_close(&ds);
   return TW_OK;
 }

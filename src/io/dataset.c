@@ -355,6 +355,42 @@ static tw_status missing_variable(const tw_dataset *ds, const char *name) {
                   len ? list : "no data variables");
 }
 
+/* The level of every variable with a level dimension: the coordinate value
+ * p->level (in the file's units, or x100 for pressure given in hPa against
+ * a coordinate in Pa); without p->has_level an error listing the levels,
+ * except for inspect (want_all), which reads each in turn. */
+static tw_status choose_levels(tw_dataset *ds, const tw_ingest_params *p, int want_all) {
+  for (size_t i = 0; i < ds->nvars; i++)
+    for (size_t k = 0; k < ds->vars[i].nparts; k++) {
+      tw_ds_file *f = &ds->files[ds->vars[i].file[k]];
+      tw_ds_layout *lay = &f->layout[ds->vars[i].var[k]];
+      if (!lay->nlevel) continue;
+      size_t n = lay->nlevel < TW_DS_MAXLEVELS ? lay->nlevel : TW_DS_MAXLEVELS;
+      char list[512] = "";
+      size_t len = 0;
+      for (size_t l = 0; l < n && len + 24 < sizeof list; l++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%g", l ? ", " : "", lay->levels[l]);
+      if (!p->has_level) {
+        if (want_all) continue;
+        return tw_error(TW_ERR_INPUT, "%s: variable '%s' has a level dimension '%s' (%s): choose "
+                        "one with `level:` (a coordinate value)", f->path,
+                        f->vars[ds->vars[i].var[k]].name, lay->level_name, list);
+      }
+      size_t found = n;
+      for (size_t l = 0; l < n && found == n; l++) {
+        double x = lay->levels[l], want = p->level;
+        if (fabs(x - want) <= 1e-6 * fmax(1.0, fabs(want)) ||
+            fabs(x - 100.0 * want) <= 1e-6 * fmax(1.0, fabs(100.0 * want)))
+          found = l;
+      }
+      if (found == n)
+        return tw_error(TW_ERR_INPUT, "%s: variable '%s': level %g is not a value of '%s' (%s)",
+                        f->path, f->vars[ds->vars[i].var[k]].name, p->level, lay->level_name, list);
+      lay->level_index = found;
+    }
+  return TW_OK;
+}
+
 tw_status tw_dataset_open(const tw_ingest_params *p, int want_all, int strict_units, tw_dataset **out) {
   tw_status st = TW_OK;
   tw_dataset *ds = NULL;
@@ -390,6 +426,7 @@ tw_status tw_dataset_open(const tw_ingest_params *p, int want_all, int strict_un
     if (!found) TW_CHECK_GOTO(st, missing_variable(ds, p->variables[i]));
   }
   if (ds->nvars == 0 && !want_all) TW_CHECK_GOTO(st, missing_variable(ds, "(any known variable)"));
+  TW_CHECK_GOTO(st, choose_levels(ds, p, want_all));
   TW_CHECK_GOTO(st, build_axis(ds));
   for (size_t i = 0; i < ds->nvars; i++) {
     tw_ds_var *v = &ds->vars[i];

@@ -15,11 +15,17 @@
  * index 0) and an ERA5T `expver` dimension (several experiment versions of
  * which one holds the data at each time; see tw_dataset_read_var). */
 #define TW_DS_MAXDIMS 8
-enum { TW_DIM_CELL = 0, TW_DIM_ONE = 1, TW_DIM_EXPVER = 2 };
+enum { TW_DIM_CELL = 0, TW_DIM_ONE = 1, TW_DIM_EXPVER = 2, TW_DIM_LEVEL = 3 };
+#define TW_DS_MAXLEVELS 128
 typedef struct tw_ds_layout {
   int ndims;
   signed char role[TW_DS_MAXDIMS]; /* TW_DIM_CELL: time, lat, lon or location */
   size_t nexpver;                  /* length of the expver dimension, 0 when absent */
+  /* a level or height dimension (length > 1 with a coordinate variable): read at level_index */
+  size_t nlevel;                   /* 0 when absent */
+  size_t level_index;
+  char level_name[NC_MAX_NAME + 1];
+  double levels[TW_DS_MAXLEVELS];  /* its coordinate values (the first TW_DS_MAXLEVELS) */
 } tw_ds_layout;
 
 /* One file, scanned. */

@@ -36,7 +36,8 @@ static void expand(const tw_ds_layout *lay, const size_t *cstart, const size_t *
       count[d] = ccount[k];
       k++;
     } else {
-      start[d] = lay->role[d] == TW_DIM_EXPVER ? e : 0;
+      start[d] = lay->role[d] == TW_DIM_EXPVER ? e
+                 : lay->role[d] == TW_DIM_LEVEL ? lay->level_index : 0;
       count[d] = 1;
     }
   }

@@ -7,6 +7,7 @@
 
 #include "io/dataset.h"
 #include "io/nc_util.h"
+#include <stdio.h>
 
 tw_status tw_ds_file_scan(const char *path, tw_ds_file *f);
 void tw_ds_file_free(tw_ds_file *f);
@@ -145,8 +146,9 @@ static tw_status scan_grid(const char *path, tw_ds_file *f) {
 }
 
 /* Which variables are data on the cells; where their time dimension is.
- * Dimensions of length 1 and an `expver` dimension (with time) are
- * allowed besides time and the cells; anything else is skipped. */
+ * Dimensions of length 1, an `expver` dimension (with time) and one level
+ * dimension (with its coordinate variable) are allowed besides time and
+ * the cells; anything else is skipped. */
 static tw_status scan_vars(const char *path, tw_ds_file *f) {
   int nvars = 0;
   nc_inq_nvars(f->ncid, &nvars);
@@ -163,6 +165,10 @@ static tw_status scan_vars(const char *path, tw_ds_file *f) {
     if (strcmp(name, f->lat_name) == 0 || strcmp(name, f->lon_name) == 0 ||
         strcmp(name, f->time_name) == 0)
       continue;
+    if (nd == 1) { /* a coordinate variable (e.g. level) is not data */
+      char dn[NC_MAX_NAME + 1];
+      if (nc_inq_dimname(f->ncid, dims[0], dn) == NC_NOERR && strcmp(dn, name) == 0) continue;
+    }
     int has_lat = 0, has_lon = 0, tpos = -1, other = 0, ne = 0;
     int eff[NC_MAX_VAR_DIMS]; /* the time and cell dimensions, in order */
     tw_ds_layout lay;
@@ -182,9 +188,19 @@ static tw_status scan_vars(const char *path, tw_ds_file *f) {
       size_t len = 0;
       nc_inq_dim(f->ncid, dims[d], dname, &len);
       signed char role = TW_DIM_ONE;
+      int cvid = -1, cnd = 0, cdim = -1;
       if (strcmp(dname, "expver") == 0 && len > 1 && lay.nexpver == 0) {
         role = TW_DIM_EXPVER;
         lay.nexpver = len;
+      } else if (len > 1 && lay.nlevel == 0 && nc_inq_varid(f->ncid, dname, &cvid) == NC_NOERR &&
+                 nc_inq_varndims(f->ncid, cvid, &cnd) == NC_NOERR && cnd == 1 &&
+                 nc_inq_vardimid(f->ncid, cvid, &cdim) == NC_NOERR && cdim == dims[d]) {
+        /* a level or height with a coordinate variable: pressure levels, heights */
+        role = TW_DIM_LEVEL;
+        lay.nlevel = len;
+        snprintf(lay.level_name, sizeof lay.level_name, "%s", dname);
+        size_t n = len < TW_DS_MAXLEVELS ? len : TW_DS_MAXLEVELS, zero = 0;
+        nc_get_vara_double(f->ncid, cvid, &zero, &n, lay.levels);
       } else if (len != 1) {
         other = 1;
       }

@@ -69,6 +69,35 @@ cleanup:
   return st;
 }
 
+/* Extent of the selected cell centres. Longitudes: the first and last
+ * column in output order (west to east on an ascending grid), so a grid
+ * across 180 has lon_min > lon_max; stations: min and max. */
+static void extent(const tw_dataset *ds, tw_inspect_report *r) {
+  r->lat_min_deg = r->lon_min_deg = INFINITY;
+  r->lat_max_deg = r->lon_max_deg = -INFINITY;
+  if (ds->is_station) {
+    for (size_t i = 0; i < ds->nloc_sel; i++) {
+      double la = ds->lat[ds->loc[i]], lo = tw_lon_normalise(ds->lon_raw[ds->loc[i]]);
+      r->lat_min_deg = fmin(r->lat_min_deg, la);
+      r->lat_max_deg = fmax(r->lat_max_deg, la);
+      r->lon_min_deg = fmin(r->lon_min_deg, lo);
+      r->lon_max_deg = fmax(r->lon_max_deg, lo);
+    }
+    return;
+  }
+  for (size_t i = 0; i < ds->nlat_sel; i++) {
+    r->lat_min_deg = fmin(r->lat_min_deg, ds->lat[ds->lat0 + i]);
+    r->lat_max_deg = fmax(r->lat_max_deg, ds->lat[ds->lat0 + i]);
+  }
+  if (ds->nrun == 0) return;
+  double first = tw_lon_normalise(ds->lon_raw[ds->run_start[0]]);
+  double last = tw_lon_normalise(ds->lon_raw[ds->run_start[ds->nrun - 1] +
+                                             ds->run_len[ds->nrun - 1] - 1]);
+  int descending = ds->nlon > 1 && ds->lon_raw[1] < ds->lon_raw[0];
+  r->lon_min_deg = descending ? last : first;
+  r->lon_max_deg = descending ? first : last;
+}
+
 tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_report **out) {
   tw_ingest_params p;
   tw_dataset *ds = NULL;
@@ -86,6 +115,7 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
   r->ny = tw_dataset_nrows(ds);
   r->nx = tw_dataset_ncols(ds);
   r->lat_descending = !ds->is_station && ds->nlat > 1 && ds->lat[1] < ds->lat[0];
+  extent(ds, r);
   r->ntime = ds->ntime;
   r->step_seconds = ds->step_s;
   snprintf(r->calendar, sizeof r->calendar, "%s", ds->ntime ? tw_calendar_name(ds->cal) : "");
@@ -96,7 +126,7 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
   }
   for (size_t f = 0; f < ds->nfiles; f++)
     for (size_t k = 0; k < ds->files[f].nskipped; k++)
-      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time, the cells, length-1 dimensions and expver; skipped",
+      TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s' has dimensions other than time, the cells, length-1 dimensions, expver and one level dimension; skipped",
                                     ds->files[f].path, ds->files[f].skipped[k]));
   for (size_t i = 0; i < ds->nvars; i++) {
     const tw_ds_var *v = &ds->vars[i];
@@ -106,6 +136,7 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
     snprintf(iv->canonical, sizeof iv->canonical, "%s", v->alias ? v->alias->canonical : "");
     snprintf(iv->units, sizeof iv->units, "%s", v->units_raw);
     snprintf(iv->units_si, sizeof iv->units_si, "%s", v->units_known ? v->units.si : "");
+    snprintf(iv->cell_methods, sizeof iv->cell_methods, "%s", cv->cell_methods);
     iv->packed = cv->packed;
     iv->accumulated = v->units_known && v->units.accumulated;
     iv->time_varying = v->time_varying;
@@ -118,7 +149,35 @@ tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_
       iv->min = iv->mean = iv->max = NAN;
       continue;
     }
-    TW_CHECK_GOTO(st, stats(ds, i, iv));
+    tw_ds_layout *lay = &ds->files[v->file[0]].layout[v->var[0]];
+    if (lay->nlevel) { /* a 4-D variable: every level decoded, statistics over all */
+      iv->nlevels = lay->nlevel;
+      snprintf(iv->level_name, sizeof iv->level_name, "%s", lay->level_name);
+      for (size_t l = 0; l < 16 && l < lay->nlevel && l < TW_DS_MAXLEVELS; l++)
+        iv->levels[l] = lay->levels[l];
+      double sum = 0, lo = INFINITY, hi = -INFINITY;
+      size_t good = 0;
+      for (size_t l = 0; l < lay->nlevel; l++) {
+        for (size_t k = 0; k < v->nparts; k++) ds->files[v->file[k]].layout[v->var[k]].level_index = l;
+        tw_inspect_var one = *iv;
+        one.count = one.missing = 0;
+        TW_CHECK_GOTO(st, stats(ds, i, &one));
+        size_t g = one.count - one.missing;
+        iv->count += one.count;
+        iv->missing += one.missing;
+        if (g) {
+          sum += one.mean * (double)g;
+          good += g;
+          lo = fmin(lo, one.min);
+          hi = fmax(hi, one.max);
+        }
+      }
+      iv->mean = good ? sum / (double)good : NAN;
+      iv->min = good ? lo : NAN;
+      iv->max = good ? hi : NAN;
+    } else {
+      TW_CHECK_GOTO(st, stats(ds, i, iv));
+    }
     if (iv->count > 0 && iv->missing == iv->count)
       TW_CHECK_GOTO(st, add_problem(r, "%s: variable '%s': every value is missing", ds->files[v->file[0]].path,
                                     cv->name));

@@ -181,3 +181,52 @@ cleanup:
   fclose(f);
   return st;
 }
+
+/* ---- NetCDF-4 (HDF5) ---------------------------------------------------------- */
+
+static uint64_t le_uint(const unsigned char *p, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; i--) v = (v << 8) | p[i];
+  return v;
+}
+
+tw_status tw_nc_hdf5_check_size(const char *path) {
+  static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  unsigned char b[128];
+  FILE *f = fopen(path, "rb");
+  if (!f) return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+  struct stat sb;
+  tw_status st = TW_OK;
+  if (fstat(fileno(f), &sb) != 0) {
+    fclose(f);
+    return tw_error(TW_ERR_INPUT, "%s: cannot stat: %s", path, strerror(errno));
+  }
+  /* the superblock is at 0 or after a user block of 512, 1024, 2048, ... bytes */
+  for (long at = 0; at <= 1 << 16 && at < (long)sb.st_size; at = at ? at * 2 : 512) {
+    if (fseek(f, at, SEEK_SET) != 0) break;
+    size_t got = fread(b, 1, sizeof b, f);
+    if (got < 9 || memcmp(b, sig, 8) != 0) continue;
+    int version = b[8];
+    size_t o_size, eof_pos, base_pos;
+    if (version <= 1) { /* v0/v1: versions, sizes at 13/14, base address after 24 (+4 for v1) */
+      o_size = b[13];
+      base_pos = version == 0 ? 24 : 28;
+      eof_pos = base_pos + 2 * o_size;
+    } else { /* v2/v3: sizes at 9/10, flags at 11, then base, extension, end-of-file */
+      o_size = b[9];
+      base_pos = 12;
+      eof_pos = base_pos + 2 * o_size;
+    }
+    if ((o_size != 4 && o_size != 8) || eof_pos + o_size > got) break;
+    uint64_t base = le_uint(b + base_pos, (int)o_size), eof = le_uint(b + eof_pos, (int)o_size);
+    uint64_t need = base + eof;
+    if (base == UINT64_MAX || eof == UINT64_MAX) break; /* undefined addresses */
+    if ((uint64_t)sb.st_size < need)
+      st = tw_error(TW_ERR_INPUT, "%s: truncated file: %lld bytes on disk but its HDF5 superblock "
+                    "(NetCDF-4) records an end of file at %llu bytes", path,
+                    (long long)sb.st_size, (unsigned long long)need);
+    break;
+  }
+  fclose(f);
+  return st;
+}

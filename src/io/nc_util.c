@@ -17,6 +17,7 @@ tw_status tw_nc_open(const char *path, int *ncid) {
   if (stat(path, &sb) != 0)
     return tw_error(TW_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
   if (S_ISDIR(sb.st_mode)) return tw_error(TW_ERR_INPUT, "%s: is a directory, not a NetCDF file", path);
+  TW_CHECK(tw_nc_hdf5_check_size(path)); /* before HDF5 reports it as "HDF error" */
   int rc = nc_open(path, NC_NOWRITE, ncid);
   if (rc == NC_ENOTNC || rc == NC_EHDFERR)
     return tw_error(TW_ERR_INPUT, "%s: not a NetCDF file (%s)", path, nc_strerror(rc));

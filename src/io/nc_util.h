@@ -21,6 +21,11 @@ tw_status tw_nc_open(const char *path, int *ncid);
  * Files that are not classic format pass. */
 tw_status tw_nc_classic_check_size(const char *path);
 
+/* A NetCDF-4 (HDF5) file shorter than the end-of-file address its HDF5
+ * superblock records (versions 0-3) is truncated: TW_ERR_INPUT "PATH:
+ * truncated file: ...". Other files (and undefined addresses) pass. */
+tw_status tw_nc_hdf5_check_size(const char *path);
+
 /* Text attribute `name` of `varid` (NC_GLOBAL for globals) into buf. Returns
  * 1 if present and textual (NC_CHAR or a single NC_STRING), else 0 (buf ""). */
 int tw_nc_att_text(int ncid, int varid, const char *name, char *buf, size_t size);

@@ -26,6 +26,7 @@ static const tw_ingest_alias defaults[] = {
     {"tasmax", "tasmax", NULL, NULL},
     {"tasmin", "tasmin", NULL, NULL},
     {"rsds", "rsds", NULL, NULL},
+    {"rsdsdiff", "rsdsdiff", NULL, NULL},
     {"sfcWind", "sfcWind", NULL, NULL},
     {"uas", "uas", NULL, NULL},
     {"vas", "vas", NULL, NULL},
@@ -42,6 +43,7 @@ static const tw_ingest_alias defaults[] = {
     /* by CF standard_name, when no name matched */
     {"rsds", NULL, "surface_downwelling_shortwave_flux_in_air", NULL},
     {"rsds", NULL, "surface_downwelling_shortwave_flux", NULL},
+    {"rsdsdiff", NULL, "surface_diffuse_downwelling_shortwave_flux_in_air", NULL},
     {"tas", NULL, "air_temperature", NULL},
     {"sfcWind", NULL, "wind_speed", NULL},
     {"uas", NULL, "eastward_wind", NULL},

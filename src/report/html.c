@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report_page.h"
+#include "climate_stats_page.h"
 #include "strbuf.h"
 #include "terrawatt/report.h"
 
@@ -122,7 +123,9 @@ tw_status tw_report_write(const char *out_dir, const char *html_path, const char
                 "<h2>Dispatch</h2>\n<div class=\"grid\" id=\"dispatch\"></div>\n"
                 "<h2>Net load and prices</h2>\n<div class=\"grid\"><div id=\"netload\"></div>"
                 "<div id=\"prices\"></div></div>\n"
-                "<h2>Renewable droughts</h2>\n<div class=\"grid\" id=\"droughts\"></div>\n"
+                "<h2>Renewable droughts</h2>\n<div class=\"grid\" id=\"droughts\"></div>\n");
+  tw_sb_add(&b, tw_report_climate_html); /* climate_stats_page.c */
+  tw_sb_add(&b,
                 "<p class=\"spread\">Made by terrawatt report; charts by Chart.js (MIT licence), "
                 "inlined.</p>\n<script>\n");
   add_script_safe(&b, chartjs);
@@ -132,6 +135,8 @@ tw_status tw_report_write(const char *out_dir, const char *html_path, const char
   TW_CHECK_GOTO(st, add_series(&b, out_dir));
   tw_sb_add(&b, ";\n</script>\n<script>\n");
   for (size_t i = 0; tw_report_script[i]; i++) tw_sb_add(&b, tw_report_script[i]);
+  tw_sb_add(&b, "</script>\n<script>\n");
+  tw_sb_add(&b, tw_report_climate_script);
   tw_sb_add(&b, "</script>\n</body>\n</html>\n");
   st = tw_sb_write(&b, html_path);
 cleanup:

@@ -274,6 +274,8 @@ tw_status tw_summary_write(const char *out_dir, const char *run_name, const char
     tw_json_object_end(&j);
   }
   tw_json_object_end(&j);
+  tw_json_key(&j, "climate_statistics"); /* members x years (climate_stats.c) */
+  tw_climate_stats_json(&j, scenarios, S, M, records);
   tw_json_object_end(&j);
   snprintf(path, sizeof path, "%s/summary.json", out_dir);
   st = tw_json_write_file(&j, path);

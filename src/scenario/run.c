@@ -30,7 +30,7 @@ static void ctx_free(tw_run_ctx *ctx) {
   tw_scenario_destroy(&ctx->scenario);
   free(ctx->network_path);
   tw_network_destroy(&ctx->base);
-  free(ctx->members);
+  tw_members_free(ctx);
 }
 
 static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_cells,
@@ -52,18 +52,7 @@ static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_c
     ctx->variants = &base_variant;
     ctx->n_variants = 1;
   }
-  ctx->named_members = s->members_count > 0;
-  ctx->n_members = s->members_count ? s->members_count : 1;
-  TW_CHECK(tw_calloc(ctx->n_members, sizeof *ctx->members, "members", &ctx->members));
-  for (size_t m = 0; m < ctx->n_members; m++) {
-    if (ctx->named_members)
-      ctx->members[m] = (tw_run_member){s->members[m].name,
-                                        (const char *const *)s->members[m].files,
-                                        s->members[m].files_count};
-    else
-      ctx->members[m] = (tw_run_member){"climate", (const char *const *)s->climate_files,
-                                        s->climate_files_count};
-  }
+  TW_CHECK(tw_members_expand(ctx)); /* members, or members x years (member.c) */
   ctx->value_of_lost_load = s->optimize ? s->optimize->load_shedding_cost : 0;
   ctx->backend = o->backend;
   return tw_members_check(ctx, max_cells, max_times);
@@ -111,8 +100,13 @@ static void print_plan(const tw_run_ctx *ctx, const unsigned char *done, size_t 
              ctx->members[m].name, ctx->out_dir, rel, done[id] ? " (finished, skipped)" : "");
       free(rel);
     }
-  printf("estimated peak memory per rank: %.1f MiB (climate %zu cells x %zu steps)\n",
-         peak_memory_bytes(ctx, cells, times) / 1048576.0, cells, times);
+  for (size_t m = 0; m < M; m++) /* each member on its own: its cells, step and hourly steps */
+    printf("  member '%s': %zu cells, step %g h, %zu hourly steps converted: estimated peak "
+           "memory %.1f MiB\n", ctx->members[m].name, ctx->members[m].cells,
+           ctx->members[m].step_s / 3600.0, ctx->members[m].hours,
+           peak_memory_bytes(ctx, ctx->members[m].cells, ctx->members[m].hours) / 1048576.0);
+  printf("estimated peak memory per rank: %.1f MiB (largest member: climate %zu cells x %zu "
+         "steps)\n", peak_memory_bytes(ctx, cells, times) / 1048576.0, cells, times);
 }
 
 static tw_status record_path(const tw_run_ctx *ctx, size_t id, char **out) {

@@ -2,6 +2,8 @@
 #include "terrawatt/scenario.h"
 #include "terrawatt/forecast_stage.h"
 #include "terrawatt/yaml.h"
+#include "terrawatt/convert_config.h"
+#include "scenario_years.h"
 #include "fleets.h"
 
 #include <errno.h>
@@ -97,10 +99,30 @@ static const cyaml_schema_field_t variant_fields[] = {
 static const cyaml_schema_value_t variant_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_scenario_variant, variant_fields)};
 
+static const cyaml_schema_value_t year_entry = {CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int)};
+
+static const cyaml_schema_field_t bias_fields[] = {
+    CYAML_FIELD_SEQUENCE("reference", CYAML_FLAG_POINTER, tw_bias_config, reference,
+                         &string_entry, 1, CYAML_UNLIMITED),
+    STR_FIELD("reference_preset", CYAML_FLAG_OPTIONAL, tw_bias_config, reference_preset),
+    STR_FIELD("method", CYAML_FLAG_OPTIONAL, tw_bias_config, method),
+    CYAML_FIELD_SEQUENCE("calibration_years", CYAML_FLAG_POINTER, tw_bias_config,
+                         calibration_years, &year_entry, 2, 2),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t member_fields[] = {
     STR_FIELD("name", CYAML_FLAG_DEFAULT, tw_member, name),
     CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER, tw_member, files, &string_entry, 1,
                          CYAML_UNLIMITED),
+    /* climate keys (docs/SCENARIO.md, "Climate members"); `years` is read by years.c */
+    STR_FIELD("preset", CYAML_FLAG_OPTIONAL, tw_member, preset),
+    CYAML_FIELD_MAPPING_PTR("variables", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_member,
+                            variables, tw_role_names_fields),
+    STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_member, align),
+    CYAML_FIELD_FLOAT_PTR("level", CYAML_FLAG_OPTIONAL, tw_member, level),
+    CYAML_FIELD_IGNORE("years", CYAML_FLAG_OPTIONAL),
+    CYAML_FIELD_MAPPING_PTR("bias_correction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_member,
+                            bias_correction, bias_fields),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t member_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, tw_member, member_fields)};
@@ -145,8 +167,17 @@ static const cyaml_schema_field_t optimize_fields[] = {
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t climate_fields[] = {
-    CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER, tw_scenario_file, climate_files,
-                         &string_entry, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("files", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
+                         climate_files, &string_entry, 0, CYAML_UNLIMITED),
+    STR_FIELD("preset", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_preset),
+    CYAML_FIELD_MAPPING_PTR("variables", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            tw_scenario_file, climate_variables, tw_role_names_fields),
+    STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_align),
+    CYAML_FIELD_FLOAT_PTR("level", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_level),
+    STR_FIELD("assignment", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_assignment),
+    CYAML_FIELD_FLOAT("max_bus_distance_km", CYAML_FLAG_OPTIONAL, tw_scenario_file,
+                      climate_max_bus_distance_km),
+    CYAML_FIELD_IGNORE("years", CYAML_FLAG_OPTIONAL),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t top_fields[] = {
@@ -214,9 +245,51 @@ static int bad_dir_name(const char *n) {
   return !n[0] || strpbrk(n, "/\\") || strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
 }
 
+static int bad_align(const char *a) {
+  return a && strcmp(a, "exact") != 0 && strcmp(a, "month-day-hour") != 0;
+}
+
+static int bad_preset(const char *preset) {
+  if (tw_preset_check(preset, "preset") == TW_OK) return 0;
+  tw_error_clear();
+  return 1;
+}
+
 static void validate_members(const tw_scenario_file *s, problems *p) {
+  if (bad_align(s->climate_align))
+    problem(p, "climate.align: '%s' (expected 'exact' or 'month-day-hour')", s->climate_align);
+  if (s->climate_assignment && strcmp(s->climate_assignment, "nearest") &&
+      strcmp(s->climate_assignment, "inverse_distance"))
+    problem(p, "climate.assignment: '%s' (expected 'nearest' or 'inverse_distance')",
+            s->climate_assignment);
+  if (bad_preset(s->climate_preset))
+    problem(p, "climate.preset: '%s' (expected era5, cmip6, atlite or cordex)", s->climate_preset);
+  if (!(s->climate_max_bus_distance_km > 0) || !isfinite(s->climate_max_bus_distance_km))
+    problem(p, "climate.max_bus_distance_km: %g must be > 0", s->climate_max_bus_distance_km);
   for (unsigned i = 0; i < s->members_count; i++) {
     const tw_member *m = &s->members[i];
+    if (bad_align(m->align))
+      problem(p, "members[%u].align: '%s' (expected 'exact' or 'month-day-hour')", i, m->align);
+    if (bad_preset(m->preset))
+      problem(p, "members[%u].preset: '%s' (expected era5, cmip6, atlite or cordex)", i,
+              m->preset);
+    const tw_bias_config *bc = m->bias_correction;
+    if (bc) {
+      if (bc->method && strcmp(bc->method, "delta") && strcmp(bc->method, "quantile_mapping"))
+        problem(p, "members[%u].bias_correction.method: '%s' (expected 'delta' or "
+                "'quantile_mapping')", i, bc->method);
+      if (bad_preset(bc->reference_preset))
+        problem(p, "members[%u].bias_correction.reference_preset: '%s' (expected era5, cmip6, "
+                "atlite or cordex)", i, bc->reference_preset);
+      if (bc->calibration_years_count == 2 && bc->calibration_years[0] > bc->calibration_years[1])
+        problem(p, "members[%u].bias_correction.calibration_years: [%d, %d] is not [first, last]",
+                i, bc->calibration_years[0], bc->calibration_years[1]);
+      for (unsigned f = 0; f < bc->reference_count; f++) {
+        char key[80];
+        snprintf(key, sizeof key, "members[%u].bias_correction.reference", i);
+        check_path(p, s, key, bc->reference[f]);
+      }
+    }
     if (bad_dir_name(m->name))
       problem(p, "members[%u].name: '%s' must be a non-empty name usable as a directory", i,
               m->name);
@@ -392,6 +465,16 @@ tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
   }
   apply_defaults(s);
+  if (s->climate_max_bus_distance_km == 0) s->climate_max_bus_distance_km = 50.0;
+  tw_member_years *my = NULL;
+  tw_status yst = tw_calloc(s->members_count + 1, sizeof *my, "members", &my);
+  if (yst == TW_OK) yst = tw_scenario_years_read(path, s->members_count, &s->climate_years, my);
+  for (unsigned i = 0; i < s->members_count; i++) s->members[i].years = my ? my[i] : (tw_member_years){0};
+  free(my);
+  if (yst != TW_OK) {
+    tw_scenario_destroy(&s);
+    return yst;
+  }
   validate(s, &p);
   if (p.count) {
     tw_status st = tw_error(TW_ERR_INPUT, "%s: %d error%s: %s", path, p.count,
@@ -418,6 +501,9 @@ tw_status tw_scenario_path(const tw_scenario_file *s, const char *relative, char
 
 void tw_scenario_destroy(tw_scenario_file **s) {
   if (!s || !*s) return;
+  tw_member_years_free(&(*s)->climate_years);
+  for (unsigned i = 0; (*s)->members && i < (*s)->members_count; i++)
+    tw_member_years_free(&(*s)->members[i].years);
   free((*s)->path);
   free((*s)->base_dir);
   (*s)->path = (*s)->base_dir = NULL;

@@ -142,7 +142,7 @@ if command -v ncgen >/dev/null 2>&1 && command -v ncdump >/dev/null 2>&1; then
   out=$(cd "$T" && "$CLI" convert uv.yaml --out uv-out.nc --json) || fail "u100/v100-only convert exited $?"
   echo "$out" | grep -q '"times":3' || fail "u100/v100-only: expected 3 times: $out"
   sed 's/^wind:/wind:\n  extrapolation: power/' "$T/uv.yaml" > "$T/uvp.yaml"
-  expect2 uvp.yaml "variable 'u10' not found"
+  expect2 uvp.yaml "no variable fills the role 'u10'"
 else
   echo "ncgen/ncdump not found: layout-file CLI cases skipped"
 fi

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ingest_test_util.h"
@@ -74,6 +75,33 @@ static void test_packing_fill_valid_range(void **state) {
   assert_rel(t->data[0], 280.0 + (-1000) * -0.01f, 1e-6); /* float scale attribute: -0.01f */
   assert_rel(t->data[6], 280.0 + (-400) * (double)-0.01f, 1e-7);
   assert_string_equal(t->units, "K");
+  tw_climate_destroy(&c);
+}
+
+/* Packed values within half a packing step of zero decode to exactly 0 when
+ * the unpacked range includes 0 (ERA5 precipitation: dry hours were 1.9e-9). */
+static void test_packed_zero_snaps(void **state) {
+  (void)state;
+  double raw[24];
+  const double s = 3.0e-9, o = 9.830000186e-5; /* -o/s = -32766.67: k0 = -32767 */
+  for (int i = 0; i < 24; i++) raw[i] = -32767 + i;
+  fx_var v = {"pr", NC_SHORT, "kg m-2 s-1", 1, s, o, NC_DOUBLE, 0, 0, 0, 0, 0, {0, 0}, raw};
+  fx_file f = grid_file(&v, 1);
+  assert_int_equal(fx_write(tmp("zero.nc"), &f), NC_NOERR);
+  tw_climate *c = NULL;
+  assert_int_equal(read1(tmp("zero.nc"), "pr", &c), TW_OK);
+  const tw_climate_var *pr = tw_climate_find(c, "pr");
+  assert_true(pr->data[0] == 0.0f);                      /* was -32767 s + o = -1.0e-9 */
+  assert_rel(pr->data[1], -32766 * s + o, 1e-3);          /* 2.0e-9: not within half a step */
+  assert_rel(pr->data[23], -32744 * s + o, 1e-4);
+  tw_climate_destroy(&c);
+  /* 0 outside the unpacked range (offset 1, scale 1e-6): nothing snaps */
+  for (int i = 0; i < 24; i++) raw[i] = -32768 + i;
+  fx_var w = {"pr", NC_SHORT, "kg m-2 s-1", 1, 1e-6, 1.0, NC_DOUBLE, 0, 0, 0, 0, 0, {0, 0}, raw};
+  f = grid_file(&w, 1);
+  assert_int_equal(fx_write(tmp("zero2.nc"), &f), NC_NOERR);
+  assert_int_equal(read1(tmp("zero2.nc"), "pr", &c), TW_OK);
+  assert_rel(c->vars[0].data[0], 1.0 - 32768e-6, 1e-6);
   tw_climate_destroy(&c);
 }
 
@@ -181,6 +209,17 @@ static void test_bad_files(void **state) {
   tw_climate_destroy(&c);
   assert_int_equal(truncate(tmp("trunc.nc"), 400), 0);
   expect_error(read1(tmp("trunc.nc"), "t2m", &c), "trunc.nc", "truncated");
+  assert_null(c);
+  /* a truncated NetCDF-4 (HDF5) file says "truncated", not "not a NetCDF file (HDF error)" */
+  fx_file f4 = f;
+  f4.format = NC_NETCDF4;
+  assert_int_equal(fx_write(tmp("trunc4.nc"), &f4), NC_NOERR);
+  assert_int_equal(read1(tmp("trunc4.nc"), "t2m", &c), TW_OK);
+  tw_climate_destroy(&c);
+  struct stat sb4;
+  assert_int_equal(stat(tmp("trunc4.nc"), &sb4), 0);
+  assert_int_equal(truncate(tmp("trunc4.nc"), sb4.st_size / 2), 0);
+  expect_error(read1(tmp("trunc4.nc"), "t2m", &c), "trunc4.nc: truncated file", "HDF5 superblock");
   assert_null(c);
   /* missing variable: the message lists what is there */
   assert_int_equal(fx_write(tmp("one.nc"), &f), NC_NOERR);
@@ -447,6 +486,7 @@ static int teardown(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_packing_fill_valid_range),
+      cmocka_unit_test(test_packed_zero_snaps),
       cmocka_unit_test(test_nan_fill_on_packed_short_ignored),
       cmocka_unit_test(test_float_nan_and_1e20_fill),
       cmocka_unit_test(test_accumulation_uses_time_step),

@@ -45,7 +45,9 @@ if command -v python3 >/dev/null 2>&1; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["convention"] == "era5", d["convention"]
-assert d["grid"] == {"ny": 16, "nx": 20, "lat_descending": True, "stations": False}, d["grid"]
+assert d["grid"] == {"ny": 16, "nx": 20, "lat_descending": True, "stations": False,
+                     "extent": {"lat_min": 51, "lat_max": 54.75, "lon_min": 7, "lon_max": 11.75}}, d["grid"]
+assert d["variables"]["u100"]["role"] == "u100" and d["variables"]["ssrd"]["role"] == "ghi"
 t = d["time"]
 assert t["count"] == 336 and t["step_seconds"] == 3600 and t["calendar"] == "standard", t
 assert t["start"] == "2019-04-01T00:00:00" and t["end"] == "2019-04-14T23:00:00", t
