@@ -131,15 +131,15 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
  * in double otherwise (e.g. packed degC, where b holds 273.15). */
 #define TW_DEF_SMALLINT_BLOCK(NAME, CTYPE, REAL)                                           \
   static unsigned NAME(const CTYPE *restrict rb, float *restrict ob, size_t n, int fi,     \
-                       int mi, int loi, int hii, REAL a, REAL b, int zi, float zf) {       \
+                       int mi, int loi, int hii, REAL a, REAL b, int zi, uint32_t zbits) { \
     unsigned nb = 0;                                                                       \
     for (size_t i = 0; i < n; i++) {                                                       \
       int xi = rb[i];                                                                      \
       int bad = (xi == fi) | (xi == mi) | (xi < loi) | (xi > hii);                         \
       float y = (float)((REAL)xi * a + b);                                                 \
-      y = xi == zi ? zf : y; /* the stored value nearest to 0: exactly 0 */               \
-      uint32_t bits;                                                                       \
+      uint32_t bits, zm = (uint32_t)(-(xi == zi)); /* k0, the value nearest 0: exactly 0 */ \
       memcpy(&bits, &y, sizeof bits);                                                      \
+      bits = (bits & ~zm) | (zbits & zm); /* a blend of bits keeps the loop vectorised */  \
       bits |= (uint32_t)(-bad) & 0x7fc00000u;                                              \
       memcpy(&ob[i], &bits, sizeof bits);                                                  \
       nb += (unsigned)bad;                                                                 \
@@ -163,8 +163,8 @@ TW_DEF_SMALLINT_BLOCK(decode_u16f, unsigned short, float)
     const CTYPE *r = (const CTYPE *)raw;                                                 \
     size_t i0 = 0;                                                                       \
     for (; i0 + TW_DECODE_BLOCK <= n; i0 += TW_DECODE_BLOCK)                             \
-      miss += FN(r + i0, out + i0, TW_DECODE_BLOCK, fi, mi, loi, hii, A, B, zi, (float)z0); \
-    miss += FN(r + i0, out + i0, n - i0, fi, mi, loi, hii, A, B, zi, (float)z0);          \
+      miss += FN(r + i0, out + i0, TW_DECODE_BLOCK, fi, mi, loi, hii, A, B, zi, zbits);  \
+    miss += FN(r + i0, out + i0, n - i0, fi, mi, loi, hii, A, B, zi, zbits);             \
     for (size_t i = 0; may_inf && i < n; i++) inf |= isinf(out[i]) != 0;                 \
   } while (0)
 #define TW_DECODE_SMALLINT(FN, FNF, CTYPE)                                               \
@@ -221,6 +221,9 @@ size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, do
       if (fabs(k0) <= 1048576.0) zi = (int)k0;
     }
   }
+  const float zf = (float)z0;
+  uint32_t zbits;
+  memcpy(&zbits, &zf, sizeof zbits);
   size_t miss = 0;
   int inf = 0;
   switch (v->type) {
