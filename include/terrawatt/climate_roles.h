@@ -31,6 +31,22 @@ typedef struct tw_role_names {
   char *u10, *v10;        /* wind components at 10 m */
 } tw_role_names;
 
+/* A diurnal climatology (src/convert/diurnal.c): per reference cell,
+ * calendar month and UTC hour, wind speed / the month's mean speed (mean 1
+ * over the 24 hours) and temperature - the month's mean (K, mean 0). */
+typedef struct tw_diurnal {
+  size_t ncell;
+  double *lat_deg, *lon_deg; /* [ncell] */
+  float *wind;               /* [ncell][12][24] or NULL (no wind in the reference) */
+  float *temp;               /* [ncell][12][24] or NULL */
+} tw_diurnal;
+
+/* From an hourly reference (u100/v100 and/or t2m, e.g. read by
+ * tw_climate_read_roles). A month lacking some hour of day gets no cycle
+ * (factor 1, offset 0). TW_ERR_INPUT when not hourly. */
+tw_status tw_diurnal_from_reference(const tw_climate *ref, tw_diurnal **out);
+void tw_diurnal_destroy(tw_diurnal **d);
+
 /* What a conversion needs from the climate data. */
 typedef struct tw_climate_request {
   const char *preset;            /* "era5", "cmip6", "atlite", "cordex" or NULL (any name) */
@@ -42,6 +58,7 @@ typedef struct tw_climate_request {
   int temperature;               /* temperature (EV consumption) */
   int degree_hours;              /* temperature that must be hourly (degree-hours) */
   double roughness_default_m;    /* log-law roughness when the data has none (> 0) */
+  const tw_diurnal *diurnal;     /* diurnal cycle for coarse wind/temperature means, or NULL */
 } tw_climate_request;
 
 /* The role a canonical variable fills ("temperature", "ghi", ...), or NULL. */
@@ -112,6 +129,15 @@ tw_timing tw_climate_var_timing(const tw_climate *c, const tw_climate_var *v, co
  * an hour (or no time axis) leaves c unchanged. *changed says whether it
  * resampled. */
 tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed);
+
+/* tw_climate_to_hourly with a diurnal climatology `d` (NULL: none): interval
+ * means of wind (u100, v100, u10, v10, uas, vas, sfcWind, wnd100m) get
+ * M * f_h / mean(f over the interval's hours) and of t2m (unless the
+ * tasmax/tasmin cycle applies) M + g_h - mean(g), with f, g of the nearest
+ * reference cell at the calendar month and UTC hour of each hour's middle:
+ * mean-preserving over every interval. */
+tw_status tw_climate_to_hourly_diurnal(tw_climate *c, const char *preset, const tw_diurnal *d,
+                                       int *changed);
 
 /* Inverse-distance layout (src/convert/layout_idw.c): bus b's row holds
  * the TW_IDW_NEIGHBOURS cells with data nearest to the bus (great-circle

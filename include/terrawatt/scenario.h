@@ -161,6 +161,9 @@ typedef struct tw_member {
   tw_role_names *variables; /* role -> file variable (NULL: the climate block's) */
   char *align;           /* "exact" (default) or "month-day-hour" */
   double *level;         /* level/height coordinate value of 4-D variables (NULL: the climate's) */
+  char **diurnal_reference; /* hourly dataset whose diurnal climatology shapes coarse wind and
+                               temperature means (NULL: the climate block's, or none) */
+  unsigned diurnal_reference_count;
   tw_bias_config *bias_correction; /* optional */
   tw_member_years years; /* not from the schema: read by src/scenario/years.c */
 } tw_member;
@@ -212,6 +215,8 @@ typedef struct tw_scenario_file {
   tw_role_names *climate_variables; /* climate.variables: default of every member */
   char *climate_align;   /* climate.align: default of every member */
   double *climate_level; /* climate.level: default of every member */
+  char **climate_diurnal_reference; /* climate.diurnal_reference: default of every member */
+  unsigned climate_diurnal_reference_count;
   char *climate_assignment; /* climate.assignment: "nearest" (default) or "inverse_distance" */
   double climate_max_bus_distance_km; /* climate.max_bus_distance_km (default 50) */
   tw_member_years climate_years; /* climate.years (years.c) */

@@ -107,7 +107,24 @@ typedef struct {
   tw_time_s a, b; /* interval [a, b) or, for points, a == b == the instant */
 } span;
 
+static int is_wind(const char *n) {
+  return !strcmp(n, "u100") || !strcmp(n, "v100") || !strcmp(n, "u10") || !strcmp(n, "v10") ||
+         !strcmp(n, "uas") || !strcmp(n, "vas") || !strcmp(n, "sfcWind") || !strcmp(n, "wnd100m");
+}
+
+/* The profile slot (month * 24 + UTC hour) of the hour ending at `end`. */
+static size_t diurnal_slot(tw_calendar cal, tw_time_s end) {
+  tw_datetime d;
+  tw_time_to_datetime(cal, end - HOUR / 2, &d);
+  return (size_t)(d.month - 1) * 24 + (size_t)d.hour;
+}
+
 tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed) {
+  return tw_climate_to_hourly_diurnal(c, preset, NULL, changed);
+}
+
+tw_status tw_climate_to_hourly_diurnal(tw_climate *c, const char *preset, const tw_diurnal *dc,
+                                       int *changed) {
   *changed = 0;
   if (c->ntime < 2 || !(c->step_s > HOUR)) return TW_OK;
   tw_status st = TW_OK;
@@ -117,6 +134,7 @@ tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed) 
   tw_time_s *hours = NULL;
   float **newdata = NULL;
   double *cosz = NULL;
+  size_t *near = NULL;
   TW_CHECK_GOTO(st, tw_calloc(c->nvar * T + 1, sizeof *sp, "intervals", &sp));
   TW_CHECK_GOTO(st, tw_calloc(c->nvar + 1, sizeof *timing, "timings", &timing));
   TW_CHECK_GOTO(st, tw_calloc(c->nvar + 1, sizeof *newdata, "hourly values", &newdata));
@@ -179,6 +197,17 @@ tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed) 
       }
     }
   }
+  if (dc) { /* the nearest diurnal-reference cell of each cell */
+    TW_CHECK_GOTO(st, tw_calloc(C + 1, sizeof *near, "diurnal cells", &near));
+    for (size_t i = 0; i < C; i++) {
+      double la, lon, best = INFINITY;
+      tw_climate_cell_coords(c, i, &la, &lon);
+      for (size_t j = 0; j < dc->ncell; j++) {
+        double dx = (dc->lon_deg[j] - lon) * cos(la * TW_PI / 180.0), dy = dc->lat_deg[j] - la;
+        if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, near[i] = j;
+      }
+    }
+  }
   const tw_climate_var *tmax = NULL, *tmin = NULL;
   for (size_t k = 0; k < c->nvar; k++) {
     if (!strcmp(c->vars[k].name, "tasmax")) tmax = &c->vars[k];
@@ -205,6 +234,9 @@ tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed) 
     /* tasmax/tasmin (extremes) are held constant over their day: t2m's profile uses them */
     int irr = is_irradiance(v->name);
     int diurnal = !strcmp(v->name, "t2m") && tmax && tmin && c->step_s >= DAY;
+    const float *prof = !dc ? NULL : is_wind(v->name) ? dc->wind
+                        : (!strcmp(v->name, "t2m") && !diurnal) ? dc->temp : NULL;
+    int mult = prof && prof == dc->wind;
     for (size_t i = 0; i < T; i++) {
       const span *s = &sp[k * T + i];
       /* the hours (end labels) of this interval that lie on the common axis */
@@ -249,6 +281,18 @@ tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed) 
             double mid_h = (double)sod / HOUR + lon / 15.0;
             out[h * C + j] = (float)(mean + amp * cos(2.0 * TW_PI * (mid_h - 15.0) / 24.0));
           }
+        } else if (prof) {
+          /* the reference's diurnal climatology, mean-preserving over the whole interval */
+          const float *pc = prof + near[j] * 288;
+          double avg = 0;
+          for (size_t q = 0; q < nh; q++)
+            avg += pc[diurnal_slot(c->calendar, s->a + (tw_time_s)(q + 1) * HOUR)];
+          avg /= (double)nh;
+          for (size_t h = h0; h <= h1; h++) {
+            double f = pc[diurnal_slot(c->calendar, hours[h])];
+            out[h * C + j] = mult ? (avg > 0 ? (float)(mean * f / avg) : mean)
+                                  : (float)(mean + f - avg);
+          }
         } else {
           for (size_t h = h0; h <= h1; h++) out[h * C + j] = mean; /* constant: keeps the mean */
         }
@@ -279,5 +323,6 @@ cleanup:
   free(timing);
   free(hours);
   free(cosz);
+  free(near);
   return st;
 }

@@ -359,7 +359,7 @@ tw_status tw_climate_read_roles(const tw_ingest_params *p0, const tw_climate_req
   TW_CHECK(tw_climate_read(&p, &c));
   TW_CHECK_GOTO(st, derive(c, rq));
   int changed = 0;
-  TW_CHECK_GOTO(st, tw_climate_to_hourly(c, rq->preset, &changed));
+  TW_CHECK_GOTO(st, tw_climate_to_hourly_diurnal(c, rq->preset, rq->diurnal, &changed));
   *out = c;
   c = NULL;
 cleanup:

@@ -393,9 +393,40 @@ cleanup:
   return st;
 }
 
+/* The diurnal climatology of the member's `diurnal_reference` (an hourly
+ * dataset read whole with the member's roles). */
+static tw_status diurnal_climatology(const tw_run_ctx *ctx, const tw_run_member *m,
+                                     const tw_climate_request *rq, tw_diurnal **out) {
+  char **paths = NULL;
+  tw_climate *ref = NULL;
+  tw_ingest_params p;
+  tw_climate_request r = *rq;
+  tw_status st = TW_OK;
+  TW_CHECK_GOTO(st, tw_calloc(m->ndiurnal, sizeof *paths, "reference files", &paths));
+  for (size_t i = 0; i < m->ndiurnal; i++)
+    TW_CHECK_GOTO(st, tw_scenario_path(ctx->scenario, m->diurnal[i], &paths[i]));
+  tw_ingest_params_default(&p);
+  p.paths = (const char *const *)paths;
+  p.npaths = m->ndiurnal;
+  r.names = NULL;
+  r.preset = NULL;
+  r.diurnal = NULL;
+  r.solar = 0;
+  r.temperature = rq->solar || rq->temperature;
+  TW_CHECK_GOTO(st, tw_climate_read_roles(&p, &r, &ref));
+  st = tw_diurnal_from_reference(ref, out);
+cleanup:
+  if (st != TW_OK) tw_error_prefix(st, "diurnal_reference: ");
+  tw_climate_destroy(&ref);
+  for (size_t i = 0; paths && i < m->ndiurnal; i++) free(paths[i]);
+  free(paths);
+  return st;
+}
+
 tw_status tw_member_load(const tw_run_ctx *ctx, size_t index, tw_member_data *d) {
   const tw_run_member *m = &ctx->members[index];
   const size_t T = ctx->base->n_snapshots;
+  tw_diurnal *diurnal = NULL;
   tw_climate *climate = NULL;
   tw_time_s *instants = NULL;
   char **paths = NULL;
@@ -417,6 +448,8 @@ tw_status tw_member_load(const tw_run_ctx *ctx, size_t index, tw_member_data *d)
       p.time_start = lo - read_margin_s(&shape);
       p.time_end = hi + read_margin_s(&shape);
     }
+    if (m->ndiurnal) TW_CHECK_GOTO(st, diurnal_climatology(ctx, m, &rq, &diurnal));
+    rq.diurnal = diurnal;
     TW_CHECK_GOTO(st, tw_climate_read_roles(&p, &rq, &climate));
     if (m->bias) TW_CHECK_GOTO(st, bias_correct(ctx, m, &p, &rq, &shape, climate));
     TW_CHECK_GOTO(st, align_snapshots(ctx, m, climate, instants, d->climate_index));
@@ -434,6 +467,7 @@ cleanup:
     tw_member_free(d);
   }
   tw_climate_destroy(&climate);
+  tw_diurnal_destroy(&diurnal);
   free(instants);
   free_paths(paths, m->nfiles);
   return st;
@@ -593,6 +627,11 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
         .variables = fm && fm->variables ? fm->variables : s->climate_variables,
         .bias = fm ? fm->bias_correction : NULL,
         .level = fm && fm->level ? fm->level : s->climate_level,
+        .diurnal = (const char *const *)(fm && fm->diurnal_reference_count
+                                              ? fm->diurnal_reference
+                                              : s->climate_diurnal_reference),
+        .ndiurnal = fm && fm->diurnal_reference_count ? fm->diurnal_reference_count
+                                                       : s->climate_diurnal_reference_count,
     };
     const char *align = fm && fm->align ? fm->align : s->climate_align;
     /* years imply the month-day-hour mapping */

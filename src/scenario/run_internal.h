@@ -26,6 +26,8 @@ typedef struct tw_run_member {
   const tw_role_names *variables;
   const tw_bias_config *bias; /* bias correction, or NULL */
   const double *level;      /* level of 4-D variables, or NULL */
+  const char *const *diurnal; /* diurnal reference files, or NULL */
+  size_t ndiurnal;
   int align_mdh;            /* 1: align month-day-hour (docs/SCENARIO.md, "Climate members") */
   int has_year;             /* 1: `year` is the member year of the network's first year */
   int year;

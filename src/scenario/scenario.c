@@ -120,6 +120,8 @@ static const cyaml_schema_field_t member_fields[] = {
                             variables, tw_role_names_fields),
     STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_member, align),
     CYAML_FIELD_FLOAT_PTR("level", CYAML_FLAG_OPTIONAL, tw_member, level),
+    CYAML_FIELD_SEQUENCE("diurnal_reference", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_member,
+                         diurnal_reference, &string_entry, 1, CYAML_UNLIMITED),
     CYAML_FIELD_IGNORE("years", CYAML_FLAG_OPTIONAL),
     CYAML_FIELD_MAPPING_PTR("bias_correction", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_member,
                             bias_correction, bias_fields),
@@ -174,6 +176,9 @@ static const cyaml_schema_field_t climate_fields[] = {
                             tw_scenario_file, climate_variables, tw_role_names_fields),
     STR_FIELD("align", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_align),
     CYAML_FIELD_FLOAT_PTR("level", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_level),
+    CYAML_FIELD_SEQUENCE("diurnal_reference", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                         tw_scenario_file, climate_diurnal_reference, &string_entry, 1,
+                         CYAML_UNLIMITED),
     STR_FIELD("assignment", CYAML_FLAG_OPTIONAL, tw_scenario_file, climate_assignment),
     CYAML_FIELD_FLOAT("max_bus_distance_km", CYAML_FLAG_OPTIONAL, tw_scenario_file,
                       climate_max_bus_distance_km),
@@ -262,6 +267,8 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
       strcmp(s->climate_assignment, "inverse_distance"))
     problem(p, "climate.assignment: '%s' (expected 'nearest' or 'inverse_distance')",
             s->climate_assignment);
+  for (unsigned f = 0; f < s->climate_diurnal_reference_count; f++)
+    check_path(p, s, "climate.diurnal_reference", s->climate_diurnal_reference[f]);
   if (bad_preset(s->climate_preset))
     problem(p, "climate.preset: '%s' (expected era5, cmip6, atlite or cordex)", s->climate_preset);
   if (!(s->climate_max_bus_distance_km > 0) || !isfinite(s->climate_max_bus_distance_km))
@@ -273,6 +280,11 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
     if (bad_preset(m->preset))
       problem(p, "members[%u].preset: '%s' (expected era5, cmip6, atlite or cordex)", i,
               m->preset);
+    for (unsigned f = 0; f < m->diurnal_reference_count; f++) {
+      char key[64];
+      snprintf(key, sizeof key, "members[%u].diurnal_reference", i);
+      check_path(p, s, key, m->diurnal_reference[f]);
+    }
     const tw_bias_config *bc = m->bias_correction;
     if (bc) {
       if (bc->method && strcmp(bc->method, "delta") && strcmp(bc->method, "quantile_mapping"))

@@ -298,6 +298,57 @@ static void test_inverse_distance_layout(void **state) {
   tw_climate_destroy(&c);
 }
 
+/* reference: u100 = 5 + 3 cos(2 pi (h - 14) / 24), v100 = 0, t2m = 280 + 4 cos(...) */
+static float ref_values(size_t v, size_t t, size_t i) {
+  (void)i;
+  double c = cos(2 * 3.14159265358979323846 * ((double)(t % 24) - 14.0) / 24.0);
+  return v == 0 ? (float)(5 + 3 * c) : v == 1 ? 0.0f : (float)(280 + 4 * c);
+}
+
+static float member_daily(size_t v, size_t t, size_t i) {
+  (void)i;
+  return v == 0 ? 8.0f + (float)t : v == 1 ? 0.0f : 275.0f; /* u100, v100, t2m daily means */
+}
+
+static void test_diurnal_climatology(void **state) {
+  (void)state;
+  const double lat[1] = {52.0}, lon[1] = {9.0};
+  const char *names[3] = {"u100", "v100", "t2m"};
+  /* 3 days of hourly reference in June 2019 */
+  tw_climate *ref = make(72, (tw_time_s)1559347200, 3600, 1, lat, lon, 3, names, NULL, ref_values);
+  tw_diurnal *d = NULL;
+  assert_int_equal(tw_diurnal_from_reference(ref, &d), TW_OK);
+  NEAR(d->wind[5 * 24 + 14], 8.0 / 5.0, 1e-5); /* June, 14 UTC: (5 + 3) / 5 */
+  NEAR(d->temp[5 * 24 + 2], -4.0, 1e-4);       /* June, 02 UTC: -4 K */
+  /* a daily member of 2 days in June, labelled at 00:00 */
+  const char *cm[3] = {"time: mean", "time: mean", "time: mean"};
+  tw_climate *c = make(2, (tw_time_s)1559347200 + 5 * DAY, DAY, 1, lat, lon, 3, names, cm,
+                       member_daily);
+  int changed = 0;
+  assert_int_equal(tw_climate_to_hourly_diurnal(c, NULL, d, &changed), TW_OK);
+  assert_int_equal(c->ntime, 48);
+  for (size_t day = 0; day < 2; day++) {
+    double su = 0, st = 0;
+    for (size_t h = 0; h < 24; h++) {
+      size_t k = day * 24 + h; /* the hour ending at h + 1: its middle is h:30, UTC hour h */
+      su += c->vars[0].data[k];
+      st += c->vars[2].data[k];
+      NEAR(c->vars[0].data[k], (8.0 + (double)day) * d->wind[5 * 24 + h], 1e-4);
+      NEAR(c->vars[2].data[k], 275.0 + d->temp[5 * 24 + h], 1e-4);
+    }
+    NEAR(su / 24, 8.0 + (double)day, 1e-4); /* the daily means are kept */
+    NEAR(st / 24, 275.0, 1e-4);
+  }
+  tw_diurnal_destroy(&d);
+  tw_climate_destroy(&c);
+  /* a daily reference is refused */
+  tw_climate *daily = make(3, 0, DAY, 1, lat, lon, 3, names, NULL, ref_values);
+  assert_int_equal(tw_diurnal_from_reference(daily, &d), TW_ERR_INPUT);
+  tw_error_clear();
+  tw_climate_destroy(&daily);
+  tw_climate_destroy(&ref);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_daily_means_preserved),
@@ -306,6 +357,7 @@ int main(void) {
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_align_calendars),
       cmocka_unit_test(test_inverse_distance_layout),
+      cmocka_unit_test(test_diurnal_climatology),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
