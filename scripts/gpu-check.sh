@@ -23,7 +23,8 @@ ctest --test-dir "$build" -L "gpu|convert|core" --output-on-failure -V > "$out/c
 test_rc=$?
 grep -E "max \|cpu - cuda\||Passed|Failed|Skipped|SKIP|tests passed" "$out/ctest.log"
 for be in cuda cpu; do
-  if [ "$be" = cuda ]; then args="--cell-hours 1e10 --chunk 67108864"; else args="--cell-hours 1e8"; fi
+  # ERA5-like int16 grid (43200 cells), Voronoi layouts of 10/100/1000 buses
+  if [ "$be" = cuda ]; then args="--hours 1464 --reps 7"; else args="--hours 336 --reps 5"; fi
   # shellcheck disable=SC2086
   "$build/tests/backend/tw_bench_convert" --backend "$be" $args \
     > "$out/bench-$be.txt" 2>&1 || echo "bench $be failed: $(tail -3 "$out/bench-$be.txt")"

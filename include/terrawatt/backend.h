@@ -22,6 +22,17 @@ typedef enum tw_activation { TW_ACT_IDENTITY = 0, TW_ACT_RELU, TW_ACT_TANH, TW_A
 
 typedef struct tw_backend tw_backend;
 
+/* Packing of a cell-time input read as int16 (NetCDF `short` with
+ * scale_factor / add_offset / _FillValue): value = raw * scale + offset
+ * in float, decoded inside the conversion loops (no decoded copy of the
+ * field is made); raw == fill gives NaN. fill outside -32768..32767
+ * (TW_PACK_NO_FILL) means no fill value. */
+#define TW_PACK_NO_FILL 0x10000
+typedef struct tw_pack {
+  float scale, offset;
+  int fill;
+} tw_pack;
+
 /* A wind conversion job over ntime x ncell elements, time-major
  * ([ntime][ncell]), all arrays device (convert_math.h). The power curve is
  * resampled on a uniform speed grid (physics_wind.h tw_wind_table_fill). */
@@ -51,6 +62,12 @@ typedef struct tw_wind_job {
   const float *u_low_ms;
   const float *v_low_ms;
   float height_low_m;
+  /* Packed input: when u_i16 is not NULL, u and v come from u_i16 / v_i16
+   * ([ntime][ncell] int16, device) decoded in the loop with u_pack /
+   * v_pack, and u_ms / v_ms are unused (log law with hub_factor or
+   * roughness_m; not with power_law). */
+  const short *u_i16, *v_i16;
+  tw_pack u_pack, v_pack;
 } tw_wind_job;
 
 /* A PV conversion job (physics_pv.h): ncell cells x ntime times, values
@@ -66,6 +83,17 @@ typedef struct tw_pv_job {
   const float *wind_ms;    /* 10 m wind speed, or NULL (params.default_wind_ms) */
   tw_pv_params params;
   float *cf;               /* [ntime][ncell] output per kW peak, 0..1 */
+  /* Fast sun geometry (physics_solar.h tw_sun_fast): when sun is not NULL
+   * the sun position comes from sun[t] (per step) and cell_trig[c] (per
+   * cell: sin and cos of latitude and longitude) instead of SPA from geo
+   * and lat/lon (geo, lat_deg, lon_deg still used for the rest). */
+  const tw_sun_fast *sun;        /* [ntime] */
+  const tw_cell_trig *cell_trig; /* [ncell] */
+  /* Packed input: where a *_i16 pointer is not NULL, that field is read
+   * from it ([ntime][ncell] int16) with its tw_pack instead of the float
+   * array. */
+  const short *ghi_i16, *fdir_i16, *t2m_i16;
+  tw_pack ghi_pack, fdir_pack, t2m_pack;
 } tw_pv_job;
 
 /* Sparse aggregation (layout matrix, CSR nrow x ncol) applied to every
@@ -79,7 +107,20 @@ typedef struct tw_csr_job {
   const float *val;   /* [nnz] */
   const float *x;     /* [ntime][ncol] */
   float *y;           /* [ntime][nrow] */
+  /* Optional runs (tw_csr_runs_build): entries [run_k[j], run_k[j+1]) hold
+   * consecutive cells col[run_k[j]] + 0, 1, ...; row r's runs are
+   * row_run[r] .. row_run[r+1]. The CPU fused ops stream a run's cells as
+   * one contiguous block; without runs they gather cell by cell (same
+   * result). Host arrays on host backends; unused by CUDA. */
+  const int *row_run; /* [nrow + 1] */
+  const int *run_k;   /* [nrun + 1] */
 } tw_csr_job;
+
+/* Split each CSR row's entries into maximal runs of consecutive cells
+ * (col[k + 1] == col[k] + 1): *row_run [nrow + 1] and *run_k [nrun + 1]
+ * (host, caller frees both). Computed once per layout. */
+tw_status tw_csr_runs_build(int nrow, const int *row_ptr, const int *col, int **row_run,
+                            int **run_k);
 
 /* One AdamW update over n parameters, all arrays device (mlp_math.h). */
 typedef struct tw_adam_job {
@@ -170,6 +211,9 @@ typedef struct tw_backend_ops {
    * agg->ncol must equal job->ncell and agg->ntime job->ntime. */
   tw_status (*wind_bus_cf)(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
   tw_status (*pv_bus_cf)(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
+  /* 1: device memory is host memory (the CPU backend): callers may pass
+   * host arrays to the ops directly, without alloc + upload (zero copy). */
+  int is_host;
   /* EV valley-filling projection per group (mobility_math.h). */
   tw_status (*ev_project)(tw_backend *be, const tw_ev_project_job *job);
   /* Wait for queued work; reports asynchronous failures. */

@@ -88,6 +88,22 @@ tw_status tw_climate_plan(const tw_ingest_shape *shape, const tw_climate_request
 tw_status tw_climate_read_roles(const tw_ingest_params *p, const tw_climate_request *rq,
                                 tw_climate **out);
 
+/* The streaming counterpart (src/convert/roles_stream.c): when the data
+ * need no whole-series transformation (a step of an hour or a single time,
+ * and every planned variable already one the conversion reads: u100, v100,
+ * u10, v10, t2m, ssrd, fdir, fsr, with u100 present when wind is
+ * requested), open ingest's chunked reader (tw_climate_reader_open) over
+ * them; its chunks equal tw_climate_read_roles' values bit for bit.
+ * Otherwise *out is NULL: read the whole series with tw_climate_read_roles.
+ * `rs` holds the reader's variable and alias arrays and must outlive it.
+ * Input errors (preset, mapping, missing roles) are those of the plan. */
+typedef struct tw_climate_roles_stream {
+  const char *names[16];
+  tw_ingest_alias aliases[12];
+} tw_climate_roles_stream;
+tw_status tw_climate_reader_open_roles(const tw_ingest_params *p, const tw_climate_request *rq,
+                                       tw_climate_roles_stream *rs, tw_climate_reader **out);
+
 /* How a variable's values relate to its time labels. */
 typedef enum tw_timing {
   TW_TIMING_POINT = 0,     /* instantaneous at the label */

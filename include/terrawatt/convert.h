@@ -10,6 +10,7 @@
 
 #include "terrawatt/backend.h"
 #include "terrawatt/climate.h"
+#include "terrawatt/ingest.h"
 #include "terrawatt/physics_pv.h"
 #include "terrawatt/status.h"
 #include "terrawatt/time.h"
@@ -48,9 +49,12 @@ tw_status tw_turbine_load(const char *spec, const char *oedb_dir, tw_turbine **o
 
 /* Andresen et al. (2015) fleet smoothing, as in atlite/Renewables.ninja:
  * the curve convolved with a Gaussian of mean delta_v_ms and standard
- * deviation sigma_ms (on a 0.1 m/s grid over -50..50 m/s), resampled on
- * 0..35 m/s every 0.5 m/s and multiplied by `availability`. Defaults
- * 1.27, 2.29, 0.95 (TW_SMOOTH_*). Returns a new turbine. */
+ * deviation sigma_ms (discrete convolution on a 0.1 m/s grid over
+ * -50..50 m/s), resampled at 72 points over 0..35 m/s (np.linspace(0, 35,
+ * 72)) and multiplied by `availability`: atlite 0.7's windturbine_smooth.
+ * Defaults 1.27, 2.29, 0.95 (TW_SMOOTH_*). Returns a new turbine whose
+ * rated_MW is the smoothed peak; convert normalises capacity factors by
+ * it, as atlite does. */
 #define TW_SMOOTH_DELTA_V_MS 1.27
 #define TW_SMOOTH_SIGMA_MS 2.29
 #define TW_SMOOTH_AVAILABILITY 0.95
@@ -144,6 +148,9 @@ typedef struct tw_convert_params {
   int daily_mean;             /* 1: use the calendar-day mean temperature */
   /* time */
   double delta_t_s;           /* TT - UT for SPA; < 0: tw_spa_delta_t of the year */
+  int sun_spa;                /* 1: NREL SPA topocentric position per cell (double; the
+                                 reference); 0 (default): the fast single-precision geometry
+                                 (physics_solar.h tw_sun_fast_position) */
   /* backend */
   int no_fusion;              /* 1: convert to a cell array, then aggregate, even where the
                                  backend has the fused wind_bus_cf / pv_bus_cf ops (0) */
@@ -189,6 +196,22 @@ tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *
 tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
                                       const tw_convert_params *p, const tw_layout *layout,
                                       tw_bus_series **out);
+
+/* tw_convert_capacity_factors over the chunks of a streaming reader:
+ * `first` is the reader's first chunk (already read with
+ * tw_climate_reader_next, e.g. to build `layout` on its grid); the
+ * remaining chunks are read and converted one at a time, each with the
+ * same layout, and their rows placed into one series of the reader's
+ * whole time length. Memory: one chunk of the reader plus the result
+ * (ntime x nbus per series), flat in the time length otherwise. The series
+ * equal those of tw_convert_capacity_factors on the whole dataset (each
+ * step is converted on its own), except that a time-varying fsr is
+ * tested for being constant within each chunk. Degree-hours with
+ * daily_mean need whole days: TW_ERR_INTERNAL (read the whole dataset). */
+tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
+                                             const tw_climate *first,
+                                             const tw_convert_params *p,
+                                             const tw_layout *layout, tw_bus_series **out);
 
 /* The instant (s since 1970 UTC) at which the sun is evaluated for time
  * step t: mid-interval (time - step/2) when `accumulated`, else time. */

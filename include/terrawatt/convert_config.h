@@ -32,6 +32,7 @@ typedef struct tw_convert_solar_cfg {
   char *panel;          /* atlite Huld YAML path, or "pvwatts" */
   char *orientation;    /* "latitude_optimal" (default), "fixed", "single_axis" */
   char *sky_model;      /* "hay_davies" (default) or "perez" */
+  char *sun_position;   /* "fast" (default) or "spa" */
   double *tilt_deg, *azimuth_deg, *axis_azimuth_deg, *max_rotation_deg, *albedo;
   double *dc_ac_ratio, *losses, *gamma_per_K, *inverter_efficiency;
 } tw_convert_solar_cfg;

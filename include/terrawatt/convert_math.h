@@ -12,10 +12,23 @@
 #include "terrawatt/physics_pv.h"
 #include "terrawatt/physics_wind.h"
 
+/* One packed int16 value decoded (backend.h tw_pack): raw * scale + offset
+ * in float; the fill value gives NaN. Branch-free (a select). */
+static inline TW_HD float tw_unpack(short raw, tw_pack p) {
+  float v = (float)raw * p.scale + p.offset;
+  return (int)raw == p.fill ? (float)NAN : v;
+}
+
+/* Input element i of a field given as float or as packed int16. */
+static inline TW_HD float tw_field_at(const float *f32, const short *i16, tw_pack pack, size_t i) {
+  return i16 ? tw_unpack(i16[i], pack) : f32[i];
+}
+
 /* Wind capacity factor of element (t, c), i = t * ncell + c: the hub
  * factor times the speed and the resampled curve (log law, static
  * roughness: a multiply, a square root and a table lookup); the log law per
- * element for time-varying roughness; the power law per element. */
+ * element for time-varying roughness; the power law per element. u and v
+ * are decoded here when the job holds them packed. */
 static inline TW_HD float tw_wind_job_element2(const tw_wind_job *job, size_t i, size_t c) {
   if (job->power_law) {
     float s_high = tw_wind_speed(job->u_ms[i], job->v_ms[i]);
@@ -29,8 +42,10 @@ static inline TW_HD float tw_wind_job_element2(const tw_wind_job *job, size_t i,
   float f = job->hub_factor
                 ? job->hub_factor[c]
                 : tw_wind_log_factor(job->height_ref_m, job->height_hub_m, job->roughness_m[i]);
-  return tw_wind_table_cell_cf(job->u_ms[i], job->v_ms[i], f, job->curve_table, job->curve_len,
-                               job->curve_inv_dv, job->curve_min_ms, job->curve_max_ms);
+  float u = tw_field_at(job->u_ms, job->u_i16, job->u_pack, i);
+  float v = tw_field_at(job->v_ms, job->v_i16, job->v_pack, i);
+  return tw_wind_table_cell_cf(u, v, f, job->curve_table, job->curve_len, job->curve_inv_dv,
+                               job->curve_min_ms, job->curve_max_ms);
 }
 
 /* Wind capacity factor of element i = t * ncell + c. */
@@ -38,23 +53,41 @@ static inline TW_HD float tw_wind_job_element(const tw_wind_job *job, size_t i) 
   return tw_wind_job_element2(job, i, i % job->ncell);
 }
 
-/* PV output per kW peak of element i = t * ncell + c. */
+/* PV output per kW peak of element i = t * ncell + c (inputs decoded here
+ * when packed; the fast sun geometry when the job has it). */
 static inline TW_HD float tw_pv_job_element(const tw_pv_job *job, size_t i) {
   size_t t = i / job->ncell, c = i % job->ncell;
-  double fdir = job->fdir_wm2 ? (double)job->fdir_wm2[i] : (double)NAN;
+  float ghi = tw_field_at(job->ghi_wm2, job->ghi_i16, job->ghi_pack, i);
+  float t2m = tw_field_at(job->t2m_K, job->t2m_i16, job->t2m_pack, i);
+  double fdir = job->fdir_i16 || job->fdir_wm2
+                    ? (double)tw_field_at(job->fdir_wm2, job->fdir_i16, job->fdir_pack, i)
+                    : (double)NAN;
   double wind = job->wind_ms ? (double)job->wind_ms[i] : (double)NAN;
+  if (job->sun)
+    return tw_pv_cell_cf_fast(&job->params, &job->sun[t], &job->cell_trig[c],
+                              (double)job->lat_deg[c], (double)ghi, fdir, (double)t2m, wind);
   return tw_pv_cell_cf(&job->params, &job->geo[t], (double)job->lat_deg[c],
-                       (double)job->lon_deg[c], (double)job->ghi_wm2[i], fdir,
-                       (double)job->t2m_K[i], wind);
+                       (double)job->lon_deg[c], (double)ghi, fdir, (double)t2m, wind);
 }
 
-/* Row r of time step t of the sparse aggregation (double accumulation). */
+/* Lanes of the CPU's row sums: entry k of a row (counted from the row's
+ * first entry) is added to lane k % TW_SUM_LANES in double, the lanes are
+ * then combined pairwise. The fused and the two-step CPU paths both sum
+ * in this order, so they agree bitwise, and the sums vectorise. */
+#define TW_SUM_LANES 4
+static inline TW_HD double tw_sum_lanes_total(const double *s) {
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/* Row r of time step t of the sparse aggregation (double accumulation in
+ * TW_SUM_LANES lanes). */
 static inline TW_HD float tw_csr_job_element(const tw_csr_job *job, size_t t, int r) {
   const float *x = job->x + t * (size_t)job->ncol;
-  double sum = 0.0;
-  for (int k = job->row_ptr[r]; k < job->row_ptr[r + 1]; k++)
-    sum += (double)job->val[k] * (double)x[job->col[k]];
-  return (float)sum;
+  double s[TW_SUM_LANES] = {0.0, 0.0, 0.0, 0.0};
+  int k0 = job->row_ptr[r];
+  for (int k = k0; k < job->row_ptr[r + 1]; k++)
+    s[(k - k0) % TW_SUM_LANES] += (double)job->val[k] * (double)x[job->col[k]];
+  return (float)tw_sum_lanes_total(s);
 }
 
 #endif

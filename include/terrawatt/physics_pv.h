@@ -280,6 +280,46 @@ static inline TW_HD double tw_pv_pvwatts(const tw_pv_params *p, double poa_beam,
 /* Extraterrestrial normal irradiance (W/m2) at earth-sun distance r (AU). */
 static inline TW_HD double tw_pv_extraterrestrial(double r_au) { return 1361.0 / (r_au * r_au); }
 
+/* The chain after the geometry: cos(zenith) cz, cos(angle of incidence)
+ * caoi, surface tilt; zenith_deg for the Perez air mass. */
+static inline TW_HD float tw_pv_cell_cf_geom(const tw_pv_params *p, double zenith_deg, double cz,
+                                             double caoi, double tilt, double r_au, double ghi,
+                                             double fdir, double t_amb_K, double wind_ms) {
+  double i0 = tw_pv_extraterrestrial(r_au);
+  double bh, dh;
+  tw_pv_split(ghi, fdir, cz, i0, &bh, &dh);
+  double dni = 0.0;
+  if (cz > 0.0) {
+    dni = bh / (cz > TW_PV_MIN_COS_ZENITH ? cz : TW_PV_MIN_COS_ZENITH);
+    if (dni > i0) dni = i0;
+  }
+  dh = ghi - dni * (cz > 0.0 ? cz : 0.0); /* keep ghi = beam + diffuse */
+  double pb, ps, pg;
+  tw_pv_poa_hay_davies(dni, dh, ghi, cz, caoi, tilt, i0, p->albedo, &pb, &ps, &pg);
+  if (p->poa_model == TW_PV_POA_PEREZ)
+    ps = tw_pv_perez_sky(dni, dh, zenith_deg, caoi, tilt, i0,
+                         tw_pv_airmass_kasten_young(zenith_deg));
+  double out;
+  if (p->panel == TW_PV_PVWATTS)
+    out = tw_pv_pvwatts(p, pb, ps, pg, caoi, t_amb_K, wind_ms == wind_ms ? wind_ms
+                                                                           : p->default_wind_ms);
+  else
+    out = tw_pv_huld(p, pb + ps + pg, t_amb_K);
+  return (float)(out < 0.0 ? 0.0 : (out > 1.0 ? 1.0 : out));
+}
+
+/* The chain of tw_pv_cell_cf after the sun position `sp` (ghi > 0, no NaN
+ * input): geometry in double from the angles. */
+static inline TW_HD float tw_pv_cell_cf_sun(const tw_pv_params *p, tw_sun_pos sp, double r_au,
+                                            double lat_deg, double ghi, double fdir,
+                                            double t_amb_K, double wind_ms) {
+  double cz = cos(sp.zenith_deg * TW_SPA_DEG);
+  double tilt, saz;
+  tw_pv_orientation(p, lat_deg, sp.zenith_deg, sp.azimuth_deg, &tilt, &saz);
+  double caoi = tw_pv_cos_aoi(sp.zenith_deg, sp.azimuth_deg, tilt, saz);
+  return tw_pv_cell_cf_geom(p, sp.zenith_deg, cz, caoi, tilt, r_au, ghi, fdir, t_amb_K, wind_ms);
+}
+
 /* The whole per-cell PV conversion at one time: sun from the time's
  * geocentric SPA part, irradiance split, orientation, POA (Hay-Davies or
  * Perez sky diffuse, p->poa_model) and panel model. ghi, fdir (NaN when absent) in W/m2, t_amb in K,
@@ -291,31 +331,31 @@ static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo 
   if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
   if (!(ghi > 0.0)) return 0.0f;
   tw_sun_pos sp = tw_spa_topocentric(geo, lat_deg, lon_deg, p->elevation_m, 1013.25, 12.0);
-  double cz = cos(sp.zenith_deg * TW_SPA_DEG);
-  double i0 = tw_pv_extraterrestrial(geo->r_au);
-  double bh, dh;
-  tw_pv_split(ghi, fdir, cz, i0, &bh, &dh);
-  double dni = 0.0;
-  if (cz > 0.0) {
-    dni = bh / (cz > TW_PV_MIN_COS_ZENITH ? cz : TW_PV_MIN_COS_ZENITH);
-    if (dni > i0) dni = i0;
-  }
-  dh = ghi - dni * (cz > 0.0 ? cz : 0.0); /* keep ghi = beam + diffuse */
+  return tw_pv_cell_cf_sun(p, sp, geo->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);
+}
+
+/* tw_pv_cell_cf with the fast sun geometry (physics_solar.h); elevation
+ * is not used by it (SPA's elevation term moves the sun by < 1e-4 deg
+ * per km). */
+static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun_fast *sun,
+                                             const tw_cell_trig *trig, double lat_deg,
+                                             double ghi, double fdir, double t_amb_K,
+                                             double wind_ms) {
+  if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
+  if (!(ghi > 0.0)) return 0.0f;
+  float e, n, u;
+  tw_sun_pos sp = tw_sun_fast_direction(sun, trig, &e, &n, &u);
+  if (p->orientation == TW_PV_SINGLE_AXIS) /* rotation from the angles */
+    return tw_pv_cell_cf_sun(p, sp, (double)sun->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);
+  /* fixed surfaces: cos(zenith) and cos(incidence) as dot products with the
+   * sun vector, in float */
   double tilt, saz;
   tw_pv_orientation(p, lat_deg, sp.zenith_deg, sp.azimuth_deg, &tilt, &saz);
-  double caoi = tw_pv_cos_aoi(sp.zenith_deg, sp.azimuth_deg, tilt, saz);
-  double pb, ps, pg;
-  tw_pv_poa_hay_davies(dni, dh, ghi, cz, caoi, tilt, i0, p->albedo, &pb, &ps, &pg);
-  if (p->poa_model == TW_PV_POA_PEREZ)
-    ps = tw_pv_perez_sky(dni, dh, sp.zenith_deg, caoi, tilt, i0,
-                         tw_pv_airmass_kasten_young(sp.zenith_deg));
-  double out;
-  if (p->panel == TW_PV_PVWATTS)
-    out = tw_pv_pvwatts(p, pb, ps, pg, caoi, t_amb_K, wind_ms == wind_ms ? wind_ms
-                                                                           : p->default_wind_ms);
-  else
-    out = tw_pv_huld(p, pb + ps + pg, t_amb_K);
-  return (float)(out < 0.0 ? 0.0 : (out > 1.0 ? 1.0 : out));
+  const float d2r = (float)TW_SPA_DEG;
+  float tb = (float)tilt * d2r, ga = (float)saz * d2r;
+  float caoi = u * cosf(tb) + sinf(tb) * (e * sinf(ga) + n * cosf(ga));
+  return tw_pv_cell_cf_geom(p, sp.zenith_deg, (double)u, (double)caoi, tilt, (double)sun->r_au,
+                            ghi, fdir, t_amb_K, wind_ms);
 }
 
 /* Heating and cooling degrees (K) of one temperature (K) against

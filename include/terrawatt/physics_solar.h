@@ -82,6 +82,101 @@ static inline TW_HD tw_sun_pos tw_spa_topocentric(const tw_sun_geo *g, double la
   return p;
 }
 
+
+/* ---- fast sun geometry for grids ----------------------------------------
+ * The sun direction at a cell from quantities computed once per time step
+ * (declination and Greenwich hour angle from tw_spa_geocentric, so the
+ * astronomy is SPA's) and once per cell (sin/cos of latitude and
+ * longitude): the hour angle by the angle-addition formula, the direction
+ * cosines by products, then elevation and azimuth with two atan2f, the
+ * parallax as -xi cos(elevation) and SPA's refraction formula (its
+ * tangent from the elevation's sine and cosine, no tanf).
+ * Single precision, no double trigonometry, no branches but the
+ * refraction's: the loop vectorises. Measured against tw_spa_topocentric:
+ * docs/CONVERT.md (test_convert_physics checks < 0.01 deg). */
+
+/* Time-dependent part (one per time step), from tw_sun_fast_from_geo. */
+typedef struct tw_sun_fast {
+  float sin_dec, cos_dec; /* geocentric declination */
+  float sin_gha, cos_gha; /* Greenwich hour angle nu - alpha */
+  float xi_deg;           /* equatorial horizontal parallax */
+  float r_au;             /* earth-sun distance */
+} tw_sun_fast;
+
+/* Cell-dependent part (one per cell, fixed for a grid). */
+typedef struct tw_cell_trig {
+  float sin_lat, cos_lat, sin_lon, cos_lon;
+} tw_cell_trig;
+
+static inline void tw_sun_fast_from_geo(const tw_sun_geo *g, tw_sun_fast *f) {
+  const double d2r = TW_SPA_DEG;
+  f->sin_dec = (float)sin(g->delta_deg * d2r);
+  f->cos_dec = (float)cos(g->delta_deg * d2r);
+  f->sin_gha = (float)sin((g->nu_deg - g->alpha_deg) * d2r);
+  f->cos_gha = (float)cos((g->nu_deg - g->alpha_deg) * d2r);
+  f->xi_deg = (float)g->xi_deg;
+  f->r_au = (float)g->r_au;
+}
+
+static inline void tw_cell_trig_make(double lat_deg, double lon_deg, tw_cell_trig *c) {
+  const double d2r = TW_SPA_DEG;
+  c->sin_lat = (float)sin(lat_deg * d2r);
+  c->cos_lat = (float)cos(lat_deg * d2r);
+  c->sin_lon = (float)sin(lon_deg * d2r);
+  c->cos_lon = (float)cos(lon_deg * d2r);
+}
+
+/* Sun position for a cell; refraction with SPA's standard atmosphere
+ * (1013.25 hPa, 12 C), as tw_pv_cell_cf uses. Also the unit vector towards
+ * the apparent (refracted) sun in east, north, up components, so callers
+ * can take angles of incidence as dot products without trigonometry (the
+ * elevation change d = refraction - parallax, at most 0.6 deg, is applied
+ * to the vector to second order in d: error < 2e-7 rad). */
+static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const tw_cell_trig *c,
+                                                     float *east_out, float *north_out,
+                                                     float *up_out) {
+  const float r2d = (float)(180.0 / 3.14159265358979323846);
+  float ch = s->cos_gha * c->cos_lon - s->sin_gha * c->sin_lon; /* cos of local hour angle */
+  float sh = s->sin_gha * c->cos_lon + s->cos_gha * c->sin_lon;
+  float up = c->sin_lat * s->sin_dec + c->cos_lat * s->cos_dec * ch;
+  float east = -s->cos_dec * sh;
+  float north = c->cos_lat * s->sin_dec - c->sin_lat * s->cos_dec * ch;
+  float horiz = sqrtf(east * east + north * north);
+  float inv_len = 1.0f / sqrtf(horiz * horiz + up * up);
+  float un = up * inv_len, hn = horiz * inv_len; /* sin, cos of the elevation */
+  float e_geo = atan2f(up, horiz) * r2d;
+  float par = s->xi_deg * hn;                      /* parallax: -xi cos(e), deg */
+  float e0 = e_geo - par;
+  float de = 0.0f;
+  if (e0 >= -(0.26667f + 0.5667f)) {
+    /* SPA: de = K / tan(e0 + 10.3 / (e0 + 5.11) deg), without tanf: the
+     * cotangent of the sum from sin/cos of e0 (the unit vector turned down
+     * by the parallax, < 5e-5 rad) and tan of the small term t (< 2.1 deg:
+     * t + t^3/3, error < 1e-8) */
+    float p = par * (1.0f / r2d), u0 = un - hn * p, h0 = hn + un * p;
+    float t = 10.3f / (e0 + 5.11f) * (1.0f / r2d), tt = t + t * t * t * (1.0f / 3.0f);
+    de = (float)(1013.25 / 1010.0 * 283.0 / 285.0 * 1.02 / 60.0) * (h0 - u0 * tt) /
+         (u0 + h0 * tt);
+  }
+  float az = atan2f(east, north) * r2d;
+  /* rotate the unit vector up by d = e0 + de - e_geo */
+  float d = (e0 + de - e_geo) * (1.0f / r2d), d2 = 0.5f * d * d;
+  float up2 = un + hn * d - un * d2, h2 = hn - un * d - hn * d2;
+  float hs = horiz > 0.0f ? h2 / horiz : 0.0f;
+  *east_out = east * hs;
+  *north_out = north * hs;
+  *up_out = up2;
+  tw_sun_pos p;
+  p.zenith_deg = (double)(90.0f - (e0 + de));
+  p.azimuth_deg = (double)(az < 0.0f ? az + 360.0f : az);
+  return p;
+}
+
+static inline TW_HD tw_sun_pos tw_sun_fast_position(const tw_sun_fast *s, const tw_cell_trig *c) {
+  float e, n, u;
+  return tw_sun_fast_direction(s, c, &e, &n, &u);
+}
+
 #ifdef __cplusplus
 }
 #endif

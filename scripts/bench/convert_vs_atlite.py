@@ -4,9 +4,11 @@
 #
 # 1. Generates one synthetic ERA5 month on a regular grid (u/v at 10 and
 #    100 m, forecast surface roughness, ssrd, ssr, fdir, tisr as hourly
-#    accumulations in J m-2, t2m).
-# 2. Writes it twice: as ERA5-style NetCDF (what terrawatt's ingest reads)
-#    and as an atlite cutout, prepared by atlite's own ERA5 processing
+#    accumulations in J m-2, t2m), packed as ERA5 packs it (int16 with
+#    scale_factor / add_offset / _FillValue); both tools get the decoded
+#    values of that packing.
+# 2. Writes it twice: as ERA5-style int16 NetCDF (what terrawatt's ingest
+#    reads) and as an atlite cutout, prepared by atlite's own ERA5 processing
 #    (atlite.datasets.era5._process_wind / _process_influx: wind speed,
 #    roughness, influx_direct/diffuse/toa in W m-2, albedo, solar position
 #    at mid-interval), so both tools see the same weather.
@@ -15,12 +17,19 @@
 #    (atlite's CSi.yaml Huld panel, latitude-optimal), aggregated to the
 #    same buses (nearest-bus regions, equal weights: the terrawatt layout
 #    rebuilt here as atlite's `matrix`).
-# 4. Prints the time of each (from file to per-bus series: terrawatt as the
-#    wall time of `terrawatt convert`, process start included, and as the
-#    command's own "seconds"; atlite from opening the cutout to the loaded
-#    result, best of two), the throughput ratio and the largest per-bus
-#    capacity-factor difference. Last line: one JSON object.
+# 4. Cases: wind; wind with fleet smoothing (both tools); PV, terrawatt's
+#    Hay-Davies sky against atlite's anisotropic sky and against atlite's
+#    default isotropic ("simple") sky.
+# 5. Times each case end to end, --repeats rounds interleaved (terrawatt,
+#    atlite, next case, ...): terrawatt as the wall time of `terrawatt
+#    convert` (process start, read + decode, convert, aggregate, write) and
+#    as the command's own "seconds"; atlite from opening the cutout to the
+#    loaded per-bus result. Prints min and median of each, the ratios
+#    (atlite time / terrawatt time) of the minima and of the medians, and
+#    the largest per-bus capacity-factor difference. Last line: one JSON
+#    object.
 # usage: convert_vs_atlite.py TERRAWATT_BINARY [--nlat N] [--nlon N] [--days N] [--buses N]
+#        [--repeats N]
 # SPDX-License-Identifier: GPL-3.0-or-later
 import argparse
 import json
@@ -99,8 +108,26 @@ def synthetic_era5(nlat, nlon, days, seed=7):
     })
 
 
-def write_era5(ds, path):
-    enc = {v: {"dtype": "float32", "_FillValue": None} for v in ds.data_vars}
+def pack_int16(ds):
+    """ERA5-style packing of every variable: (scale, offset) per variable;
+    the dataset's values become the decoded packed values (float32), so
+    terrawatt (reading the int16 file) and atlite (reading the cutout made
+    from these values) see the same numbers."""
+    packing = {}
+    for v in ds.data_vars:
+        x = ds[v].values.astype(np.float64)
+        lo, hi = float(x.min()), float(x.max())
+        scale = (hi - lo) / 65532.0 if hi > lo else 1.0
+        offset = 0.5 * (hi + lo)
+        q = np.clip(np.round((x - offset) / scale), -32766, 32767)
+        ds[v].values[...] = (q * scale + offset).astype(np.float32)
+        packing[v] = (scale, offset)
+    return packing
+
+
+def write_era5(ds, path, packing):
+    enc = {v: {"dtype": "int16", "scale_factor": packing[v][0], "add_offset": packing[v][1],
+               "_FillValue": np.int16(-32767)} for v in ds.data_vars}
     enc["time"] = {"units": "hours since 1900-01-01 00:00:00", "calendar": "gregorian",
                    "dtype": "int32"}
     enc["latitude"] = {"_FillValue": None}
@@ -167,13 +194,18 @@ def run_terrawatt(binary, cfg, out):
     return dt, json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def stats(v):
+    return float(np.min(v)), float(np.median(v))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("terrawatt")
-    ap.add_argument("--nlat", type=int, default=48)
-    ap.add_argument("--nlon", type=int, default=64)
-    ap.add_argument("--days", type=int, default=30)
-    ap.add_argument("--buses", type=int, default=12)
+    ap.add_argument("--nlat", type=int, default=96)
+    ap.add_argument("--nlon", type=int, default=128)
+    ap.add_argument("--days", type=int, default=31)
+    ap.add_argument("--buses", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workdir", default=None, help="keep the generated files here")
     a = ap.parse_args()
     work = a.workdir or tempfile.mkdtemp(prefix="tw-vs-atlite-")
@@ -183,84 +215,99 @@ def main():
     panel = os.path.join(res, "solarpanel", "CSi.yaml")
 
     ds = synthetic_era5(a.nlat, a.nlon, a.days)
+    packing = pack_int16(ds)
     era5_nc = os.path.join(work, "era5.nc")
     cutout_nc = os.path.join(work, "atlite-cutout.nc")
-    write_era5(ds, era5_nc)
+    write_era5(ds, era5_nc, packing)
     write_atlite_cutout(ds, cutout_nc)
     ncell, nt = a.nlat * a.nlon, ds.sizes["time"]
     cell_hours = float(ncell * nt)
 
-    rng = np.random.default_rng(11)  # bus positions off the grid points: no ties
-    bus_lat = float(ds.latitude.min()) + rng.uniform(0.3, 0.9, a.buses) * 0.25 * (a.nlat - 1)
-    bus_lon = float(ds.longitude.min()) + rng.uniform(0.05, 0.95, a.buses) * 0.25 * (a.nlon - 1)
+    rng = np.random.default_rng(11)  # random bus positions (off the grid points: no ties)
+    bus_lat = float(ds.latitude.min()) + rng.uniform(0.02, 0.98, a.buses) * 0.25 * (a.nlat - 1)
+    bus_lon = float(ds.longitude.min()) + rng.uniform(0.02, 0.98, a.buses) * 0.25 * (a.nlon - 1)
     names = [f"bus{k}" for k in range(a.buses)]
 
-    # terrawatt: one run per technology, wall time of the whole command
-    # (read + decode, convert, aggregate, write)
     buses_yaml = "\n".join(f"  - {{name: {n}, x: {x:.6f}, y: {y:.6f}}}"
                            for n, x, y in zip(names, bus_lon, bus_lat))
     base = f"climate:\n  files: [{era5_nc}]\nbuses:\n{buses_yaml}\nlayout:\n  weighting: equal\n"
-    cfgs = {
-        "wind": base + f"wind:\n  turbine: {turbine}\n  extrapolation: log\n",
-        "pv": base + f"solar:\n  panel: {panel}\n  orientation: latitude_optimal\n"
-                     "  sky_model: hay_davies\n  albedo: 0.2\n",
+    wind = f"wind:\n  turbine: {turbine}\n  extrapolation: log\n"
+    solar = (f"solar:\n  panel: {panel}\n  orientation: latitude_optimal\n"
+             "  sky_model: hay_davies\n  albedo: 0.2\n")
+    # case: (terrawatt config, output variable, atlite call)
+    cases = {
+        "wind": (base + wind, "wind_cf", dict(tech="wind", smooth=False)),
+        "wind_smoothed": (base + wind + "  smoothing: true\n", "wind_cf",
+                          dict(tech="wind", smooth=True)),
+        "pv": (base + solar, "solar_cf", dict(tech="pv", trigon="anisotropic")),
+        "pv_isotropic": (base + solar, "solar_cf", dict(tech="pv", trigon="simple")),
     }
-    tw = {}
-    for tech, text in cfgs.items():
-        cfg = os.path.join(work, f"{tech}.yaml")
+
+    def run_atlite(spec):
+        t0 = time.perf_counter()
+        cutout = atlite.Cutout(cutout_nc)
+        grid = cutout.grid
+        m = nearest_bus_matrix(grid["y"].values, grid["x"].values, bus_lat, bus_lon)
+        idx = pd.Index(names, name="bus")
+        if spec["tech"] == "wind":
+            r = cutout.wind(turbine="Vestas_V112_3MW", matrix=m, index=idx, per_unit=False,
+                            aggregate_time=None, interpolation_method="logarithmic",
+                            smooth=spec["smooth"])
+        else:
+            r = cutout.pv(panel="CSi", orientation="latitude_optimal", matrix=m, index=idx,
+                          per_unit=False, aggregate_time=None, trigon_model=spec["trigon"])
+        vals = np.asarray(r.transpose("time", "bus").values, dtype=np.float64)
+        return time.perf_counter() - t0, vals
+
+    times = {c: {"tw": [], "tw_in": [], "at": []} for c in cases}
+    series = {}
+    for case, (text, var, spec) in cases.items():  # warm-up (page cache, imports)
+        cfg = os.path.join(work, f"{case}.yaml")
         with open(cfg, "w") as f:
             f.write(text)
-        out = os.path.join(work, f"tw-{tech}.nc")
-        run_terrawatt(a.terrawatt, cfg, out)  # warm-up (file cache)
-        dt, summary = run_terrawatt(a.terrawatt, cfg, out)
-        with xr.open_dataset(out) as s:
-            var = "wind_cf" if tech == "wind" else "solar_cf"
-            tw[tech] = (dt, np.asarray(s[var].values, dtype=np.float64), summary)  # [time][bus]
-
-    # atlite: open the cutout and convert + aggregate (dask computes on load)
-    at = {}
-    for tech in ("wind", "pv"):
-        best = None
-        for _ in range(2):  # the second run has the file in the page cache too
-            t0 = time.perf_counter()
-            cutout = atlite.Cutout(cutout_nc)
-            grid = cutout.grid
-            m = nearest_bus_matrix(grid["y"].values, grid["x"].values, bus_lat, bus_lon)
-            idx = pd.Index(names, name="bus")
-            if tech == "wind":
-                r = cutout.wind(turbine="Vestas_V112_3MW", matrix=m, index=idx, per_unit=False,
-                                aggregate_time=None, interpolation_method="logarithmic")
-            else:  # trigon_model other than "simple": atlite's anisotropic sky
-                r = cutout.pv(panel="CSi", orientation="latitude_optimal", matrix=m, index=idx,
-                              per_unit=False, aggregate_time=None, trigon_model="anisotropic")
-            vals = np.asarray(r.transpose("time", "bus").values, dtype=np.float64)
-            dt = time.perf_counter() - t0
-            best = dt if best is None else min(best, dt)
-        at[tech] = (best, vals)
+        run_terrawatt(a.terrawatt, cfg, os.path.join(work, f"tw-{case}.nc"))
+    run_atlite(cases["wind"][2])
+    for _ in range(a.repeats):
+        for case, (text, var, spec) in cases.items():
+            cfg = os.path.join(work, f"{case}.yaml")
+            out = os.path.join(work, f"tw-{case}.nc")
+            dt, summary = run_terrawatt(a.terrawatt, cfg, out)
+            times[case]["tw"].append(dt)
+            times[case]["tw_in"].append(float(summary["seconds"]))
+            with xr.open_dataset(out) as s:
+                s_tw = np.asarray(s[var].values, dtype=np.float64)  # [time][bus]
+            dt, s_at = run_atlite(spec)
+            times[case]["at"].append(dt)
+            series[case] = (s_tw, s_at)
 
     result = {"benchmark": "convert-vs-atlite", "atlite_version": atlite.__version__,
-              "cells": ncell, "hours": nt, "buses": a.buses, "cell_hours": cell_hours}
-    for tech in ("wind", "pv"):
-        t_tw, s_tw, _ = tw[tech]
-        t_at, s_at = at[tech]
+              "cells": ncell, "hours": nt, "buses": a.buses, "cell_hours": cell_hours,
+              "repeats": a.repeats, "input": "ERA5-like int16 NetCDF (terrawatt), atlite cutout"}
+    for case in cases:
+        s_tw, s_at = series[case]
         diff = np.abs(s_tw - s_at)
         k = int(np.nanargmax(diff))
-        t_in = float(tw[tech][2]["seconds"])  # inside the process: read, convert, write
-        result[f"{tech}_terrawatt_s"] = round(t_tw, 4)
-        result[f"{tech}_terrawatt_in_process_s"] = round(t_in, 4)
-        result[f"{tech}_speedup_vs_atlite_in_process"] = t_at / t_in
-        result[f"{tech}_atlite_s"] = round(t_at, 4)
-        result[f"{tech}_terrawatt_cell_hours_per_s"] = cell_hours / t_tw
-        result[f"{tech}_atlite_cell_hours_per_s"] = cell_hours / t_at
-        result[f"{tech}_speedup_vs_atlite"] = t_at / t_tw
-        result[f"{tech}_max_abs_cf_diff"] = float(diff.max())
-        result[f"{tech}_mean_abs_cf_diff"] = float(diff.mean())
-        result[f"{tech}_mean_cf_terrawatt"] = float(s_tw.mean())
-        result[f"{tech}_mean_cf_atlite"] = float(s_at.mean())
-        print(f"{tech}: terrawatt {t_tw:.3f} s ({t_in:.3f} s in process), atlite {t_at:.3f} s "
-              f"(x{t_at / t_tw:.2f}; x{t_at / t_in:.2f} in process); per-bus CF mean {s_tw.mean():.5f} vs {s_at.mean():.5f}, "
-              f"max |diff| {diff.max():.3g} (bus {k % a.buses}, step {k // a.buses}: "
-              f"{s_tw.flat[k]:.5f} vs {s_at.flat[k]:.5f}), mean |diff| {diff.mean():.3g}")
+        tw_min, tw_med = stats(times[case]["tw"])
+        in_min, in_med = stats(times[case]["tw_in"])
+        at_min, at_med = stats(times[case]["at"])
+        result[case] = {
+            "terrawatt_s_min": round(tw_min, 4), "terrawatt_s_median": round(tw_med, 4),
+            "terrawatt_in_process_s_min": round(in_min, 4),
+            "terrawatt_in_process_s_median": round(in_med, 4),
+            "atlite_s_min": round(at_min, 4), "atlite_s_median": round(at_med, 4),
+            "speedup_min": at_min / tw_min, "speedup_median": at_med / tw_med,
+            "speedup_in_process_min": at_min / in_min,
+            "speedup_in_process_median": at_med / in_med,
+            "terrawatt_cell_hours_per_s": cell_hours / tw_min,
+            "atlite_cell_hours_per_s": cell_hours / at_min,
+            "max_abs_cf_diff": float(diff.max()), "mean_abs_cf_diff": float(diff.mean()),
+            "mean_cf_terrawatt": float(s_tw.mean()), "mean_cf_atlite": float(s_at.mean())}
+        print(f"{case}: terrawatt {tw_min:.3f} / {tw_med:.3f} s (min / median; in process "
+              f"{in_min:.3f} / {in_med:.3f} s), atlite {at_min:.3f} / {at_med:.3f} s: "
+              f"x{at_min / tw_min:.2f} / x{at_med / tw_med:.2f} end to end "
+              f"(x{at_min / in_min:.2f} / x{at_med / in_med:.2f} in process); per-bus CF mean "
+              f"{s_tw.mean():.5f} vs {s_at.mean():.5f}, max |diff| {diff.max():.3g} "
+              f"(bus {k % a.buses}, step {k // a.buses}), mean |diff| {diff.mean():.3g}")
     if a.workdir:
         print(f"files kept in {work}")
     else:

@@ -148,6 +148,7 @@ static const tw_backend_ops cpu_ops = {
     .csr_aggregate = tw_cpu_csr_aggregate,
     .wind_bus_cf = tw_cpu_wind_bus_cf,
     .pv_bus_cf = tw_cpu_pv_bus_cf,
+    .is_host = 1,
     .ev_project = cpu_ev_project,
     .synchronize = cpu_synchronize,
     .destroy = cpu_destroy,

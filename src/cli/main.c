@@ -109,14 +109,22 @@ int main(int argc, char **argv) {
   }
 
   /* MPI is initialised for every command so that all of them work under
-   * mpirun; a plain start is an MPI singleton. */
+   * mpirun; a plain start is an MPI singleton. Exception: `convert` runs in
+   * one process and calls no MPI, and Open MPI's singleton start costs
+   * about 0.5 s (measured here: a program doing only MPI_Init_thread +
+   * MPI_Finalize takes 0.45-0.50 s), so a plain `convert` (no launcher in
+   * the environment) skips MPI. */
+  int use_mpi = strcmp(cmd->name, "convert") != 0 || getenv("OMPI_COMM_WORLD_SIZE") ||
+                getenv("PMIX_RANK") || getenv("PMI_RANK") || getenv("PMI_SIZE");
   int provided = 0;
-  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+  if (use_mpi && MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
     fprintf(stderr, "terrawatt: MPI_Init failed\n");
     return TW_ERR_RESOURCE;
   }
-  MPI_Comm_rank(MPI_COMM_WORLD, &tw_cli_global.mpi_rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &tw_cli_global.mpi_size);
+  if (use_mpi) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &tw_cli_global.mpi_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &tw_cli_global.mpi_size);
+  }
   if (tw_cli_global.mpi_size > 1) tw_log_set_rank(tw_cli_global.mpi_rank);
 
   rc = cmd->run(argc - 1, argv + 1);
@@ -127,7 +135,7 @@ int main(int argc, char **argv) {
     MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     rc = worst;
   }
-  MPI_Finalize();
+  if (use_mpi) MPI_Finalize();
   /* After a resource error (a full disk) HDF5 may hold a file whose close
    * failed, and its exit handler then crashes closing it again: leave
    * without running exit handlers (outputs are already committed or

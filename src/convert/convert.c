@@ -4,6 +4,7 @@
 #include "terrawatt/convert.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,31 @@ static tw_status dev_put(tw_backend *be, const void *host, size_t bytes, void **
   return TW_OK;
 }
 
+/* An input on the backend: on host backends (is_host) the host array
+ * itself, with no copy; otherwise a device copy that dev_release frees. */
+typedef struct dev_buf {
+  void *p;
+  int owned;
+} dev_buf;
+
+static tw_status dev_in(tw_backend *be, const void *host, size_t bytes, dev_buf *b) {
+  b->p = NULL;
+  b->owned = 0;
+  if (be->ops->is_host && host) {
+    b->p = (void *)(uintptr_t)host; /* read-only use by the ops */
+    return TW_OK;
+  }
+  TW_CHECK(dev_put(be, host, bytes, &b->p));
+  b->owned = 1;
+  return TW_OK;
+}
+
+static void dev_release(tw_backend *be, dev_buf *b) {
+  if (b->owned) be->ops->free(be, b->p);
+  b->p = NULL;
+  b->owned = 0;
+}
+
 static tw_status require_var(const tw_climate *c, const char *name, int time_varying,
                              const tw_climate_var **out) {
   TW_CHECK(tw_climate_require(c, name, out));
@@ -78,13 +104,22 @@ static tw_status require_var(const tw_climate *c, const char *name, int time_var
 
 /* ---- wind ------------------------------------------------------------------ */
 
-/* 1 when a time-varying variable holds the same field at every step (exact
- * comparison; NaN counts as different). */
+/* Steps compared by static_in_time: the first, the last and
+ * TW_STATIC_PROBES - 2 evenly spaced between. */
+#define TW_STATIC_PROBES 9
+
+/* 1 when a time-varying variable holds the same field at every step,
+ * tested cheaply: the probed steps' fields equal the first one byte for
+ * byte (memcmp), so the cost is TW_STATIC_PROBES fields, not a scan of
+ * the whole variable. A field that changes only between probes is taken
+ * as static (ERA5 fsr either varies at every step over the sea or is a
+ * fixed land field; docs/CONVERT.md). */
 static int static_in_time(const tw_climate *c, const tw_climate_var *v) {
-  for (size_t t = 1; t < c->ntime; t++) {
-    const float *a = v->data, *b = v->data + t * c->ncell;
-    for (size_t i = 0; i < c->ncell; i++)
-      if (!(a[i] == b[i])) return 0;
+  if (c->ntime < 2) return 1;
+  for (int k = 1; k < TW_STATIC_PROBES; k++) {
+    size_t t = (size_t)((double)k * (double)(c->ntime - 1) / (TW_STATIC_PROBES - 1) + 0.5);
+    if (t == 0) continue;
+    if (memcmp(v->data, v->data + t * c->ncell, c->ncell * sizeof(float)) != 0) return 0;
   }
   return 1;
 }
@@ -98,8 +133,8 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   const tw_climate_var *u = NULL, *v = NULL, *fsr = NULL, *u10 = NULL, *v10 = NULL;
   tw_turbine *smooth = NULL;
   float *curve_v = NULL, *curve_cf = NULL, *table = NULL, *factor = NULL;
-  void *d_u = NULL, *d_v = NULL, *d_r = NULL, *d_u10 = NULL, *d_v10 = NULL, *d_cv = NULL,
-       *d_cf = NULL;
+  dev_buf d_u = {0}, d_v = {0}, d_r = {0}, d_u10 = {0}, d_v10 = {0}, d_cv = {0};
+  void *d_cf = NULL;
   size_t n = c->ntime * c->ncell;
   *cf_dev = NULL;
   if (!p->turbine) return tw_error(TW_ERR_INPUT, "wind conversion: no turbine given");
@@ -124,24 +159,26 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   TW_CHECK_GOTO(st, tw_calloc(curve->n, sizeof(float), "power curve", &curve_cf));
   for (size_t i = 0; i < curve->n; i++) {
     curve_v[i] = (float)curve->speed_ms[i];
-    curve_cf[i] = (float)(curve->power_MW[i] / t->rated_MW); /* per unit of the real rating */
+    /* per unit of the curve's peak: the smoothed one's with smoothing, as
+     * atlite (its windturbine_smooth sets P = max(POW)) */
+    curve_cf[i] = (float)(curve->power_MW[i] / curve->rated_MW);
   }
   int len = tw_wind_table_len(curve_v, (int)curve->n, TW_WIND_TABLE_DV_MS);
   TW_CHECK_GOTO(st, tw_calloc((size_t)len, sizeof(float), "power curve table", &table));
   tw_wind_table_fill(curve_v, curve_cf, (int)curve->n, TW_WIND_TABLE_DV_MS, table, len);
-  TW_CHECK_GOTO(st, dev_put(be, u->data, n * sizeof(float), &d_u));
-  TW_CHECK_GOTO(st, dev_put(be, v->data, n * sizeof(float), &d_v));
-  TW_CHECK_GOTO(st, dev_put(be, table, (size_t)len * sizeof(float), &d_cv));
+  TW_CHECK_GOTO(st, dev_in(be, u->data, n * sizeof(float), &d_u));
+  TW_CHECK_GOTO(st, dev_in(be, v->data, n * sizeof(float), &d_v));
+  TW_CHECK_GOTO(st, dev_in(be, table, (size_t)len * sizeof(float), &d_cv));
   if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_wind_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
   job.ntime = c->ntime;
-  job.u_ms = (const float *)d_u;
-  job.v_ms = (const float *)d_v;
+  job.u_ms = (const float *)d_u.p;
+  job.v_ms = (const float *)d_v.p;
   job.height_ref_m = 100.0f;
   job.height_hub_m = (float)hub;
-  job.curve_table = (const float *)d_cv;
+  job.curve_table = (const float *)d_cv.p;
   job.curve_len = len;
   job.curve_inv_dv = (float)(1.0 / TW_WIND_TABLE_DV_MS);
   job.curve_min_ms = curve_v[0];
@@ -149,23 +186,23 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   job.cf = (float *)d_cf;
   if (u10) {
     job.power_law = 1;
-    TW_CHECK_GOTO(st, dev_put(be, u10->data, n * sizeof(float), &d_u10));
-    TW_CHECK_GOTO(st, dev_put(be, v10->data, n * sizeof(float), &d_v10));
-    job.u_low_ms = (const float *)d_u10;
-    job.v_low_ms = (const float *)d_v10;
+    TW_CHECK_GOTO(st, dev_in(be, u10->data, n * sizeof(float), &d_u10));
+    TW_CHECK_GOTO(st, dev_in(be, v10->data, n * sizeof(float), &d_v10));
+    job.u_low_ms = (const float *)d_u10.p;
+    job.v_low_ms = (const float *)d_v10.p;
     job.height_low_m = 10.0f;
   } else if (fsr && fsr->time_varying && !static_in_time(c, fsr)) {
     /* roughness that changes in time: the log law per element */
-    TW_CHECK_GOTO(st, dev_put(be, fsr->data, n * sizeof(float), &d_r));
-    job.roughness_m = (const float *)d_r;
+    TW_CHECK_GOTO(st, dev_in(be, fsr->data, n * sizeof(float), &d_r));
+    job.roughness_m = (const float *)d_r.p;
   } else {
     /* static roughness: the log-law factor once per cell */
     TW_CHECK_GOTO(st, tw_calloc(c->ncell ? c->ncell : 1, sizeof(float), "hub factors", &factor));
     for (size_t i = 0; i < c->ncell; i++)
       factor[i] = tw_wind_log_factor(100.0f, (float)hub,
                                      fsr ? fsr->data[i] : (float)p->roughness_default_m);
-    TW_CHECK_GOTO(st, dev_put(be, factor, c->ncell * sizeof(float), &d_r));
-    job.hub_factor = (const float *)d_r;
+    TW_CHECK_GOTO(st, dev_in(be, factor, c->ncell * sizeof(float), &d_r));
+    job.hub_factor = (const float *)d_r.p;
   }
   if (agg) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, &job, agg));
   else TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
@@ -173,12 +210,12 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
 cleanup:
-  be->ops->free(be, d_u);
-  be->ops->free(be, d_v);
-  be->ops->free(be, d_r);
-  be->ops->free(be, d_u10);
-  be->ops->free(be, d_v10);
-  be->ops->free(be, d_cv);
+  dev_release(be, &d_u);
+  dev_release(be, &d_v);
+  dev_release(be, &d_r);
+  dev_release(be, &d_u10);
+  dev_release(be, &d_v10);
+  dev_release(be, &d_cv);
   be->ops->free(be, d_cf);
   free(curve_v);
   free(curve_cf);
@@ -196,9 +233,12 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   tw_status st = TW_OK;
   const tw_climate_var *ssrd = NULL, *t2m = NULL, *fdir = NULL, *u10 = NULL, *v10 = NULL;
   tw_sun_geo *geo = NULL;
+  tw_sun_fast *sun = NULL;
+  tw_cell_trig *trig = NULL;
   float *lat = NULL, *lon = NULL, *wind = NULL;
-  void *d_geo = NULL, *d_lat = NULL, *d_lon = NULL, *d_ghi = NULL, *d_fdir = NULL, *d_t = NULL,
-       *d_w = NULL, *d_cf = NULL;
+  dev_buf d_geo = {0}, d_lat = {0}, d_lon = {0}, d_ghi = {0}, d_fdir = {0}, d_t = {0}, d_w = {0},
+          d_sun = {0}, d_trig = {0};
+  void *d_cf = NULL;
   size_t n = c->ntime * c->ncell;
   *cf_dev = NULL;
   TW_CHECK(require_var(c, "ssrd", 1, &ssrd));
@@ -222,29 +262,39 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
     lat[i] = (float)la;
     lon[i] = (float)lo;
   }
-  TW_CHECK_GOTO(st, dev_put(be, geo, c->ntime * sizeof *geo, &d_geo));
-  TW_CHECK_GOTO(st, dev_put(be, lat, c->ncell * sizeof(float), &d_lat));
-  TW_CHECK_GOTO(st, dev_put(be, lon, c->ncell * sizeof(float), &d_lon));
-  TW_CHECK_GOTO(st, dev_put(be, ssrd->data, n * sizeof(float), &d_ghi));
-  TW_CHECK_GOTO(st, dev_put(be, t2m->data, n * sizeof(float), &d_t));
-  if (fdir) TW_CHECK_GOTO(st, dev_put(be, fdir->data, n * sizeof(float), &d_fdir));
+  if (!p->sun_spa) { /* fast geometry: time part per step, trigonometry per cell once */
+    TW_CHECK_GOTO(st, tw_calloc(c->ntime ? c->ntime : 1, sizeof *sun, "sun positions", &sun));
+    TW_CHECK_GOTO(st, tw_calloc(c->ncell, sizeof *trig, "cell trigonometry", &trig));
+    for (size_t t = 0; t < c->ntime; t++) tw_sun_fast_from_geo(&geo[t], &sun[t]);
+    for (size_t i = 0; i < c->ncell; i++) tw_cell_trig_make(lat[i], lon[i], &trig[i]);
+    TW_CHECK_GOTO(st, dev_in(be, sun, c->ntime * sizeof *sun, &d_sun));
+    TW_CHECK_GOTO(st, dev_in(be, trig, c->ncell * sizeof *trig, &d_trig));
+  }
+  TW_CHECK_GOTO(st, dev_in(be, geo, c->ntime * sizeof *geo, &d_geo));
+  TW_CHECK_GOTO(st, dev_in(be, lat, c->ncell * sizeof(float), &d_lat));
+  TW_CHECK_GOTO(st, dev_in(be, lon, c->ncell * sizeof(float), &d_lon));
+  TW_CHECK_GOTO(st, dev_in(be, ssrd->data, n * sizeof(float), &d_ghi));
+  TW_CHECK_GOTO(st, dev_in(be, t2m->data, n * sizeof(float), &d_t));
+  if (fdir) TW_CHECK_GOTO(st, dev_in(be, fdir->data, n * sizeof(float), &d_fdir));
   if (p->pv.panel == TW_PV_PVWATTS && u10 && v10 && u10->time_varying && v10->time_varying) {
     TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "wind speed", &wind));
     for (size_t i = 0; i < n; i++) wind[i] = tw_wind_speed(u10->data[i], v10->data[i]);
-    TW_CHECK_GOTO(st, dev_put(be, wind, n * sizeof(float), &d_w));
+    TW_CHECK_GOTO(st, dev_in(be, wind, n * sizeof(float), &d_w));
   }
   if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_pv_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
   job.ntime = c->ntime;
-  job.geo = (const tw_sun_geo *)d_geo;
-  job.lat_deg = (const float *)d_lat;
-  job.lon_deg = (const float *)d_lon;
-  job.ghi_wm2 = (const float *)d_ghi;
-  job.fdir_wm2 = (const float *)d_fdir;
-  job.t2m_K = (const float *)d_t;
-  job.wind_ms = (const float *)d_w;
+  job.geo = (const tw_sun_geo *)d_geo.p;
+  job.lat_deg = (const float *)d_lat.p;
+  job.lon_deg = (const float *)d_lon.p;
+  job.ghi_wm2 = (const float *)d_ghi.p;
+  job.fdir_wm2 = (const float *)d_fdir.p;
+  job.t2m_K = (const float *)d_t.p;
+  job.wind_ms = (const float *)d_w.p;
+  job.sun = (const tw_sun_fast *)d_sun.p;
+  job.cell_trig = (const tw_cell_trig *)d_trig.p;
   job.params = p->pv;
   job.cf = (float *)d_cf;
   if (agg) TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, &job, agg));
@@ -253,14 +303,18 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
 cleanup:
-  be->ops->free(be, d_geo);
-  be->ops->free(be, d_lat);
-  be->ops->free(be, d_lon);
-  be->ops->free(be, d_ghi);
-  be->ops->free(be, d_fdir);
-  be->ops->free(be, d_t);
-  be->ops->free(be, d_w);
+  dev_release(be, &d_geo);
+  dev_release(be, &d_lat);
+  dev_release(be, &d_lon);
+  dev_release(be, &d_ghi);
+  dev_release(be, &d_fdir);
+  dev_release(be, &d_t);
+  dev_release(be, &d_w);
+  dev_release(be, &d_sun);
+  dev_release(be, &d_trig);
   be->ops->free(be, d_cf);
+  free(sun);
+  free(trig);
   free(geo);
   free(lat);
   free(lon);
@@ -349,8 +403,8 @@ typedef tw_status (*cells_fn)(tw_backend *be, const tw_climate *c, const tw_conv
  * Without `fn`, `cells_dev` holds the cells (device). */
 static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
                            const tw_layout *l, const void *d_row, const void *d_col,
-                           const void *d_val, cells_fn fn, int fused, const float *cells_dev,
-                           float **y_host) {
+                           const void *d_val, const int *row_run, const int *run_k, cells_fn fn,
+                           int fused, const float *cells_dev, float **y_host) {
   tw_status st = TW_OK;
   void *d_y = NULL;
   float *d_x = NULL;
@@ -366,6 +420,8 @@ static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_convert
   job.col = (const int *)d_col;
   job.val = (const float *)d_val;
   job.y = (float *)d_y;
+  job.row_run = row_run;
+  job.run_k = run_k;
   if (fn && fused) {
     TW_CHECK_GOTO(st, fn(be, c, p, &job, &d_x));
   } else {
@@ -391,7 +447,8 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
                                       tw_bus_series **out) {
   tw_status st = TW_OK;
   tw_bus_series *s = NULL;
-  void *d_row = NULL, *d_col = NULL, *d_val = NULL, *d_x = NULL;
+  dev_buf d_row = {0}, d_col = {0}, d_val = {0}, d_x = {0};
+  int *row_run = NULL, *run_k = NULL;
   float *cells = NULL, *host = NULL;
   *out = NULL;
   if (layout->ncell != c->ncell)
@@ -414,26 +471,32 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
       goto cleanup;
     }
   }
-  TW_CHECK_GOTO(st, dev_put(be, layout->row_ptr, (layout->nbus + 1) * sizeof(int), &d_row));
-  TW_CHECK_GOTO(st, dev_put(be, layout->col, nnz * sizeof(int), &d_col));
-  TW_CHECK_GOTO(st, dev_put(be, layout->val, nnz * sizeof(float), &d_val));
+  TW_CHECK_GOTO(st, dev_in(be, layout->row_ptr, (layout->nbus + 1) * sizeof(int), &d_row));
+  TW_CHECK_GOTO(st, dev_in(be, layout->col, nnz * sizeof(int), &d_col));
+  TW_CHECK_GOTO(st, dev_in(be, layout->val, nnz * sizeof(float), &d_val));
+  /* runs of consecutive cells per bus, once per layout (host backends
+   * stream them; the CUDA kernels walk the entries) */
+  if (be->ops->is_host)
+    TW_CHECK_GOTO(st, tw_csr_runs_build((int)layout->nbus, layout->row_ptr, layout->col,
+                                        &row_run, &run_k));
   if (p->turbine)
-    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, wind_cells_dev,
-                                be->ops->wind_bus_cf && !p->no_fusion, NULL, &s->wind_cf));
+    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row.p, d_col.p, d_val.p, row_run, run_k,
+                                wind_cells_dev, be->ops->wind_bus_cf && !p->no_fusion, NULL,
+                                &s->wind_cf));
   if (p->solar)
-    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, solar_cells_dev,
-                                be->ops->pv_bus_cf && !p->no_fusion, NULL, &s->solar_cf));
+    TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row.p, d_col.p, d_val.p, row_run, run_k,
+                                solar_cells_dev, be->ops->pv_bus_cf && !p->no_fusion, NULL,
+                                &s->solar_cf));
   if (p->degree_hours) {
     for (int which = 0; which < 2; which++) {
       TW_CHECK_GOTO(st, tw_convert_degree_cells(c, p, which, &cells));
-      TW_CHECK_GOTO(st, dev_put(be, cells, c->ntime * c->ncell * sizeof(float), &d_x));
-      TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row, d_col, d_val, NULL, 0,
-                                  (const float *)d_x, &host));
+      TW_CHECK_GOTO(st, dev_in(be, cells, c->ntime * c->ncell * sizeof(float), &d_x));
+      TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row.p, d_col.p, d_val.p, row_run, run_k,
+                                  NULL, 0, (const float *)d_x.p, &host));
       if (which == 0) s->hdh_K = host;
       else s->cdh_K = host;
       host = NULL;
-      be->ops->free(be, d_x);
-      d_x = NULL;
+      dev_release(be, &d_x);
       free(cells);
       cells = NULL;
     }
@@ -441,12 +504,77 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
   *out = s;
   s = NULL;
 cleanup:
-  be->ops->free(be, d_row);
-  be->ops->free(be, d_col);
-  be->ops->free(be, d_val);
-  be->ops->free(be, d_x);
+  dev_release(be, &d_row);
+  dev_release(be, &d_col);
+  dev_release(be, &d_val);
+  dev_release(be, &d_x);
+  free(row_run);
+  free(run_k);
   free(cells);
   free(host);
+  tw_bus_series_destroy(&s);
+  return st;
+}
+
+/* ---- streaming over time chunks ------------------------------------------- */
+
+/* Copy a chunk's series (rows [0, cs->ntime)) into rows [t0, ...) of s. */
+static void put_rows(float *dst, const float *src, size_t t0, size_t nt, size_t nbus) {
+  if (dst && src) memcpy(dst + t0 * nbus, src, nt * nbus * sizeof(float));
+}
+
+tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
+                                             const tw_climate *first,
+                                             const tw_convert_params *p,
+                                             const tw_layout *layout, tw_bus_series **out) {
+  tw_status st = TW_OK;
+  tw_bus_series *s = NULL, *cs = NULL;
+  const tw_climate *chunk = first;
+  size_t ntime = 0;
+  *out = NULL;
+  if (p->degree_hours && p->daily_mean)
+    return tw_error(TW_ERR_INTERNAL, "convert stream: daily means need whole days (read whole)");
+  tw_climate_reader_shape(r, &ntime, NULL, NULL);
+  /* the reader reuses one chunk (first == every later chunk): keep its offset */
+  const size_t base = first ? first->time_offset : 0;
+  while (chunk) {
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, chunk, p, layout, &cs));
+    size_t t0 = chunk->time_offset - base;
+    if (!s) { /* the whole series, allocated once from the first chunk's shape */
+      TW_CHECK_GOTO(st, tw_calloc(1, sizeof *s, "bus series", &s));
+      s->ntime = ntime;
+      s->nbus = cs->nbus;
+      s->calendar = cs->calendar;
+      s->bus_names = cs->bus_names; /* taken over */
+      cs->bus_names = NULL;
+      size_t n = (ntime ? ntime : 1) * s->nbus;
+      TW_CHECK_GOTO(st, tw_calloc(ntime ? ntime : 1, sizeof *s->time, "bus series", &s->time));
+      if (cs->wind_cf) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->wind_cf));
+      if (cs->solar_cf) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->solar_cf));
+      if (cs->hdh_K) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->hdh_K));
+      if (cs->cdh_K) TW_CHECK_GOTO(st, tw_calloc(n, sizeof(float), "bus series", &s->cdh_K));
+    }
+    if (t0 + cs->ntime > ntime) {
+      st = tw_error(TW_ERR_INTERNAL, "convert stream: chunk at step %zu of %zu steps exceeds %zu",
+                    t0, cs->ntime, ntime);
+      goto cleanup;
+    }
+    memcpy(s->time + t0, cs->time, cs->ntime * sizeof *s->time);
+    put_rows(s->wind_cf, cs->wind_cf, t0, cs->ntime, s->nbus);
+    put_rows(s->solar_cf, cs->solar_cf, t0, cs->ntime, s->nbus);
+    put_rows(s->hdh_K, cs->hdh_K, t0, cs->ntime, s->nbus);
+    put_rows(s->cdh_K, cs->cdh_K, t0, cs->ntime, s->nbus);
+    tw_bus_series_destroy(&cs);
+    TW_CHECK_GOTO(st, tw_climate_reader_next(r, &chunk));
+  }
+  if (!s) {
+    st = tw_error(TW_ERR_INPUT, "convert: the dataset has no time steps");
+    goto cleanup;
+  }
+  *out = s;
+  s = NULL;
+cleanup:
+  tw_bus_series_destroy(&cs);
   tw_bus_series_destroy(&s);
   return st;
 }

@@ -40,6 +40,7 @@ static const cyaml_schema_field_t solar_fields[] = {
     STR("panel", CYAML_FLAG_DEFAULT, tw_convert_solar_cfg, panel),
     STR("orientation", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, orientation),
     STR("sky_model", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, sky_model),
+    STR("sun_position", CYAML_FLAG_OPTIONAL, tw_convert_solar_cfg, sun_position),
     OPT_NUM("tilt_deg", tw_convert_solar_cfg, tilt_deg),
     OPT_NUM("azimuth_deg", tw_convert_solar_cfg, azimuth_deg),
     OPT_NUM("axis_azimuth_deg", tw_convert_solar_cfg, axis_azimuth_deg),
@@ -163,6 +164,11 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
                   "'fixed' or 'single_axis')", path, c->solar->orientation);
     goto cleanup;
   }
+  if (c->solar && !is_one_of(c->solar->sun_position, "fast", "spa", NULL)) {
+    st = tw_error(TW_ERR_INPUT, "%s: solar.sun_position: '%s' (expected 'fast' or 'spa')",
+                  path, c->solar->sun_position);
+    goto cleanup;
+  }
   if (c->solar && !is_one_of(c->solar->sky_model, "hay_davies", "perez", NULL)) {
     st = tw_error(TW_ERR_INPUT, "%s: solar.sky_model: '%s' (expected 'hay_davies' or 'perez')",
                   path, c->solar->sky_model);
@@ -226,6 +232,7 @@ static tw_status params_from_config(const tw_convert_config *cfg, tw_convert_par
     const char *o = s->orientation ? s->orientation : "latitude_optimal";
     p->pv.orientation = !strcmp(o, "fixed") ? TW_PV_FIXED
                         : !strcmp(o, "single_axis") ? TW_PV_SINGLE_AXIS : TW_PV_LATITUDE_OPTIMAL;
+    p->sun_spa = s->sun_position && !strcmp(s->sun_position, "spa");
     p->pv.poa_model = s->sky_model && !strcmp(s->sky_model, "perez") ? TW_PV_POA_PEREZ
                                                                      : TW_PV_POA_HAY_DAVIES;
     p->pv.tilt_deg = num_or(s->tilt_deg, p->pv.tilt_deg);
@@ -281,6 +288,7 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
                          tw_convert_summary *summary) {
   tw_status st = TW_OK;
   tw_climate *c = NULL;
+  tw_climate_reader *reader = NULL;
   tw_network *net = NULL;
   tw_layout *layout = NULL;
   tw_turbine *turbine = NULL;
@@ -301,7 +309,24 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   }
   tw_climate_request rq;
   tw_convert_climate_request(cfg, &p, &rq);
-  TW_CHECK_GOTO(st, tw_climate_read_roles(&ip, &rq, &c));
+  /* streamed over time chunks (memory flat in the time length) where the
+   * data need no whole-series transformation (hourly, no role derived);
+   * read whole otherwise (coarse steps brought to hourly, derived roles)
+   * and for daily-mean degree-hours, which need whole days */
+  tw_climate_roles_stream rs;
+  const tw_climate *grid = NULL;
+  if (!(p.degree_hours && p.daily_mean))
+    TW_CHECK_GOTO(st, tw_climate_reader_open_roles(&ip, &rq, &rs, &reader));
+  if (reader) {
+    TW_CHECK_GOTO(st, tw_climate_reader_next(reader, &grid));
+    if (!grid) {
+      st = tw_error(TW_ERR_INPUT, "%s: the dataset has no values", cfg->climate_files[0]);
+      goto cleanup;
+    }
+  } else {
+    TW_CHECK_GOTO(st, tw_climate_read_roles(&ip, &rq, &c));
+    grid = c;
+  }
   size_t nbus = cfg->buses_count;
   if (cfg->network) {
     TW_CHECK_GOTO(st, tw_network_read(cfg->network, &net));
@@ -323,19 +348,22 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
     TW_CHECK_GOTO(st, tw_layout_capacity_read(cfg->layout_file,
                                               cfg->layout_variable ? cfg->layout_variable
                                                                    : "capacity",
-                                              c, &cell_capacity));
-  TW_CHECK_GOTO(st, tw_layout_voronoi(c, nbus, names, lon, lat,
+                                              grid, &cell_capacity));
+  TW_CHECK_GOTO(st, tw_layout_voronoi(grid, nbus, names, lon, lat,
                                       cfg->weighting && !strcmp(cfg->weighting, "area")
                                           ? TW_LAYOUT_AREA : TW_LAYOUT_EQUAL,
                                       cell_capacity, &layout));
-  TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, c, &p, layout, &s));
+  if (reader)
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors_stream(be, reader, grid, &p, layout, &s));
+  else
+    TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, c, &p, layout, &s));
   TW_CHECK_GOTO(st, tw_bus_series_write(s, out_path));
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (summary) {
     size_t n = s->ntime * s->nbus;
     summary->nbus = s->nbus;
     summary->ntime = s->ntime;
-    summary->ncell = c->ncell;
+    summary->ncell = layout->ncell;
     summary->wind_cf_mean = mean_of(s->wind_cf, n);
     summary->solar_cf_mean = mean_of(s->solar_cf, n);
     summary->hdh_sum_Kh = s->hdh_K ? mean_of(s->hdh_K, n) * (double)s->ntime : NAN;
@@ -351,6 +379,7 @@ cleanup:
   tw_layout_destroy(&layout);
   tw_turbine_destroy(&turbine);
   tw_network_destroy(&net);
+  tw_climate_reader_close(&reader);
   tw_climate_destroy(&c);
   return st;
 }

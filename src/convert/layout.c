@@ -19,14 +19,20 @@ void tw_layout_destroy(tw_layout **l) {
   *l = NULL;
 }
 
-/* Squared chord length between two points on the unit sphere (monotonic in
- * great-circle distance). */
-static double chord2(double lat1, double lon1, double lat2, double lon2) {
+/* A point on the unit sphere. */
+static void unit_xyz(double lat, double lon, double *p) {
   const double d2r = 3.14159265358979323846 / 180.0;
-  double x1 = cos(lat1 * d2r) * cos(lon1 * d2r), y1 = cos(lat1 * d2r) * sin(lon1 * d2r);
-  double x2 = cos(lat2 * d2r) * cos(lon2 * d2r), y2 = cos(lat2 * d2r) * sin(lon2 * d2r);
-  double z1 = sin(lat1 * d2r), z2 = sin(lat2 * d2r);
-  return (x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2) + (z1 - z2) * (z1 - z2);
+  p[0] = cos(lat * d2r) * cos(lon * d2r);
+  p[1] = cos(lat * d2r) * sin(lon * d2r);
+  p[2] = sin(lat * d2r);
+}
+
+/* Squared chord length between two points on the unit sphere (monotonic in
+ * great-circle distance); the points' coordinates are computed once (the
+ * trigonometry per cell-bus pair was most of a small conversion's time). */
+static double chord2(const double *a, const double *b) {
+  return (a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+         (a[2] - b[2]) * (a[2] - b[2]);
 }
 
 tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const *bus_names,
@@ -36,7 +42,7 @@ tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const 
   tw_status st = TW_OK;
   tw_layout *l = NULL;
   int *owner = NULL, *nearest_cell = NULL;
-  double *w = NULL, *row_sum = NULL, *best_cell_d = NULL;
+  double *w = NULL, *row_sum = NULL, *best_cell_d = NULL, *bus_xyz = NULL;
   size_t ncell = c->ncell;
   *out = NULL;
   if (nbus == 0) return tw_error(TW_ERR_INPUT, "layout: no buses given");
@@ -58,6 +64,8 @@ tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const 
   TW_CHECK_GOTO(st, tw_calloc(nbus, sizeof *row_sum, "layout", &row_sum));
   TW_CHECK_GOTO(st, tw_calloc(nbus, sizeof *nearest_cell, "layout", &nearest_cell));
   TW_CHECK_GOTO(st, tw_calloc(nbus, sizeof *best_cell_d, "layout", &best_cell_d));
+  TW_CHECK_GOTO(st, tw_calloc(3 * nbus, sizeof *bus_xyz, "layout", &bus_xyz));
+  for (size_t b = 0; b < nbus; b++) unit_xyz(bus_lat_deg[b], bus_lon_deg[b], bus_xyz + 3 * b);
   for (size_t b = 0; b < nbus; b++) {
     l->bus_names[b] = strdup(bus_names[b] ? bus_names[b] : "");
     if (!l->bus_names[b]) {
@@ -71,9 +79,11 @@ tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const 
   for (size_t i = 0; i < ncell; i++) {
     double lat, lon;
     tw_climate_cell_coords(c, i, &lat, &lon);
+    double cell_xyz[3];
+    unit_xyz(lat, lon, cell_xyz);
     double best = INFINITY;
     for (size_t b = 0; b < nbus; b++) {
-      double d = chord2(lat, lon, bus_lat_deg[b], bus_lon_deg[b]);
+      double d = chord2(cell_xyz, bus_xyz + 3 * b);
       if (d < best) {
         best = d;
         owner[i] = (int)b;
@@ -138,6 +148,7 @@ cleanup:
   free(w);
   free(row_sum);
   free(best_cell_d);
+  free(bus_xyz);
   tw_layout_destroy(&l);
   return st;
 }

@@ -236,37 +236,40 @@ static double interp_clamped(const tw_turbine *t, double s) {
 
 tw_status tw_turbine_smooth(const tw_turbine *t, double delta_v_ms, double sigma_ms,
                             double availability, tw_turbine **out) {
-  enum { NREG = 1001, NOUT = 71 };
+  enum { NREG = 1001, NOUT = 72 };
   tw_status st = TW_OK;
-  double *preg = NULL, *v = NULL, *p = NULL;
+  double *preg = NULL, *conv = NULL, *v = NULL, *p = NULL;
   *out = NULL;
   if (!(sigma_ms > 0.0) || !(availability > 0.0 && availability <= 1.0))
     return tw_error(TW_ERR_INPUT, "turbine '%s': smoothing needs sigma > 0 (got %g) and "
                     "availability in (0, 1] (got %g)", t->name, sigma_ms, availability);
   TW_CHECK_GOTO(st, tw_calloc(NREG, sizeof *preg, "smoothing", &preg));
+  TW_CHECK_GOTO(st, tw_calloc(NREG, sizeof *conv, "smoothing", &conv));
   TW_CHECK_GOTO(st, tw_calloc(NOUT, sizeof *v, "smoothing", &v));
   TW_CHECK_GOTO(st, tw_calloc(NOUT, sizeof *p, "smoothing", &p));
   for (int i = 0; i < NREG; i++) preg[i] = interp_clamped(t, -50.0 + 0.1 * i);
-  for (int j = 0; j < NOUT; j++) {
-    double s = 0.5 * j, sum = 0.0;
-    /* (P * k)(s) = integral P(s - x) k(x) dx on the 0.1 m/s grid */
-    for (int i = 0; i < NREG; i++) {
-      double x = -50.0 + 0.1 * i;
-      double u = s - x;
-      double pu;
-      if (u <= -50.0) pu = preg[0];
-      else if (u >= 50.0) pu = preg[NREG - 1];
-      else {
-        double fi = (u + 50.0) / 0.1;
-        int k = (int)fi;
-        double w = fi - k;
-        pu = preg[k] + w * (preg[k + 1] - preg[k]);
-      }
-      double z = (x - delta_v_ms) / sigma_ms;
-      sum += pu * exp(-0.5 * z * z) / (sigma_ms * sqrt(2.0 * 3.14159265358979323846)) * 0.1;
+  /* atlite's windturbine_smooth: the curve on the 0.1 m/s grid over
+   * -50..50 m/s convolved with the kernel on the same grid ("same" mode:
+   * zero outside the grid), 0.1 x the discrete convolution */
+  for (int i = 0; i < NREG; i++) {
+    double sum = 0.0;
+    for (int m = 0; m < NREG; m++) {
+      int kj = i - m + (NREG - 1) / 2;
+      if (kj < 0 || kj >= NREG) continue;
+      double z = (-50.0 + 0.1 * kj - delta_v_ms) / sigma_ms;
+      sum += preg[m] * exp(-0.5 * z * z) / (sigma_ms * sqrt(2.0 * 3.14159265358979323846));
     }
+    conv[i] = 0.1 * sum;
+  }
+  /* resampled at np.linspace(0, 35, 72), linear between grid points */
+  for (int j = 0; j < NOUT; j++) {
+    double s = 35.0 * (double)j / (double)(NOUT - 1);
+    double fi = (s + 50.0) / 0.1;
+    int k = (int)fi;
+    k = k > NREG - 2 ? NREG - 2 : k;
+    double w = fi - (double)k;
     v[j] = s;
-    p[j] = availability * sum;
+    p[j] = availability * (conv[k] + w * (conv[k + 1] - conv[k]));
   }
   char name[512];
   snprintf(name, sizeof name, "%s (smoothed)", t->name);
@@ -274,6 +277,7 @@ tw_status tw_turbine_smooth(const tw_turbine *t, double delta_v_ms, double sigma
   v = p = NULL;
 cleanup:
   free(preg);
+  free(conv);
   free(v);
   free(p);
   return st;

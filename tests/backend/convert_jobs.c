@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terrawatt/convert_math.h"
 #include "terrawatt/physics_solar.h"
 #include "terrawatt/physics_wind.h"
 
@@ -47,6 +48,32 @@ int tw_test_inputs_make(size_t ncell, size_t ntime, tw_test_inputs *in) {
     in->t2m[i] = 250.0f + 60.0f * frand(&s);
     in->wind[i] = 12.0f * frand(&s);
   }
+  /* int16 packing as ERA5 files have it: the float inputs become the
+   * decoded packed values */
+  in->u16 = malloc((n ? n : 1) * sizeof(short));
+  in->v16 = malloc((n ? n : 1) * sizeof(short));
+  in->ghi16 = malloc((n ? n : 1) * sizeof(short));
+  in->t2m16 = malloc((n ? n : 1) * sizeof(short));
+  in->sun = malloc((ntime ? ntime : 1) * sizeof(tw_sun_fast));
+  in->trig = malloc((ncell ? ncell : 1) * sizeof(tw_cell_trig));
+  if (!in->u16 || !in->v16 || !in->ghi16 || !in->t2m16 || !in->sun || !in->trig) return -1;
+  in->u_pack = (tw_pack){6.1e-4f, 2.9f, -32767};
+  in->v_pack = (tw_pack){4.9e-4f, 0.2f, -32767};
+  in->ghi_pack = (tw_pack){0.0165f, 540.0f, -32767};
+  in->t2m_pack = (tw_pack){1.0e-3f, 281.0f, -32767};
+  struct { float *f; short *q; tw_pack pk; } pk[4] = {{in->u100, in->u16, in->u_pack},
+                                                       {in->v100, in->v16, in->v_pack},
+                                                       {in->ghi, in->ghi16, in->ghi_pack},
+                                                       {in->t2m, in->t2m16, in->t2m_pack}};
+  for (int a = 0; a < 4; a++)
+    for (size_t i = 0; i < n; i++) {
+      long q = lroundf((pk[a].f[i] - pk[a].pk.offset) / pk[a].pk.scale);
+      q = q < -32766 ? -32766 : (q > 32767 ? 32767 : q);
+      pk[a].q[i] = (short)q;
+      pk[a].f[i] = tw_unpack(pk[a].q[i], pk[a].pk);
+    }
+  for (size_t t = 0; t < ntime; t++) tw_sun_fast_from_geo(&in->geo[t], &in->sun[t]);
+  for (size_t c = 0; c < ncell; c++) tw_cell_trig_make(in->lat[c], in->lon[c], &in->trig[c]);
   static const float v[15] = {0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 25};
   static const float pw[15] = {0, 0, 0.005f, 0.15f, 0.3f, 0.525f, 0.905f, 1.375f,
                                1.95f, 2.58f, 2.96f, 3.05f, 3.06f, 3.06f, 0};
@@ -78,6 +105,12 @@ void tw_test_inputs_free(tw_test_inputs *in) {
   free(in->geo);
   free(in->table);
   free(in->factor);
+  free(in->u16);
+  free(in->v16);
+  free(in->ghi16);
+  free(in->t2m16);
+  free(in->sun);
+  free(in->trig);
   memset(in, 0, sizeof *in);
 }
 
@@ -105,15 +138,23 @@ tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_tes
   TW_CHECK(put(be, in->geo, in->ntime * sizeof(tw_sun_geo), &d->geo));
   TW_CHECK(put(be, in->table, (size_t)in->table_len * sizeof(float), &d->table));
   TW_CHECK(put(be, in->factor, in->ncell * sizeof(float), &d->factor));
+  size_t h = in->n * sizeof(short);
+  TW_CHECK(put(be, in->u16, h, &d->u16));
+  TW_CHECK(put(be, in->v16, h, &d->v16));
+  TW_CHECK(put(be, in->ghi16, h, &d->ghi16));
+  TW_CHECK(put(be, in->t2m16, h, &d->t2m16));
+  TW_CHECK(put(be, in->sun, in->ntime * sizeof(tw_sun_fast), &d->sun));
+  TW_CHECK(put(be, in->trig, in->ncell * sizeof(tw_cell_trig), &d->trig));
   TW_CHECK(be->ops->alloc(be, b ? b : 1, (void **)&d->out));
   return TW_OK;
 }
 
 void tw_test_device_free(tw_test_device *d) {
   if (!d->be) return;
-  void *p[16] = {d->u100, d->v100, d->u10, d->v10, d->z0, d->ghi, d->fdir, d->t2m,
-                 d->wind, d->lat,  d->lon, d->geo, d->table, d->factor, d->out, NULL};
-  for (int i = 0; i < 15; i++)
+  void *p[21] = {d->u100, d->v100, d->u10,   d->v10,  d->z0,    d->ghi, d->fdir,
+                 d->t2m,  d->wind, d->lat,   d->lon,  d->geo,   d->table, d->factor,
+                 d->out,  d->u16,  d->v16,  d->ghi16, d->t2m16, d->sun, d->trig};
+  for (int i = 0; i < 21; i++)
     if (p[i]) d->be->ops->free(d->be, p[i]);
   memset(d, 0, sizeof *d);
 }
@@ -121,6 +162,8 @@ void tw_test_device_free(tw_test_device *d) {
 tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
   tw_wind_job j;
   memset(&j, 0, sizeof j);
+  int packed = variant == 3;
+  if (packed) variant = 1;
   j.ncell = in->ncell;
   j.ntime = in->ntime;
   j.u_ms = d->u100;
@@ -141,12 +184,21 @@ tw_wind_job tw_test_wind_job(const tw_test_inputs *in, const tw_test_device *d, 
     j.v_low_ms = d->v10;
     j.height_low_m = 10.0f;
   }
+  if (packed) {
+    j.u_ms = j.v_ms = NULL;
+    j.u_i16 = d->u16;
+    j.v_i16 = d->v16;
+    j.u_pack = in->u_pack;
+    j.v_pack = in->v_pack;
+  }
   return j;
 }
 
 tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int variant) {
   tw_pv_job j;
   memset(&j, 0, sizeof j);
+  int fast = variant >= 14, packed = variant == 16;
+  if (fast) variant = variant == 14 ? 2 : (variant == 17 ? 12 : 3);
   int perez = variant >= 12; /* 12, 13: Perez sky with variants 3 and 10 */
   if (perez) variant = variant == 12 ? 3 : 10;
   j.ncell = in->ncell;
@@ -180,6 +232,17 @@ tw_pv_job tw_test_pv_job(const tw_test_inputs *in, const tw_test_device *d, int 
   p->inverter_eta_nom = 0.96;
   p->default_wind_ms = 1.0;
   j.cf = d->out;
+  if (fast) {
+    j.sun = d->sun;
+    j.cell_trig = d->trig;
+  }
+  if (packed) {
+    j.ghi_wm2 = j.t2m_K = NULL;
+    j.ghi_i16 = d->ghi16;
+    j.t2m_i16 = d->t2m16;
+    j.ghi_pack = in->ghi_pack;
+    j.t2m_pack = in->t2m_pack;
+  }
   return j;
 }
 
@@ -234,10 +297,13 @@ void tw_test_layout_free(tw_test_layout *l) {
   memset(l, 0, sizeof *l);
 }
 
+int tw_test_fused_runs = 1;
+
 static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_job *pv,
                          const tw_test_layout *l, size_t ntime, float *y_host, int fused) {
   tw_status st = TW_OK;
   void *rp = NULL, *col = NULL, *val = NULL, *y = NULL;
+  int *row_run = NULL, *run_k = NULL;
   size_t nnz = (size_t)l->row_ptr[l->nrow], ny = ntime * (size_t)l->nrow;
   TW_CHECK_GOTO(st, put(be, l->row_ptr, (size_t)(l->nrow + 1) * sizeof(int), &rp));
   TW_CHECK_GOTO(st, put(be, l->col, nnz * sizeof(int), &col));
@@ -252,6 +318,11 @@ static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_jo
   agg.col = col;
   agg.val = val;
   agg.y = y;
+  if (fused && be->ops->is_host && tw_test_fused_runs) { /* the runs the CPU backend streams */
+    TW_CHECK_GOTO(st, tw_csr_runs_build(l->nrow, l->row_ptr, l->col, &row_run, &run_k));
+    agg.row_run = row_run;
+    agg.run_k = run_k;
+  }
   if (fused) {
     if (wind) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, wind, &agg));
     else TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, pv, &agg));
@@ -268,6 +339,8 @@ cleanup:
   be->ops->free(be, col);
   be->ops->free(be, val);
   be->ops->free(be, y);
+  free(row_run);
+  free(run_k);
   return st;
 }
 

@@ -65,26 +65,29 @@ int main(void) {
   size_t n = in.n;
   float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
   char name[64];
-  for (int v = 0; v < 3; v++) {
+  for (int v = 0; v < TW_TEST_WIND_VARIANTS; v++) {
     tw_wind_job jc = tw_test_wind_job(&in, &dc, v), jg = tw_test_wind_job(&in, &dg, v);
     RUN(cpu, cpu->ops->wind_cf(cpu, &jc));
     RUN(gpu, gpu->ops->wind_cf(gpu, &jg));
     cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
     gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
     snprintf(name, sizeof name, "wind_cf variant %d (%s)", v,
-             v == 0 ? "log, z0(t)" : (v == 1 ? "log, cell factor" : "power law"));
+             v == 0 ? "log, z0(t)"
+                    : (v == 1 ? "log, cell factor" : (v == 2 ? "power law" : "int16")));
     compare(name, a, b, n);
   }
-  for (int v = 0; v < 14; v++) {
+  for (int v = 0; v < TW_TEST_PV_VARIANTS; v++) {
     tw_pv_job jc = tw_test_pv_job(&in, &dc, v), jg = tw_test_pv_job(&in, &dg, v);
     RUN(cpu, cpu->ops->pv_cf(cpu, &jc));
     RUN(gpu, gpu->ops->pv_cf(gpu, &jg));
     cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
     gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
-    int vv = v >= 12 ? (v == 12 ? 3 : 10) : v;
-    snprintf(name, sizeof name, "pv_cf %s %s %s%s", vv >= 6 ? "pvwatts" : "huld",
+    int vv = v >= 14 ? (v == 14 ? 2 : (v == 17 ? 3 : 3)) : v;
+    vv = vv >= 12 ? (vv == 12 ? 3 : 10) : vv;
+    snprintf(name, sizeof name, "pv_cf %s %s %s%s%s%s", vv >= 6 ? "pvwatts" : "huld",
              (vv >> 1) % 3 == 0 ? "fixed" : ((vv >> 1) % 3 == 1 ? "lat-opt" : "1-axis"),
-             (vv & 1) ? "fdir" : "reindl", v >= 12 ? " perez" : "");
+             (vv & 1) ? "fdir" : "reindl", (v >= 12 && v < 14) || v == 17 ? " perez" : "",
+             v >= 14 ? " fast-sun" : "", v == 16 ? " int16" : "");
     compare(name, a, b, n);
   }
   /* sparse aggregation: 37 buses over the 997 cells, x = the last PV output */
@@ -112,7 +115,7 @@ int main(void) {
     be->ops->upload(be, drp[i], rp, (size_t)(nrow + 1) * sizeof(int));
     be->ops->upload(be, dcol[i], col, (size_t)ncol * sizeof(int));
     be->ops->upload(be, dval[i], val, (size_t)ncol * sizeof(float));
-    tw_csr_job j = {nrow, ncol, in.ntime, drp[i], dcol[i], dval[i], devs[i]->out, dy[i]};
+    tw_csr_job j = {nrow, ncol, in.ntime, drp[i], dcol[i], dval[i], devs[i]->out, dy[i], NULL, NULL};
     RUN(be, be->ops->csr_aggregate(be, &j));
     be->ops->download(be, ys[i], dy[i], in.ntime * (size_t)nrow * sizeof(float));
     be->ops->free(be, drp[i]);
@@ -132,16 +135,17 @@ int main(void) {
     size_t ny = in.ntime * (size_t)l.nrow;
     float *c_f = malloc(ny * sizeof *c_f), *g_f = malloc(ny * sizeof *g_f),
           *g_u = malloc(ny * sizeof *g_u);
-    for (int v = 0; v < 3 + 14; v++) {
+    const int nw = TW_TEST_WIND_VARIANTS;
+    for (int v = 0; v < nw + TW_TEST_PV_VARIANTS; v++) {
       tw_wind_job wc, wg;
       tw_pv_job pc, pg;
-      int wind = v < 3;
+      int wind = v < nw;
       if (wind) {
         wc = tw_test_wind_job(&in, &dc, v);
         wg = tw_test_wind_job(&in, &dg, v);
       } else {
-        pc = tw_test_pv_job(&in, &dc, v - 3);
-        pg = tw_test_pv_job(&in, &dg, v - 3);
+        pc = tw_test_pv_job(&in, &dc, v - nw);
+        pg = tw_test_pv_job(&in, &dg, v - nw);
       }
       if (tw_test_run_fused(cpu, wind ? &wc : NULL, wind ? NULL : &pc, &l, in.ntime, c_f) !=
               TW_OK ||
@@ -152,7 +156,7 @@ int main(void) {
         fprintf(stderr, "fused: %s\n", tw_last_error());
         return 1;
       }
-      snprintf(name, sizeof name, "%s_bus_cf v%d, %s", wind ? "wind" : "pv", wind ? v : v - 3,
+      snprintf(name, sizeof name, "%s_bus_cf v%d, %s", wind ? "wind" : "pv", wind ? v : v - nw,
                layout_name[kind]);
       compare(name, c_f, g_f, ny);
       snprintf(name, sizeof name, "  cuda fused vs unfused");

@@ -48,7 +48,9 @@ int main(void) {
   tw_test_inputs in;
   if (tw_test_inputs_make(997, 29, &in) != 0) return 1;
   in.u100[5] = NAN; /* cell 5 at time 0: its bus's sum at time 0 must be NaN */
+  in.u16[5] = (short)in.u_pack.fill; /* the same cell through the fill value */
   in.ghi[in.ncell + 7] = NAN; /* cell 7 at time 1 */
+  in.ghi16[in.ncell + 7] = (short)in.ghi_pack.fill;
   tw_test_device d;
   if (tw_test_device_upload(cpu, &in, &d) != TW_OK) {
     fprintf(stderr, "upload: %s\n", tw_last_error());
@@ -60,17 +62,19 @@ int main(void) {
     if (tw_test_layout_make(kind, (int)in.ncell, &l) != 0) return 1;
     size_t ny = in.ntime * (size_t)l.nrow;
     float *a = malloc(ny * sizeof *a), *b = malloc(ny * sizeof *b);
-    if (!a || !b) return 1;
-    for (int v = 0; v < 3 + 14; v++) {
+    float *packed_ref = malloc(ny * sizeof *packed_ref);
+    if (!a || !b || !packed_ref) return 1;
+    const int nw = TW_TEST_WIND_VARIANTS, np = TW_TEST_PV_VARIANTS;
+    for (int v = 0; v < nw + np; v++) {
       tw_wind_job wj;
       tw_pv_job pj;
       const tw_wind_job *w = NULL;
       const tw_pv_job *p = NULL;
-      if (v < 3) {
+      if (v < nw) {
         wj = tw_test_wind_job(&in, &d, v);
         w = &wj;
       } else {
-        pj = tw_test_pv_job(&in, &d, v - 3);
+        pj = tw_test_pv_job(&in, &d, v - nw);
         p = &pj;
       }
       if (tw_test_run_fused(cpu, w, p, &l, in.ntime, a) != TW_OK ||
@@ -80,11 +84,32 @@ int main(void) {
       }
       size_t nans = 0, bad = mismatches(a, b, ny, &nans);
       snprintf(what, sizeof what, "layout %d, %s variant %d: %zu of %zu bus values differ", kind,
-               w ? "wind" : "pv", w ? v : v - 3, bad, ny);
+               w ? "wind" : "pv", w ? v : v - nw, bad, ny);
       check(bad == 0, what);
+      /* the streaming wind paths (runs, per-step; AVX2 gathers where the
+       * CPU has them) == the portable per-cell path, bit for bit */
+      if (v == 1 || v == 3) {
+        tw_test_fused_runs = 0;
+        tw_status st2 = tw_test_run_fused(cpu, w, p, &l, in.ntime, b);
+        tw_test_fused_runs = 1;
+        if (st2 != TW_OK) return 1;
+        bad = mismatches(a, b, ny, &nans);
+        snprintf(what, sizeof what, "layout %d, wind %d: streaming vs per-cell path: %zu differ",
+                 kind, v, bad);
+        check(bad == 0, what);
+      }
+      /* packed int16 input decoded in the loop == the decoded float input:
+       * wind 3 against wind 1, PV 16 against PV 15 (same bits) */
+      if (v == 1 || v == nw + 15) memcpy(packed_ref, a, ny * sizeof *a);
+      if (v == 3 || v == nw + 16) {
+        bad = mismatches(a, packed_ref, ny, &nans);
+        snprintf(what, sizeof what, "layout %d, %s from int16: %zu of %zu differ from float", kind,
+                 w ? "wind" : "pv", bad, ny);
+        check(bad == 0, what);
+      }
       /* the NaN input reaches exactly the rows holding its cell */
       snprintf(what, sizeof what, "layout %d, %s variant %d: %zu NaN bus values", kind,
-               w ? "wind" : "pv", w ? v : v - 3, nans);
+               w ? "wind" : "pv", w ? v : v - nw, nans);
       check(kind == 1 ? nans == 2 : nans == 1, what);
       if (kind == 2)
         for (size_t t = 0; t < in.ntime; t++) {
@@ -112,10 +137,12 @@ int main(void) {
     tw_test_layout_free(&l);
     free(a);
     free(b);
+    free(packed_ref);
   }
   tw_test_device_free(&d);
   tw_test_inputs_free(&in);
   tw_backend_destroy(&cpu);
-  printf("%s\n", failures ? "FAILED" : "fused == unfused (bitwise) for 17 variants x 3 layouts");
+  printf("%s\n", failures ? "FAILED" : "fused (by runs) == unfused (bitwise) for 22 variants x 3 layouts; "
+                                    "int16 == float input");
   return failures ? 1 : 0;
 }

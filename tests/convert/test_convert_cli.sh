@@ -63,6 +63,12 @@ expect2() { # file pattern
 }
 expect2 missing.yaml "missing.yaml"
 sed 's/single_axis/sideways/' "$T/convert.yaml" > "$T/o.yaml"; expect2 o.yaml "sideways"
+sed 's/single_axis/single_axis\n  sun_position: almanac/' "$T/convert.yaml" > "$T/s.yaml"
+expect2 s.yaml "sun_position: 'almanac'"
+# SPA as an option: the same series within the fast geometry's error
+sed 's/single_axis/single_axis\n  sun_position: spa/' "$T/convert.yaml" > "$T/spa.yaml"
+(cd "$T" && "$CLI" convert spa.yaml --out spa.nc --json > spa.json) || fail "sun_position: spa failed"
+grep -q '"solar_cf_mean":0\.' "$T/spa.json" || fail "spa run: $(cat "$T/spa.json")"
 sed 's/cutout.nc/nothere.nc/' "$T/convert.yaml" > "$T/f.yaml"; expect2 f.yaml "nothere.nc"
 sed 's/smoothing: true/smoothing: true\n  colour: red/' "$T/convert.yaml" > "$T/k.yaml"; expect2 k.yaml "colour"
 printf 'name: x\nHUB_HEIGHT: 80\nV: [0, 5, 10]\nPOW: [0, 1]\n' > "$T/bad_turbine.yaml"

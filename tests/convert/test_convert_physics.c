@@ -137,6 +137,57 @@ static void test_smoothing(void **state) {
 }
 
 /* NREL SPA paper, appendix A.5: 2003-10-17 12:30:30 -7 h, Golden CO. */
+/* The fast single-precision sun geometry (tw_sun_fast_position) against
+ * SPA (tw_spa_topocentric, elevation 0) over a global grid (latitudes
+ * -75..75 every 5 deg, longitudes every 15 deg) and 2020-2021 every 7 h
+ * 13 min: the largest zenith error and the largest angle between the two
+ * sun directions, sun above -1 deg elevation, must stay below 0.01 deg. */
+static void test_sun_fast_vs_spa(void **state) {
+  (void)state;
+  const double d2r = TW_SPA_DEG;
+  double max_zen = 0.0, max_sep = 0.0, max_zen_day = 0.0, max_vec = 0.0;
+  size_t count = 0;
+  for (double at = 1577836800.0; at < 1640995200.0; at += 7.0 * 3600.0 + 13.0 * 60.0) {
+    tw_sun_geo g;
+    tw_spa_geocentric(at, 69.0, &g);
+    tw_sun_fast f;
+    tw_sun_fast_from_geo(&g, &f);
+    for (double lat = -75.0; lat <= 75.0; lat += 5.0)
+      for (double lon = -180.0; lon < 180.0; lon += 15.0) {
+        tw_sun_pos ref = tw_spa_topocentric(&g, lat, lon, 0.0, 1013.25, 12.0);
+        if (ref.zenith_deg > 91.0) continue;
+        tw_cell_trig c;
+        tw_cell_trig_make(lat, lon, &c);
+        float ve, vn, vu;
+        tw_sun_pos fp = tw_sun_fast_direction(&f, &c, &ve, &vn, &vu);
+        /* the direction vector against SPA's angles */
+        double zr = ref.zenith_deg * d2r, ar = ref.azimuth_deg * d2r;
+        double ax = sin(zr) * sin(ar), ay = sin(zr) * cos(ar), az = cos(zr);
+        double dot = ax * ve + ay * vn + az * vu; /* angle = atan2(|a x b|, a.b): well
+                                                      conditioned, unlike acos near 1 */
+        double cx = ay * vu - az * vn, cy = az * ve - ax * vu, cz = ax * vn - ay * ve;
+        double vsep = atan2(sqrt(cx * cx + cy * cy + cz * cz), dot) / d2r;
+        max_vec = vsep > max_vec ? vsep : max_vec;
+        double dz = fabs(fp.zenith_deg - ref.zenith_deg);
+        double z1 = ref.zenith_deg * d2r, z2 = fp.zenith_deg * d2r;
+        double cs = cos(z1) * cos(z2) +
+                    sin(z1) * sin(z2) * cos((fp.azimuth_deg - ref.azimuth_deg) * d2r);
+        double sep = acos(cs > 1.0 ? 1.0 : cs) / d2r;
+        max_zen = dz > max_zen ? dz : max_zen;
+        if (ref.zenith_deg < 85.0) max_zen_day = dz > max_zen_day ? dz : max_zen_day;
+        max_sep = sep > max_sep ? sep : max_sep;
+        count++;
+      }
+  }
+  printf("fast sun vs SPA over %zu positions: max zenith error %.2e deg (%.2e below 85 deg), "
+         "max angle between directions %.2e deg (unit vector: %.2e deg)\n", count, max_zen,
+         max_zen_day, max_sep, max_vec);
+  assert_true(count > 20000);
+  assert_true(max_vec < 0.01);
+  assert_true(max_zen < 0.01);
+  assert_true(max_sep < 0.01);
+}
+
 static void test_spa_published_vector(void **state) {
   (void)state;
   tw_sun_geo g;
@@ -321,7 +372,7 @@ int main(void) {
       cmocka_unit_test(test_spa_published_vector),  cmocka_unit_test(test_spa_year),
       cmocka_unit_test(test_spa_pvlib_year),        cmocka_unit_test(test_perez_pvlib),
       cmocka_unit_test(test_irradiance_split),      cmocka_unit_test(test_panels),
-      cmocka_unit_test(test_degree_hours),
+      cmocka_unit_test(test_degree_hours),          cmocka_unit_test(test_sun_fast_vs_spa),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "convert/fixture.h"
+#include "terrawatt/climate_roles.h"
 #include "terrawatt/convert.h"
+#include "terrawatt/ingest.h"
 
 static tw_climate *make_climate(void) {
   /* 3 x 4 cells over northern Germany, 48 hours from 2017-06-01 */
@@ -135,6 +137,32 @@ static void test_capacity_factors(void **state) {
     assert_true(day > 0.4); /* noon hours produce */
     tw_bus_series_destroy(&s);
   }
+  /* fleet smoothing: capacity factors per unit of the smoothed curve's
+   * peak, as atlite (not of the turbine's rating: 0.95 x 3 MW here) */
+  tw_turbine *sm = NULL;
+  assert_int_equal(tw_turbine_smooth(&t, TW_SMOOTH_DELTA_V_MS, TW_SMOOTH_SIGMA_MS,
+                                     TW_SMOOTH_AVAILABILITY, &sm), TW_OK);
+  assert_true(sm->rated_MW < 0.96 * 3.0);
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.turbine = &t;
+  p.smoothing = 1;
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l, &s), TW_OK);
+  const tw_climate_var *fsr = tw_climate_find(c, "fsr");
+  for (size_t tt = 0; tt < c->ntime; tt++)
+    for (size_t b = 0; b < l->nbus; b++) {
+      double ref = 0.0;
+      for (int k = l->row_ptr[b]; k < l->row_ptr[b + 1]; k++) {
+        size_t i = (size_t)l->col[k], e = tt * c->ncell + i;
+        double z0 = fsr->data[i] > 2e-4 ? fsr->data[i] : 2e-4;
+        double hub = hypot(c->vars[0].data[e], c->vars[1].data[e]) * log(110.0 / z0) /
+                     log(100.0 / z0);
+        ref += l->val[k] * tw_turbine_power_W(sm, hub) / (sm->rated_MW * 1e6);
+      }
+      assert_true(fabs(s->wind_cf[tt * l->nbus + b] - ref) < 2e-5);
+    }
+  tw_bus_series_destroy(&s);
+  tw_turbine_destroy(&sm);
   tw_layout_destroy(&l);
   tw_backend_destroy(&be);
   tw_climate_destroy(&c);
@@ -209,12 +237,174 @@ static void test_errors(void **state) {
   tw_climate_destroy(&c);
 }
 
+/* Streaming over time chunks (the CLI's path): the bundled example cutout
+ * read in chunks of 50 steps gives bitwise the series of the whole read. */
+static void test_stream_equals_whole(void **state) {
+  (void)state;
+  char dir[] = "/tmp/tw-stream-XXXXXX", path[256];
+  assert_non_null(mkdtemp(dir));
+  assert_int_equal(tw_example_write(dir), TW_OK);
+  snprintf(path, sizeof path, "%s/cutout.nc", dir);
+  const char *paths[1] = {path};
+  tw_ingest_params ip;
+  tw_ingest_params_default(&ip);
+  ip.paths = paths;
+  ip.npaths = 1;
+  double v[6] = {0, 3, 8, 12, 25, 25}, pw[6] = {0, 0, 1.0, 3.0, 3.0, 0};
+  tw_turbine t = {(char *)"test", 110.0, 6, v, pw, 3.0};
+  tw_convert_params p;
+  tw_convert_params_default(&p);
+  p.turbine = &t;
+  p.solar = 1;
+  p.degree_hours = 1;
+  tw_backend *be = NULL;
+  assert_int_equal(tw_backend_create(TW_BACKEND_CPU, &be), TW_OK);
+  tw_climate *c = NULL;
+  tw_layout *l1 = NULL, *l2 = NULL;
+  tw_bus_series *s1 = NULL, *s2 = NULL;
+  assert_int_equal(tw_climate_read(&ip, &c), TW_OK);
+  assert_int_equal(tw_layout_voronoi(c, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_AREA, NULL, &l1),
+                   TW_OK);
+  assert_int_equal(tw_convert_capacity_factors(be, c, &p, l1, &s1), TW_OK);
+  tw_climate_reader *r = NULL;
+  const tw_climate *first = NULL;
+  assert_int_equal(tw_climate_reader_open(&ip, 50, &r), TW_OK);
+  assert_int_equal(tw_climate_reader_next(r, &first), TW_OK);
+  assert_non_null(first);
+  assert_true(first->ntime == 50 && c->ntime > 200); /* chunks, not the whole */
+  assert_int_equal(tw_layout_voronoi(first, 3, bus_names, bus_lon, bus_lat, TW_LAYOUT_AREA, NULL,
+                                     &l2), TW_OK);
+  assert_int_equal(tw_convert_capacity_factors_stream(be, r, first, &p, l2, &s2), TW_OK);
+  assert_int_equal(s2->ntime, c->ntime);
+  size_t n = s1->ntime * s1->nbus;
+  assert_memory_equal(s1->time, s2->time, s1->ntime * sizeof *s1->time);
+  assert_memory_equal(s1->wind_cf, s2->wind_cf, n * sizeof(float));
+  assert_memory_equal(s1->solar_cf, s2->solar_cf, n * sizeof(float));
+  assert_memory_equal(s1->hdh_K, s2->hdh_K, n * sizeof(float));
+  assert_memory_equal(s1->cdh_K, s2->cdh_K, n * sizeof(float));
+  tw_climate_reader_close(&r);
+  /* daily means need whole days: refused, not silently wrong */
+  p.daily_mean = 1;
+  assert_int_equal(tw_climate_reader_open(&ip, 50, &r), TW_OK);
+  assert_int_equal(tw_climate_reader_next(r, &first), TW_OK);
+  tw_bus_series *s3 = NULL;
+  assert_int_equal(tw_convert_capacity_factors_stream(be, r, first, &p, l2, &s3), TW_ERR_INTERNAL);
+  tw_error_clear();
+  tw_climate_reader_close(&r);
+  tw_bus_series_destroy(&s1);
+  tw_bus_series_destroy(&s2);
+  tw_layout_destroy(&l1);
+  tw_layout_destroy(&l2);
+  tw_climate_destroy(&c);
+  tw_backend_destroy(&be);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A 1 x 2 grid file of one temperature variable `name` (K), 4 steps of
+ * `step_h` hours from 2019-01-01. */
+static void write_temperature(const char *path, const char *name, int step_h) {
+  int nc, dt, dy, dx, vt, vy, vx, vv;
+  assert_int_equal(nc_create(path, NC_CLOBBER | NC_NETCDF4, &nc), NC_NOERR);
+  nc_def_dim(nc, "time", 4, &dt);
+  nc_def_dim(nc, "lat", 1, &dy);
+  nc_def_dim(nc, "lon", 2, &dx);
+  nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &vt);
+  nc_put_att_text(nc, vt, "units", 33, "hours since 2019-01-01 00:00:00");
+  nc_def_var(nc, "lat", NC_DOUBLE, 1, &dy, &vy);
+  nc_put_att_text(nc, vy, "units", 13, "degrees_north");
+  nc_def_var(nc, "lon", NC_DOUBLE, 1, &dx, &vx);
+  nc_put_att_text(nc, vx, "units", 12, "degrees_east");
+  int dims[3] = {dt, dy, dx};
+  nc_def_var(nc, name, NC_FLOAT, 3, dims, &vv);
+  nc_put_att_text(nc, vv, "units", 1, "K");
+  assert_int_equal(nc_enddef(nc), NC_NOERR);
+  double t[4] = {0, step_h, 2.0 * step_h, 3.0 * step_h}, lat[1] = {52.0}, lon[2] = {8.0, 9.0};
+  float x[8] = {270, 271, 272, 273, 274, 275, 276, 277};
+  nc_put_var_double(nc, vt, t);
+  nc_put_var_double(nc, vy, lat);
+  nc_put_var_double(nc, vx, lon);
+  nc_put_var_float(nc, vv, x);
+  assert_int_equal(nc_close(nc), NC_NOERR);
+}
+
+/* The CLI's choice between streaming and the whole roles read: hourly
+ * data holding the conversion's variables stream, and the chunks equal the
+ * roles read bit for bit; a coarse step (resampled over the whole series)
+ * or a role filled by another name (tas: derived) is read whole. */
+static void test_stream_roles_choice(void **state) {
+  (void)state;
+  char dir[] = "/tmp/tw-sroles-XXXXXX", path[256];
+  assert_non_null(mkdtemp(dir));
+  assert_int_equal(tw_example_write(dir), TW_OK);
+  snprintf(path, sizeof path, "%s/cutout.nc", dir);
+  const char *paths[1] = {path};
+  tw_ingest_params ip;
+  tw_ingest_params_default(&ip);
+  ip.paths = paths;
+  ip.npaths = 1;
+  tw_climate_request rq;
+  memset(&rq, 0, sizeof rq);
+  rq.wind = 1;
+  rq.solar = 1;
+  rq.roughness_default_m = 0.03;
+  tw_climate_roles_stream rs;
+  tw_climate_reader *r = NULL;
+  tw_climate *c = NULL;
+  assert_int_equal(tw_climate_reader_open_roles(&ip, &rq, &rs, &r), TW_OK);
+  assert_non_null(r);
+  assert_int_equal(tw_climate_read_roles(&ip, &rq, &c), TW_OK);
+  const tw_climate *k = NULL;
+  size_t t0 = 0;
+  for (;;) {
+    assert_int_equal(tw_climate_reader_next(r, &k), TW_OK);
+    if (!k) break;
+    assert_int_equal(k->nvar, c->nvar);
+    for (size_t v = 0; v < k->nvar; v++) {
+      const tw_climate_var *w = tw_climate_find(c, k->vars[v].name);
+      assert_non_null(w);
+      size_t off = w->time_varying ? t0 * c->ncell : 0;
+      size_t n = (w->time_varying ? k->ntime : 1) * c->ncell;
+      assert_memory_equal(w->data + off, k->vars[v].data, n * sizeof(float));
+    }
+    t0 += k->ntime;
+  }
+  assert_int_equal(t0, c->ntime);
+  tw_climate_reader_close(&r);
+  tw_climate_destroy(&c);
+  /* coarse step and a derived role: no reader (the whole read handles them) */
+  memset(&rq, 0, sizeof rq);
+  rq.temperature = 1;
+  const char *cases[3][2] = {{"t2m", "24"}, {"t2m", "3"}, {"tas", "1"}};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/t%d.nc", dir, i);
+    write_temperature(path, cases[i][0], atoi(cases[i][1]));
+    assert_int_equal(tw_climate_reader_open_roles(&ip, &rq, &rs, &r), TW_OK);
+    assert_null(r);
+    assert_int_equal(tw_climate_read_roles(&ip, &rq, &c), TW_OK);
+    assert_non_null(tw_climate_find(c, "t2m"));
+    tw_climate_destroy(&c);
+  }
+  /* the same file hourly with t2m streams */
+  snprintf(path, sizeof path, "%s/t3.nc", dir);
+  write_temperature(path, "t2m", 1);
+  assert_int_equal(tw_climate_reader_open_roles(&ip, &rq, &rs, &r), TW_OK);
+  assert_non_null(r);
+  tw_climate_reader_close(&r);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout),
       cmocka_unit_test(test_capacity_factors),
       cmocka_unit_test(test_daily_mean_and_write),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_stream_equals_whole),
+      cmocka_unit_test(test_stream_roles_choice),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
