@@ -6,6 +6,7 @@
 #include "backend_convert.h"
 
 #include <stdlib.h>
+#include "terrawatt/alloc.h"
 
 /* Cells per work item of the wind loop: a time step's row is split into
  * blocks so short and long time axes both spread over the threads. */
@@ -203,7 +204,7 @@ tw_status tw_cpu_wind_bus_cf(tw_backend *be, const tw_wind_job *job, const tw_cs
     tw_status st = TW_OK;
 #pragma omp parallel
     {
-      float *cf = malloc((job->ncell ? job->ncell : 1) * sizeof *cf);
+      float *cf = tw_malloc((job->ncell ? job->ncell : 1) * sizeof *cf);
       if (!cf) {
 #pragma omp critical
         st = tw_error(TW_ERR_RESOURCE, "wind_bus_cf: out of memory (%zu cells)", job->ncell);

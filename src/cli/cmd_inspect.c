@@ -10,6 +10,7 @@
 #include "terrawatt/climate_roles.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/json.h"
+#include "terrawatt/alloc.h"
 
 /* A forecast model file (src/cli/cmd_inspect_model.c). */
 int tw_cmd_inspect_model(const char *path, int json);
@@ -128,7 +129,7 @@ static void print_table(const tw_inspect_report *r) {
 
 int tw_cmd_inspect(int argc, char **argv) {
   int json = 0, rc = 0;
-  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  const char **files = tw_calloc_raw((size_t)argc + 1, sizeof *files);
   size_t nfiles = 0;
   if (!files) return TW_ERR_RESOURCE;
   for (int i = 1; i < argc; i++) {

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "terrawatt/report.h"
+#include "terrawatt/alloc.h"
 
 void tw_cmd_report_usage(FILE *out) {
   fprintf(out,
@@ -39,7 +40,7 @@ int tw_cmd_report(int argc, char **argv) {
   char *def = NULL;
   if (!out) {
     size_t n = strlen(dir) + sizeof "/report.html";
-    def = malloc(n);
+    def = tw_malloc(n);
     if (!def) return tw_cli_fail("report", tw_error(TW_ERR_RESOURCE, "out of memory"));
     snprintf(def, n, "%s/report.html", dir);
     out = def;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "terrawatt/metrics.h" /* tw_quantile */
+#include "terrawatt/alloc.h"
 
 #define NQ 101 /* quantiles at 0, 1, ..., 100 % */
 
@@ -49,7 +50,7 @@ static double distance2(double la1, double lo1, double la2, double lo2) {
 
 /* The calendar month (0..11) of every time step of c (caller frees). */
 static unsigned char *months(const tw_climate *c) {
-  unsigned char *m = malloc(c->ntime ? c->ntime : 1);
+  unsigned char *m = tw_malloc(c->ntime ? c->ntime : 1);
   for (size_t t = 0; m && t < c->ntime; t++) m[t] = (unsigned char)month_of(c, t);
   return m;
 }
@@ -58,7 +59,7 @@ static unsigned char *months(const tw_climate *c) {
 static size_t sample(const tw_climate *c, const unsigned char *mon, vkind v, size_t i, int mo,
                      double **buf) {
   size_t n = 0;
-  *buf = malloc((c->ntime ? c->ntime : 1) * sizeof **buf);
+  *buf = tw_malloc((c->ntime ? c->ntime : 1) * sizeof **buf);
   if (!*buf) return 0;
   for (size_t t = 0; t < c->ntime; t++)
     if (mon[t] == mo) {

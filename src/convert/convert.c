@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "terrawatt/physics_wind.h"
+#include "terrawatt/alloc.h"
 
 void tw_convert_params_default(tw_convert_params *p) {
   memset(p, 0, sizeof *p);
@@ -465,7 +466,7 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
   if (c->ntime) memcpy(s->time, c->time, c->ntime * sizeof *s->time);
   TW_CHECK_GOTO(st, tw_calloc(s->nbus, sizeof *s->bus_names, "bus series", &s->bus_names));
   for (size_t b = 0; b < s->nbus; b++) {
-    s->bus_names[b] = strdup(layout->bus_names[b]);
+    s->bus_names[b] = tw_strdup(layout->bus_names[b]);
     if (!s->bus_names[b]) {
       st = tw_error(TW_ERR_RESOURCE, "bus series: out of memory");
       goto cleanup;

@@ -12,6 +12,7 @@
 #include "terrawatt/ingest.h"
 #include "terrawatt/network.h"
 #include "terrawatt/yaml.h"
+#include "terrawatt/alloc.h"
 
 #define STR(key, flags, type, member) \
   CYAML_FIELD_STRING_PTR(key, (flags) | CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
@@ -103,7 +104,7 @@ void tw_convert_config_destroy(tw_convert_config **c) {
 static char *resolve(const char *base, const char *rel) {
   if (!rel) return NULL;
   size_t n = strlen(base) + strlen(rel) + 2;
-  char *s = malloc(n);
+  char *s = tw_malloc(n);
   if (!s) return NULL;
   if (rel[0] == '/') snprintf(s, n, "%s", rel);
   else snprintf(s, n, "%s/%s", base, rel);
@@ -120,7 +121,7 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
   *out = NULL;
   TW_CHECK(tw_yaml_load(path, &top_schema, (void **)&c));
   const char *slash = strrchr(path, '/');
-  c->base_dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+  c->base_dir = slash ? tw_strndup(path, (size_t)(slash - path)) : tw_strdup(".");
   if (!c->base_dir) {
     st = tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
     goto cleanup;

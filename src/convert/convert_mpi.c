@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 /* All ranks learn whether any failed; the failing rank keeps its message. */
 static tw_status agree(tw_status mine, MPI_Comm comm) {
@@ -209,7 +210,7 @@ tw_status tw_convert_capacity_factors_mpi(tw_backend *be, const tw_climate *loca
   }
   if (st == TW_OK) st = tw_calloc(nbus ? nbus : 1, sizeof *s->bus_names, "bus series", &s->bus_names);
   for (size_t b = 0; st == TW_OK && b < nbus; b++) {
-    s->bus_names[b] = strdup(layout->bus_names[b]);
+    s->bus_names[b] = tw_strdup(layout->bus_names[b]);
     if (!s->bus_names[b]) st = tw_error(TW_ERR_RESOURCE, "bus series: out of memory");
   }
   size_t ny = ntime * nbus;

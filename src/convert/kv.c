@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 tw_status tw_kv_read_file(const char *path, char **text) {
   tw_status st = TW_OK;
@@ -43,7 +44,7 @@ static char *dup_trim(const char *b, const char *e) {
   if (hash) e = hash;
   while (b < e && (*b == ' ' || *b == '\t')) b++;
   while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
-  char *s = malloc((size_t)(e - b) + 1);
+  char *s = tw_malloc((size_t)(e - b) + 1);
   if (!s) return NULL;
   memcpy(s, b, (size_t)(e - b));
   s[e - b] = '\0';
@@ -68,7 +69,7 @@ tw_status tw_kv_get(const char *text, const char *key, char **value) {
           eol = strchr(line, '\n');
           end = eol ? eol : line + strlen(line);
           char *more = dup_trim(line, end);
-          char *joined = more ? malloc(strlen(v) + strlen(more) + 2) : NULL;
+          char *joined = more ? tw_malloc(strlen(v) + strlen(more) + 2) : NULL;
           if (!joined) {
             free(more);
             free(v);
@@ -136,7 +137,7 @@ tw_status tw_kv_list(const char *path, const char *text, const char *key, double
     }
     if (count == cap) {
       cap = cap ? 2 * cap : 32;
-      double *grown = realloc(out, cap * sizeof *out);
+      double *grown = tw_realloc(out, cap * sizeof *out);
       if (!grown) {
         st = tw_error(TW_ERR_RESOURCE, "%s: key '%s': out of memory", path, key);
         goto cleanup;

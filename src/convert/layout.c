@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 void tw_layout_destroy(tw_layout **l) {
   if (!l || !*l) return;
@@ -67,7 +68,7 @@ tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const 
   TW_CHECK_GOTO(st, tw_calloc(3 * nbus, sizeof *bus_xyz, "layout", &bus_xyz));
   for (size_t b = 0; b < nbus; b++) unit_xyz(bus_lat_deg[b], bus_lon_deg[b], bus_xyz + 3 * b);
   for (size_t b = 0; b < nbus; b++) {
-    l->bus_names[b] = strdup(bus_names[b] ? bus_names[b] : "");
+    l->bus_names[b] = tw_strdup(bus_names[b] ? bus_names[b] : "");
     if (!l->bus_names[b]) {
       st = tw_error(TW_ERR_RESOURCE, "layout: out of memory");
       goto cleanup;

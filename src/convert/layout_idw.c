@@ -7,6 +7,7 @@
 
 #include "terrawatt/climate_roles.h"
 #include "terrawatt/convert.h"
+#include "terrawatt/alloc.h"
 
 static double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
   const double d2r = 3.14159265358979323846 / 180.0;
@@ -41,7 +42,7 @@ tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
                     bus_names[b], bus_lon_deg[b], bus_lat_deg[b]);
       goto cleanup;
     }
-    l->bus_names[b] = strdup(bus_names[b]);
+    l->bus_names[b] = tw_strdup(bus_names[b]);
     if (!l->bus_names[b]) {
       st = tw_error(TW_ERR_RESOURCE, "layout: out of memory");
       goto cleanup;

@@ -11,6 +11,7 @@
 
 #include "terrawatt/log.h"
 #include "terrawatt/physics_wind.h"
+#include "terrawatt/alloc.h"
 
 /* canonical name (ingest's mapping) -> role */
 static const struct {
@@ -213,7 +214,7 @@ static tw_climate_var *find_var(tw_climate *c, const char *name) {
 }
 
 static tw_status rename_var(tw_climate_var *v, const char *name) {
-  char *s = strdup(name);
+  char *s = tw_strdup(name);
   if (!s) return tw_error(TW_ERR_RESOURCE, "out of memory");
   free(v->name);
   v->name = s;
@@ -227,7 +228,7 @@ static size_t var_len(const tw_climate *c, const tw_climate_var *v) {
 /* A new variable `name` shaped like `like` (units, timing copied), zeroed. */
 static tw_status add_var(tw_climate *c, const char *name, const char *like_name,
                          tw_climate_var **out) {
-  tw_climate_var *nv = realloc(c->vars, (c->nvar + 1) * sizeof *nv);
+  tw_climate_var *nv = tw_realloc(c->vars, (c->nvar + 1) * sizeof *nv);
   if (!nv) return tw_error(TW_ERR_RESOURCE, "out of memory");
   c->vars = nv;
   const tw_climate_var *like = find_var(c, like_name);
@@ -235,12 +236,12 @@ static tw_status add_var(tw_climate *c, const char *name, const char *like_name,
   memset(v, 0, sizeof *v);
   v->time_varying = like->time_varying;
   v->accumulated = like->accumulated;
-  v->name = strdup(name);
-  v->units = strdup(like->units ? like->units : "");
-  v->source_name = strdup(like->source_name ? like->source_name : like->name);
-  v->cell_methods = like->cell_methods ? strdup(like->cell_methods) : NULL;
+  v->name = tw_strdup(name);
+  v->units = tw_strdup(like->units ? like->units : "");
+  v->source_name = tw_strdup(like->source_name ? like->source_name : like->name);
+  v->cell_methods = like->cell_methods ? tw_strdup(like->cell_methods) : NULL;
   size_t n = var_len(c, like);
-  v->data = calloc(n ? n : 1, sizeof *v->data);
+  v->data = tw_calloc_raw(n ? n : 1, sizeof *v->data);
   c->nvar++; /* owned from here on: tw_climate_destroy frees what was allocated */
   if (!v->name || !v->units || !v->source_name || !v->data ||
       (like->cell_methods && !v->cell_methods))

@@ -10,6 +10,7 @@
 
 #include "kv.h"
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 void tw_turbine_destroy(tw_turbine **t) {
   if (!t || !*t) return;
@@ -52,7 +53,7 @@ static tw_status turbine_make(const char *source, const char *name, double hub_m
     goto cleanup;
   }
   TW_CHECK_GOTO(st, tw_calloc(1, sizeof *t, "turbine", &t));
-  t->name = strdup(name ? name : source);
+  t->name = tw_strdup(name ? name : source);
   if (!t->name) {
     st = tw_error(TW_ERR_RESOURCE, "%s: out of memory", source);
     goto cleanup;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "terrawatt/alloc.h"
 
 static tw_status io_error(const char *what, const char *path, int err) {
   tw_status code = (err == ENOSPC || err == EDQUOT || err == EIO || err == ENOMEM || err == EROFS)
@@ -22,7 +23,7 @@ tw_status tw_atomic_temp_path(const char *final_path, char **out) {
   size_t dir_len = slash ? (size_t)(slash - final_path + 1) : 0;
   const char *name = final_path + dir_len;
   size_t n = strlen(final_path) + 48;
-  char *p = malloc(n);
+  char *p = tw_malloc(n);
   if (!p) return tw_error(TW_ERR_RESOURCE, "%s: out of memory", final_path);
   snprintf(p, n, "%.*s.%s.tmp-%ld-%u", (int)dir_len, final_path, name, (long)getpid(), counter++);
   *out = p;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 void tw_json_init(tw_json *j) { memset(j, 0, sizeof *j); }
 
@@ -19,7 +20,7 @@ static void append(tw_json *j, const char *s, size_t n) {
   if (j->len + n + 1 > j->cap) {
     size_t cap = j->cap ? j->cap : 256;
     while (j->len + n + 1 > cap) cap *= 2;
-    char *b = realloc(j->buf, cap);
+    char *b = tw_realloc(j->buf, cap);
     if (!b) {
       j->failed = 1;
       return;
@@ -150,7 +151,7 @@ tw_status tw_json_write_file(const tw_json *j, const char *path) {
   const char *text = tw_json_text(j);
   if (!text) return tw_error(TW_ERR_RESOURCE, "%s: out of memory building JSON", path);
   size_t n = strlen(text);
-  char *with_newline = malloc(n + 2);
+  char *with_newline = tw_malloc(n + 2);
   if (!with_newline) return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
   memcpy(with_newline, text, n);
   with_newline[n] = '\n';

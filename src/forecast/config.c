@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 #define STR(key, flags, type, member) \
   CYAML_FIELD_STRING_PTR(key, (flags) | CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
@@ -142,11 +143,11 @@ static tw_status validate(tw_forecast_config *c) {
   if (c->horizon_h == 0) c->horizon_h = 1;
   if (c->horizon_h > 8760)
     return tw_error(TW_ERR_INPUT, "%s: horizon_h: %u is more than a year (8760 h)", p, c->horizon_h);
-  if (!c->features && !(c->features = calloc(1, sizeof *c->features)))
+  if (!c->features && !(c->features = tw_calloc_raw(1, sizeof *c->features)))
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory", p);
-  if (!c->model && !(c->model = calloc(1, sizeof *c->model)))
+  if (!c->model && !(c->model = tw_calloc_raw(1, sizeof *c->model)))
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory", p);
-  if (!c->training && !(c->training = calloc(1, sizeof *c->training)))
+  if (!c->training && !(c->training = tw_calloc_raw(1, sizeof *c->training)))
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory", p);
   tw_forecast_features_cfg *f = c->features;
   for (unsigned i = 0; i < f->calendar_count; i++) {
@@ -287,8 +288,8 @@ tw_status tw_forecast_config_load(const char *path, tw_forecast_config **out) {
   tw_forecast_config *c = NULL;
   *out = NULL;
   TW_CHECK(tw_yaml_load(path, &top_schema, (void **)&c));
-  c->path = strdup(path);
-  c->dir = strdup(path);
+  c->path = tw_strdup(path);
+  c->dir = tw_strdup(path);
   if (!c->path || !c->dir) {
     st = tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
     goto cleanup;
@@ -320,7 +321,7 @@ static tw_status substitute_rank(const char *path, char **name, int rank) {
   char num[16];
   snprintf(num, sizeof num, "%d", rank);
   size_t len = strlen(*name), cap = len + 1 + 16 * (len / 6 + 1);
-  char *out = malloc(cap), *o = out;
+  char *out = tw_malloc(cap), *o = out;
   if (!out) return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
   for (const char *p = *name; *p;) {
     if (strncmp(p, "{rank}", 6) == 0) {

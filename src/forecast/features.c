@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 static const char *const calendar_names[] = {"hour_of_day_sin", "hour_of_day_cos",
                                              "day_of_week_sin", "day_of_week_cos",
@@ -386,7 +387,7 @@ tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feat
         ec->units ? ec->units : (features[k].units[0] && !degree ? features[k].units : NULL);
     resolve(cfg, ec->file, path, sizeof path);
     TW_CHECK_GOTO(st, tw_series_read(path, ec->time_column, ec->column, units, &exo[k]));
-    if (degree && !exo[k].units && !(exo[k].units = strdup(ec->units))) {
+    if (degree && !exo[k].units && !(exo[k].units = tw_strdup(ec->units))) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
     }

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 typedef struct fed_comm {
   MPI_Comm comm; /* MPI_COMM_NULL: one region, no exchange */
@@ -35,7 +36,7 @@ static tw_status exact_sum(fed_comm *c, const double *local, size_t len, double 
                                      "int count; use a smaller model or fewer ranks",
                     need);
   if (need > c->cap) {
-    double *p = realloc(c->slots, need * sizeof *p);
+    double *p = tw_realloc(c->slots, need * sizeof *p);
     if (!p) return tw_error(TW_ERR_RESOURCE, "federated training: out of memory (%zu values)", need);
     c->slots = p;
     c->cap = need;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "terrawatt/alloc.h"
 
 #define STR(key, flags, type, member) \
   CYAML_FIELD_STRING_PTR(key, (flags) | CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
@@ -547,7 +548,7 @@ static const cache_entry *cache_find(uint64_t key, size_t T) {
 }
 
 static void cache_put(uint64_t key, size_t T, size_t start, const double *forecast) {
-  double *copy = malloc(T * sizeof *copy);
+  double *copy = tw_malloc(T * sizeof *copy);
   if (!copy) return; /* reuse is an optimisation only */
   memcpy(copy, forecast, T * sizeof *copy);
   cache_entry *e = &cache[cache_next];

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 void tw_series_free(tw_series *s) {
   if (!s) return;
@@ -104,7 +105,7 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
                       column, file_units, units);
         goto cleanup;
       }
-      if (file_units && !(out->units = strdup(file_units))) goto oom;
+      if (file_units && !(out->units = tw_strdup(file_units))) goto oom;
     }
   }
   if (tcol < 0) {
@@ -115,7 +116,7 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
     st = tw_error(TW_ERR_INPUT, "%s: no column '%s' in the header", path, column);
     goto cleanup;
   }
-  if (!out->units && units && !(out->units = strdup(units))) goto oom;
+  if (!out->units && units && !(out->units = tw_strdup(units))) goto oom;
   size_t row = 1;
   ssize_t len;
   while ((len = getline(&line, &cap, f)) >= 0) {
@@ -130,9 +131,9 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
     }
     if (n == alloc) {
       size_t na = alloc ? alloc * 2 : 1024;
-      tw_time_s *nt = realloc(out->time_s, na * sizeof *nt);
+      tw_time_s *nt = tw_realloc(out->time_s, na * sizeof *nt);
       if (nt) out->time_s = nt;
-      double *nv = realloc(out->value, na * sizeof *nv);
+      double *nv = tw_realloc(out->value, na * sizeof *nv);
       if (nv) out->value = nv;
       if (!nt || !nv) goto oom;
       alloc = na;
@@ -153,7 +154,7 @@ tw_status tw_series_read_csv(const char *path, const char *time_column, const ch
     goto cleanup;
   }
   out->n = n;
-  if (!(out->source = strdup(path)) || !(out->name = strdup(column))) goto oom;
+  if (!(out->source = tw_strdup(path)) || !(out->name = tw_strdup(column))) goto oom;
   goto cleanup;
 oom:
   st = tw_error(TW_ERR_RESOURCE, "%s: out of memory reading the CSV file", path);

@@ -11,13 +11,14 @@
 
 #include "io/dataset.h"
 #include "terrawatt/ingest.h"
+#include "terrawatt/alloc.h"
 
 void tw_ingest_params_default(tw_ingest_params *p) {
   memset(p, 0, sizeof *p);
 }
 
 static char *dup_or_null(const char *s) {
-  return s ? strdup(s) : NULL;
+  return s ? tw_strdup(s) : NULL;
 }
 
 /* Rows and times this call reads (a slab of the selection). */
@@ -53,7 +54,7 @@ static tw_status climate_alloc(const tw_dataset *ds, size_t r0, size_t nr, size_
   c->ntime_total = ds->nt_sel;
   c->row_offset = r0;
   c->step_s = ds->step_s;
-  c->source = strdup(ds->files[0].path);
+  c->source = tw_strdup(ds->files[0].path);
   TW_CHECK_GOTO(st, tw_calloc(cap_t ? cap_t : 1, sizeof *c->time, "time axis", &c->time));
   TW_CHECK_GOTO(st, tw_calloc(ds->is_station ? nr : nr, sizeof *c->lat_deg, "latitudes", &c->lat_deg));
   TW_CHECK_GOTO(st, tw_calloc(ds->is_station ? nr : ncol, sizeof *c->lon_deg, "longitudes", &c->lon_deg));
@@ -74,13 +75,13 @@ static tw_status climate_alloc(const tw_dataset *ds, size_t r0, size_t nr, size_
     const tw_ds_var *v = &ds->vars[i];
     tw_climate_var *cv = &c->vars[i];
     c->nvar++;
-    cv->name = strdup(v->canonical);
+    cv->name = tw_strdup(v->canonical);
     cv->units = dup_or_null(v->units_known ? v->units.si : v->units_raw);
-    cv->source_name = strdup(ds->files[v->file[0]].vars[v->var[0]].name);
+    cv->source_name = tw_strdup(ds->files[v->file[0]].vars[v->var[0]].name);
     cv->time_varying = v->time_varying;
     cv->accumulated = v->units_known && v->units.accumulated;
     const char *cm = ds->files[v->file[0]].vars[v->var[0]].cell_methods;
-    if (cm[0] && !(cv->cell_methods = strdup(cm))) {
+    if (cm[0] && !(cv->cell_methods = tw_strdup(cm))) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
     }

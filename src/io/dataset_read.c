@@ -7,6 +7,7 @@
 
 #include "io/dataset.h"
 #include "io/nc_util.h"
+#include "terrawatt/alloc.h"
 
 void tw_ds_scratch_free(tw_ds_scratch *s) {
   if (!s) return;
@@ -17,7 +18,7 @@ void tw_ds_scratch_free(tw_ds_scratch *s) {
 
 static tw_status grow_tmp(tw_ds_scratch *s, size_t n) {
   if (n <= s->tmp_cap) return TW_OK;
-  float *nb = realloc(s->tmp, n * sizeof *nb);
+  float *nb = tw_realloc(s->tmp, n * sizeof *nb);
   if (!nb) return tw_error(TW_ERR_RESOURCE, "out of memory for %zu decoded values", n);
   s->tmp = nb;
   s->tmp_cap = n;
@@ -52,7 +53,7 @@ static tw_status read_slab(const tw_ds_file *f, const tw_cf_var *cv, const tw_ds
   expand(lay, cstart, ccount, e, start, count);
   size_t bytes = n * tw_nc_type_size(cv->type);
   if (bytes > s->raw_cap) {
-    void *nb = realloc(s->raw, bytes);
+    void *nb = tw_realloc(s->raw, bytes);
     if (!nb) return tw_error(TW_ERR_RESOURCE, "%s: variable '%s': out of memory for %zu bytes", f->path,
                              cv->name, bytes);
     s->raw = nb;

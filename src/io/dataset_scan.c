@@ -8,6 +8,7 @@
 #include "io/dataset.h"
 #include "io/nc_util.h"
 #include <stdio.h>
+#include "terrawatt/alloc.h"
 
 tw_status tw_ds_file_scan(const char *path, tw_ds_file *f);
 void tw_ds_file_free(tw_ds_file *f);
@@ -214,7 +215,7 @@ static tw_status scan_vars(const char *path, tw_ds_file *f) {
            (ne == 3 && tpos == 0 && eff[1] == f->lat_dimid && eff[2] == f->lon_dimid);
     if (ok && f->is_station) ok = ne == 1 || (ne == 2 && tpos >= 0);
     if (!ok) {
-      f->skipped[f->nskipped] = strdup(name);
+      f->skipped[f->nskipped] = tw_strdup(name);
       if (!f->skipped[f->nskipped]) return tw_error(TW_ERR_RESOURCE, "out of memory");
       f->nskipped++;
       continue;
@@ -231,7 +232,7 @@ tw_status tw_ds_file_scan(const char *path, tw_ds_file *f) {
   memset(f, 0, sizeof *f);
   f->ncid = -1;
   f->time_dimid = -1;
-  f->path = strdup(path);
+  f->path = tw_strdup(path);
   if (!f->path) return tw_error(TW_ERR_RESOURCE, "out of memory");
   TW_CHECK(tw_nc_open(path, &f->ncid));
   TW_CHECK(scan_time(path, f));

@@ -8,6 +8,7 @@
 
 #include "io/dataset.h"
 #include "terrawatt/ingest.h"
+#include "terrawatt/alloc.h"
 
 void tw_inspect_report_destroy(tw_inspect_report **r) {
   if (!r || !*r) return;
@@ -24,10 +25,10 @@ static tw_status add_problem(tw_inspect_report *r, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  char **np = realloc(r->problems, (r->nproblems + 1) * sizeof *np);
+  char **np = tw_realloc(r->problems, (r->nproblems + 1) * sizeof *np);
   if (!np) return tw_error(TW_ERR_RESOURCE, "out of memory");
   r->problems = np;
-  r->problems[r->nproblems] = strdup(buf);
+  r->problems[r->nproblems] = tw_strdup(buf);
   if (!r->problems[r->nproblems]) return tw_error(TW_ERR_RESOURCE, "out of memory");
   r->nproblems++;
   return TW_OK;

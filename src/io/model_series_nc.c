@@ -7,6 +7,7 @@
 #include <netcdf.h>
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 #define NCR(call, what)                                                                        \
   do {                                                                                         \
@@ -94,8 +95,8 @@ tw_status tw_series_read_netcdf(const char *path, const char *variable, const ch
     out->value[i] = x * scale + offset;
   }
   out->n = n;
-  if (!(out->source = strdup(path)) || !(out->name = strdup(variable)) ||
-      (vunits[0] && !(out->units = strdup(vunits)))) {
+  if (!(out->source = tw_strdup(path)) || !(out->name = tw_strdup(variable)) ||
+      (vunits[0] && !(out->units = tw_strdup(vunits)))) {
     st = tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
     goto cleanup;
   }

@@ -13,6 +13,7 @@
 
 #include "io/nc_util.h"
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 typedef struct hdr {
   const unsigned char *p;
@@ -75,7 +76,7 @@ static int implied_size(hdr *h, uint64_t *need) {
   if (tag != 0 && tag != 0x0A) return -2;
   if (tag == 0) ndims = 0;
   if (ndims > 100000) return -2;
-  uint64_t *dimlen = calloc(ndims ? ndims : 1, sizeof *dimlen);
+  uint64_t *dimlen = tw_calloc_raw(ndims ? ndims : 1, sizeof *dimlen);
   if (!dimlen) return -3;
   for (uint64_t i = 0; i < ndims && !h->short_read; i++) {
     skip_name(h);
@@ -149,7 +150,7 @@ tw_status tw_nc_classic_check_size(const char *path) {
   }
   size_t cap = 1 << 16;
   for (;;) {
-    unsigned char *nb = realloc(buf, cap);
+    unsigned char *nb = tw_realloc(buf, cap);
     if (!nb) {
       st = tw_error(TW_ERR_RESOURCE, "%s: out of memory reading the header", path);
       goto cleanup;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 tw_status tw_nc_fail(int ncerr, const char *path, const char *what) {
   return tw_error(TW_ERR_INPUT, "%s: %s: %s", path, what, nc_strerror(ncerr));
@@ -38,7 +39,7 @@ int tw_nc_att_text(int ncid, int varid, const char *name, char *buf, size_t size
     /* Attributes that fit are read without allocating, so running out of
      * memory cannot pass for a missing attribute (exit 2 instead of 4). */
     char small[1024];
-    char *tmp = len < sizeof small ? small : malloc(len + 1);
+    char *tmp = len < sizeof small ? small : tw_malloc(len + 1);
     if (!tmp) return 0;
     if (nc_get_att_text(ncid, varid, name, tmp) != NC_NOERR) {
       if (tmp != small) free(tmp);
@@ -71,7 +72,7 @@ static int att_numeric(int ncid, int varid, const char *name, double *vals, size
   if (nc_inq_att(ncid, varid, name, &type, &len) != NC_NOERR) return 0;
   if (type == NC_CHAR || type == NC_STRING || len == 0 || type > NC_STRING) return 0;
   double small[64]; /* no allocation for usual attributes (see tw_nc_att_text) */
-  double *tmp = len <= 64 ? small : malloc(len * sizeof *tmp);
+  double *tmp = len <= 64 ? small : tw_malloc(len * sizeof *tmp);
   if (!tmp) return 0;
   int ok = nc_get_att_double(ncid, varid, name, tmp) == NC_NOERR;
   if (ok)

@@ -16,6 +16,7 @@
 #include "network/network_attrs.h"
 #include "network/standard_types.h"
 #include "terrawatt/log.h"
+#include "terrawatt/alloc.h"
 
 /* The component lists we model. */
 static const char *const handled_lists[] = {"buses", "carriers", "generators", "loads", "lines",
@@ -422,7 +423,7 @@ tw_status tw_pypsa_build_network(const tw_pypsa_tables *t, tw_network **out) {
   if (t->n_snapshots == 0) return tw_error(TW_ERR_INPUT, "%s: the network has no snapshots", t->source);
   TW_CHECK(tw_network_create(t->n_snapshots, &net));
   if (t->name) {
-    net->name = strdup(t->name);
+    net->name = tw_strdup(t->name);
     if (!net->name) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;

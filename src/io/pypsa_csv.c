@@ -15,6 +15,7 @@
 
 #include "io/pypsa_defaults.h"
 #include "io/pypsa_table.h"
+#include "terrawatt/alloc.h"
 
 /* A parsed CSV file: rows of fields. The whole file is read into one
  * buffer and split in place (quotes removed), so parsing costs a few
@@ -48,7 +49,7 @@ static tw_status csv_read(const char *path, csv_file *out) {
   for (;;) {
     if (len + 65536 + 1 > cap) {
       cap = cap ? 2 * cap : 131072;
-      char *p = realloc(out->buf, cap);
+      char *p = tw_realloc(out->buf, cap);
       if (!p) goto oom;
       out->buf = p;
     }
@@ -60,7 +61,7 @@ static tw_status csv_read(const char *path, csv_file *out) {
     st = tw_error(TW_ERR_INPUT, "%s: read error", path);
     goto cleanup;
   }
-  if (!out->buf && !(out->buf = malloc(1))) goto oom;
+  if (!out->buf && !(out->buf = tw_malloc(1))) goto oom;
   out->buf[len] = '\0';
   /* split in place: w is the write position (unquoting compacts) */
   char *buf = out->buf;
@@ -102,14 +103,14 @@ static tw_status csv_read(const char *path, csv_file *out) {
       if (at_end && !row_open && !any && w == field0) break; /* no trailing row */
       if (nf + 1 > fcap) {
         fcap = fcap ? 2 * fcap : 1024;
-        char **p = realloc(out->flat, fcap * sizeof *p);
+        char **p = tw_realloc(out->flat, fcap * sizeof *p);
         if (!p) goto oom;
         out->flat = p;
       }
       if (!row_open) {
         if (nr + 1 > rcap) {
           rcap = rcap ? 2 * rcap : 64;
-          size_t *p = realloc(row_start, rcap * sizeof *p);
+          size_t *p = tw_realloc(row_start, rcap * sizeof *p);
           if (!p) goto oom;
           row_start = p;
         }
@@ -139,8 +140,8 @@ static tw_status csv_read(const char *path, csv_file *out) {
   }
   out->nrows = nr;
   if (nr) {
-    out->fields = malloc(nr * sizeof *out->fields);
-    out->nfields = malloc(nr * sizeof *out->nfields);
+    out->fields = tw_malloc(nr * sizeof *out->fields);
+    out->nfields = tw_malloc(nr * sizeof *out->nfields);
     if (!out->fields || !out->nfields) goto oom;
   }
   for (size_t i = 0; i < nf; i++) out->flat[i] = buf + (size_t)(uintptr_t)out->flat[i];
@@ -202,7 +203,7 @@ static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
   if (!file_exists(path)) {
     t->n_snapshots = 1;
     TW_CHECK(tw_calloc(1, sizeof(char *), "snapshots", &t->snapshots));
-    t->snapshots[0] = strdup("now");
+    t->snapshots[0] = tw_strdup("now");
     return t->snapshots[0] ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
   }
   TW_CHECK(csv_read(path, &c));
@@ -242,8 +243,8 @@ static tw_status read_snapshots(const char *dir, tw_pypsa_tables *t) {
                     c.nfields[r], ncol);
       goto cleanup;
     }
-    t->snapshots[s] = strdup(c.fields[r][label]);
-    if (t->snapshot_keys) t->snapshot_keys[s] = strdup(c.fields[r][0]);
+    t->snapshots[s] = tw_strdup(c.fields[r][label]);
+    if (t->snapshot_keys) t->snapshot_keys[s] = tw_strdup(c.fields[r][0]);
     if (!t->snapshots[s] || (t->snapshot_keys && !t->snapshot_keys[s])) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
@@ -285,7 +286,7 @@ static tw_status read_static(const char *path, const char *list, tw_pypsa_tables
       st = tw_error(TW_ERR_INPUT, "%s: row %zu: component name is not valid UTF-8", path, r + 1);
       goto cleanup;
     }
-    if (!(l->names[r - 1] = strdup(c.fields[r][0]))) {
+    if (!(l->names[r - 1] = tw_strdup(c.fields[r][0]))) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
     }
@@ -295,7 +296,7 @@ static tw_status read_static(const char *path, const char *list, tw_pypsa_tables
     TW_CHECK_GOTO(st, tw_pypsa_list_add_column(l, c.fields[0][j], &col));
     TW_CHECK_GOTO(st, tw_calloc(l->n ? l->n : 1, sizeof(char *), "column", &col->str));
     for (size_t r = 1; r < c.nrows; r++) {
-      if (!(col->str[r - 1] = strdup(c.fields[r][j]))) {
+      if (!(col->str[r - 1] = tw_strdup(c.fields[r][j]))) {
         st = tw_error(TW_ERR_RESOURCE, "out of memory");
         goto cleanup;
       }
@@ -326,7 +327,7 @@ static tw_status read_series(const char *path, const char *list, const char *att
   const tw_pypsa_attr *info = tw_pypsa_attr_find(list, attr);
   tw_pypsa_series *s;
   TW_CHECK_GOTO(st, tw_pypsa_list_add_series(l, attr, &s));
-  if (!(s->file = strdup(path))) {
+  if (!(s->file = tw_strdup(path))) {
     st = tw_error(TW_ERR_RESOURCE, "out of memory");
     goto cleanup;
   }
@@ -334,7 +335,7 @@ static tw_status read_series(const char *path, const char *list, const char *att
   TW_CHECK_GOTO(st, tw_calloc(ncol, sizeof(char *), "series columns", &s->cols));
   TW_CHECK_GOTO(st, tw_calloc(t->n_snapshots * ncol, sizeof(double), "series", &s->values));
   for (size_t j = 1; j < ncol; j++) {
-    if (!(s->cols[j - 1] = strdup(c.fields[0][j]))) {
+    if (!(s->cols[j - 1] = tw_strdup(c.fields[0][j]))) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       goto cleanup;
     }
@@ -384,7 +385,7 @@ static tw_status read_dir(const char *dir, tw_pypsa_tables *t) {
     TW_CHECK_GOTO(st, csv_read(path, &c));
     if (c.nrows >= 2)
       for (size_t j = 0; j < c.nfields[0] && j < c.nfields[1]; j++) {
-        if (!strcmp(c.fields[0][j], "name")) t->name = strdup(c.fields[1][j]);
+        if (!strcmp(c.fields[0][j], "name")) t->name = tw_strdup(c.fields[1][j]);
         if (!strcmp(c.fields[0][j], "_multi_invest") && strcmp(c.fields[1][j], "0") &&
             strcmp(c.fields[1][j], "") && strcasecmp(c.fields[1][j], "False")) {
           st = tw_error(TW_ERR_INPUT,

@@ -12,6 +12,7 @@
 #include "io/pypsa_table.h"
 #include "terrawatt/time.h"
 #include "terrawatt/input_file.h"
+#include "terrawatt/alloc.h"
 
 #define NCX(path, var, call)                                                                   \
   do {                                                                                         \
@@ -63,7 +64,7 @@ static tw_status read_strings(int nc, int varid, const char *path, const char *v
     TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(char *), var, &raw));
     NCX(path, var, nc_get_var_string(nc, varid, raw));
     for (size_t i = 0; i < n; i++) {
-      res[i] = strdup(raw[i] ? raw[i] : "");
+      res[i] = tw_strdup(raw[i] ? raw[i] : "");
       if (!res[i]) {
         st = tw_error(TW_ERR_RESOURCE, "out of memory");
         goto cleanup;
@@ -85,7 +86,7 @@ static tw_status read_strings(int nc, int varid, const char *path, const char *v
     for (size_t i = 0; i < n; i++) {
       char buf[64];
       snprintf(buf, sizeof buf, "%.17g", v[i]);
-      res[i] = strdup(buf);
+      res[i] = tw_strdup(buf);
       if (!res[i]) {
         free(v);
         st = tw_error(TW_ERR_RESOURCE, "out of memory");
@@ -116,7 +117,7 @@ static tw_status read_snapshots(int nc, const char *path, tw_pypsa_tables *t) {
   if (nc_inq_dimid(nc, "snapshots", &dim) != NC_NOERR) {
     t->n_snapshots = 1;
     TW_CHECK(tw_calloc(1, sizeof(char *), "snapshots", &t->snapshots));
-    t->snapshots[0] = strdup("now");
+    t->snapshots[0] = tw_strdup("now");
     return t->snapshots[0] ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
   }
   NCX(path, "snapshots", nc_inq_dimlen(nc, dim, &t->n_snapshots));
@@ -149,7 +150,7 @@ static tw_status read_snapshots(int nc, const char *path, tw_pypsa_tables *t) {
         tw_time_format(calendar, ts, buf, sizeof buf);
         char *T = strchr(buf, 'T');
         if (T) *T = ' ';
-        t->snapshots[s] = strdup(buf);
+        t->snapshots[s] = tw_strdup(buf);
         if (!t->snapshots[s]) {
           st = tw_error(TW_ERR_RESOURCE, "out of memory");
           goto cleanup;

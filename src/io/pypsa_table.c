@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "io/pypsa_table.h"
+#include "terrawatt/alloc.h"
 
 static void free_strs(char **s, size_t n) {
   if (!s) return;
@@ -42,11 +43,11 @@ void tw_pypsa_tables_free(tw_pypsa_tables *t) {
 }
 
 tw_status tw_pypsa_tables_add_list(tw_pypsa_tables *t, const char *list, tw_pypsa_list **out) {
-  tw_pypsa_list *p = realloc(t->lists, (t->nlists + 1) * sizeof *p);
+  tw_pypsa_list *p = tw_realloc(t->lists, (t->nlists + 1) * sizeof *p);
   if (!p) return tw_error(TW_ERR_RESOURCE, "out of memory for component lists");
   t->lists = p;
   memset(&p[t->nlists], 0, sizeof *p);
-  p[t->nlists].list = strdup(list);
+  p[t->nlists].list = tw_strdup(list);
   if (!p[t->nlists].list) return tw_error(TW_ERR_RESOURCE, "out of memory");
   *out = &p[t->nlists++];
   return TW_OK;
@@ -59,22 +60,22 @@ tw_pypsa_list *tw_pypsa_tables_find(const tw_pypsa_tables *t, const char *list) 
 }
 
 tw_status tw_pypsa_list_add_column(tw_pypsa_list *l, const char *attr, tw_pypsa_column **out) {
-  tw_pypsa_column *p = realloc(l->cols, (l->ncol + 1) * sizeof *p);
+  tw_pypsa_column *p = tw_realloc(l->cols, (l->ncol + 1) * sizeof *p);
   if (!p) return tw_error(TW_ERR_RESOURCE, "out of memory for columns");
   l->cols = p;
   memset(&p[l->ncol], 0, sizeof *p);
-  p[l->ncol].attr = strdup(attr);
+  p[l->ncol].attr = tw_strdup(attr);
   if (!p[l->ncol].attr) return tw_error(TW_ERR_RESOURCE, "out of memory");
   *out = &p[l->ncol++];
   return TW_OK;
 }
 
 tw_status tw_pypsa_list_add_series(tw_pypsa_list *l, const char *attr, tw_pypsa_series **out) {
-  tw_pypsa_series *p = realloc(l->ser, (l->nser + 1) * sizeof *p);
+  tw_pypsa_series *p = tw_realloc(l->ser, (l->nser + 1) * sizeof *p);
   if (!p) return tw_error(TW_ERR_RESOURCE, "out of memory for series");
   l->ser = p;
   memset(&p[l->nser], 0, sizeof *p);
-  p[l->nser].attr = strdup(attr);
+  p[l->nser].attr = tw_strdup(attr);
   if (!p[l->nser].attr) return tw_error(TW_ERR_RESOURCE, "out of memory");
   *out = &p[l->nser++];
   return TW_OK;

@@ -10,6 +10,7 @@
 
 #include "io/pypsa_emit.h"
 #include "terrawatt/atomic_file.h"
+#include "terrawatt/alloc.h"
 
 typedef struct buf {
   char *p;
@@ -34,7 +35,7 @@ static void bprintf(buf *b, const char *fmt, ...) {
     }
     size_t ncap = b->cap ? b->cap * 2 : 4096;
     while (ncap < b->len + (size_t)n + 1) ncap *= 2;
-    char *q = realloc(b->p, ncap);
+    char *q = tw_realloc(b->p, ncap);
     if (!q) {
       b->failed = 1;
       return;
@@ -80,13 +81,13 @@ static tw_status write_file(const char *dir, const char *name, buf *b) {
 }
 
 static tw_status add_col(csv_sink *s, const char *attr, char **cells) {
-  char **h = realloc(s->hdr, (s->ncol + 1) * sizeof *h);
+  char **h = tw_realloc(s->hdr, (s->ncol + 1) * sizeof *h);
   if (!h) return tw_error(TW_ERR_RESOURCE, "out of memory");
   s->hdr = h;
-  char ***c = realloc(s->cells, (s->ncol + 1) * sizeof *c);
+  char ***c = tw_realloc(s->cells, (s->ncol + 1) * sizeof *c);
   if (!c) return tw_error(TW_ERR_RESOURCE, "out of memory");
   s->cells = c;
-  s->hdr[s->ncol] = strdup(attr);
+  s->hdr[s->ncol] = tw_strdup(attr);
   s->cells[s->ncol] = cells;
   s->ncol++;
   return s->hdr[s->ncol - 1] ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
@@ -112,7 +113,7 @@ static tw_status c_num(void *ctx, const char *list, const char *attr, const doub
     else if (isnan(v[i])) tmp[0] = '\0';
     else if (isinf(v[i])) snprintf(tmp, sizeof tmp, "%s", v[i] > 0 ? "inf" : "-inf");
     else snprintf(tmp, sizeof tmp, "%.17g", v[i]);
-    cells[i] = strdup(tmp);
+    cells[i] = tw_strdup(tmp);
   }
   return add_col(s, attr, cells);
 }
@@ -122,7 +123,7 @@ static tw_status c_str(void *ctx, const char *list, const char *attr, const char
   char **cells = NULL;
   (void)list;
   TW_CHECK(tw_calloc(s->n + 1, sizeof(char *), "cells", &cells));
-  for (size_t i = 0; i < s->n; i++) cells[i] = strdup(v[i] ? v[i] : "");
+  for (size_t i = 0; i < s->n; i++) cells[i] = tw_strdup(v[i] ? v[i] : "");
   return add_col(s, attr, cells);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "network/network_attrs.h"
+#include "terrawatt/alloc.h"
 
 const tw_component_desc *tw_component_desc_find(const char *list) {
   if (!list) return NULL;
@@ -64,14 +65,14 @@ tw_status tw_component_copy(const tw_component_desc *d, size_t n_snapshots, void
   }
   void *s = (void *)(uintptr_t)src;
   const char *name = *tw_component_name(s);
-  if (name && !(*tw_component_name(dst) = strdup(name))) goto oom;
+  if (name && !(*tw_component_name(dst) = tw_strdup(name))) goto oom;
   for (size_t i = 0; i < d->n_attrs; i++) {
     const tw_attr_desc *a = &d->attrs[i];
     if (a->off >= 0 && a->kind == TW_AK_STR && *tw_attr_str(s, a) &&
-        !(*tw_attr_str(dst, a) = strdup(*tw_attr_str(s, a))))
+        !(*tw_attr_str(dst, a) = tw_strdup(*tw_attr_str(s, a))))
       goto oom;
     if (a->off_t >= 0 && *tw_attr_series(s, a)) {
-      double *v = malloc((n_snapshots ? n_snapshots : 1) * sizeof *v);
+      double *v = tw_malloc((n_snapshots ? n_snapshots : 1) * sizeof *v);
       if (!v) goto oom;
       memcpy(v, *tw_attr_series(s, a), n_snapshots * sizeof *v);
       *tw_attr_series(dst, a) = v;

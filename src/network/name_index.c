@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "terrawatt/alloc.h"
 
 static const char *name_at(const void *base, size_t elem_size, long pos) {
   return *(char *const *)((const char *)base + (size_t)pos * elem_size);
@@ -32,7 +33,7 @@ static void put(tw_name_index *idx, const void *base, size_t elem_size, long pos
 tw_status tw_name_index_insert(tw_name_index *idx, const void *base, size_t elem_size, long pos) {
   if (2 * (idx->n + 1) > idx->cap) {
     size_t ncap = idx->cap ? 2 * idx->cap : 16;
-    long *slot = malloc(ncap * sizeof *slot);
+    long *slot = tw_malloc(ncap * sizeof *slot);
     if (!slot) return tw_error(TW_ERR_RESOURCE, "out of memory growing a name index to %zu", ncap);
     for (size_t i = 0; i < ncap; i++) slot[i] = -1;
     long *old = idx->slot;

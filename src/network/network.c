@@ -11,6 +11,7 @@
 #include "network/name_index.h"
 #include "network/network_attrs.h"
 #include "terrawatt/network.h"
+#include "terrawatt/alloc.h"
 
 static const tw_component_desc *D_(int list) { return &tw_component_descs[list]; }
 
@@ -37,7 +38,7 @@ tw_status tw_network_create(size_t n_snapshots, tw_network **out) {
   for (size_t t = 0; t < n_snapshots; t++) {
     char buf[32];
     snprintf(buf, sizeof buf, "%zu", t);
-    net->snapshots[t] = strdup(buf);
+    net->snapshots[t] = tw_strdup(buf);
     if (!net->snapshots[t]) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory for snapshot labels");
       goto cleanup;
@@ -78,7 +79,7 @@ tw_status tw_network_set_snapshot_label(tw_network *net, size_t t, const char *l
   if (t >= net->n_snapshots || !label)
     return tw_error(TW_ERR_INPUT, "network: snapshot %zu out of range (%zu snapshots)", t,
                     net->n_snapshots);
-  char *c = strdup(label);
+  char *c = tw_strdup(label);
   if (!c) return tw_error(TW_ERR_RESOURCE, "out of memory for a snapshot label");
   free(net->snapshots[t]);
   net->snapshots[t] = c;
@@ -143,7 +144,7 @@ tw_status tw_network_add_component(tw_network *net, int list, const void *elem, 
   size_t *n = count_slot(net, d);
   if (*n >= net->cap_[list]) {
     size_t ncap = net->cap_[list] ? 2 * net->cap_[list] : 8;
-    void *p = realloc(*arr, ncap * d->size);
+    void *p = tw_realloc(*arr, ncap * d->size);
     if (!p) return tw_error(TW_ERR_RESOURCE, "out of memory growing %s to %zu", d->list, ncap);
     memset((char *)p + net->cap_[list] * d->size, 0, (ncap - net->cap_[list]) * d->size);
     *arr = p;
@@ -221,7 +222,7 @@ tw_status tw_network_clone(const tw_network *src, tw_network **out) {
   tw_network *net = NULL;
   *out = NULL;
   TW_CHECK(tw_network_create(src->n_snapshots, &net));
-  if (src->name && !(net->name = strdup(src->name))) {
+  if (src->name && !(net->name = tw_strdup(src->name))) {
     st = tw_error(TW_ERR_RESOURCE, "out of memory cloning a network");
     goto cleanup;
   }

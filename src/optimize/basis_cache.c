@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "optimize/basis_cache.h"
+#include "terrawatt/alloc.h"
 
 #define TW_BASIS_CACHE_MAX 64 /* entries; the oldest is replaced beyond that */
 
@@ -83,7 +84,7 @@ tw_status tw_basis_cache_store(tw_basis_cache *c, const char *key, unsigned long
   TW_CHECK_GOTO(st, tw_calloc(nrows + 1, sizeof(int), "basis", &fresh.row_stat));
   TW_CHECK_GOTO(st, tw_calloc(ncols + 1, sizeof(int), "basis", &fresh.col_stat));
   if (key) {
-    fresh.key = strdup(key);
+    fresh.key = tw_strdup(key);
     if (!fresh.key) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory for the basis cache");
       goto cleanup;

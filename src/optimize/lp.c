@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optimize/lp.h"
+#include "terrawatt/alloc.h"
 
 void tw_lp_free(tw_lp *lp) {
   free(lp->c_lb);
@@ -22,7 +23,7 @@ static int grow(void **p, size_t need, size_t *cap, size_t elem, int commit) {
   if (need <= *cap && !commit) return 0;
   size_t n = *cap ? *cap : 256;
   while (n < need) n *= 2;
-  void *q = realloc(*p, n * elem);
+  void *q = tw_realloc(*p, n * elem);
   if (!q) return -1;
   *p = q;
   return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optimize/lp.h"
+#include "terrawatt/alloc.h"
 
 void tw_cycles_free(tw_cycles *c) {
   free(c->start);
@@ -91,10 +92,10 @@ tw_status tw_cycles_compute(const tw_network *net, tw_cycles *out) {
     if (need > cap) {
       size_t ncap = cap ? cap : 64;
       while (ncap < need) ncap *= 2;
-      size_t *pb = realloc(out->branch, ncap * sizeof *pb);
+      size_t *pb = tw_realloc(out->branch, ncap * sizeof *pb);
       if (!pb) goto oom;
       out->branch = pb;
-      double *pc = realloc(out->coef, ncap * sizeof *pc);
+      double *pc = tw_realloc(out->coef, ncap * sizeof *pc);
       if (!pc) goto oom;
       out->coef = pc;
       cap = ncap;

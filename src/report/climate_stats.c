@@ -9,6 +9,7 @@
 
 #include "terrawatt/json.h"
 #include "terrawatt/summary.h"
+#include "terrawatt/alloc.h"
 
 #define UNSERVED_EPS_MWH 1e-6 /* below this a task counts as fully served (LP tolerance) */
 
@@ -27,7 +28,7 @@ static void json_stat(tw_json *j, const char *key, double *x, size_t n) {
     if (!isnan(x[i])) x[k++] = x[i];
   tw_json_key(j, key);
   tw_json_object_begin(j);
-  double *q = malloc((k ? k : 1) * sizeof *q);
+  double *q = tw_malloc((k ? k : 1) * sizeof *q);
   if (q) {
     for (size_t i = 0; i < k; i++) q[i] = x[i];
     tw_json_kv_number(j, "p10", tw_quantile(q, k, 0.1));
@@ -51,7 +52,7 @@ static void json_stat(tw_json *j, const char *key, double *x, size_t n) {
 
 void tw_climate_stats_json(tw_json *j, const char *const *scenarios, size_t S, size_t M,
                            const tw_task_record *records) {
-  double *x = malloc((M ? M : 1) * sizeof *x);
+  double *x = tw_malloc((M ? M : 1) * sizeof *x);
   tw_json_object_begin(j);
   tw_json_kv_string(j, "plotting_position", "weibull: P = i / (n + 1), T = (n + 1) / i");
   for (size_t s = 0; x && s < S; s++) {

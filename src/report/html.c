@@ -9,6 +9,7 @@
 #include "climate_stats_page.h"
 #include "strbuf.h"
 #include "terrawatt/report.h"
+#include "terrawatt/alloc.h"
 
 static tw_status read_text(const char *path, tw_status missing_code, char **out, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -24,7 +25,7 @@ static tw_status read_text(const char *path, tw_status missing_code, char **out,
     tw_sb_free(&b);
     return tw_error(TW_ERR_RESOURCE, "%s: read failed", path);
   }
-  *out = b.p ? b.p : strdup("");
+  *out = b.p ? b.p : tw_strdup("");
   if (len) *len = b.len;
   return *out ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
 }
@@ -145,7 +146,7 @@ tw_status tw_report_write(const char *out_dir, const char *html_path, const char
   snprintf(path, sizeof path, "%s/run.json", out_dir); /* runs before run.json: no descriptions */
   if (read_text(path, TW_ERR_INPUT, &run, NULL) != TW_OK || run[0] != '{') {
     free(run);
-    run = strdup("null");
+    run = tw_strdup("null");
     if (!run) TW_CHECK_GOTO(st, tw_error(TW_ERR_RESOURCE, "out of memory"));
   }
   st = read_text(chartjs_path, TW_ERR_RESOURCE, &chartjs, NULL);

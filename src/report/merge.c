@@ -11,6 +11,7 @@
 
 #include "strbuf.h"
 #include "terrawatt/summary.h"
+#include "terrawatt/alloc.h"
 
 typedef struct merge_task {
   size_t s, m;        /* scenario and member index within its input */
@@ -50,7 +51,7 @@ static tw_status read_tasks(const char *in, merge_task **tasks, size_t *n, size_
     snprintf(t.scenario, sizeof t.scenario, "%s", fld[3]);
     snprintf(t.member, sizeof t.member, "%s", fld[4]);
     snprintf(t.dir, sizeof t.dir, "%s", fld[5]);
-    merge_task *g = realloc(*tasks, (*n + 1) * sizeof *g);
+    merge_task *g = tw_realloc(*tasks, (*n + 1) * sizeof *g);
     if (!g) {
       st = tw_error(TW_ERR_RESOURCE, "out of memory");
       break;
@@ -119,7 +120,7 @@ tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_
       if (st == TW_OK) memcpy(t[i].dir, rel, strlen(rel) + 1);
     }
     if (st == TW_OK) {
-      merge_task *g = realloc(all, (N + n) * sizeof *g);
+      merge_task *g = tw_realloc(all, (N + n) * sizeof *g);
       if (!g) st = tw_error(TW_ERR_RESOURCE, "out of memory");
       else {
         all = g;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include "terrawatt/alloc.h"
 
 int tw_carrier_is_renewable(const char *carrier) {
   static const char *const prefixes[] = {"wind", "onwind", "offwind", "solar", "pv",
@@ -123,14 +124,14 @@ tw_status tw_task_metrics_add_land(tw_task_metrics *m, const char *carrier, doub
     }
   if (m->n_land == m->cap_land) {
     size_t cap = m->cap_land ? 2 * m->cap_land : 8;
-    char **names = realloc(m->land_carrier, cap * sizeof *names);
+    char **names = tw_realloc(m->land_carrier, cap * sizeof *names);
     if (names) m->land_carrier = names;
-    double *km = names ? realloc(m->land_km2, cap * sizeof *km) : NULL;
+    double *km = names ? tw_realloc(m->land_km2, cap * sizeof *km) : NULL;
     if (km) m->land_km2 = km;
     if (!names || !km) return tw_error(TW_ERR_RESOURCE, "land use table: out of memory");
     m->cap_land = cap;
   }
-  char *copy = strdup(carrier);
+  char *copy = tw_strdup(carrier);
   if (!copy) return tw_error(TW_ERR_RESOURCE, "land use table: out of memory");
   m->land_carrier[m->n_land] = copy;
   m->land_km2[m->n_land++] = km2;

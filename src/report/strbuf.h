@@ -8,6 +8,7 @@
 
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/status.h"
+#include "terrawatt/alloc.h"
 
 typedef struct tw_strbuf {
   char *p;
@@ -20,7 +21,7 @@ static inline void tw_sb_addn(tw_strbuf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
+    char *p = tw_realloc(b->p, cap);
     if (!p) {
       b->failed = 1;
       return;

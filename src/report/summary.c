@@ -11,6 +11,7 @@
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/json.h"
 #include "strbuf.h"
+#include "terrawatt/alloc.h"
 
 #define RECORD_MAGIC "terrawatt-task-record 1"
 
@@ -119,7 +120,7 @@ tw_status tw_task_record_read(const char *path, tw_task_record *r) {
       if (sscanf(val, "%zu %zu %lg", &run.t0, &run.t1, &run.hours) != 3) break;
       if (r->n_runs == cap_runs) {
         size_t cap = cap_runs ? 2 * cap_runs : 16;
-        tw_drought_run *grown = realloc(r->runs, cap * sizeof *grown);
+        tw_drought_run *grown = tw_realloc(r->runs, cap * sizeof *grown);
         if (!grown) {
           st = tw_error(TW_ERR_RESOURCE, "%s: out of memory reading droughts", path);
           break;

@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "units.h"
+#include "terrawatt/alloc.h"
 
 typedef struct field_spec {
   const char *pattern; /* key path, "[]" for any sequence index */
@@ -116,7 +117,7 @@ static void report(walker *w, const char *key, const char *fmt, ...) {
 static void add_edit(walker *w, const yaml_node_t *node, const char *text) {
   if (w->n_edits == w->cap_edits) {
     size_t cap = w->cap_edits ? 2 * w->cap_edits : 32;
-    edit *e = realloc(w->edits, cap * sizeof *e);
+    edit *e = tw_realloc(w->edits, cap * sizeof *e);
     if (!e) {
       w->failed = 1;
       return;
@@ -243,7 +244,7 @@ static int by_start(const void *a, const void *b) {
 static char *splice(const char *text, size_t len, edit *e, size_t n, size_t *out_len) {
   size_t cap = len + 1;
   for (size_t i = 0; i < n; i++) cap += strlen(e[i].text);
-  char *out = malloc(cap);
+  char *out = tw_malloc(cap);
   if (!out) return NULL;
   size_t byte = 0, chr = 0, k = 0;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a BOM is not counted */
@@ -290,7 +291,7 @@ tw_status tw_scenario_fields_normalise(const char *text, size_t len, char **out,
   }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   size_t n_nodes = (size_t)(doc.nodes.top - doc.nodes.start);
-  w.seen = calloc(n_nodes + 2, 1);
+  w.seen = tw_calloc_raw(n_nodes + 2, 1);
   if (!w.seen) {
     st = tw_error(TW_ERR_RESOURCE, "out of memory");
     goto cleanup;

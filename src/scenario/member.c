@@ -10,10 +10,11 @@
 #include "terrawatt/climate_bias.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/log.h"
+#include "terrawatt/alloc.h"
 
 tw_status tw_path_join(const char *dir, const char *name, char **out) {
   size_t n = strlen(dir) + strlen(name) + 2;
-  *out = malloc(n);
+  *out = tw_malloc(n);
   if (!*out) return tw_error(TW_ERR_RESOURCE, "out of memory");
   snprintf(*out, n, "%s/%s", dir, name);
   return TW_OK;
@@ -652,7 +653,7 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
       list = all;
     }
     size_t need = ctx->n_members + (ny ? ny : 1);
-    tw_run_member *grown = realloc(ctx->members, need * sizeof *grown);
+    tw_run_member *grown = tw_realloc(ctx->members, need * sizeof *grown);
     if (!grown) {
       free(all);
       return tw_error(TW_ERR_RESOURCE, "out of memory");
@@ -664,7 +665,7 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
       if (!ny) continue;
       char name[300];
       snprintf(name, sizeof name, "%s-%d", base.name, list[y]);
-      m->owned_name = strdup(name);
+      m->owned_name = tw_strdup(name);
       m->name = m->owned_name;
       m->has_year = 1;
       m->year = list[y];

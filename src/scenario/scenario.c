@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "terrawatt/alloc.h"
 
 #define STR_FIELD(key, flags, type, member) \
   CYAML_FIELD_STRING_PTR(key, (flags) | CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
@@ -537,9 +538,9 @@ static void apply_defaults(tw_scenario_file *s) {
 
 /* Defaults of the explanatory keys; 1 when out of memory. */
 static int apply_run_defaults(tw_scenario_file *s) {
-  if (!s->currency) s->currency = strdup(TW_DEFAULT_CURRENCY);
+  if (!s->currency) s->currency = tw_strdup(TW_DEFAULT_CURRENCY);
   if (!s->baseline)
-    s->baseline = strdup(s->scenarios_count ? s->scenarios[0].name : "base");
+    s->baseline = tw_strdup(s->scenarios_count ? s->scenarios[0].name : "base");
   return !s->currency || !s->baseline;
 }
 
@@ -556,7 +557,7 @@ static tw_status read_normalised(const char *path, problems *p, char **out, size
     return tw_error(TW_ERR_INPUT, "%s: %s", path, strerror(errno));
   }
   size_t cap = (size_t)sb.st_size + 1, len = 0;
-  char *text = malloc(cap);
+  char *text = tw_malloc(cap);
   if (text) len = fread(text, 1, cap - 1, f);
   int bad = !text || ferror(f);
   fclose(f);
@@ -587,9 +588,9 @@ tw_status tw_scenario_load(const char *path, tw_scenario_file **out) {
                     p.text);
   }
   if (loaded != TW_OK) return loaded;
-  s->path = strdup(path);
+  s->path = tw_strdup(path);
   const char *slash = strrchr(path, '/');
-  s->base_dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("");
+  s->base_dir = slash ? tw_strndup(path, (size_t)(slash - path + 1)) : tw_strdup("");
   if (!s->path || !s->base_dir) {
     tw_scenario_destroy(&s);
     return tw_error(TW_ERR_RESOURCE, "%s: out of memory", path);
@@ -624,10 +625,10 @@ tw_status tw_scenario_path(const tw_scenario_file *s, const char *relative, char
   size_t n;
   *out = NULL;
   if (relative[0] == '/') {
-    *out = strdup(relative);
+    *out = tw_strdup(relative);
   } else {
     n = strlen(s->base_dir) + strlen(relative) + 1;
-    *out = malloc(n);
+    *out = tw_malloc(n);
     if (*out) snprintf(*out, n, "%s%s", s->base_dir, relative);
   }
   return *out ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory resolving '%s'", relative);

@@ -16,10 +16,11 @@
 #include "task_ev.h"
 #include "task_map.h"
 #include "variant.h"
+#include "terrawatt/alloc.h"
 
 tw_status tw_task_reldir(const tw_run_ctx *ctx, size_t v, size_t m, char **out) {
   if (!ctx->named_members) {
-    *out = strdup(ctx->variants[v].name);
+    *out = tw_strdup(ctx->variants[v].name);
     return *out ? TW_OK : tw_error(TW_ERR_RESOURCE, "out of memory");
   }
   return tw_path_join(ctx->variants[v].name, ctx->members[m].name, out);

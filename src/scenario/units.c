@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <udunits2.h>
+#include "terrawatt/alloc.h"
 
 struct tw_units {
   ut_system *system;
@@ -70,7 +71,7 @@ tw_status tw_units_open(const char *currency, tw_units **out) {
                     "or set UDUNITS2_XML_PATH)");
   if (add_currency(sys, currency))
     return tw_error(TW_ERR_INPUT, "currency: '%s' cannot be used as a currency unit", currency);
-  tw_units *u = calloc(1, sizeof *u);
+  tw_units *u = tw_calloc_raw(1, sizeof *u);
   if (!u) return tw_error(TW_ERR_RESOURCE, "out of memory");
   u->system = sys;
   snprintf(u->currency, sizeof u->currency, "%s", currency);

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "scenario_years.h"
+#include "terrawatt/alloc.h"
 
 static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *map, const char *key) {
   if (!map || map->type != YAML_MAPPING_NODE) return NULL;
@@ -44,7 +45,7 @@ static tw_status parse_years(yaml_document_t *d, yaml_node_t *n, const char *pat
     if (!parse_year(v, &y))
       return tw_error(TW_ERR_INPUT, "%s: %s: '%s' is neither a list of years nor 'all'", path, key,
                       v);
-    out->years = malloc(sizeof *out->years);
+    out->years = tw_malloc(sizeof *out->years);
     if (!out->years) return tw_error(TW_ERR_RESOURCE, "out of memory");
     out->years[0] = y;
     out->count = 1;
@@ -54,7 +55,7 @@ static tw_status parse_years(yaml_document_t *d, yaml_node_t *n, const char *pat
     return tw_error(TW_ERR_INPUT, "%s: %s: expected a list of years or 'all'", path, key);
   size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
   if (cnt == 0) return tw_error(TW_ERR_INPUT, "%s: %s: the list of years is empty", path, key);
-  out->years = calloc(cnt, sizeof *out->years);
+  out->years = tw_calloc_raw(cnt, sizeof *out->years);
   if (!out->years) return tw_error(TW_ERR_RESOURCE, "out of memory");
   for (size_t i = 0; i < cnt; i++) {
     yaml_node_t *e = yaml_document_get_node(d, n->data.sequence.items.start[i]);
