@@ -286,14 +286,24 @@ cleanup:
 }
 
 /* The planners' page (docs/REPORT.md); the last log line names it. */
-static void write_report(const char *out_dir) {
+/* The report after a run. Without Chart.js (a missing Debian package) the
+ * run still succeeded: a warning says how to make the page later. Any other
+ * failure (no memory, a run file that cannot be read) is the run's error. */
+static tw_status write_report(const char *out_dir) {
   char *page = NULL;
-  if (tw_path_join(out_dir, "report.html", &page) != TW_OK) return;
-  if (tw_report_write(out_dir, page, NULL) == TW_OK)
-    TW_LOG_I("report: open %s in a browser", page);
-  else
-    TW_LOG_W("report not written: %s; then run: terrawatt report %s", tw_last_error(), out_dir);
+  const char *chartjs = getenv("TW_CHARTJS");
+  if (!chartjs || !chartjs[0]) chartjs = TW_CHARTJS_DEFAULT;
+  if (access(chartjs, R_OK) != 0) {
+    TW_LOG_W("report not written: Chart.js '%s': %s (install Debian's libjs-chart.js or set "
+             "TW_CHARTJS); then run: terrawatt report %s",
+             chartjs, strerror(errno), out_dir);
+    return TW_OK;
+  }
+  TW_CHECK(tw_path_join(out_dir, "report.html", &page));
+  tw_status st = tw_report_write(out_dir, page, chartjs);
+  if (st == TW_OK) TW_LOG_I("report: open %s in a browser", page);
   free(page);
+  return st;
 }
 
 tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
@@ -345,7 +355,10 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
   st = agree(st, comm);
   if (st == TW_OK && rank == 0)
     TW_LOG_I("wrote %s/summary.json (%zu task%s)", ctx.out_dir, N, N == 1 ? "" : "s");
-  if (st == TW_OK && rank == 0 && !o->no_report) write_report(ctx.out_dir);
+  if (st == TW_OK && rank == 0 && !o->no_report) {
+    st = write_report(ctx.out_dir);
+    if (st != TW_OK) tw_run_remove_summaries(ctx.out_dir); /* all summaries or none */
+  }
 cleanup:
   free(done);
   free(default_out);
