@@ -67,12 +67,32 @@ static int find_component(const tw_network *net, const char *name, size_t *index
   return K_NONE;
 }
 
+/* A fixed value (NaN: none) and its series (freed). */
+static void clear_fixed(double *v, double **series) {
+  *v = NAN;
+  free(*series);
+  *series = NULL;
+}
+
+/* A removed unit has no capacity, so nothing that would force it to run:
+ * no ramp limits from an earlier dispatch, no fixed operation. */
+static void clear_operation(double *ramp_up, double **ramp_up_t, double *ramp_down,
+                            double **ramp_down_t, double *p_init, double *p_set,
+                            double **p_set_t) {
+  clear_fixed(ramp_up, ramp_up_t);
+  clear_fixed(ramp_down, ramp_down_t);
+  *p_init = NAN;
+  clear_fixed(p_set, p_set_t);
+}
+
 static void remove_component(tw_network *net, int kind, size_t i) {
   switch (kind) {
   case K_GEN: {
     tw_generator *g = &net->generators[i];
     g->p_nom_MW = g->p_nom_min_MW = g->p_nom_max_MW = 0;
     g->p_nom_extendable = 0;
+    clear_operation(&g->ramp_limit_up, &g->ramp_limit_up_t, &g->ramp_limit_down,
+                    &g->ramp_limit_down_t, &g->p_init_MW, &g->p_set_MW, &g->p_set_t);
     break;
   }
   case K_SU: {
@@ -85,6 +105,9 @@ static void remove_component(tw_network *net, int kind, size_t i) {
     su->inflow_t = NULL;
     free(su->state_of_charge_set_t);
     su->state_of_charge_set_t = NULL;
+    clear_fixed(&su->p_set_MW, &su->p_set_t);
+    clear_fixed(&su->p_dispatch_set_MW, &su->p_dispatch_set_t);
+    clear_fixed(&su->p_store_set_MW, &su->p_store_set_t);
     break;
   }
   case K_STORE: {
@@ -92,6 +115,8 @@ static void remove_component(tw_network *net, int kind, size_t i) {
     st->e_nom_MWh = st->e_nom_min_MWh = st->e_nom_max_MWh = 0;
     st->e_nom_extendable = 0;
     st->e_initial_MWh = 0;
+    clear_fixed(&st->p_set_MW, &st->p_set_t);
+    clear_fixed(&st->e_set_MWh, &st->e_set_t);
     break;
   }
   case K_LINE:
@@ -105,6 +130,8 @@ static void remove_component(tw_network *net, int kind, size_t i) {
     tw_link *k = &net->links[i];
     k->p_nom_MW = k->p_nom_min_MW = k->p_nom_max_MW = 0;
     k->p_nom_extendable = 0;
+    clear_operation(&k->ramp_limit_up, &k->ramp_limit_up_t, &k->ramp_limit_down,
+                    &k->ramp_limit_down_t, &k->p_init_MW, &k->p_set_MW, &k->p_set_t);
     break;
   }
   default:
