@@ -58,6 +58,7 @@ static void test_removed_unit_is_free_of_ramps(void **state) {
   v.name = (char *)"no-gas";
   v.remove = &rule;
   v.remove_count = 1;
+  v.demand_scale = v.demand_growth = 1; /* the file's defaults (apply_defaults) */
   assert_int_equal(tw_variant_apply(&s, &v, NULL, NULL, net, NULL), TW_OK);
   const tw_generator *gas = &net->generators[0];
   assert_true(gas->p_nom_MW == 0);
