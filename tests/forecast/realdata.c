@@ -1,6 +1,7 @@
 /* Real series from ../shared/data for the forecast tests (see realdata.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "forecast/realdata.h"
+#include "forecast/bdew_profile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,29 +23,9 @@ const char *tw_real_reference_dir(void) {
 static double profile[12][3][96];
 
 static int read_profile(void) {
-  char path[1200], line[4096];
+  char path[1200];
   snprintf(path, sizeof path, "%s/load/bdew_h25.csv", tw_real_reference_dir());
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  int row = 0, ok = 0;
-  if (!fgets(line, sizeof line, f) || !fgets(line, sizeof line, f) || !strstr(line, "SA,FT,WT"))
-    goto done;
-  while (fgets(line, sizeof line, f) && row < 96) {
-    char *p = strchr(line, ',');
-    for (int c = 0; c < 36; c++) {
-      if (!p) goto done;
-      char *end = NULL;
-      double v = strtod(p + 1, &end);
-      if (end == p + 1) goto done;
-      profile[c / 3][c % 3][row] = v;
-      p = strchr(p + 1, ',');
-    }
-    row++;
-  }
-  ok = row == 96;
-done:
-  fclose(f);
-  return ok ? 0 : -1;
+  return tw_bdew_read_profile(path, profile);
 }
 
 /* MW of the H25 profile scaled to 900 GWh/a in the hour starting at t. */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "forecast/bdew_profile.h"
 #include "terrawatt/forecast.h"
 
 #define NOISE_MW 2.0
@@ -39,32 +40,6 @@ static const char *const holidays[] = {
     "2018-10-03", "2018-12-25", "2018-12-26", "2019-01-01", "2019-04-19", "2019-04-22",
     "2019-05-01", "2019-05-30", "2019-06-10", "2019-10-03", "2019-12-25", "2019-12-26"};
 
-static int read_profile(const char *path) {
-  FILE *f = fopen(path, "r");
-  char line[4096];
-  if (!f) return -1;
-  int row = 0, ok = 0;
-  /* two header rows: month names, then day types SA,FT,WT per month */
-  if (!fgets(line, sizeof line, f) || !fgets(line, sizeof line, f)) goto done;
-  if (!strstr(line, "SA,FT,WT")) goto done;
-  while (fgets(line, sizeof line, f) && row < 96) {
-    char *p = strchr(line, ',');
-    for (int c = 0; c < 36; c++) {
-      if (!p) goto done;
-      char *end = NULL;
-      double v = strtod(p + 1, &end);
-      if (end == p + 1) goto done;
-      profile[c / 3][c % 3][row] = v;
-      p = strchr(p + 1, ',');
-    }
-    row++;
-  }
-  ok = row == 96;
-done:
-  fclose(f);
-  return ok ? 0 : -1;
-}
-
 static int day_type(int month, int mday, int dow, int is_holiday) {
   if (dow == 6 || is_holiday) return 1;                               /* FT */
   if (dow == 5 || (month == 12 && (mday == 24 || mday == 31))) return 0; /* SA */
@@ -77,7 +52,7 @@ static int setup(void **state) {
   const char *src = getenv("TW_SOURCE_DIR");
   if (env) snprintf(g_csv, sizeof g_csv, "%s/load/bdew_h25.csv", env);
   else snprintf(g_csv, sizeof g_csv, "%s/../shared/data/load/bdew_h25.csv", src ? src : ".");
-  if (read_profile(g_csv) != 0) return -1;
+  if (tw_bdew_read_profile(g_csv, profile) != 0) return -1;
   snprintf(dir, sizeof dir, "/tmp/tw_bdew_XXXXXX");
   if (!mkdtemp(dir)) return -1;
   char path[512];
