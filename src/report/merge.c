@@ -139,7 +139,11 @@ tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_
     char path[PATH_MAX + 600];
     snprintf(path, sizeof path, "%s/%s/task.done", out_abs, all[i].dir);
     st = tw_task_record_read(path, &records[i]);
-    snprintf(records[i].dir, sizeof records[i].dir, "%s", all[i].dir);
+    size_t dlen = strlen(all[i].dir);
+    if (st == TW_OK && dlen >= sizeof records[i].dir)
+      st = tw_error(TW_ERR_INPUT, "%s: task folder '%s' is longer than %zu bytes", out_abs,
+                    all[i].dir, sizeof records[i].dir - 1);
+    if (st == TW_OK) memcpy(records[i].dir, all[i].dir, dlen + 1);
     if (i < S) snames[i] = all[i].scenario;
     if (i % S == 0) mnames[i / S] = all[i].member;
   }
