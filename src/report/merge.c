@@ -162,6 +162,7 @@ tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_
     tw_sb_free(&b);
   }
   free(all);
+  for (size_t i = 0; records && i < N; i++) tw_task_record_free(&records[i]);
   free(records);
   free(snames);
   free(mnames);

@@ -311,7 +311,7 @@ static void write_temperature(const char *path, const char *name, int step_h) {
   nc_def_dim(nc, "lat", 1, &dy);
   nc_def_dim(nc, "lon", 2, &dx);
   nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &vt);
-  nc_put_att_text(nc, vt, "units", 33, "hours since 2019-01-01 00:00:00");
+  nc_put_att_text(nc, vt, "units", 31, "hours since 2019-01-01 00:00:00");
   nc_def_var(nc, "lat", NC_DOUBLE, 1, &dy, &vy);
   nc_put_att_text(nc, vy, "units", 13, "degrees_north");
   nc_def_var(nc, "lon", NC_DOUBLE, 1, &dx, &vx);
