@@ -79,13 +79,14 @@ tw_status tw_units_open(const char *currency, tw_units **out) {
   return TW_OK;
 }
 
-/* udunits needs "W.h" or "W h": accept the usual "kWh", "MWh", "GWh" and
- * put the currency for "CUR". */
-static void normalise_unit(const tw_units *u, const char *in, int currency, char *out,
-                           size_t n) {
+/* Copy `in` to `out`, writing "W.h" for "Wh" (udunits needs "W.h" or "W h":
+ * accept the usual "kWh", "MWh", "GWh") when `watt_hours`, and the run's
+ * currency for "CUR" when `currency`. */
+static void rewrite_unit(const tw_units *u, const char *in, int watt_hours, int currency,
+                         char *out, size_t n) {
   size_t k = 0;
   for (const char *c = in; *c && k + 16 < n; c++) {
-    if (c[0] == 'W' && c[1] == 'h' && !isalpha((unsigned char)c[2])) {
+    if (watt_hours && c[0] == 'W' && c[1] == 'h' && !isalpha((unsigned char)c[2])) {
       memcpy(out + k, "W.h", 3);
       k += 3;
       c++;
@@ -102,18 +103,7 @@ static void normalise_unit(const tw_units *u, const char *in, int currency, char
 }
 
 void tw_units_display(const tw_units *u, const char *unit, char *out, size_t n) {
-  size_t k = 0;
-  for (const char *c = unit; *c && k + 16 < n; c++) {
-    if (strncmp(c, "CUR", 3) == 0) {
-      size_t m = strlen(u->currency);
-      memcpy(out + k, u->currency, m);
-      k += m;
-      c += 2;
-    } else {
-      out[k++] = *c;
-    }
-  }
-  out[k] = '\0';
+  rewrite_unit(u, unit, 0, 1, out, n);
 }
 
 int tw_units_convert(tw_units *u, const char *text, const char *unit, double *value, int *had_unit,
@@ -149,8 +139,8 @@ int tw_units_convert(tw_units *u, const char *text, const char *unit, double *va
   }
   memcpy(raw, end, n);
   raw[n] = '\0';
-  normalise_unit(u, raw, 0, spec, sizeof spec);
-  normalise_unit(u, unit, 1, target_spec, sizeof target_spec);
+  rewrite_unit(u, raw, 1, 0, spec, sizeof spec);
+  rewrite_unit(u, unit, 1, 1, target_spec, sizeof target_spec);
   ut_unit *from = ut_parse(u->system, spec, UT_UTF8);
   ut_unit *to = ut_parse(u->system, target_spec, UT_UTF8);
   int bad = 1;
