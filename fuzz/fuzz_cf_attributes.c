@@ -15,7 +15,7 @@
 #include <netcdf.h>
 
 #include "fuzz_common.h"
-#include "io/cf.h"
+#include "ingest/cf.h"
 
 static const nc_type types[] = {NC_BYTE, NC_UBYTE, NC_SHORT, NC_USHORT, NC_INT, NC_UINT,
                                 NC_INT64, NC_UINT64, NC_FLOAT, NC_DOUBLE, NC_CHAR};

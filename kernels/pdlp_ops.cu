@@ -13,7 +13,7 @@
 #include <string.h>
 
 extern "C" {
-#include "optimize/pdlp_ops.h"
+#include "backend/pdlp_ops.h"
 }
 #include "terrawatt/pdlp_math.h"
 

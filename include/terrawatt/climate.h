@@ -1,4 +1,4 @@
-/* terrawatt: climate data in memory, as produced by ingest (src/io/) and
+/* terrawatt: climate data in memory, as produced by ingest (src/ingest/) and
  * consumed by convert and forecast. All values are decoded, in SI units, with
  * missing values as NaN.
  * SPDX-License-Identifier: GPL-3.0-or-later */

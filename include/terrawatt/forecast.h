@@ -148,7 +148,7 @@ typedef struct tw_series {
 tw_status tw_series_read_csv(const char *path, const char *time_column, const char *column,
                              const char *units, tw_series *out);
 
-/* Read a 1-D NetCDF variable over a CF time coordinate (src/io/model_series_nc.c).
+/* Read a 1-D NetCDF variable over a CF time coordinate (src/forecast/model_series_nc.c).
  * Checks `units` against the variable's units attribute when both are set;
  * fill values fail with TW_ERR_INPUT naming the time. */
 tw_status tw_series_read_netcdf(const char *path, const char *variable, const char *units,
@@ -388,7 +388,7 @@ void tw_forecast_skill(const float *pred, int nout, int point_index, const float
 #define TW_FNV_OFFSET 0xcbf29ce484222325ull
 uint64_t tw_fnv1a(uint64_t h, const void *data, size_t bytes);
 
-/* Write the model as NetCDF (src/io/model_nc.c) atomically: to PATH.tmp.PID,
+/* Write the model as NetCDF (src/forecast/model_nc.c) atomically: to PATH.tmp.PID,
  * then renamed. */
 tw_status tw_forecast_model_write(const tw_forecast_model *model, const char *path);
 
@@ -415,7 +415,7 @@ void tw_fc_json_number(FILE *out, double v);
 /* Write a JSON string with escapes. */
 void tw_fc_json_string(FILE *out, const char *s);
 
-/* Write forecasts as NetCDF (src/io/model_forecast_nc.c) atomically:
+/* Write forecasts as NetCDF (src/forecast/model_forecast_nc.c) atomically:
  * time(time) in "seconds since 1970-01-01 00:00:00", forecast(time,
  * quantile) or forecast(time) in target units, observed(time) where the
  * truth is known (NaN fill otherwise). */

@@ -266,7 +266,7 @@ static inline double tw_series_at(const double *series, double static_value, siz
  * file for the message (may be NULL). */
 tw_status tw_network_validate(const tw_network *net, const char *source);
 
-/* ---- reading and writing PyPSA files (src/io/pypsa_*.c) ---------------- */
+/* ---- reading and writing PyPSA files (src/ingest/pypsa_*.c; writers in src/optimize) */
 
 /* Read a PyPSA network from a NetCDF export (path ends in .nc) or a CSV
  * folder (a directory). Absent attributes take PyPSA's defaults; standard

@@ -9,7 +9,7 @@
 #ifndef TW_OPTIMIZE_PDLP_H
 #define TW_OPTIMIZE_PDLP_H
 
-#include "optimize/pdlp_ops.h"
+#include "backend/pdlp_ops.h"
 
 /* min c'x s.t. rl <= A x <= ru, l <= x <= u (original, unscaled; CSR). */
 typedef struct tw_pdlp_lp {

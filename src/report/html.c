@@ -7,7 +7,7 @@
 
 #include "report_page.h"
 #include "climate_stats_page.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
 #include "terrawatt/report.h"
 #include "terrawatt/alloc.h"
 

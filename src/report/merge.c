@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "strbuf.h"
+#include "core/strbuf.h"
 #include "terrawatt/summary.h"
 #include "terrawatt/alloc.h"
 

@@ -10,7 +10,7 @@
 
 #include "terrawatt/atomic_file.h"
 #include "terrawatt/json.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
 #include "terrawatt/alloc.h"
 
 #define RECORD_MAGIC "terrawatt-task-record 1"

@@ -15,7 +15,7 @@
 #include "terrawatt/log.h"
 #include "terrawatt/report.h"
 #include "terrawatt/summary.h"
-#include "../report/strbuf.h"
+#include "core/strbuf.h"
 
 /* Agree on the worst status over all ranks, so no rank waits in a
  * collective that another rank will never reach. Collective on comm. */

@@ -209,7 +209,7 @@ static const cyaml_schema_field_t top_fields[] = {
     OPT_SEQ("members", tw_scenario_file, members, &member_entry),
     CYAML_FIELD_MAPPING_PTR("metrics", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
                             metrics, metrics_fields),
-    /* forecast stage: schema in src/forecast/forecast_stage.c */
+    /* forecast stage: schema in src/scenario/forecast_stage.c */
     CYAML_FIELD_MAPPING_PTR("forecast", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, tw_scenario_file,
                             forecast, tw_forecast_stage_fields),
     /* EV fleets: schema in src/scenario/fleets.c */
@@ -452,7 +452,7 @@ static void validate(const tw_scenario_file *s, problems *p) {
     if (!found) problem(p, "baseline: '%s' is not one of the scenarios", s->baseline);
   }
   check_name(p, "name", s->name); /* picks the default output folder out/<name> */
-  if (s->forecast) { /* forecast stage: checks in src/forecast/forecast_stage.c */
+  if (s->forecast) { /* forecast stage: checks in src/scenario/forecast_stage.c */
     char msg[1024];
     if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
   }

@@ -314,7 +314,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   snprintf(rec->dir, sizeof rec->dir, "%s", rel);
   TW_CHECK_GOTO(st, tw_path_join(ctx->out_dir, rel, &dir));
   TW_CHECK_GOTO(st, tw_mkdir_p(dir));
-  /* forecast stage (src/forecast/forecast_stage.c): schedule on forecasts, cost of the error */
+  /* forecast stage (src/scenario/forecast_stage.c): schedule on forecasts, cost of the error */
   if (s->forecast) {
     tw_forecast_stage_inputs fi = {
         .scenario_path = s->path, .base_dir = s->base_dir,

@@ -1,4 +1,4 @@
-/* The NetCDF series reader (src/io/model_series_nc.c) on generated files:
+/* The NetCDF series reader (src/forecast/model_series_nc.c) on generated files:
  * CF time decoding, packing, units, fill values, calendars, dimensions.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>

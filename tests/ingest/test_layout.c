@@ -13,7 +13,7 @@
 
 #include "ingest_test_util.h"
 #include "nc_fixture.h"
-#include "io/cf.h"
+#include "ingest/cf.h"
 #include "terrawatt/ingest.h"
 
 static char dir[256];

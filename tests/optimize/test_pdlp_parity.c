@@ -1,4 +1,4 @@
-/* CPU vs CUDA parity of the PDLP per-iteration ops (src/optimize/pdlp_ops_cpu.c,
+/* CPU vs CUDA parity of the PDLP per-iteration ops (src/backend/pdlp_ops_cpu.c,
  * kernels/pdlp_ops.cu) on a random sparse LP: the same trial steps, dot
  * products, averages and restarts to 1e-9 relative, and the same PDLP
  * result. Exits 77 (skip) without CUDA or without a GPU. */

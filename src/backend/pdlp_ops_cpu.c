@@ -1,0 +1,154 @@
+/* PDLP per-iteration math on the CPU: CSR SpMV with OpenMP over rows (the
+ * reference for the CUDA implementation in kernels/pdlp_ops.cu).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/pdlp_ops.h"
+#include "terrawatt/pdlp_math.h"
+
+struct tw_pdlp_dev {
+  int m, n;
+  int *rp, *ci, *rpt, *cit; /* A and At in CSR */
+  double *av, *avt;
+  double *c, *l, *u, *rl, *ru;
+  double *v[TW_PDLP_NVEC];
+};
+
+/* Loops shorter than this run serially: OpenMP's fork/join costs more. */
+#define TW_PDLP_OMP_MIN 20000
+
+static void spmv(int rows, const int *rp, const int *ci, const double *av, const double *x,
+                 double *y) {
+#pragma omp parallel for schedule(static) if (rows > TW_PDLP_OMP_MIN)
+  for (int i = 0; i < rows; i++) {
+    double s = 0;
+    for (int k = rp[i]; k < rp[i + 1]; k++) s += av[k] * x[ci[k]];
+    y[i] = s;
+  }
+}
+
+static void cpu_destroy(tw_pdlp_dev *d) {
+  if (!d) return;
+  free(d->rp), free(d->ci), free(d->rpt), free(d->cit), free(d->av), free(d->avt);
+  free(d->c), free(d->l), free(d->u), free(d->rl), free(d->ru);
+  for (int k = 0; k < TW_PDLP_NVEC; k++) free(d->v[k]);
+  free(d);
+}
+
+static tw_status dup_int(const int *src, size_t n, int **out) {
+  TW_CHECK(tw_calloc(n + 1, sizeof(int), "PDLP matrix", out));
+  if (n) memcpy(*out, src, n * sizeof(int));
+  return TW_OK;
+}
+
+static tw_status dup_dbl(const double *src, size_t n, double **out) {
+  TW_CHECK(tw_calloc(n + 1, sizeof(double), "PDLP vectors", out));
+  if (n && src) memcpy(*out, src, n * sizeof(double));
+  return TW_OK;
+}
+
+static tw_status cpu_create(const tw_pdlp_problem *p, tw_pdlp_dev **out) {
+  tw_pdlp_dev *d = NULL;
+  tw_status st = TW_OK;
+  *out = NULL;
+  TW_CHECK(tw_calloc(1, sizeof *d, "PDLP", &d));
+  d->m = p->A.nrows;
+  d->n = p->A.ncols;
+  size_t m = (size_t)d->m, n = (size_t)d->n, nz = (size_t)p->A.nnz;
+  TW_CHECK_GOTO(st, dup_int(p->A.rowptr, m + 1, &d->rp));
+  TW_CHECK_GOTO(st, dup_int(p->A.col, nz, &d->ci));
+  TW_CHECK_GOTO(st, dup_dbl(p->A.val, nz, &d->av));
+  TW_CHECK_GOTO(st, dup_int(p->At.rowptr, n + 1, &d->rpt));
+  TW_CHECK_GOTO(st, dup_int(p->At.col, nz, &d->cit));
+  TW_CHECK_GOTO(st, dup_dbl(p->At.val, nz, &d->avt));
+  TW_CHECK_GOTO(st, dup_dbl(p->c, n, &d->c));
+  TW_CHECK_GOTO(st, dup_dbl(p->l, n, &d->l));
+  TW_CHECK_GOTO(st, dup_dbl(p->u, n, &d->u));
+  TW_CHECK_GOTO(st, dup_dbl(p->rl, m, &d->rl));
+  TW_CHECK_GOTO(st, dup_dbl(p->ru, m, &d->ru));
+  for (int k = 0; k < TW_PDLP_NVEC; k++)
+    TW_CHECK_GOTO(st, dup_dbl(NULL, tw_pdlp_vec_is_primal((tw_pdlp_vec)k) ? n : m, &d->v[k]));
+  *out = d;
+  return TW_OK;
+cleanup:
+  cpu_destroy(d);
+  return st;
+}
+
+static tw_status cpu_step(tw_pdlp_dev *d, double tau, double sigma, double dots[3]) {
+  const int n = d->n, m = d->m;
+  double *x = d->v[TW_PDLP_X], *xn = d->v[TW_PDLP_XN], *aty = d->v[TW_PDLP_ATY];
+  double *y = d->v[TW_PDLP_Y], *yn = d->v[TW_PDLP_YN], *ax = d->v[TW_PDLP_AX];
+  double *axn = d->v[TW_PDLP_AXN];
+  double dx2 = 0, dy2 = 0, cross = 0;
+#pragma omp parallel for schedule(static) reduction(+ : dx2) if (n > TW_PDLP_OMP_MIN)
+  for (int j = 0; j < n; j++) {
+    xn[j] = tw_pdlp_primal(x[j], d->c[j], aty[j], d->l[j], d->u[j], tau);
+    dx2 += (xn[j] - x[j]) * (xn[j] - x[j]);
+  }
+  spmv(m, d->rp, d->ci, d->av, xn, axn);
+#pragma omp parallel for schedule(static) reduction(+ : dy2, cross) if (m > TW_PDLP_OMP_MIN)
+  for (int i = 0; i < m; i++) {
+    yn[i] = tw_pdlp_dual(y[i], axn[i], ax[i], d->rl[i], d->ru[i], sigma);
+    double dy = yn[i] - y[i];
+    dy2 += dy * dy;
+    cross += dy * (axn[i] - ax[i]);
+  }
+  spmv(n, d->rpt, d->cit, d->avt, yn, d->v[TW_PDLP_ATYN]);
+  dots[0] = dx2;
+  dots[1] = dy2;
+  dots[2] = cross;
+  return TW_OK;
+}
+
+static void swap_vec(tw_pdlp_dev *d, tw_pdlp_vec a, tw_pdlp_vec b) {
+  double *t = d->v[a];
+  d->v[a] = d->v[b];
+  d->v[b] = t;
+}
+
+static void axpy(int n, double a, const double *x, double *y) {
+#pragma omp parallel for schedule(static) if (n > TW_PDLP_OMP_MIN)
+  for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+static tw_status cpu_accept(tw_pdlp_dev *d, double w) {
+  swap_vec(d, TW_PDLP_X, TW_PDLP_XN);
+  swap_vec(d, TW_PDLP_Y, TW_PDLP_YN);
+  swap_vec(d, TW_PDLP_AX, TW_PDLP_AXN);
+  swap_vec(d, TW_PDLP_ATY, TW_PDLP_ATYN);
+  axpy(d->n, w, d->v[TW_PDLP_X], d->v[TW_PDLP_XS]);
+  axpy(d->m, w, d->v[TW_PDLP_Y], d->v[TW_PDLP_YS]);
+  axpy(d->m, w, d->v[TW_PDLP_AX], d->v[TW_PDLP_AXS]);
+  axpy(d->n, w, d->v[TW_PDLP_ATY], d->v[TW_PDLP_ATYS]);
+  return TW_OK;
+}
+
+static tw_status cpu_restart(tw_pdlp_dev *d, int to_average, double wsum) {
+  const tw_pdlp_vec cur[4] = {TW_PDLP_X, TW_PDLP_Y, TW_PDLP_AX, TW_PDLP_ATY};
+  const tw_pdlp_vec sum[4] = {TW_PDLP_XS, TW_PDLP_YS, TW_PDLP_AXS, TW_PDLP_ATYS};
+  for (int k = 0; k < 4; k++) {
+    int len = tw_pdlp_vec_is_primal(cur[k]) ? d->n : d->m;
+    double *a = d->v[cur[k]], *s = d->v[sum[k]];
+    if (to_average && wsum > 0)
+      for (int i = 0; i < len; i++) a[i] = s[i] / wsum;
+    memset(s, 0, (size_t)len * sizeof *s);
+  }
+  return TW_OK;
+}
+
+static tw_status cpu_get(tw_pdlp_dev *d, tw_pdlp_vec v, double *host) {
+  memcpy(host, d->v[v], (size_t)(tw_pdlp_vec_is_primal(v) ? d->n : d->m) * sizeof *host);
+  return TW_OK;
+}
+
+static tw_status cpu_set(tw_pdlp_dev *d, tw_pdlp_vec v, const double *host) {
+  memcpy(d->v[v], host, (size_t)(tw_pdlp_vec_is_primal(v) ? d->n : d->m) * sizeof *host);
+  return TW_OK;
+}
+
+static const tw_pdlp_ops cpu_ops = {"cpu",    cpu_create,  cpu_destroy, cpu_step,
+                                    cpu_accept, cpu_restart, cpu_get,     cpu_set};
+
+const tw_pdlp_ops *tw_pdlp_ops_cpu(void) { return &cpu_ops; }

@@ -1,0 +1,54 @@
+/* Private: CF decoding of one NetCDF variable (packing, fill values, valid
+ * range) and units normalisation to SI.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef TW_INGEST_CF_H
+#define TW_INGEST_CF_H
+
+#include <netcdf.h>
+#include <stddef.h>
+
+#include "terrawatt/status.h"
+
+/* What the units of a variable normalise to. */
+typedef struct tw_cf_units {
+  const char *si;     /* canonical SI spelling, e.g. "m s-1", "K", "W m-2" */
+  double scale;       /* si_value = raw_value * scale + offset */
+  double offset;
+  int accumulated;    /* 1: raw is an accumulation (J m-2) per time step; divide by the step (s) */
+} tw_cf_units;
+
+/* Normalise a units string. Returns 1 when known, 0 when not. */
+int tw_cf_units_lookup(const char *units, tw_cf_units *out);
+
+/* Decoding description of one variable, loaded from its attributes. */
+typedef struct tw_cf_var {
+  char name[NC_MAX_NAME + 1];
+  int varid;
+  nc_type type;
+  int ndims;
+  int dimids[NC_MAX_VAR_DIMS];
+  char units[128];
+  char standard_name[128];
+  char cell_methods[256];     /* CF cell_methods ("" when absent) */
+  int packed;                 /* scale_factor or add_offset present */
+  double scale, offset;       /* 1, 0 when absent */
+  int has_fill, has_missing;  /* usable fill values (a NaN fill on an integer type is dropped) */
+  double fill, missing;
+  int fill_is_nan;            /* float/double variable with a NaN _FillValue/missing_value */
+  int has_vmin, has_vmax;     /* valid_min/valid_max/valid_range, in the stored (packed) units */
+  double vmin, vmax;
+} tw_cf_var;
+
+/* Read the attributes of variable `varid`. Fails (TW_ERR_INPUT, naming
+ * path and variable) on a non-numeric variable type. */
+tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v);
+
+/* Decode `n` stored values (type v->type) from `raw` into `out`:
+ * missing (fill, missing_value, outside the valid range, NaN) -> NaN and
+ * counted in *nmissing; else (x * scale + offset) * us + uo. Returns the
+ * index of the first decoded value that is infinite (a stored infinity or
+ * a value beyond the float range), or n when there is none. */
+size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
+                  size_t *nmissing);
+
+#endif
