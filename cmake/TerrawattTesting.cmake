@@ -1,22 +1,22 @@
 # tw_add_test(NAME <name> SOURCES <files...> LABELS <labels...>
 #             [MPI_RANKS <n>] [ARGS <args...>] [LIBS <libs...>])
-# Builds a test executable linked with libterrawatt (and cmocka), registers
+# Builds a test executable linked with tw_internal (every module, all symbols; and cmocka), registers
 # it with ctest under its module labels, and treats exit code 77 as a skip.
 pkg_check_modules(CMOCKA IMPORTED_TARGET cmocka)
 if(NOT TW_BACKEND_ONLY)
   find_program(TW_MPIEXEC NAMES mpiexec mpirun HINTS ${MPI_C_COMPILER_DIR})
 endif()
 
-set(TW_REFERENCE_DATA_DEFAULT "${CMAKE_SOURCE_DIR}/../shared/data")
+set(TW_REFERENCE_DATA_DEFAULT "${PROJECT_SOURCE_DIR}/../shared/data")
 
 function(tw_add_test)
   cmake_parse_arguments(T "" "NAME;MPI_RANKS;TIMEOUT" "SOURCES;LABELS;ARGS;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
-  target_link_libraries(${T_NAME} PRIVATE terrawatt ${T_LIBS})
+  target_link_libraries(${T_NAME} PRIVATE tw_internal ${T_LIBS})
   if(CMOCKA_FOUND)
     target_link_libraries(${T_NAME} PRIVATE PkgConfig::CMOCKA)
   endif()
-  target_include_directories(${T_NAME} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   tw_target_warnings(${T_NAME})
   if(T_MPI_RANKS)
     set(cmd ${TW_MPIEXEC} --oversubscribe -np ${T_MPI_RANKS} $<TARGET_FILE:${T_NAME}> ${T_ARGS})
@@ -24,7 +24,7 @@ function(tw_add_test)
     set(cmd $<TARGET_FILE:${T_NAME}> ${T_ARGS})
   endif()
   add_test(NAME ${T_NAME} COMMAND ${cmd})
-  set(env "TW_SOURCE_DIR=${CMAKE_SOURCE_DIR}" "TW_BINARY_DIR=${CMAKE_BINARY_DIR}"
+  set(env "TW_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "TW_BINARY_DIR=${PROJECT_BINARY_DIR}"
           "TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>"
           "OMPI_ALLOW_RUN_AS_ROOT=1" "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" "OMPI_MCA_rmaps_base_oversubscribe=1"
           "OMP_NUM_THREADS=2")
@@ -44,5 +44,5 @@ function(tw_add_script_test)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" SKIP_RETURN_CODE 77 TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "TW_SOURCE_DIR=${CMAKE_SOURCE_DIR};TW_BINARY_DIR=${CMAKE_BINARY_DIR};TW_CLI=$<TARGET_FILE:terrawatt_cli>;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMP_NUM_THREADS=2")
+    ENVIRONMENT "TW_SOURCE_DIR=${PROJECT_SOURCE_DIR};TW_BINARY_DIR=${PROJECT_BINARY_DIR};TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMP_NUM_THREADS=2")
 endfunction()

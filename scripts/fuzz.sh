@@ -26,11 +26,14 @@ fi
 cmake -S . -B "$B" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DTW_ENABLE_CUDA=OFF \
       -DTW_BUILD_TESTS=OFF -DTW_SANITIZE=address,undefined \
       -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link -O1" >/dev/null || exit 1
-cmake --build "$B" -j"$JOBS" --target terrawatt >/dev/null || exit 1
+# tw_internal: the static library with every symbol (the harnesses call
+# internal functions, which libterrawatt does not export).
+cmake --build "$B" -j"$JOBS" --target tw_internal >/dev/null || exit 1
 
 CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined
         -fno-sanitize-recover=all -Iinclude -I"$B/include" -Isrc -Ifuzz)
-LIBS=(-L"$B" -Wl,-rpath,"$PWD/$B" -lterrawatt $(pkg-config --libs netcdf) -lm)
+LIBS=("$B/libtw_internal.a" $(pkg-config --libs netcdf libcyaml yaml-0.1 udunits openblas) -lglpk
+      -fopenmp $(mpicc --showme:link 2>/dev/null || echo -lmpi) -lm)
 python3 fuzz/make_seeds.py "$B/seeds" >/dev/null || exit 1
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0"

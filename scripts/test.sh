@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up, build and run the whole test suite (README command (b); .ci/run).
 #  1. install missing Debian packages (scripts/setup.sh)
-#  2. build with warnings as errors (and the CUDA backend when nvcc exists)
+#  2. build with warnings as errors (and the CUDA backend when nvcc exists);
+#     scripts/check-layers.sh on the sources and the module objects
 #  3. ctest: unit, CLI, MPI and reference tests (GPU tests skip without a GPU)
 #  4. an ASan+UBSan build runs the same suite
 set -euo pipefail
@@ -16,6 +17,9 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
 echo "== build (warnings are errors; CUDA when nvcc is present)"
 cmake -S . -B build -DTW_WERROR=ON -DTW_ENABLE_CUDA=AUTO
 cmake --build build -j"$JOBS"
+
+echo "== one-way layers (includes and symbols; docs/ARCHITECTURE.md)"
+bash scripts/check-layers.sh build
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$JOBS"

@@ -7,6 +7,8 @@
 #ifndef TERRAWATT_BACKEND_H
 #define TERRAWATT_BACKEND_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/physics_pv.h"
@@ -119,8 +121,8 @@ typedef struct tw_csr_job {
 /* Split each CSR row's entries into maximal runs of consecutive cells
  * (col[k + 1] == col[k] + 1): *row_run [nrow + 1] and *run_k [nrun + 1]
  * (host, caller frees both). Computed once per layout. */
-tw_status tw_csr_runs_build(int nrow, const int *row_ptr, const int *col, int **row_run,
-                            int **run_k);
+TW_API tw_status tw_csr_runs_build(int nrow, const int *row_ptr, const int *col, int **row_run,
+                                   int **run_k);
 
 /* One AdamW update over n parameters, all arrays device (mlp_math.h). */
 typedef struct tw_adam_job {
@@ -229,26 +231,26 @@ struct tw_backend {
 };
 
 /* Parse "auto", "cpu" or "cuda". TW_ERR_USAGE names the value otherwise. */
-tw_status tw_backend_kind_parse(const char *text, tw_backend_kind *out);
+TW_API tw_status tw_backend_kind_parse(const char *text, tw_backend_kind *out);
 
 /* Create a backend. AUTO takes CUDA only if it was compiled in and a GPU is
  * present, else CPU. CUDA when not compiled in or without a GPU fails with
  * TW_ERR_RESOURCE and says which. */
-tw_status tw_backend_create(tw_backend_kind kind, tw_backend **out);
+TW_API tw_status tw_backend_create(tw_backend_kind kind, tw_backend **out);
 
 /* Destroy a backend (NULL-safe; sets *be to NULL). */
-void tw_backend_destroy(tw_backend **be);
+TW_API void tw_backend_destroy(tw_backend **be);
 
 /* 1 if the CUDA backend was compiled in. */
-int tw_backend_cuda_compiled(void);
+TW_API int tw_backend_cuda_compiled(void);
 
 /* Number of CUDA devices visible (0 when not compiled in or none). On
  * return `names` (if not NULL) holds a "; "-separated list of device names. */
-int tw_backend_cuda_devices(char *names, size_t names_size);
+TW_API int tw_backend_cuda_devices(char *names, size_t names_size);
 
 /* Backend constructors (internal; use tw_backend_create). */
-tw_status tw_backend_cpu_create(tw_backend **out);
-tw_status tw_backend_cuda_create(tw_backend **out);
+TW_API tw_status tw_backend_cpu_create(tw_backend **out);
+TW_API tw_status tw_backend_cuda_create(tw_backend **out);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef TERRAWATT_CLIMATE_H
 #define TERRAWATT_CLIMATE_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/status.h"
@@ -52,17 +54,17 @@ typedef struct tw_climate {
 } tw_climate;
 
 /* Look up a variable by canonical name; NULL if absent. */
-const tw_climate_var *tw_climate_find(const tw_climate *c, const char *name);
+TW_API const tw_climate_var *tw_climate_find(const tw_climate *c, const char *name);
 
 /* Like tw_climate_find but fails with TW_ERR_INPUT naming the dataset and
  * the variable when it is absent. */
-tw_status tw_climate_require(const tw_climate *c, const char *name, const tw_climate_var **out);
+TW_API tw_status tw_climate_require(const tw_climate *c, const char *name, const tw_climate_var **out);
 
 /* Latitude and longitude (degrees) of cell `cell`. */
-void tw_climate_cell_coords(const tw_climate *c, size_t cell, double *lat_deg, double *lon_deg);
+TW_API void tw_climate_cell_coords(const tw_climate *c, size_t cell, double *lat_deg, double *lon_deg);
 
 /* Free everything (NULL-safe; sets *c to NULL). */
-void tw_climate_destroy(tw_climate **c);
+TW_API void tw_climate_destroy(tw_climate **c);
 
 #ifdef __cplusplus
 }

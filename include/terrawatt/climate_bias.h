@@ -7,6 +7,8 @@
 #ifndef TERRAWATT_CLIMATE_BIAS_H
 #define TERRAWATT_CLIMATE_BIAS_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/climate.h"
@@ -26,15 +28,15 @@ typedef enum tw_bias_method {
  * (any cells: each member cell uses the nearest reference cell). Samples
  * are the hourly values of one cell in one calendar month over the whole
  * period. Months without calibration data stay unchanged. */
-tw_status tw_bias_correct(tw_climate *c, const tw_climate *mod, const tw_climate *ref,
-                          tw_bias_method method);
+TW_API tw_status tw_bias_correct(tw_climate *c, const tw_climate *mod, const tw_climate *ref,
+                                 tw_bias_method method);
 
 /* Empirical quantile mapping of one value: x's probability in the model
  * quantiles qmod[0..nq-1] (at probabilities k / (nq - 1), interpolated
  * linearly; a run of equal quantiles gives its middle), then the reference
  * quantile at that probability (linear between the qref); beyond the ends
  * x is shifted by the difference of the end quantiles. */
-double tw_qm_map(double x, const double *qmod, const double *qref, size_t nq);
+TW_API double tw_qm_map(double x, const double *qmod, const double *qref, size_t nq);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef TERRAWATT_CLIMATE_ROLES_H
 #define TERRAWATT_CLIMATE_ROLES_H
 
+#include "terrawatt/export.h"
+
 #include "terrawatt/climate.h"
 #include "terrawatt/ingest.h"
 #include "terrawatt/status.h"
@@ -44,8 +46,8 @@ typedef struct tw_diurnal {
 /* From an hourly reference (u100/v100 and/or t2m, e.g. read by
  * tw_climate_read_roles). A month lacking some hour of day gets no cycle
  * (factor 1, offset 0). TW_ERR_INPUT when not hourly. */
-tw_status tw_diurnal_from_reference(const tw_climate *ref, tw_diurnal **out);
-void tw_diurnal_destroy(tw_diurnal **d);
+TW_API tw_status tw_diurnal_from_reference(const tw_climate *ref, tw_diurnal **out);
+TW_API void tw_diurnal_destroy(tw_diurnal **d);
 
 /* What a conversion needs from the climate data. */
 typedef struct tw_climate_request {
@@ -62,14 +64,14 @@ typedef struct tw_climate_request {
 } tw_climate_request;
 
 /* The role a canonical variable fills ("temperature", "ghi", ...), or NULL. */
-const char *tw_role_of_canonical(const char *canonical);
+TW_API const char *tw_role_of_canonical(const char *canonical);
 
 /* Check a preset name (NULL is fine). TW_ERR_INPUT names `where`. */
-tw_status tw_preset_check(const char *preset, const char *where);
+TW_API tw_status tw_preset_check(const char *preset, const char *where);
 
 /* Ingest aliases for a `variables:` mapping: out[] gets at most 12 entries
  * (role -> canonical name used by the conversion). Returns the count. */
-size_t tw_role_aliases(const tw_role_names *names, tw_ingest_alias out[12]);
+TW_API size_t tw_role_aliases(const tw_role_names *names, tw_ingest_alias out[12]);
 
 /* Which canonical variables the request reads from a dataset whose mapped
  * variables are shape->vars (tw_climate_shape): fills names[] (at most 16)
@@ -77,16 +79,16 @@ size_t tw_role_aliases(const tw_role_names *names, tw_ingest_alias out[12]);
  * role, the names looked for and the dataset's variables. Also checks the
  * step: degree-hours need hourly temperature, steps under an hour or over
  * a month are refused. */
-tw_status tw_climate_plan(const tw_ingest_shape *shape, const tw_climate_request *rq,
-                          const char *source, const char *names[16], size_t *n);
+TW_API tw_status tw_climate_plan(const tw_ingest_shape *shape, const tw_climate_request *rq,
+                                 const char *source, const char *names[16], size_t *n);
 
 /* Read the variables the request needs (p's paths, bbox and time range;
  * p->variables and p->aliases are replaced), derive the conversion's
  * canonical variables (u100, v100, u10, v10, t2m, ssrd, fdir, fsr) from
  * whatever fills their roles, and bring a coarser step to hourly values
  * (tw_climate_to_hourly). Caller owns *out. */
-tw_status tw_climate_read_roles(const tw_ingest_params *p, const tw_climate_request *rq,
-                                tw_climate **out);
+TW_API tw_status tw_climate_read_roles(const tw_ingest_params *p, const tw_climate_request *rq,
+                                       tw_climate **out);
 
 /* The streaming counterpart (src/convert/roles_stream.c): when the data
  * need no whole-series transformation (a step of an hour or a single time,
@@ -101,8 +103,8 @@ typedef struct tw_climate_roles_stream {
   const char *names[16];
   tw_ingest_alias aliases[12];
 } tw_climate_roles_stream;
-tw_status tw_climate_reader_open_roles(const tw_ingest_params *p, const tw_climate_request *rq,
-                                       tw_climate_roles_stream *rs, tw_climate_reader **out);
+TW_API tw_status tw_climate_reader_open_roles(const tw_ingest_params *p, const tw_climate_request *rq,
+                                              tw_climate_roles_stream *rs, tw_climate_reader **out);
 
 /* How a variable's values relate to its time labels. */
 typedef enum tw_timing {
@@ -115,7 +117,7 @@ typedef enum tw_timing {
  * "time: mean ...", "time: maximum/minimum ..."), else accumulated -> mean,
  * else the preset's rule (atlite influx_*: mean), else mean for daily and
  * longer steps and point for shorter ones. */
-tw_timing tw_climate_var_timing(const tw_climate *c, const tw_climate_var *v, const char *preset);
+TW_API tw_timing tw_climate_var_timing(const tw_climate *c, const tw_climate_var *v, const char *preset);
 
 /* Bring a climate dataset with a step longer than an hour (3-hourly,
  * 6-hourly, daily, monthly; a multiple of an hour) to hourly values, in
@@ -128,7 +130,7 @@ tw_timing tw_climate_var_timing(const tw_climate *c, const tw_climate_var *v, co
  * steps under an hour fail with TW_ERR_INPUT naming the variable. A step of
  * an hour (or no time axis) leaves c unchanged. *changed says whether it
  * resampled. */
-tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed);
+TW_API tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed);
 
 /* tw_climate_to_hourly with a diurnal climatology `d` (NULL: none): interval
  * means of wind (u100, v100, u10, v10, uas, vas, sfcWind, wnd100m) get
@@ -136,8 +138,8 @@ tw_status tw_climate_to_hourly(tw_climate *c, const char *preset, int *changed);
  * tasmax/tasmin cycle applies) M + g_h - mean(g), with f, g of the nearest
  * reference cell at the calendar month and UTC hour of each hour's middle:
  * mean-preserving over every interval. */
-tw_status tw_climate_to_hourly_diurnal(tw_climate *c, const char *preset, const tw_diurnal *d,
-                                       int *changed);
+TW_API tw_status tw_climate_to_hourly_diurnal(tw_climate *c, const char *preset, const tw_diurnal *d,
+                                              int *changed);
 
 /* Inverse-distance layout (src/convert/layout_idw.c): bus b's row holds
  * the TW_IDW_NEIGHBOURS cells with data nearest to the bus (great-circle
@@ -148,9 +150,9 @@ tw_status tw_climate_to_hourly_diurnal(tw_climate *c, const char *preset, const 
  * for station data and coarse model grids. */
 #define TW_IDW_NEIGHBOURS 4
 struct tw_layout;
-tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
-                                     const char *const *bus_names, const double *bus_lon_deg,
-                                     const double *bus_lat_deg, struct tw_layout **out);
+TW_API tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
+                                            const char *const *bus_names, const double *bus_lon_deg,
+                                            const double *bus_lat_deg, struct tw_layout **out);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef TERRAWATT_CONVERT_H
 #define TERRAWATT_CONVERT_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/backend.h"
@@ -35,17 +37,17 @@ typedef struct tw_turbine {
  * `name` optional; other keys ignored). TW_ERR_INPUT names the file, key
  * and value (missing key, unequal lengths, speeds not ascending, negative
  * power, no positive power). */
-tw_status tw_turbine_load_yaml(const char *path, tw_turbine **out);
+TW_API tw_status tw_turbine_load_yaml(const char *path, tw_turbine **out);
 
 /* Load turbine `type` (e.g. "E-126/4200") from the oedb library in
  * `oedb_dir` (oedb_power_curves.csv [W at speeds given in the header row];
  * hub height: the first value of `hub_height` in oedb_turbine_data.csv, if
  * present, else 0). TW_ERR_INPUT names the file and the type when absent. */
-tw_status tw_turbine_load_oedb(const char *oedb_dir, const char *type, tw_turbine **out);
+TW_API tw_status tw_turbine_load_oedb(const char *oedb_dir, const char *type, tw_turbine **out);
 
 /* `spec` ending in .yaml/.yml: tw_turbine_load_yaml; otherwise an oedb
  * type looked up in `oedb_dir` (NULL: TW_ERR_INPUT). */
-tw_status tw_turbine_load(const char *spec, const char *oedb_dir, tw_turbine **out);
+TW_API tw_status tw_turbine_load(const char *spec, const char *oedb_dir, tw_turbine **out);
 
 /* Andresen et al. (2015) fleet smoothing, as in atlite/Renewables.ninja:
  * the curve convolved with a Gaussian of mean delta_v_ms and standard
@@ -58,26 +60,26 @@ tw_status tw_turbine_load(const char *spec, const char *oedb_dir, tw_turbine **o
 #define TW_SMOOTH_DELTA_V_MS 1.27
 #define TW_SMOOTH_SIGMA_MS 2.29
 #define TW_SMOOTH_AVAILABILITY 0.95
-tw_status tw_turbine_smooth(const tw_turbine *t, double delta_v_ms, double sigma_ms,
-                            double availability, tw_turbine **out);
+TW_API tw_status tw_turbine_smooth(const tw_turbine *t, double delta_v_ms, double sigma_ms,
+                                   double availability, tw_turbine **out);
 
 /* Power output (W) at hub-height speed `speed_ms` (linear interpolation,
  * 0 outside the curve): a scalar reference for tests and tools. */
-double tw_turbine_power_W(const tw_turbine *t, double speed_ms);
+TW_API double tw_turbine_power_W(const tw_turbine *t, double speed_ms);
 
-void tw_turbine_destroy(tw_turbine **t);
+TW_API void tw_turbine_destroy(tw_turbine **t);
 
 /* ---- PV panels ----------------------------------------------------------- */
 
 /* Defaults: latitude-optimal orientation, albedo 0.2, Huld CSi constants
  * (atlite), PVWatts gamma -0.0047 /K, losses 0.14, DC/AC 1.2, eta 0.96,
  * single-axis azimuth 180 and limit 60 deg, default wind 1 m/s. */
-void tw_pv_params_default(tw_pv_params *p);
+TW_API void tw_pv_params_default(tw_pv_params *p);
 
 /* Load an atlite panel YAML (model: huld; k_1..k_6, c_temp_amb,
  * c_temp_irrad, r_tmod, r_irradiance, inverter_efficiency) into p (panel
  * set to TW_PV_HULD). Other models fail with TW_ERR_INPUT naming them. */
-tw_status tw_pv_panel_load_yaml(const char *path, tw_pv_params *p);
+TW_API tw_status tw_pv_panel_load_yaml(const char *path, tw_pv_params *p);
 
 /* ---- layout -------------------------------------------------------------- */
 
@@ -103,11 +105,11 @@ typedef struct tw_layout {
  * NULL ([ncell] installed capacity per cell, >= 0: the layout-file case).
  * A bus whose region holds no cell (or no capacity) gets its nearest cell.
  * Bus coordinates are lon/lat degrees (PyPSA x, y). */
-tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const *bus_names,
-                            const double *bus_lon_deg, const double *bus_lat_deg,
-                            tw_layout_weighting weighting, const double *cell_capacity_MW,
-                            tw_layout **out);
-void tw_layout_destroy(tw_layout **l);
+TW_API tw_status tw_layout_voronoi(const tw_climate *c, size_t nbus, const char *const *bus_names,
+                                   const double *bus_lon_deg, const double *bus_lat_deg,
+                                   tw_layout_weighting weighting, const double *cell_capacity_MW,
+                                   tw_layout **out);
+TW_API void tw_layout_destroy(tw_layout **l);
 
 /* Read a layout NetCDF: `variable` at `path` holds the installed capacity
  * of each cell on the climate grid (any units: only the ratios within a
@@ -121,8 +123,8 @@ void tw_layout_destroy(tw_layout **l);
  * tw_layout_voronoi. TW_ERR_INPUT names the file, variable and value: file
  * or variable absent, grid mismatch, negative or infinite capacity, no
  * positive capacity, station (non-grid) climate data. */
-tw_status tw_layout_capacity_read(const char *path, const char *variable, const tw_climate *c,
-                                  double **cell_capacity);
+TW_API tw_status tw_layout_capacity_read(const char *path, const char *variable, const tw_climate *c,
+                                         double **cell_capacity);
 
 /* ---- conversion ------------------------------------------------------------ */
 
@@ -158,7 +160,7 @@ typedef struct tw_convert_params {
 
 /* Defaults: no wind, no solar, no degree-hours; log law; thresholds 15.5 /
  * 22 C; tw_pv_params_default; delta_t automatic. */
-void tw_convert_params_default(tw_convert_params *p);
+TW_API void tw_convert_params_default(tw_convert_params *p);
 
 /* Per-bus series, [ntime][nbus] row-major; absent ones are NULL. */
 typedef struct tw_bus_series {
@@ -177,25 +179,25 @@ typedef struct tw_bus_series {
  * v10 for the power law); solar needs ssrd (W/m2 mean over the step) and
  * t2m (+ fdir if present, u10/v10 if present for PVWatts cell
  * temperature). Missing variables fail with TW_ERR_INPUT naming them. */
-tw_status tw_convert_wind_cells(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
-                                float **cf_out);
-tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
-                                 const tw_convert_params *p, float **cf_out);
+TW_API tw_status tw_convert_wind_cells(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
+                                       float **cf_out);
+TW_API tw_status tw_convert_solar_cells(tw_backend *be, const tw_climate *c,
+                                        const tw_convert_params *p, float **cf_out);
 
 /* Heating (which = 0) or cooling (which = 1) degrees (K) per cell and time
  * step from t2m (thresholds and daily_mean from p), [ntime][ncell] host
  * array, caller frees. */
-tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
-                                  float **out);
+TW_API tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *p, int which,
+                                         float **out);
 
 /* The whole stage: cell conversions on `be`, then the layout matrix
  * applied on `be` for every time step. Where the backend has the fused
  * ops (wind_bus_cf, pv_bus_cf) and p->no_fusion is 0, wind and PV are
  * converted and aggregated in one pass without a cell array. Result owned
  * by the caller (tw_bus_series_destroy). */
-tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
-                                      const tw_convert_params *p, const tw_layout *layout,
-                                      tw_bus_series **out);
+TW_API tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
+                                             const tw_convert_params *p, const tw_layout *layout,
+                                             tw_bus_series **out);
 
 /* tw_convert_capacity_factors over the chunks of a streaming reader:
  * `first` is the reader's first chunk (already read with
@@ -208,20 +210,20 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
  * step is converted on its own), except that a time-varying fsr is
  * tested for being constant within each chunk. Degree-hours with
  * daily_mean need whole days: TW_ERR_INTERNAL (read the whole dataset). */
-tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
-                                             const tw_climate *first,
-                                             const tw_convert_params *p,
-                                             const tw_layout *layout, tw_bus_series **out);
+TW_API tw_status tw_convert_capacity_factors_stream(tw_backend *be, tw_climate_reader *r,
+                                                    const tw_climate *first,
+                                                    const tw_convert_params *p,
+                                                    const tw_layout *layout, tw_bus_series **out);
 
 /* The instant (s since 1970 UTC) at which the sun is evaluated for time
  * step t: mid-interval (time - step/2) when `accumulated`, else time. */
-double tw_convert_sun_instant(const tw_climate *c, size_t t, int accumulated);
+TW_API double tw_convert_sun_instant(const tw_climate *c, size_t t, int accumulated);
 
 /* Write per-bus series as NetCDF (dimensions time, bus; variables time,
  * bus, wind_cf, solar_cf, hdh, cdh with units), atomically. */
-tw_status tw_bus_series_write(const tw_bus_series *s, const char *path);
+TW_API tw_status tw_bus_series_write(const tw_bus_series *s, const char *path);
 
-void tw_bus_series_destroy(tw_bus_series **s);
+TW_API void tw_bus_series_destroy(tw_bus_series **s);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_CONVERT_CONFIG_H
 #define TERRAWATT_CONVERT_CONFIG_H
 
+#include "terrawatt/export.h"
+
 #include "terrawatt/backend.h"
 #include "terrawatt/climate_roles.h"
 #include "terrawatt/yaml.h"
@@ -63,16 +65,16 @@ typedef struct tw_convert_config {
 /* Load and check a convert configuration. Relative paths are resolved
  * against the file's directory. TW_ERR_INPUT names the file, key and
  * value. Free with tw_convert_config_destroy. */
-tw_status tw_convert_config_load(const char *path, tw_convert_config **out);
-void tw_convert_config_destroy(tw_convert_config **c);
+TW_API tw_status tw_convert_config_load(const char *path, tw_convert_config **out);
+TW_API void tw_convert_config_destroy(tw_convert_config **c);
 
 /* The cyaml fields of a `variables:` mapping (role -> file variable name),
  * shared by the convert and scenario files (src/convert/role_schema.c). */
-extern const cyaml_schema_field_t tw_role_names_fields[];
+extern TW_API const cyaml_schema_field_t tw_role_names_fields[];
 
 /* What the configuration's conversions need from the climate data. */
-void tw_convert_climate_request(const tw_convert_config *cfg, const tw_convert_params *p,
-                                tw_climate_request *rq);
+TW_API void tw_convert_climate_request(const tw_convert_config *cfg, const tw_convert_params *p,
+                                       tw_climate_request *rq);
 
 /* Summary of a finished conversion, for --json and logs. */
 typedef struct tw_convert_summary {
@@ -84,8 +86,8 @@ typedef struct tw_convert_summary {
 
 /* Read the climate data, build the layout, convert on `be`, write the
  * per-bus series to `out_path` (atomically). */
-tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const char *out_path,
-                         tw_convert_summary *summary);
+TW_API tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const char *out_path,
+                                tw_convert_summary *summary);
 
 #ifdef __cplusplus
 }

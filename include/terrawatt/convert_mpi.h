@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_CONVERT_MPI_H
 #define TERRAWATT_CONVERT_MPI_H
 
+#include "terrawatt/export.h"
+
 #include <mpi.h>
 #include <stddef.h>
 
@@ -34,12 +36,12 @@ extern "C" {
  * tw_convert_capacity_factors (double accumulation in cell order) by one
  * float rounding. If any rank fails, all return a failure (the failing
  * rank's message there, "another rank failed" elsewhere). */
-tw_status tw_convert_capacity_factors_mpi(tw_backend *be, const tw_climate *local,
-                                          const tw_convert_params *p, size_t nbus,
-                                          const char *const *bus_names,
-                                          const double *bus_lon_deg, const double *bus_lat_deg,
-                                          tw_layout_weighting weighting, MPI_Comm comm,
-                                          tw_bus_series **out);
+TW_API tw_status tw_convert_capacity_factors_mpi(tw_backend *be, const tw_climate *local,
+                                                 const tw_convert_params *p, size_t nbus,
+                                                 const char *const *bus_names,
+                                                 const double *bus_lon_deg, const double *bus_lat_deg,
+                                                 tw_layout_weighting weighting, MPI_Comm comm,
+                                                 tw_bus_series **out);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef TERRAWATT_FORECAST_H
 #define TERRAWATT_FORECAST_H
 
+#include "terrawatt/export.h"
+
 #include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -117,16 +119,16 @@ typedef struct tw_forecast_config {
  * `model`/`training` sections are created). Unknown keys, bad values
  * (activation, quantiles, fractions) fail with TW_ERR_INPUT naming the file
  * and key. Free with tw_forecast_config_free. */
-tw_status tw_forecast_config_load(const char *path, tw_forecast_config **out);
-void tw_forecast_config_free(tw_forecast_config **cfg);
+TW_API tw_status tw_forecast_config_load(const char *path, tw_forecast_config **out);
+TW_API void tw_forecast_config_free(tw_forecast_config **cfg);
 
 /* Replace "{rank}" in the target and exogenous file names with `rank`
  * (federated training: each MPI rank reads its own region's files). */
-tw_status tw_forecast_config_set_rank(tw_forecast_config *cfg, int rank);
+TW_API tw_status tw_forecast_config_set_rank(tw_forecast_config *cfg, int rank);
 
 /* Parse an activation name: relu, gelu, tanh (TW_ERR_INPUT otherwise). */
-tw_status tw_activation_parse(const char *name, tw_activation *out);
-const char *tw_activation_name(tw_activation act);
+TW_API tw_status tw_activation_parse(const char *name, tw_activation *out);
+TW_API const char *tw_activation_name(tw_activation act);
 
 /* ---- time series --------------------------------------------------------- */
 
@@ -145,26 +147,26 @@ typedef struct tw_series {
  * "load [MW]" declares units "MW"; if `units` is not NULL and the file
  * declares different units this fails. Empty, non-numeric or non-finite
  * values fail with TW_ERR_INPUT naming file, row and column. */
-tw_status tw_series_read_csv(const char *path, const char *time_column, const char *column,
-                             const char *units, tw_series *out);
+TW_API tw_status tw_series_read_csv(const char *path, const char *time_column, const char *column,
+                                    const char *units, tw_series *out);
 
 /* Read a 1-D NetCDF variable over a CF time coordinate (src/forecast/model_series_nc.c).
  * Checks `units` against the variable's units attribute when both are set;
  * fill values fail with TW_ERR_INPUT naming the time. */
-tw_status tw_series_read_netcdf(const char *path, const char *variable, const char *units,
-                                tw_series *out);
+TW_API tw_status tw_series_read_netcdf(const char *path, const char *variable, const char *units,
+                                       tw_series *out);
 
 /* Read .nc files with tw_series_read_netcdf, everything else as CSV. */
-tw_status tw_series_read(const char *path, const char *time_column, const char *column,
-                         const char *units, tw_series *out);
+TW_API tw_status tw_series_read(const char *path, const char *time_column, const char *column,
+                                const char *units, tw_series *out);
 
 /* Free the arrays of a series and zero it (NULL-safe). */
-void tw_series_free(tw_series *s);
+TW_API void tw_series_free(tw_series *s);
 
 /* Check that the series is strictly increasing with one regular step;
  * returns the step. A gap or a repeated time fails with TW_ERR_INPUT naming
  * the file and the time. */
-tw_status tw_series_regular_step(const tw_series *s, int64_t *step_s);
+TW_API tw_status tw_series_regular_step(const tw_series *s, int64_t *step_s);
 
 /* ---- features and datasets ------------------------------------------------ */
 
@@ -204,20 +206,20 @@ typedef struct tw_feature {
 } tw_feature;
 
 /* Parse a stored feature name (TW_ERR_INPUT for an unknown one). */
-tw_status tw_feature_parse(const char *name, tw_feature *out);
+TW_API tw_status tw_feature_parse(const char *name, tw_feature *out);
 
 /* Value of a calendar feature (kind <= TW_FEAT_CALENDAR_LAST) at instant t
  * (standard calendar, UTC); holidays: sorted days since 1970-01-01. */
-float tw_forecast_calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *holiday_days,
-                                 size_t n_holidays);
+TW_API float tw_forecast_calendar_value(tw_feature_kind kind, tw_time_s t, const int64_t *holiday_days,
+                                        size_t n_holidays);
 
 /* The feature list declared by a configuration, in a fixed order:
  * calendar (sin, cos per cycle; holiday; bridge_day), lags (ascending),
  * rolling statistics, exogenous, degree-hours. *out is malloc'd (with room
  * for 4 more entries). Lag L is used only if L >= h; the lag h + step needs
  * the step: cfg->step_s, else read from the target series. */
-tw_status tw_forecast_features_from_config(const tw_forecast_config *cfg, tw_feature **out,
-                                           int *count);
+TW_API tw_status tw_forecast_features_from_config(const tw_forecast_config *cfg, tw_feature **out,
+                                                  int *count);
 
 /* Samples ready for training or inference. Row r is the target time
  * time_s[r]; x holds its raw (unstandardised) features, sample-contiguous. */
@@ -242,32 +244,32 @@ typedef struct tw_forecast_dataset {
  * (t-h) and seasonal naive (t-168 h k) baselines are defined.
  * `holiday_days`: days since 1970-01-01. Errors are TW_ERR_INPUT naming the
  * file, column and time. */
-tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feature *features,
-                                    int n_features, int horizon_h, const int64_t *holiday_days,
-                                    size_t n_holidays, tw_forecast_dataset *out);
-void tw_forecast_dataset_free(tw_forecast_dataset *ds);
+TW_API tw_status tw_forecast_dataset_build(const tw_forecast_config *cfg, const tw_feature *features,
+                                           int n_features, int horizon_h, const int64_t *holiday_days,
+                                           size_t n_holidays, tw_forecast_dataset *out);
+TW_API void tw_forecast_dataset_free(tw_forecast_dataset *ds);
 
 /* Parse the configuration's holiday list and the national holidays of
  * features.holidays_country into sorted unique days since 1970-01-01
  * (malloc'd). */
-tw_status tw_forecast_holidays_parse(const tw_forecast_config *cfg, int64_t **days, size_t *count);
+TW_API tw_status tw_forecast_holidays_parse(const tw_forecast_config *cfg, int64_t **days, size_t *count);
 
 /* National public holidays of `country` (DE, AT, FR, NL, DK) in the years
  * year_from..year_to as days since 1970-01-01, ascending (malloc'd).
  * TW_ERR_INPUT for an unknown country. */
-tw_status tw_holidays_country(const char *country, int year_from, int year_to, int64_t **days,
-                              size_t *count);
+TW_API tw_status tw_holidays_country(const char *country, int year_from, int year_to, int64_t **days,
+                                     size_t *count);
 
 /* Value of a target-derived feature (TW_FEAT_LAG, TW_FEAT_ROLL_MEAN,
  * TW_FEAT_ROLL_MAX) for the row at index i of the target series y (i must
  * be at least the look-back below). */
-float tw_forecast_target_feature(const tw_feature *f, const double *y, size_t i, int64_t step_s,
-                                 int horizon_h);
+TW_API float tw_forecast_target_feature(const tw_feature *f, const double *y, size_t i, int64_t step_s,
+                                        int horizon_h);
 
 /* Longest look-back of the features in steps (lags, rolling windows,
  * exogenous values at the issue time), at least h. */
-size_t tw_forecast_features_lookback_steps(const tw_feature *features, int n_features,
-                                           int horizon_h, int64_t step_s);
+TW_API size_t tw_forecast_features_lookback_steps(const tw_feature *features, int n_features,
+                                                  int horizon_h, int64_t step_s);
 
 /* ---- the model ------------------------------------------------------------ */
 
@@ -276,8 +278,8 @@ enum { TW_SKILL_MLP = 0, TW_SKILL_PERSISTENCE, TW_SKILL_SEASONAL_NAIVE, TW_SKILL
 enum { TW_SKILL_MAE = 0, TW_SKILL_RMSE, TW_SKILL_PINBALL, TW_SKILL_COVERAGE, TW_SKILL_METRICS };
 
 /* Method and metric names as used in JSON and the model file. */
-extern const char *const tw_skill_method_names[TW_SKILL_METHODS];
-extern const char *const tw_skill_metric_names[TW_SKILL_METRICS];
+extern TW_API const char *const tw_skill_method_names[TW_SKILL_METHODS];
+extern TW_API const char *const tw_skill_metric_names[TW_SKILL_METRICS];
 
 typedef struct tw_forecast_model {
   tw_mlp_spec spec;
@@ -324,17 +326,17 @@ typedef struct tw_forecast_model {
 enum { TW_RESIDUAL_NONE = 0, TW_RESIDUAL_SEASONAL_NAIVE, TW_RESIDUAL_OLS };
 
 /* Parse / name a residual mode (none, seasonal_naive, ols). */
-tw_status tw_forecast_residual_parse(const char *name, int *out);
-const char *tw_forecast_residual_name(int residual);
+TW_API tw_status tw_forecast_residual_parse(const char *name, int *out);
+TW_API const char *tw_forecast_residual_name(int residual);
 
 /* The baseline with the lowest RMSE in the model's skill table (one of
  * TW_SKILL_PERSISTENCE..TW_SKILL_OLS) and the skill 1 - RMSE_mlp / RMSE_best. */
-int tw_forecast_best_baseline(const tw_forecast_model *m, double *skill);
+TW_API int tw_forecast_best_baseline(const tw_forecast_model *m, double *skill);
 
 /* "issue", "forecast", "mixed" or "none": when the exogenous inputs are taken. */
-const char *tw_forecast_exogenous_timing(const tw_forecast_model *m);
+TW_API const char *tw_forecast_exogenous_timing(const tw_forecast_model *m);
 
-void tw_forecast_model_free(tw_forecast_model **model);
+TW_API void tw_forecast_model_free(tw_forecast_model **model);
 
 /* Options of tw_forecast_train. */
 typedef struct tw_forecast_train_options {
@@ -355,72 +357,72 @@ typedef struct tw_forecast_train_options {
  * not depend on the number of ranks. Fills the test-block skill of the
  * model and the baselines and the permutation importance. Collective on
  * comm. */
-tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *features,
-                            int n_features, const int64_t *holiday_days, size_t n_holidays,
-                            const tw_forecast_dataset *ds, const tw_forecast_train_options *opt,
-                            tw_forecast_model **out);
+TW_API tw_status tw_forecast_train(const tw_forecast_config *cfg, const tw_feature *features,
+                                   int n_features, const int64_t *holiday_days, size_t n_holidays,
+                                   const tw_forecast_dataset *ds, const tw_forecast_train_options *opt,
+                                   tw_forecast_model **out);
 
 /* Predict n samples. features_raw: n_features x n (sample-contiguous, raw
  * units, in the model's feature order). out: outputs x n (quantiles
  * ascending, or the point forecast) in target units. Batches of any size
  * (ensemble members are simply more samples). */
-tw_status tw_forecast_predict(const tw_forecast_model *model, tw_backend *be,
-                              const float *features_raw, size_t n, float *out);
+TW_API tw_status tw_forecast_predict(const tw_forecast_model *model, tw_backend *be,
+                                     const float *features_raw, size_t n, float *out);
 
 /* Number of outputs of the model (quantiles, or 1). */
-int tw_forecast_model_outputs(const tw_forecast_model *model);
+TW_API int tw_forecast_model_outputs(const tw_forecast_model *model);
 
 /* Index of the output used as the point forecast (the quantile nearest
  * 0.5, or 0). */
-int tw_forecast_model_point_index(const tw_forecast_model *model);
+TW_API int tw_forecast_model_point_index(const tw_forecast_model *model);
 
 /* Skill of predictions against truth y over n samples: pred is nout x n;
  * point_index selects the point forecast for MAE/RMSE; quantiles (nq
  * levels, NULL for a point forecast) give the pinball loss and the
  * coverage of [lowest, highest] quantile (NaN for a point forecast; the
  * pinball of a point forecast uses it as every quantile in `levels`). */
-void tw_forecast_skill(const float *pred, int nout, int point_index, const float *levels,
-                       int nlevels, int have_interval, const float *y, size_t n,
-                       double metrics[TW_SKILL_METRICS]);
+TW_API void tw_forecast_skill(const float *pred, int nout, int point_index, const float *levels,
+                              int nlevels, int have_interval, const float *y, size_t n,
+                              double metrics[TW_SKILL_METRICS]);
 
 /* FNV-1a 64-bit hash of bytes, continuing from h (start with
  * TW_FNV_OFFSET). */
 #define TW_FNV_OFFSET 0xcbf29ce484222325ull
-uint64_t tw_fnv1a(uint64_t h, const void *data, size_t bytes);
+TW_API uint64_t tw_fnv1a(uint64_t h, const void *data, size_t bytes);
 
 /* Write the model as NetCDF (src/forecast/model_nc.c) atomically: to PATH.tmp.PID,
  * then renamed. */
-tw_status tw_forecast_model_write(const tw_forecast_model *model, const char *path);
+TW_API tw_status tw_forecast_model_write(const tw_forecast_model *model, const char *path);
 
 /* Read a model file written by tw_forecast_model_write; checks the
  * dimensions and sizes against each other (TW_ERR_INPUT naming file and
  * variable). */
-tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out);
+TW_API tw_status tw_forecast_model_read(const char *path, tw_forecast_model **out);
 
 /* 1 if `path` is a NetCDF file with the global attribute
  * terrawatt_model_format (a forecast model), else 0. Never fails. */
-int tw_forecast_model_file_probe(const char *path);
+TW_API int tw_forecast_model_file_probe(const char *path);
 
 /* Print a human-readable summary (architecture, features, training
  * metadata, validation skill per method, permutation importance) to out. */
-void tw_forecast_model_print(const tw_forecast_model *model, const char *path, FILE *out);
+TW_API void tw_forecast_model_print(const tw_forecast_model *model, const char *path, FILE *out);
 
 /* Write the model's metadata, skill table and importance as one JSON object
  * (no newline) to `out`. */
-void tw_forecast_model_json(const tw_forecast_model *model, FILE *out);
+TW_API void tw_forecast_model_json(const tw_forecast_model *model, FILE *out);
 
 /* Write a JSON number, or null when not finite. */
-void tw_fc_json_number(FILE *out, double v);
+TW_API void tw_fc_json_number(FILE *out, double v);
 
 /* Write a JSON string with escapes. */
-void tw_fc_json_string(FILE *out, const char *s);
+TW_API void tw_fc_json_string(FILE *out, const char *s);
 
 /* Write forecasts as NetCDF (src/forecast/model_forecast_nc.c) atomically:
  * time(time) in "seconds since 1970-01-01 00:00:00", forecast(time,
  * quantile) or forecast(time) in target units, observed(time) where the
  * truth is known (NaN fill otherwise). */
-tw_status tw_forecast_output_write(const char *path, const tw_forecast_model *model,
-                                   const tw_forecast_dataset *ds, const float *pred);
+TW_API tw_status tw_forecast_output_write(const char *path, const tw_forecast_model *model,
+                                          const tw_forecast_dataset *ds, const float *pred);
 
 #ifdef __cplusplus
 }

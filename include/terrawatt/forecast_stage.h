@@ -13,6 +13,8 @@
 #ifndef TERRAWATT_FORECAST_STAGE_H
 #define TERRAWATT_FORECAST_STAGE_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include <cyaml/cyaml.h>
@@ -48,13 +50,13 @@ typedef struct tw_forecast_stage_config {
 } tw_forecast_stage_config;
 
 /* libcyaml fields of the section (for the scenario schema). */
-extern const cyaml_schema_field_t tw_forecast_stage_fields[];
+extern TW_API const cyaml_schema_field_t tw_forecast_stage_fields[];
 
 /* Check the section; paths are resolved against base_dir (the scenario's
  * folder, ending in '/' or empty). Writes every problem, separated by
  * "; ", into msg and returns their number (0: fine). */
-int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *base_dir, char *msg,
-                               size_t msg_size);
+TW_API int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *base_dir, char *msg,
+                                      size_t msg_size);
 
 /* Skill of the forecasts of one target over the forecast rows, target
  * units (MW for demand, per unit for capacity factors). */
@@ -91,7 +93,7 @@ typedef struct tw_forecast_stage_result {
   double seconds;                 /* wall time of the stage */
 } tw_forecast_stage_result;
 
-void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r);
+TW_API void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r);
 
 /* Inputs of the stage besides the network. */
 typedef struct tw_forecast_stage_inputs {
@@ -116,26 +118,26 @@ typedef struct tw_forecast_stage_inputs {
  * freely on the actual inputs. Fills the cost fields of *res. Returns
  * TW_ERR_INFEASIBLE (message naming the stage) when a stage has no
  * solution. */
-tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params *p,
-                                 const tw_optimize_result *pf, double *const *load_forecast_MW,
-                                 double *const *cf_forecast, double imbalance_cost_per_MWh,
-                                 tw_forecast_stage_result *res);
+TW_API tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params *p,
+                                        const tw_optimize_result *pf, double *const *load_forecast_MW,
+                                        double *const *cf_forecast, double imbalance_cost_per_MWh,
+                                        tw_forecast_stage_result *res);
 
 /* The whole stage for one task: forecasts every target named by `c` (on
  * the fly or from model files), then tw_forecast_error_cost. *out is owned
  * by the caller. Serial (each task runs on one rank). */
-tw_status tw_forecast_stage_run(const tw_forecast_stage_config *c,
-                                const tw_forecast_stage_inputs *in, const tw_network *net,
-                                const tw_optimize_params *p, const tw_optimize_result *pf,
-                                tw_forecast_stage_result **out);
+TW_API tw_status tw_forecast_stage_run(const tw_forecast_stage_config *c,
+                                       const tw_forecast_stage_inputs *in, const tw_network *net,
+                                       const tw_optimize_params *p, const tw_optimize_result *pf,
+                                       tw_forecast_stage_result **out);
 
 /* Number of trained target forecasts held for reuse by later scenario
  * tasks in this process (targets whose inputs, times and settings are
  * identical get the same forecast without training again). */
-size_t tw_forecast_stage_cache_size(void);
+TW_API size_t tw_forecast_stage_cache_size(void);
 
 /* Append `"forecast": {...}` to an open JSON object. */
-void tw_forecast_stage_to_json(const tw_forecast_stage_result *r, tw_json *j);
+TW_API void tw_forecast_stage_to_json(const tw_forecast_stage_result *r, tw_json *j);
 
 #ifdef __cplusplus
 }

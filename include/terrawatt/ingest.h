@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_INGEST_H
 #define TERRAWATT_INGEST_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/climate.h"
@@ -28,7 +30,7 @@ typedef struct tw_ingest_alias {
 } tw_ingest_alias;
 
 /* The built-in mapping (terminated by an entry with canonical == NULL). */
-const tw_ingest_alias *tw_ingest_default_aliases(void);
+TW_API const tw_ingest_alias *tw_ingest_default_aliases(void);
 
 typedef struct tw_ingest_params {
   const char *const *paths;      /* files of one dataset, any order; concatenated along time */
@@ -54,12 +56,12 @@ typedef struct tw_ingest_params {
 } tw_ingest_params;
 
 /* Defaults: no paths, all variables, detect convention, no selection. */
-void tw_ingest_params_default(tw_ingest_params *p);
+TW_API void tw_ingest_params_default(tw_ingest_params *p);
 
 /* Read and decode a dataset (see tw_climate for the result's layout).
  * Errors are TW_ERR_INPUT and name the file, the variable and the value.
  * The caller owns *out (tw_climate_destroy). */
-tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out);
+TW_API tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out);
 
 /* Shape of a dataset after the bbox / time-range selection, without
  * reading any values (only coordinates and the time axis): also its
@@ -78,7 +80,7 @@ typedef struct tw_ingest_shape {
   char vars[TW_SHAPE_MAXVARS][64];
   char sources[TW_SHAPE_MAXVARS][264]; /* each one's name in the (first) file */
 } tw_ingest_shape;
-tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
+TW_API tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
 
 /* Streaming reader: the dataset (or the slab of it that p's row/time
  * offsets select) is scanned once at open, then read `chunk_steps` times
@@ -91,11 +93,11 @@ tw_status tw_climate_shape(const tw_ingest_params *p, tw_ingest_shape *out);
  * bytes; expver: twice); docs/INGEST.md gives the measured figure. The
  * p arrays (paths, variables, aliases) must outlive the reader. */
 typedef struct tw_climate_reader tw_climate_reader;
-tw_status tw_climate_reader_open(const tw_ingest_params *p, size_t chunk_steps, tw_climate_reader **out);
+TW_API tw_status tw_climate_reader_open(const tw_ingest_params *p, size_t chunk_steps, tw_climate_reader **out);
 
 /* Times of the whole slab, time steps per chunk, cells per time step (any
  * output pointer may be NULL). */
-void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, size_t *chunk_steps, size_t *ncell);
+TW_API void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, size_t *chunk_steps, size_t *ncell);
 
 /* Read the next chunk: *chunk is a tw_climate of at most chunk_steps times
  * (chunk->time_offset: its first time within the selection; static fields
@@ -104,17 +106,17 @@ void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, size_t *
  * dataset without time axis gives one chunk). At the end, a variable whose
  * every value was missing is an error, as for tw_climate_read. The values
  * equal, bit for bit, those of tw_climate_read over the same selection. */
-tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk);
+TW_API tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk);
 
 /* Free the reader (NULL-safe; sets *r to NULL). */
-void tw_climate_reader_close(tw_climate_reader **r);
+TW_API void tw_climate_reader_close(tw_climate_reader **r);
 
 /* The reader as a callback loop: call `fn` with each chunk (valid only
  * during the call). A non-TW_OK return from fn stops the stream and is
  * returned. */
 typedef tw_status (*tw_climate_chunk_fn)(void *user, const tw_climate *chunk);
-tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn,
-                            void *user);
+TW_API tw_status tw_climate_stream(const tw_ingest_params *p, size_t chunk_steps, tw_climate_chunk_fn fn,
+                                   void *user);
 
 /* Summary of a dataset for `terrawatt inspect`: every data variable on
  * the cells (mapped or not), decoded to SI where the units are known. */
@@ -155,15 +157,15 @@ typedef struct tw_inspect_report {
  * along time like tw_climate_read) in bounded chunks, and summarise it.
  * Errors that make the dataset unreadable fail (TW_ERR_INPUT); softer ones
  * go to report->problems. The caller owns *out. */
-tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_report **out);
-void tw_inspect_report_destroy(tw_inspect_report **r);
+TW_API tw_status tw_ingest_inspect(const char *const *paths, size_t npaths, tw_inspect_report **out);
+TW_API void tw_inspect_report_destroy(tw_inspect_report **r);
 
 /* Write the bundled synthetic example (docs/EXAMPLE.md) into `dir`
  * (created if needed): `cutout.nc` (ERA5-style, 16 x 20 cells at 0.25 deg
  * over northern Germany, 2019-04-01..14 hourly) and `network/` (a PyPSA CSV
  * folder with 6 buses). Deterministic: the same bytes on every run and
  * machine. Each file is written to a temporary name and renamed. */
-tw_status tw_example_write(const char *dir);
+TW_API tw_status tw_example_write(const char *dir);
 
 #ifdef __cplusplus
 }

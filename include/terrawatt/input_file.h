@@ -8,6 +8,8 @@
 #ifndef TERRAWATT_INPUT_FILE_H
 #define TERRAWATT_INPUT_FILE_H
 
+#include "terrawatt/export.h"
+
 #include <stdio.h>
 
 #include "terrawatt/status.h"
@@ -26,22 +28,22 @@ enum {
 
 /* Follow symlinks inside input folders (the CLI's --follow-symlinks).
  * Process-wide; default 0. */
-void tw_input_set_follow_symlinks(int follow);
-int tw_input_follow_symlinks(void);
+TW_API void tw_input_set_follow_symlinks(int follow);
+TW_API int tw_input_follow_symlinks(void);
 
 /* Check that `path` names a regular file (after following a symlink where
  * allowed). TW_ERR_INPUT naming the path and what it is instead ("is a
  * FIFO", "is a character device", "is a directory", "is a symlink ...").
  * Never blocks. */
-tw_status tw_input_check(const char *path, unsigned flags);
+TW_API tw_status tw_input_check(const char *path, unsigned flags);
 
 /* Same check as a directory (the path of a network folder). */
-tw_status tw_input_check_dir(const char *path);
+TW_API tw_status tw_input_check_dir(const char *path);
 
 /* Open a regular file for reading (mode "r" or "rb") without blocking on a
  * FIFO and without the race between a check and the open: the descriptor
  * itself is checked. *out is NULL on failure (TW_ERR_INPUT naming path). */
-tw_status tw_input_fopen(const char *path, unsigned flags, FILE **out);
+TW_API tw_status tw_input_fopen(const char *path, unsigned flags, FILE **out);
 
 #ifdef __cplusplus
 }

@@ -6,11 +6,14 @@
 #ifndef TERRAWATT_METRICS_H
 #define TERRAWATT_METRICS_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/json.h"
 #include "terrawatt/network.h"
 #include "terrawatt/optimize.h"
+#include "terrawatt/quantile.h" /* tw_quantile, declared here before */
 #include "terrawatt/status.h"
 
 #ifdef __cplusplus
@@ -75,11 +78,11 @@ typedef struct tw_task_metrics {
 
 /* Add km2 of land to a carrier's entry (created on first use; names are
  * copied whole, whatever their length). TW_ERR_RESOURCE on no memory. */
-tw_status tw_task_metrics_add_land(tw_task_metrics *m, const char *carrier, double km2);
+TW_API tw_status tw_task_metrics_add_land(tw_task_metrics *m, const char *carrier, double km2);
 
 /* Free what the metrics own (the land table); the struct itself is the
  * caller's. Leaves the table empty. */
-void tw_task_metrics_free(tw_task_metrics *m);
+TW_API void tw_task_metrics_free(tw_task_metrics *m);
 
 /* A configurable per-carrier factor. */
 typedef struct tw_factor {
@@ -102,26 +105,26 @@ typedef struct tw_metrics_params {
 
 /* 1 if a carrier name denotes a renewable source: wind, onwind, offwind*,
  * solar*, pv*, ror, hydro, geothermal (case-insensitive prefixes). */
-int tw_carrier_is_renewable(const char *carrier);
+TW_API int tw_carrier_is_renewable(const char *carrier);
 
 /* Land-use factor (km2 per MW) of a carrier: the user's entry, else the
  * default table, else -1 (not counted). */
-double tw_land_factor(const tw_metrics_params *p, const char *carrier);
+TW_API double tw_land_factor(const tw_metrics_params *p, const char *carrier);
 /* Water withdrawal (m3 per MWh electric): user's entry, default, or -1. */
-double tw_water_factor(const tw_metrics_params *p, const char *carrier);
+TW_API double tw_water_factor(const tw_metrics_params *p, const char *carrier);
 
 /* Loss of load from a system shortfall series shortfall_MW[T] with
  * snapshot weights w_h[T]: energy (MWh), hours with a shortfall > tol_MW,
  * and the largest shortfall (MW). */
-void tw_loss_of_load(const double *shortfall_MW, const double *w_h, size_t T, double tol_MW,
-                     double *unserved_MWh, double *lol_h, double *max_MW);
+TW_API void tw_loss_of_load(const double *shortfall_MW, const double *w_h, size_t T, double tol_MW,
+                            double *unserved_MWh, double *lol_h, double *max_MW);
 
 /* Hours (sum of weights) from snapshot `end` (the first snapshot after an
  * outage) until the first snapshot at or after it whose shortfall is
  * <= tol_MW: 0 if none is shed at `end`; to the end of the horizon if the
  * shortfall never clears. */
-double tw_recovery_hours(const double *shortfall_MW, const double *w_h, size_t T, size_t end,
-                         double tol_MW);
+TW_API double tw_recovery_hours(const double *shortfall_MW, const double *w_h, size_t T, size_t end,
+                                double tol_MW);
 
 /* A renewable drought: snapshots [t0, t1). */
 typedef struct tw_drought_run {
@@ -134,37 +137,32 @@ typedef struct tw_drought_run {
  * total number in *n, the longest (h) in *longest_h and the hours in all
  * droughts in *total_h; marks flags[t] = 1 in droughts when flags is not
  * NULL. */
-void tw_droughts_find(const double *cf, const double *w_h, size_t T, double threshold,
-                      double min_hours, tw_drought_run *runs, size_t max_runs, size_t *n,
-                      double *longest_h, double *total_h, unsigned char *flags);
+TW_API void tw_droughts_find(const double *cf, const double *w_h, size_t T, double threshold,
+                             double min_hours, tw_drought_run *runs, size_t max_runs, size_t *n,
+                             double *longest_h, double *total_h, unsigned char *flags);
 
 /* Centred moving mean: out[t] = mean of x over [t - window/2, t - window/2
  * + window) clipped to [0, T). window <= 1 copies x. */
-void tw_moving_mean(const double *x, size_t T, size_t window, double *out);
+TW_API void tw_moving_mean(const double *x, size_t T, size_t window, double *out);
 
 /* Compute the metrics of a solved network into *m (overwritten: free its
  * previous content first). TW_ERR_RESOURCE when memory runs out. */
-tw_status tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
-                        const tw_metrics_params *p, tw_task_metrics *m);
+TW_API tw_status tw_metrics_compute(const tw_network *net, const tw_optimize_result *r,
+                               const tw_metrics_params *p, tw_task_metrics *m);
 
 /* Append the metrics as JSON object members (between object_begin/end). */
-void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
+TW_API void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j);
 
 /* Names of the scalar metrics in tw_metrics_to_json order, NULL-terminated,
  * and their values (for CSV and ensemble statistics). */
-extern const char *const tw_metric_names[];
+extern TW_API const char *const tw_metric_names[];
 /* Number of names in tw_metric_names (checked at compile time where tables
  * must match it). */
 #define TW_METRICS_COUNT 43
-void tw_metrics_values(const tw_task_metrics *m, double *values);
+TW_API void tw_metrics_values(const tw_task_metrics *m, double *values);
 /* The field behind tw_metric_names[i] (i < TW_METRICS_COUNT). */
-double *tw_metrics_field(tw_task_metrics *m, size_t i);
-size_t tw_metrics_count(void);
-
-/* The value at quantile q (0..1) of n values (sorted in place), by linear
- * interpolation between closest ranks (numpy's default). NaN values are
- * ignored; NaN when none is left. */
-double tw_quantile(double *values, size_t n, double q);
+TW_API double *tw_metrics_field(tw_task_metrics *m, size_t i);
+TW_API size_t tw_metrics_count(void);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef TERRAWATT_MLP_H
 #define TERRAWATT_MLP_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,81 +47,81 @@ typedef struct tw_adam_settings {
 } tw_adam_settings;
 
 /* Defaults: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight decay 0. */
-void tw_adam_settings_default(tw_adam_settings *s);
+TW_API void tw_adam_settings_default(tw_adam_settings *s);
 
 typedef struct tw_mlp tw_mlp;
 
 /* Check a spec: sizes positive, quantiles strictly ascending in (0, 1).
  * TW_ERR_INPUT names the offending value. */
-tw_status tw_mlp_spec_validate(const tw_mlp_spec *spec);
+TW_API tw_status tw_mlp_spec_validate(const tw_mlp_spec *spec);
 
 /* Number of outputs (quantile_count, or 1 for a point forecast). */
-int tw_mlp_spec_outputs(const tw_mlp_spec *spec);
+TW_API int tw_mlp_spec_outputs(const tw_mlp_spec *spec);
 
 /* Create an MLP on `be` (borrowed, must outlive it) with workspace for up
  * to max_batch samples per call. Parameters start at zero. */
-tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, tw_mlp **out);
+TW_API tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, tw_mlp **out);
 
 /* Destroy (NULL-safe; sets *mlp to NULL). */
-void tw_mlp_destroy(tw_mlp **mlp);
+TW_API void tw_mlp_destroy(tw_mlp **mlp);
 
-const tw_mlp_spec *tw_mlp_get_spec(const tw_mlp *mlp);
+TW_API const tw_mlp_spec *tw_mlp_get_spec(const tw_mlp *mlp);
 
 /* Number of parameters (weights and biases). */
-size_t tw_mlp_param_count(const tw_mlp *mlp);
+TW_API size_t tw_mlp_param_count(const tw_mlp *mlp);
 
 /* Offset of layer l's weights and bias in the flat parameter vector; l in
  * 0..n_hidden (n_hidden is the output layer). rows/cols: W_l's shape. */
-void tw_mlp_layer_layout(const tw_mlp *mlp, int l, size_t *w_offset, size_t *b_offset, int *rows,
-                         int *cols);
+TW_API void tw_mlp_layer_layout(const tw_mlp *mlp, int l, size_t *w_offset, size_t *b_offset, int *rows,
+                                int *cols);
 
 /* Initialise weights uniformly in +-sqrt(6 / fan_in) (He) for ReLU/GELU,
  * +-sqrt(6 / (fan_in + fan_out)) (Glorot) for tanh and the output layer;
  * biases zero. Deterministic for `seed`. Resets the Adam state. */
-tw_status tw_mlp_init_params(tw_mlp *mlp, uint64_t seed);
+TW_API tw_status tw_mlp_init_params(tw_mlp *mlp, uint64_t seed);
 
 /* Copy all parameters from / to host memory (param_count floats). */
-tw_status tw_mlp_set_params(tw_mlp *mlp, const float *host);
-tw_status tw_mlp_get_params(const tw_mlp *mlp, float *host);
+TW_API tw_status tw_mlp_set_params(tw_mlp *mlp, const float *host);
+TW_API tw_status tw_mlp_get_params(const tw_mlp *mlp, float *host);
 
 /* Forward pass for n samples (any n >= 0; processed in chunks of
  * max_batch). x_host: n_inputs x n column-major. pred_host: outputs x n
  * column-major (non-crossing quantiles or the point forecast). */
-tw_status tw_mlp_predict(tw_mlp *mlp, const float *x_host, size_t n, float *pred_host);
+TW_API tw_status tw_mlp_predict(tw_mlp *mlp, const float *x_host, size_t n, float *pred_host);
 
 /* Forward and backward pass for one batch of n <= max_batch samples:
  * overwrites the gradient with grad_scale * d(sum of per-sample losses)/d
  * params and adds the per-sample losses to *loss_sum (if not NULL; summed
  * in sample order in double). Per-sample loss: squared error (point) or
  * the sum over quantiles of the pinball loss. */
-tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host, int n,
-                          float grad_scale, double *loss_sum);
+TW_API tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host, int n,
+                                 float grad_scale, double *loss_sum);
 
 /* Copy the gradient from / to host memory (param_count floats). */
-tw_status tw_mlp_get_gradient(const tw_mlp *mlp, float *host);
-tw_status tw_mlp_set_gradient(tw_mlp *mlp, const float *host);
+TW_API tw_status tw_mlp_get_gradient(const tw_mlp *mlp, float *host);
+TW_API tw_status tw_mlp_set_gradient(tw_mlp *mlp, const float *host);
 
 /* One AdamW step with the current gradient (step counter kept inside). */
-tw_status tw_mlp_adam_step(tw_mlp *mlp, const tw_adam_settings *s);
+TW_API tw_status tw_mlp_adam_step(tw_mlp *mlp, const tw_adam_settings *s);
 
 /* Reset the Adam moments and step counter. */
-tw_status tw_mlp_adam_reset(tw_mlp *mlp);
+TW_API tw_status tw_mlp_adam_reset(tw_mlp *mlp);
 
 /* A small deterministic PRNG (splitmix64, Steele et al. 2014). */
 typedef struct tw_rng {
   uint64_t state;
 } tw_rng;
 
-void tw_rng_seed(tw_rng *rng, uint64_t seed);
-uint64_t tw_rng_next(tw_rng *rng);
+TW_API void tw_rng_seed(tw_rng *rng, uint64_t seed);
+TW_API uint64_t tw_rng_next(tw_rng *rng);
 /* Uniform in [0, 1) with 53 random bits. */
-double tw_rng_uniform(tw_rng *rng);
+TW_API double tw_rng_uniform(tw_rng *rng);
 /* Uniform integer in [0, n) (n > 0). */
-size_t tw_rng_below(tw_rng *rng, size_t n);
+TW_API size_t tw_rng_below(tw_rng *rng, size_t n);
 /* Standard normal (Box-Muller). */
-double tw_rng_normal(tw_rng *rng);
+TW_API double tw_rng_normal(tw_rng *rng);
 /* Shuffle idx[0..n) in place (Fisher-Yates). */
-void tw_rng_shuffle(tw_rng *rng, size_t *idx, size_t n);
+TW_API void tw_rng_shuffle(tw_rng *rng, size_t *idx, size_t n);
 
 #ifdef __cplusplus
 }

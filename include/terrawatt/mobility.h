@@ -22,6 +22,8 @@
 #ifndef TERRAWATT_MOBILITY_H
 #define TERRAWATT_MOBILITY_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/network.h"
@@ -87,13 +89,13 @@ typedef struct tw_fleet {
  * SoC 0.8, cyclic, no V2G (when enabled: 11 kW, 0.9, 20 currency/MWh),
  * 0.18 kWh/km, temperature dependence off, profiles from
  * tw_trip_stats_default. Never fails. */
-void tw_fleet_default(tw_fleet *f);
+TW_API void tw_fleet_default(tw_fleet *f);
 
 /* Built-in trip statistics that need no data files: a stylized German
  * commuting pattern (weekday peaks 07:00-08:00 and 16:00-18:00, weekend
  * midday), 2.0 trips per weekday, 1.6 per Saturday, 1.2 per Sunday, 14 km
  * per trip. Documented in docs/MOBILITY.md. */
-void tw_trip_stats_default(tw_trip_stats *s);
+TW_API void tw_trip_stats_default(tw_trip_stats *s);
 
 /* Read emobpy's CSVs from directory `dir`: emobpy_DepartureDestinationTrip.csv
  * (days, time in h, probability per destination; departure probability =
@@ -103,7 +105,7 @@ void tw_trip_stats_default(tw_trip_stats *s);
  * means taken). Fails with TW_ERR_INPUT naming file, line and value on a
  * missing file, a bad number, a negative probability or a distribution
  * that does not sum to 1 within 1e-3. */
-tw_status tw_trip_stats_read_emobpy(const char *dir, tw_trip_stats *out);
+TW_API tw_status tw_trip_stats_read_emobpy(const char *dir, tw_trip_stats *out);
 
 /* Derive f->availability and f->driving_kWh from trip statistics:
  *   trips(h) = trips_per_day[day] * (p_dep[2h] + p_dep[2h+1])
@@ -113,23 +115,23 @@ tw_status tw_trip_stats_read_emobpy(const char *dir, tw_trip_stats *out);
  * (PyPSA-Eur's bev_availability_profile; avail_max 0.95, avail_mean 0.8
  * are its defaults), clamped to [0, 1]. Fails with TW_ERR_INPUT if the
  * averages are out of range (0 < avail_mean <= avail_max <= 1). */
-tw_status tw_fleet_profiles_from_trips(tw_fleet *f, const tw_trip_stats *s, double avail_max,
-                                       double avail_mean);
+TW_API tw_status tw_fleet_profiles_from_trips(tw_fleet *f, const tw_trip_stats *s, double avail_max,
+                                              double avail_mean);
 
 /* Check a fleet; TW_ERR_INPUT names the fleet, field and value. Also
  * checks that the weekly driving energy can be recharged: sum over the
  * week of availability * charger_kW * efficiency must cover the driving
  * energy. `source` names the file for messages (may be NULL). */
-tw_status tw_fleet_validate(const tw_fleet *f, const char *source);
+TW_API tw_status tw_fleet_validate(const tw_fleet *f, const char *source);
 
 /* Consumption factor 1 + f(T) of tw_ev_temperature (1 in the deadband). */
-double tw_ev_temperature_factor(const tw_ev_temperature *p, double temperature_C);
+TW_API double tw_ev_temperature_factor(const tw_ev_temperature *p, double temperature_C);
 
 /* Driving energy of `share` of the fleet, MW (= MWh per 1 h step), for
  * n_hours starting at hour of week how0 (0..167). temperature_C: air
  * temperature per hour or NULL (used only when f->temperature_dependent). */
-tw_status tw_fleet_driving_series(const tw_fleet *f, double share, size_t how0, size_t n_hours,
-                                  const double *temperature_C, double *driving_MW);
+TW_API tw_status tw_fleet_driving_series(const tw_fleet *f, double share, size_t how0, size_t n_hours,
+                                         const double *temperature_C, double *driving_MW);
 
 /* Immediate (uncontrolled) charging of `share` of the fleet, simulated on
  * the aggregate battery E = share*n*battery: starting at initial_soc * E,
@@ -140,9 +142,9 @@ tw_status tw_fleet_driving_series(const tw_fleet *f, double share, size_t how0, 
  * negative the shortfall is counted in *unserved_MWh and e_t = 0.
  * charging_MW [n_hours] required; soc_MWh [n_hours] (end of hour) and
  * unserved_MWh may be NULL. */
-tw_status tw_fleet_immediate_profile(const tw_fleet *f, double share, size_t how0, size_t n_hours,
-                                     const double *temperature_C, double *charging_MW,
-                                     double *soc_MWh, double *unserved_MWh);
+TW_API tw_status tw_fleet_immediate_profile(const tw_fleet *f, double share, size_t how0, size_t n_hours,
+                                            const double *temperature_C, double *charging_MW,
+                                            double *soc_MWh, double *unserved_MWh);
 
 /* Indices of what tw_fleet_add_to_network added (-1 = not added). */
 typedef struct tw_fleet_components {
@@ -172,15 +174,15 @@ typedef struct tw_fleet_components {
  * temperature_C: per snapshot or NULL. `out` may be NULL. Fails with
  * TW_ERR_INPUT on a bad bus index, a non-hourly snapshot weighting, or an
  * invalid fleet. */
-tw_status tw_fleet_add_to_network(tw_network *net, const tw_fleet *f, int bus_index, size_t how0,
-                                  const double *temperature_C, tw_fleet_components *out);
+TW_API tw_status tw_fleet_add_to_network(tw_network *net, const tw_fleet *f, int bus_index, size_t how0,
+                                         const double *temperature_C, tw_fleet_components *out);
 
 /* Add the whole fleet as one load "<name> immediate charging" on bus
  * `bus_index` (the uncontrolled baseline, share 1). *load_index (may be
  * NULL) receives its index. */
-tw_status tw_fleet_add_immediate_load(tw_network *net, const tw_fleet *f, int bus_index,
-                                      size_t how0, const double *temperature_C,
-                                      size_t *load_index);
+TW_API tw_status tw_fleet_add_immediate_load(tw_network *net, const tw_fleet *f, int bus_index,
+                                             size_t how0, const double *temperature_C,
+                                             size_t *load_index);
 
 struct tw_optimize_result; /* optimize.h */
 
@@ -192,8 +194,8 @@ struct tw_optimize_result; /* optimize.h */
  * values. Also usable for a network that holds only
  * tw_fleet_add_immediate_load (pass its load index as c.immediate_load,
  * others -1). */
-tw_status tw_fleet_grid_charging(const tw_network *net, const struct tw_optimize_result *r,
-                                 const tw_fleet_components *c, double *charging_MW);
+TW_API tw_status tw_fleet_grid_charging(const tw_network *net, const struct tw_optimize_result *r,
+                                        const tw_fleet_components *c, double *charging_MW);
 
 #ifdef __cplusplus
 }

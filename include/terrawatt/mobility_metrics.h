@@ -7,6 +7,8 @@
 #ifndef TERRAWATT_MOBILITY_METRICS_H
 #define TERRAWATT_MOBILITY_METRICS_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/json.h"
@@ -59,17 +61,17 @@ typedef struct tw_ev_metrics {
  * constraints); what it cannot serve is unserved_mwh at shortage_cost.
  * When the grid LP gives cost and CO2, overwrite those two fields. Fails
  * with TW_ERR_INPUT on a non-finite value (naming series and hour). */
-tw_status tw_ev_metrics_compute(const tw_ev_system *sys, const double *ev_MW,
-                                const double *ev_reference_MW, int hour0_of_day,
-                                tw_ev_metrics *out);
+TW_API tw_status tw_ev_metrics_compute(const tw_ev_system *sys, const double *ev_MW,
+                                       const double *ev_reference_MW, int hour0_of_day,
+                                       tw_ev_metrics *out);
 
 /* max_t |a(t) - b(t)| / max_t |b(t)| (NaN when b is all zero): how far a
  * profile (valley filling) is from a reference (the LP's smart charging). */
-double tw_ev_max_rel_diff(const double *a, const double *b, size_t n);
+TW_API double tw_ev_max_rel_diff(const double *a, const double *b, size_t n);
 
 /* Write one strategy's metrics as a JSON object (keys as the fields, plus
  * "charging_by_hour_mwh" as an array of 24). */
-void tw_ev_metrics_json_object(tw_json *j, const tw_ev_metrics *m);
+TW_API void tw_ev_metrics_json_object(tw_json *j, const tw_ev_metrics *m);
 
 /* Write the value of metrics.json's "ev" key:
  *   {"immediate": {...}, "smart": {...},
@@ -79,9 +81,9 @@ void tw_ev_metrics_json_object(tw_json *j, const tw_ev_metrics *m);
  * The caller has written the key ("ev") or is at the top level. vf and
  * vf_metrics may be NULL (no valley_filling entry); max_rel_diff_vs_smart:
  * max_t |vf(t) - smart(t)| / max_t smart(t), NaN (-> null) if unknown. */
-void tw_ev_metrics_json(tw_json *j, const tw_ev_metrics *immediate, const tw_ev_metrics *smart,
-                        const tw_vf_result *vf, const tw_ev_metrics *vf_metrics, size_t vf_groups,
-                        double max_rel_diff_vs_smart);
+TW_API void tw_ev_metrics_json(tw_json *j, const tw_ev_metrics *immediate, const tw_ev_metrics *smart,
+                               const tw_vf_result *vf, const tw_ev_metrics *vf_metrics, size_t vf_groups,
+                               double max_rel_diff_vs_smart);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef TERRAWATT_MOBILITY_VF_H
 #define TERRAWATT_MOBILITY_VF_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/backend.h"
@@ -43,7 +45,7 @@ typedef struct tw_vf_params {
 } tw_vf_params;
 
 /* Fill the defaults above. */
-void tw_vf_params_default(tw_vf_params *p);
+TW_API void tw_vf_params_default(tw_vf_params *p);
 
 /* A valley-filling problem; arrays are host memory owned by the caller. */
 typedef struct tw_vf_problem {
@@ -67,14 +69,14 @@ typedef struct tw_vf_result {
 /* Check a problem: sizes > 0, finite base load, upper >= 0 and finite,
  * 0 <= E_g <= sum_t u_g(t) (feasible). TW_ERR_INPUT names the group, hour
  * and value. */
-tw_status tw_vf_problem_validate(const tw_vf_problem *p);
+TW_API tw_status tw_vf_problem_validate(const tw_vf_problem *p);
 
 /* Run valley filling on backend `be`. charging_MW [n_hours] receives the
  * aggregate R(t); group_MW (may be NULL) [n_hours * n_groups] the
  * per-group schedules (hour-major). Not converging within max_iter is not
  * an error: res->converged says so (and a warning is logged). */
-tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_params *params,
-                         double *charging_MW, float *group_MW, tw_vf_result *res);
+TW_API tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_params *params,
+                                double *charging_MW, float *group_MW, tw_vf_result *res);
 
 /* Split `share` of a fleet into n_groups equal groups of vehicles for
  * valley filling over n_hours from hour of week how0. Group g (0-based) is
@@ -87,9 +89,9 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
  * plugged-in hours. upper_MW [n_hours*n_groups] and energy_MWh [n_groups]
  * are caller-allocated. Fails with TW_ERR_INPUT if the energy cannot be
  * delivered. */
-tw_status tw_fleet_vf_groups(const tw_fleet *f, double share, size_t how0, int n_hours,
-                             const double *temperature_C, double delta_soc_MWh, size_t n_groups,
-                             float *upper_MW, double *energy_MWh);
+TW_API tw_status tw_fleet_vf_groups(const tw_fleet *f, double share, size_t how0, int n_hours,
+                                    const double *temperature_C, double delta_soc_MWh, size_t n_groups,
+                                    float *upper_MW, double *energy_MWh);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef TERRAWATT_NAME_H
 #define TERRAWATT_NAME_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -20,16 +22,16 @@ extern "C" {
 
 /* NULL when `name` follows the rule; otherwise a static text saying why
  * ("contains a control character", "is longer than 128 bytes", ...). */
-const char *tw_name_problem(const char *name);
+TW_API const char *tw_name_problem(const char *name);
 
 /* Write `name` into out[n] in a form safe for one log line: control
  * characters as \n, \t or \xNN, invalid UTF-8 bytes as \xNN, cut to at
  * most 80 characters with "..." after. */
-void tw_name_escape(const char *name, char *out, size_t n);
+TW_API void tw_name_escape(const char *name, char *out, size_t n);
 
 /* The reserved output names, NULL-terminated (files terrawatt writes into
  * an output folder next to task directories). */
-extern const char *const tw_reserved_output_names[];
+extern TW_API const char *const tw_reserved_output_names[];
 
 #ifdef __cplusplus
 }

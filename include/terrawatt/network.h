@@ -15,6 +15,8 @@
 #ifndef TERRAWATT_NETWORK_H
 #define TERRAWATT_NETWORK_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/status.h"
@@ -187,70 +189,70 @@ typedef struct tw_network {
 
 /* Create an empty network with n_snapshots snapshots labelled "0", "1",
  * ... and all weightings 1 h. *out is owned by the caller. */
-tw_status tw_network_create(size_t n_snapshots, tw_network **out);
+TW_API tw_status tw_network_create(size_t n_snapshots, tw_network **out);
 
 /* Free everything (NULL-safe) and set *net to NULL. */
-void tw_network_destroy(tw_network **net);
+TW_API void tw_network_destroy(tw_network **net);
 
 /* Replace the label of snapshot t (copied). */
-tw_status tw_network_set_snapshot_label(tw_network *net, size_t t, const char *label);
+TW_API tw_status tw_network_set_snapshot_label(tw_network *net, size_t t, const char *label);
 
 /* Deep copy of `src` (every component, series and label). *out is owned
  * by the caller. */
-tw_status tw_network_clone(const tw_network *src, tw_network **out);
+TW_API tw_status tw_network_clone(const tw_network *src, tw_network **out);
 
 /* Index of the bus called `name`, or -1 (hash lookup). */
-int tw_network_find_bus(const tw_network *net, const char *name);
+TW_API int tw_network_find_bus(const tw_network *net, const char *name);
 /* Index of the carrier / generator called `name`, or -1. */
-int tw_network_find_carrier(const tw_network *net, const char *name);
+TW_API int tw_network_find_carrier(const tw_network *net, const char *name);
 
 /* Effective series reactance (AC, dc = 0) or resistance (DC, dc = 1) of
  * branch b (lines first, then transformers) in per unit on 1 MVA (PyPSA's
  * x_pu_eff / r_pu_eff). */
-double tw_branch_impedance(const tw_network *net, size_t b, int dc);
-int tw_network_find_generator(const tw_network *net, const char *name);
+TW_API double tw_branch_impedance(const tw_network *net, size_t b, int dc);
+TW_API int tw_network_find_generator(const tw_network *net, const char *name);
 /* Index of the component of PyPSA list `list` ("loads", ...) called
  * `name`, or -1 (also when the list is unknown). */
-int tw_network_find(const tw_network *net, const char *list, const char *name);
+TW_API int tw_network_find(const tw_network *net, const char *list, const char *name);
 
 /* Fill a component with PyPSA's defaults for every attribute (bus/carrier
  * -1, names NULL, series NULL). Use before setting fields and adding. */
-void tw_generator_default(tw_generator *g);
-void tw_load_default(tw_load *l);
-void tw_line_default(tw_branch *b);
-void tw_transformer_default(tw_branch *b);
-void tw_link_default(tw_link *k);
-void tw_storage_unit_default(tw_storage_unit *s);
-void tw_store_default(tw_store *s);
+TW_API void tw_generator_default(tw_generator *g);
+TW_API void tw_load_default(tw_load *l);
+TW_API void tw_line_default(tw_branch *b);
+TW_API void tw_transformer_default(tw_branch *b);
+TW_API void tw_link_default(tw_link *k);
+TW_API void tw_storage_unit_default(tw_storage_unit *s);
+TW_API void tw_store_default(tw_store *s);
 
 /* Add components. Each copies `c` (deep copy of name strings and of any
  * non-NULL series, which must hold n_snapshots values) and, if index is
  * not NULL, stores the new component's index there. Names must be unique
  * within their component and non-empty; bus indices must be valid.
  * Fails with TW_ERR_INPUT naming the component otherwise. */
-tw_status tw_network_add_bus(tw_network *net, const char *name, double v_nom_kV,
-                             const char *carrier, size_t *index);
-tw_status tw_network_add_carrier(tw_network *net, const char *name, double co2_t_per_MWh,
-                                 size_t *index);
-tw_status tw_network_add_generator(tw_network *net, const tw_generator *c, size_t *index);
-tw_status tw_network_add_load(tw_network *net, const tw_load *c, size_t *index);
-tw_status tw_network_add_line(tw_network *net, const tw_branch *c, size_t *index);
-tw_status tw_network_add_transformer(tw_network *net, const tw_branch *c, size_t *index);
-tw_status tw_network_add_link(tw_network *net, const tw_link *c, size_t *index);
-tw_status tw_network_add_storage_unit(tw_network *net, const tw_storage_unit *c, size_t *index);
-tw_status tw_network_add_store(tw_network *net, const tw_store *c, size_t *index);
-tw_status tw_network_add_global_constraint(tw_network *net, const char *name, const char *sense,
-                                           double constant_t, size_t *index);
+TW_API tw_status tw_network_add_bus(tw_network *net, const char *name, double v_nom_kV,
+                                    const char *carrier, size_t *index);
+TW_API tw_status tw_network_add_carrier(tw_network *net, const char *name, double co2_t_per_MWh,
+                                        size_t *index);
+TW_API tw_status tw_network_add_generator(tw_network *net, const tw_generator *c, size_t *index);
+TW_API tw_status tw_network_add_load(tw_network *net, const tw_load *c, size_t *index);
+TW_API tw_status tw_network_add_line(tw_network *net, const tw_branch *c, size_t *index);
+TW_API tw_status tw_network_add_transformer(tw_network *net, const tw_branch *c, size_t *index);
+TW_API tw_status tw_network_add_link(tw_network *net, const tw_link *c, size_t *index);
+TW_API tw_status tw_network_add_storage_unit(tw_network *net, const tw_storage_unit *c, size_t *index);
+TW_API tw_status tw_network_add_store(tw_network *net, const tw_store *c, size_t *index);
+TW_API tw_status tw_network_add_global_constraint(tw_network *net, const char *name, const char *sense,
+                                                  double constant_t, size_t *index);
 
 /* Set (copy) a generator's p_max_pu series, n_snapshots values in [0, 1]
  * per unit of p_nom (e.g. capacity factors from the weather conversion).
  * series == NULL reverts to the static p_max_pu. Fails with TW_ERR_INPUT
  * on a bad index or a value that is not finite or negative. */
-tw_status tw_network_generator_set_p_max_pu_series(tw_network *net, size_t gen_index,
-                                                   const double *series);
+TW_API tw_status tw_network_generator_set_p_max_pu_series(tw_network *net, size_t gen_index,
+                                                          const double *series);
 /* Set (copy) a load's p_set series in MW (NULL reverts to static). */
-tw_status tw_network_load_set_p_set_series(tw_network *net, size_t load_index,
-                                           const double *series_MW);
+TW_API tw_status tw_network_load_set_p_set_series(tw_network *net, size_t load_index,
+                                                  const double *series_MW);
 
 /* Value of a static-or-series attribute at snapshot t. */
 static inline double tw_series_at(const double *series, double static_value, size_t t) {
@@ -264,7 +266,7 @@ static inline double tw_series_at(const double *series, double static_value, siz
  * magnitude, ...). Fails with
  * TW_ERR_INPUT naming component, attribute and value. `source` names the
  * file for the message (may be NULL). */
-tw_status tw_network_validate(const tw_network *net, const char *source);
+TW_API tw_status tw_network_validate(const tw_network *net, const char *source);
 
 /* ---- reading and writing PyPSA files (src/ingest/pypsa_*.c; writers in src/optimize) */
 
@@ -279,9 +281,9 @@ tw_status tw_network_validate(const tw_network *net, const char *source);
  * labels differ from the snapshots, series columns naming no component or
  * appearing twice, NaN/Inf in series; physically meaningless values (see
  * tw_network_validate and docs/OPTIMIZE.md). */
-tw_status tw_network_read(const char *path, tw_network **out);
-tw_status tw_network_read_netcdf(const char *path, tw_network **out);
-tw_status tw_network_read_csv(const char *dir, tw_network **out);
+TW_API tw_status tw_network_read(const char *path, tw_network **out);
+TW_API tw_status tw_network_read_netcdf(const char *path, tw_network **out);
+TW_API tw_status tw_network_read_csv(const char *dir, tw_network **out);
 
 #ifdef __cplusplus
 }

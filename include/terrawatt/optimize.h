@@ -15,6 +15,8 @@
 #ifndef TERRAWATT_OPTIMIZE_H
 #define TERRAWATT_OPTIMIZE_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/network.h"
@@ -36,10 +38,10 @@ typedef enum tw_lp_method {
  * LP's structure (dimensions and sparsity pattern), so a basis is only reused
  * on an LP of the same shape. Not thread-safe: one cache per thread. */
 typedef struct tw_basis_cache tw_basis_cache;
-tw_status tw_basis_cache_create(tw_basis_cache **out);
-void tw_basis_cache_destroy(tw_basis_cache **c);
+TW_API tw_status tw_basis_cache_create(tw_basis_cache **out);
+TW_API void tw_basis_cache_destroy(tw_basis_cache **c);
 /* Solves started from a cached basis, and solves that found none. */
-void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
+TW_API void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
 
 typedef enum tw_lp_solver {
   TW_SOLVER_SIMPLEX = 0, /* GLPK (method as tw_lp_method) */
@@ -69,7 +71,7 @@ typedef struct tw_optimize_params {
 } tw_optimize_params;
 
 /* Defaults as documented above. */
-void tw_optimize_params_default(tw_optimize_params *p);
+TW_API void tw_optimize_params_default(tw_optimize_params *p);
 
 /* Arrays are row-major over snapshots: x[t * n + i] for component i. */
 typedef struct tw_optimize_result {
@@ -124,10 +126,10 @@ typedef struct tw_optimize_result {
  * unbounded returns TW_ERR_INFEASIBLE with *out set (status and diagnosis
  * filled, arrays zero) and a message naming the bus and snapshot that
  * cannot balance. The caller owns *out (tw_optimize_result_destroy). */
-tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p,
-                              tw_optimize_result **out);
+TW_API tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p,
+                                     tw_optimize_result **out);
 
-void tw_optimize_result_destroy(tw_optimize_result **r);
+TW_API void tw_optimize_result_destroy(tw_optimize_result **r);
 
 /* Linear power flow (DC load flow) for given injections: for each
  * snapshot, flows on lines/transformers from the nodal injections
@@ -136,19 +138,19 @@ void tw_optimize_result_destroy(tw_optimize_result **r);
  * its first bus. Writes line_p0 [T x lines], trafo_p0 [T x transformers]
  * (may be NULL when there are none) and bus voltage angles v_ang
  * [T x B] in radians. */
-tw_status tw_linear_power_flow(const tw_network *net, const double *gen_p_MW,
-                               const double *link_p0_MW, double *line_p0, double *trafo_p0,
-                               double *v_ang);
+TW_API tw_status tw_linear_power_flow(const tw_network *net, const double *gen_p_MW,
+                                      const double *link_p0_MW, double *line_p0, double *trafo_p0,
+                                      double *v_ang);
 
 /* Write the solved network in PyPSA's NetCDF export layout (readable by
  * pypsa.Network(path)), atomically (temporary name, then rename). */
-tw_status tw_network_write_netcdf(const tw_network *net, const tw_optimize_result *r,
-                                  const char *path);
+TW_API tw_status tw_network_write_netcdf(const tw_network *net, const tw_optimize_result *r,
+                                         const char *path);
 
 /* Write the solved network as a PyPSA CSV folder (created if needed;
  * files written under temporary names, then renamed). */
-tw_status tw_network_write_csv(const tw_network *net, const tw_optimize_result *r,
-                               const char *dir);
+TW_API tw_status tw_network_write_csv(const tw_network *net, const tw_optimize_result *r,
+                                      const char *dir);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 #ifndef TERRAWATT_PHYSICS_SOLAR_H
 #define TERRAWATT_PHYSICS_SOLAR_H
 
+#include "terrawatt/export.h"
+
 #include <math.h>
 
 #include "terrawatt/hd.h"
@@ -39,12 +41,12 @@ typedef struct tw_sun_pos {
 /* Compute the geocentric part for `unix_s` seconds since 1970-01-01 UTC
  * (proleptic Gregorian; fractional seconds allowed) with `delta_t_s` =
  * TT - UT (s; about 69 s in 2017-2024). */
-void tw_spa_geocentric(double unix_s, double delta_t_s, tw_sun_geo *out);
+TW_API void tw_spa_geocentric(double unix_s, double delta_t_s, tw_sun_geo *out);
 
 /* A default Delta T (s) for a year: Espenak & Meeus polynomials for
  * 1986-2150 (69.2 s in 2020), clamped outside. The error this implies
  * (<2 s) moves the sun by < 0.01 deg. */
-double tw_spa_delta_t(double year);
+TW_API double tw_spa_delta_t(double year);
 
 #define TW_SPA_DEG (3.14159265358979323846 / 180.0)
 

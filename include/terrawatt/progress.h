@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_PROGRESS_H
 #define TERRAWATT_PROGRESS_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -19,11 +21,11 @@ typedef struct tw_progress {
 } tw_progress;
 
 /* Start a display of `total` steps labelled `label`. */
-void tw_progress_begin(tw_progress *p, const char *label, size_t total);
+TW_API void tw_progress_begin(tw_progress *p, const char *label, size_t total);
 /* Advance by `steps`; redraws at most once per percent. */
-void tw_progress_step(tw_progress *p, size_t steps);
+TW_API void tw_progress_step(tw_progress *p, size_t steps);
 /* Finish the display (prints the final newline if anything was drawn). */
-void tw_progress_end(tw_progress *p);
+TW_API void tw_progress_end(tw_progress *p);
 
 #ifdef __cplusplus
 }

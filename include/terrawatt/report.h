@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_REPORT_H
 #define TERRAWATT_REPORT_H
 
+#include "terrawatt/export.h"
+
 #include "terrawatt/status.h"
 
 #ifdef __cplusplus
@@ -18,7 +20,7 @@ extern "C" {
  * atomically. `chartjs_path` (NULL: $TW_CHARTJS or TW_CHARTJS_DEFAULT) is
  * inlined so the page works offline. Missing or malformed run files are
  * TW_ERR_INPUT naming them; a missing Chart.js is TW_ERR_RESOURCE. */
-tw_status tw_report_write(const char *out_dir, const char *html_path, const char *chartjs_path);
+TW_API tw_status tw_report_write(const char *out_dir, const char *html_path, const char *chartjs_path);
 
 #ifdef __cplusplus
 }

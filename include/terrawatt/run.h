@@ -6,6 +6,8 @@
 #ifndef TERRAWATT_RUN_H
 #define TERRAWATT_RUN_H
 
+#include "terrawatt/export.h"
+
 #include <mpi.h>
 
 #include "terrawatt/backend.h"
@@ -43,7 +45,7 @@ typedef struct tw_run_options {
  * page. A report that cannot be written (no Chart.js) is a warning that says
  * how to make it later, not a failed run. Results do not depend on the
  * number of ranks. */
-tw_status tw_run(const tw_run_options *opts, MPI_Comm comm);
+TW_API tw_status tw_run(const tw_run_options *opts, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@
 #ifndef TERRAWATT_SCENARIO_H
 #define TERRAWATT_SCENARIO_H
 
+#include "terrawatt/export.h"
+
 #include "terrawatt/climate_roles.h"
 #include "terrawatt/status.h"
 
@@ -246,19 +248,19 @@ typedef struct tw_scenario_file {
  * the first) in one TW_ERR_INPUT message naming the file, the key and the
  * value. Relative paths are resolved against the file's directory and
  * checked to exist. Free with tw_scenario_destroy. */
-tw_status tw_scenario_load(const char *path, tw_scenario_file **out);
+TW_API tw_status tw_scenario_load(const char *path, tw_scenario_file **out);
 
 /* Resolve `relative` against the scenario's directory into a new string
  * (absolute paths are copied). Caller frees. */
-tw_status tw_scenario_path(const tw_scenario_file *s, const char *relative, char **out);
+TW_API tw_status tw_scenario_path(const tw_scenario_file *s, const char *relative, char **out);
 
 /* Check every reference of the scenarios to the network (buses,
  * carriers, component names, outage start snapshots) and list every
  * problem in one TW_ERR_INPUT message naming the file, key and value.
  * Defined in src/scenario/variant.c. */
 struct tw_network;
-tw_status tw_scenario_check_network(const tw_scenario_file *s, const struct tw_network *net,
-                                    const char *network_path);
+TW_API tw_status tw_scenario_check_network(const tw_scenario_file *s, const struct tw_network *net,
+                                           const char *network_path);
 
 /* Build fleet k of the file as scenario variant v (may be NULL: the file's
  * values) sees it: defaults, the file's keys, the variant's ev_adoption and
@@ -266,11 +268,11 @@ tw_status tw_scenario_check_network(const tw_scenario_file *s, const struct tw_n
  * when the variant's adoption leaves no vehicles. Fails with TW_ERR_INPUT
  * naming the file and key. Defined in src/scenario/fleets.c. */
 struct tw_fleet;
-tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
-                            struct tw_fleet *out, int *active);
+TW_API tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
+                                   struct tw_fleet *out, int *active);
 
 /* Free (NULL-safe; sets *s to NULL). */
-void tw_scenario_destroy(tw_scenario_file **s);
+TW_API void tw_scenario_destroy(tw_scenario_file **s);
 
 #ifdef __cplusplus
 }

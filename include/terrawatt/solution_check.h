@@ -19,6 +19,8 @@
 #ifndef TERRAWATT_SOLUTION_CHECK_H
 #define TERRAWATT_SOLUTION_CHECK_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #include "terrawatt/network.h"
@@ -46,13 +48,13 @@ typedef struct tw_solution_check {
 /* Check the solution `r` of `net` (an optimal result of
  * tw_optimize_network). Fills *out; returns TW_OK whether or not the check
  * passes (see out->ok), TW_ERR_INPUT when r does not match net's sizes. */
-tw_status tw_solution_check_run(const tw_network *net, const tw_optimize_result *r,
-                                double tol_rel, tw_solution_check *out);
+TW_API tw_status tw_solution_check_run(const tw_network *net, const tw_optimize_result *r,
+                                       double tol_rel, tw_solution_check *out);
 
 /* One line for logs and errors: "balance residual 3e-9 MW (bus 'A',
  * snapshot 'T'), bound violation 0, 0 non-finite: ok". Returns buf. */
-const char *tw_solution_check_describe(const tw_solution_check *c, const tw_network *net,
-                                       char *buf, size_t size);
+TW_API const char *tw_solution_check_describe(const tw_solution_check *c, const tw_network *net,
+                                              char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef TERRAWATT_STATUS_H
 #define TERRAWATT_STATUS_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -23,33 +25,33 @@ typedef enum tw_status {
 /* Record a formatted message for `code` as the current thread's last error
  * and return `code`. Use as `return tw_error(TW_ERR_INPUT, "%s: ...", path)`.
  * The message should name the file, variable and offending value. */
-tw_status tw_error(tw_status code, const char *fmt, ...)
+TW_API tw_status tw_error(tw_status code, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
+           __attribute__((format(printf, 2, 3)))
 #endif
-    ;
+           ;
 
 /* Prepend context ("while reading x.nc: ") to the current message, keeping
  * the code. Returns `code`. */
-tw_status tw_error_prefix(tw_status code, const char *fmt, ...)
+TW_API tw_status tw_error_prefix(tw_status code, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
+           __attribute__((format(printf, 2, 3)))
 #endif
-    ;
+           ;
 
 /* The current thread's last error message ("" when none). Valid until the
  * next tw_error call on this thread. */
-const char *tw_last_error(void);
+TW_API const char *tw_last_error(void);
 
 /* Forget the last error message. */
-void tw_error_clear(void);
+TW_API void tw_error_clear(void);
 
 /* A short name for a status code ("ok", "bad input", ...). */
-const char *tw_status_name(tw_status s);
+TW_API const char *tw_status_name(tw_status s);
 
 /* Allocation helpers that set a TW_ERR_RESOURCE message on failure.
  * `what` names the object for the message. Free with free(). */
-tw_status tw_calloc(size_t count, size_t size, const char *what, void *out_ptr);
+TW_API tw_status tw_calloc(size_t count, size_t size, const char *what, void *out_ptr);
 
 /* Propagate a failing status from the enclosing function. */
 #define TW_CHECK(expr)                                                         \

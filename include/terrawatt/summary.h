@@ -5,6 +5,8 @@
 #ifndef TERRAWATT_SUMMARY_H
 #define TERRAWATT_SUMMARY_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +23,7 @@ extern "C" {
  * scenario text, network, climate, configuration files. --resume skips a
  * task only when all of them match. */
 #define TW_TASK_INPUTS 4
-extern const char *const tw_task_input_names[TW_TASK_INPUTS];
+extern TW_API const char *const tw_task_input_names[TW_TASK_INPUTS];
 
 /* What a finished task leaves in its completion record `task.done`: its
  * identity, every metric at full precision, and the member's droughts. */
@@ -37,26 +39,26 @@ typedef struct tw_task_record {
 
 /* Free what a record owns (droughts, land table); the struct is the
  * caller's and is left empty. */
-void tw_task_record_free(tw_task_record *r);
+TW_API void tw_task_record_free(tw_task_record *r);
 
 /* Write the record atomically (temporary name, then rename). Numbers are
  * written with 17 significant digits, so reading gives the same bits. */
-tw_status tw_task_record_write(const char *path, const tw_task_record *r);
+TW_API tw_status tw_task_record_write(const char *path, const tw_task_record *r);
 
 /* Read a record into *r (zeroed or read before: its old content is freed).
  * TW_ERR_INPUT (naming the file and line) when it is
  * missing, truncated or malformed: the task is then not finished. */
-tw_status tw_task_record_read(const char *path, tw_task_record *r);
+TW_API tw_status tw_task_record_read(const char *path, tw_task_record *r);
 
 /* Write OUT/summary.json (tasks, members with droughts, ensemble
  * statistics min/P10/P50/P90/max/mean of every metric per scenario over
  * members), OUT/summary.csv (one row per task) and OUT/ensemble.csv (one
  * row per scenario and metric), each atomically. `records` holds
  * n_members x n_scenarios records, member-major (record m * S + s). */
-tw_status tw_summary_write(const char *out_dir, const char *run_name, const char *scenario_file,
-                           const char *const *scenarios, size_t n_scenarios,
-                           const char *const *members, size_t n_members,
-                           const tw_task_record *records);
+TW_API tw_status tw_summary_write(const char *out_dir, const char *run_name, const char *scenario_file,
+                                  const char *const *scenarios, size_t n_scenarios,
+                                  const char *const *members, size_t n_members,
+                                  const tw_task_record *records);
 
 /* summary.json "climate_statistics" (src/report/climate_stats.c): per
  * scenario over its n_members tasks (members x climate years): tasks,
@@ -65,8 +67,8 @@ tw_status tw_summary_write(const char *out_dir, const char *run_name, const char
  * descending with the Weibull plotting position i / (n + 1) and return
  * period (n + 1) / i, in tasks). Writes one JSON object into j. */
 struct tw_json;
-void tw_climate_stats_json(struct tw_json *j, const char *const *scenarios, size_t n_scenarios,
-                           size_t n_members, const tw_task_record *records);
+TW_API void tw_climate_stats_json(struct tw_json *j, const char *const *scenarios, size_t n_scenarios,
+                                  size_t n_members, const tw_task_record *records);
 
 /* Merge the outputs of separate runs of one scenario file (e.g. the
  * members of a Slurm array job, each run on its own output directory)
@@ -76,7 +78,7 @@ void tw_climate_stats_json(struct tw_json *j, const char *const *scenarios, size
  * in the same order; member names must be unique across inputs. Each
  * input's tasks.tsv lists its tasks; their task.done records are read.
  * TW_ERR_INPUT names the input and what differs. */
-tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_t n_inputs);
+TW_API tw_status tw_summary_merge(const char *out_dir, const char *const *inputs, size_t n_inputs);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef TERRAWATT_TIME_H
 #define TERRAWATT_TIME_H
 
+#include "terrawatt/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,59 +49,59 @@ typedef struct tw_time_units {
 
 /* Parse a CF calendar name (case-insensitive; NULL or "" means standard).
  * Fails with TW_ERR_INPUT naming the value. */
-tw_status tw_calendar_parse(const char *name, tw_calendar *out);
+TW_API tw_status tw_calendar_parse(const char *name, tw_calendar *out);
 
 /* The canonical CF name of a calendar. */
-const char *tw_calendar_name(tw_calendar cal);
+TW_API const char *tw_calendar_name(tw_calendar cal);
 
 /* 1 if `year` is a leap year in `cal` (always 0 for noleap and 360_day). */
-int tw_calendar_is_leap(tw_calendar cal, int year);
+TW_API int tw_calendar_is_leap(tw_calendar cal, int year);
 
 /* Number of days in month 1..12 of `year` in `cal`. */
-int tw_calendar_days_in_month(tw_calendar cal, int year, int month);
+TW_API int tw_calendar_days_in_month(tw_calendar cal, int year, int month);
 
 /* Number of days in `year` in `cal`. */
-int tw_calendar_days_in_year(tw_calendar cal, int year);
+TW_API int tw_calendar_days_in_year(tw_calendar cal, int year);
 
 /* 1 if dt is a valid date and time in `cal` (in the standard calendar the
  * days 1582-10-05..14 do not exist). */
-int tw_datetime_is_valid(tw_calendar cal, const tw_datetime *dt);
+TW_API int tw_datetime_is_valid(tw_calendar cal, const tw_datetime *dt);
 
 /* Convert between broken-down time and instants. tw_time_from_datetime
  * fails (TW_ERR_INPUT) for an invalid date. */
-tw_status tw_time_from_datetime(tw_calendar cal, const tw_datetime *dt, tw_time_s *out);
-void tw_time_to_datetime(tw_calendar cal, tw_time_s t, tw_datetime *out);
+TW_API tw_status tw_time_from_datetime(tw_calendar cal, const tw_datetime *dt, tw_time_s *out);
+TW_API void tw_time_to_datetime(tw_calendar cal, tw_time_s t, tw_datetime *out);
 
 /* Day of year, 1-based. */
-int tw_datetime_day_of_year(tw_calendar cal, const tw_datetime *dt);
+TW_API int tw_datetime_day_of_year(tw_calendar cal, const tw_datetime *dt);
 
 /* Day of week, 0 = Monday .. 6 = Sunday, for real-world calendars
  * (standard, proleptic_gregorian, julian); for model calendars a
  * continuous 7-day cycle with 1970-01-01 a Thursday. */
-int tw_time_day_of_week(tw_calendar cal, tw_time_s t);
+TW_API int tw_time_day_of_week(tw_calendar cal, tw_time_s t);
 
 /* Parse an ISO-like date "YYYY-MM-DD[( |T)HH[:MM[:SS[.fff]]]][Z|UTC|+00:00]".
  * Fractional seconds are truncated; a non-zero UTC offset is applied.
  * Fails with TW_ERR_INPUT naming the text. */
-tw_status tw_datetime_parse(const char *text, tw_datetime *out, int *utc_offset_minutes);
+TW_API tw_status tw_datetime_parse(const char *text, tw_datetime *out, int *utc_offset_minutes);
 
 /* Format as "YYYY-MM-DDTHH:MM:SS" into buf (at least 20 bytes; 32 is safe).
  * Returns buf. */
-char *tw_datetime_format(const tw_datetime *dt, char *buf, size_t size);
+TW_API char *tw_datetime_format(const tw_datetime *dt, char *buf, size_t size);
 
 /* Format an instant of `cal` as ISO text. Returns buf. */
-char *tw_time_format(tw_calendar cal, tw_time_s t, char *buf, size_t size);
+TW_API char *tw_time_format(tw_calendar cal, tw_time_s t, char *buf, size_t size);
 
 /* Parse CF time units "UNIT since DATE" for UNIT seconds, minutes, hours or
  * days (and their abbreviations). Months and years are rejected: CF leaves
  * their length undefined. Fails with TW_ERR_INPUT quoting `units`. */
-tw_status tw_time_units_parse(const char *units, tw_calendar cal, tw_time_units *out);
+TW_API tw_status tw_time_units_parse(const char *units, tw_calendar cal, tw_time_units *out);
 
 /* Decode a raw time coordinate value into an instant, rounded to the
  * nearest second. Fails with TW_ERR_INPUT for a non-finite value or an
  * instant beyond +-3e16 s (about 950 million years) of 1970, where dates
  * would no longer fit a tw_datetime. */
-tw_status tw_time_units_decode(const tw_time_units *u, double value, tw_time_s *out);
+TW_API tw_status tw_time_units_decode(const tw_time_units *u, double value, tw_time_s *out);
 
 #ifdef __cplusplus
 }

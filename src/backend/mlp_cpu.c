@@ -27,10 +27,12 @@
     for (int i = 0; i < rows; i++) tw_dense_forward_element(ACT, bias, i, col + (size_t)i, z, a); \
   }
 
+/* The clones are static: GCC gives the ifunc resolver of an external
+ * target_clones function default visibility, whatever -fvisibility says, so
+ * libterrawatt would export it; the tw_cpu_* entry points call them. */
 TW_VECTOR_CLONES
-tw_status tw_cpu_dense_forward(tw_backend *be, tw_activation act, int rows, int cols,
-                               const float *bias, float *z, float *a) {
-  (void)be;
+static tw_status dense_forward(tw_activation act, int rows, int cols, const float *bias, float *z,
+                               float *a) {
   switch (act) {
   case TW_ACT_RELU: DENSE_FORWARD(TW_ACT_RELU) break;
   case TW_ACT_GELU: DENSE_FORWARD(TW_ACT_GELU) break;
@@ -41,9 +43,7 @@ tw_status tw_cpu_dense_forward(tw_backend *be, tw_activation act, int rows, int 
 }
 
 TW_VECTOR_CLONES
-tw_status tw_cpu_dense_backward(tw_backend *be, int rows, int cols, const float *dact,
-                                float *grad, float *db) {
-  (void)be;
+static tw_status dense_backward(int rows, int cols, const float *dact, float *grad, float *db) {
   memset(db, 0, (size_t)rows * sizeof *db);
   for (int j = 0; j < cols; j++) {
     float *g = grad + (size_t)j * (size_t)rows;
@@ -54,4 +54,16 @@ tw_status tw_cpu_dense_backward(tw_backend *be, int rows, int cols, const float 
     for (int i = 0; i < rows; i++) db[i] += g[i];
   }
   return TW_OK;
+}
+
+tw_status tw_cpu_dense_forward(tw_backend *be, tw_activation act, int rows, int cols,
+                               const float *bias, float *z, float *a) {
+  (void)be;
+  return dense_forward(act, rows, cols, bias, z, a);
+}
+
+tw_status tw_cpu_dense_backward(tw_backend *be, int rows, int cols, const float *dact,
+                                float *grad, float *db) {
+  (void)be;
+  return dense_backward(rows, cols, dact, grad, db);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "terrawatt/metrics.h" /* tw_quantile */
+#include "terrawatt/quantile.h"
 #include "terrawatt/alloc.h"
 
 #define NQ 101 /* quantiles at 0, 1, ..., 100 % */

@@ -361,20 +361,3 @@ void tw_metrics_to_json(const tw_task_metrics *m, tw_json *j) {
   for (size_t i = 0; i < m->n_land; i++) tw_json_kv_number(j, m->land_carrier[i], m->land_km2[i]);
   tw_json_object_end(j);
 }
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-double tw_quantile(double *values, size_t n, double q) {
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(values[i])) values[k++] = values[i];
-  if (!k) return NAN;
-  qsort(values, k, sizeof *values, cmp_double);
-  double pos = q * (double)(k - 1);
-  size_t lo = (size_t)floor(pos);
-  size_t hi = lo + 1 < k ? lo + 1 : lo;
-  return values[lo] + (pos - (double)lo) * (values[hi] - values[lo]);
-}
