@@ -27,18 +27,7 @@ if(NOT TW_BACKEND_ONLY)
   find_library(GLPK_LIBRARY glpk REQUIRED)
 endif()
 
-function(tw_link_dependencies target)
-  if(OPENBLAS_FOUND)
-    target_link_libraries(${target} PUBLIC PkgConfig::OPENBLAS)
-    target_compile_definitions(${target} PUBLIC TW_HAVE_CBLAS=1)
-  endif()
-  if(OpenMP_C_FOUND)
-    target_link_libraries(${target} PUBLIC OpenMP::OpenMP_C)
-  endif()
-  target_link_libraries(${target} PUBLIC m)
-  if(NOT TW_BACKEND_ONLY)
-    target_link_libraries(${target} PUBLIC MPI::MPI_C PkgConfig::NETCDF PkgConfig::CYAML
-                          PkgConfig::LIBYAML PkgConfig::UDUNITS ${GLPK_LIBRARY})
-    target_include_directories(${target} PUBLIC ${GLPK_INCLUDE_DIR})
-  endif()
-endfunction()
+# Each module links what it uses (src/<module>/CMakeLists.txt): PUBLIC where one
+# of its headers includes the library (MPI, libcyaml; NetCDF for ingest's
+# internal NetCDF helpers), PRIVATE otherwise. libterrawatt passes on only
+# MPI and libcyaml (its public headers include them).

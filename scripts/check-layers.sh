@@ -7,6 +7,8 @@
 #  - an upward #include: "terrawatt/X.h" (each public header belongs to one
 #    module, table below; an unmapped public header is an error too),
 #    "<module>/x.h" (a module's internal header) or a relative "../x/y.h";
+#  - a module target (src/<module>/CMakeLists.txt) that links a higher or
+#    sibling module, or whose links differ from docs/ARCHITECTURE.md's table;
 #  - an upward symbol: with BUILD_DIR, `nm` on each module's objects
 #    (BUILD_DIR/src/<module>/CMakeFiles/*.dir) lists what each module
 #    defines and what it calls; a call into a higher or sibling module fails.
@@ -52,6 +54,9 @@ for h in "$src_root"/include/terrawatt/*.h "$src_root"/include/terrawatt/*.h.in;
   [ -e "$h" ] || continue
   n=$(basename "$h"); n=${n%.in}; n=${n%.h}
   [ -n "${header[$n]:-}" ] || violation "include/terrawatt/$n.h belongs to no module (add it to the table in scripts/check-layers.sh and docs/ARCHITECTURE.md)"
+  if [ -f "$src_root/docs/ARCHITECTURE.md" ] && ! grep -q "\`$n.h\`" "$src_root/docs/ARCHITECTURE.md"; then
+    violation "include/terrawatt/$n.h is not in docs/ARCHITECTURE.md's module table"
+  fi
 done
 
 # ---- includes -------------------------------------------------------------
@@ -97,6 +102,34 @@ while IFS= read -r msg; do violation "$msg"; done < <(
         if (rk[to] >= rk[from])
           printf "%s:%s: includes \"%s\" (%s) from %s: %s is not below %s\n", f, line, inc, to, from, to, from
       }')
+
+# ---- targets --------------------------------------------------------------
+# Each module's CMake target (tw_add_module in src/<module>/CMakeLists.txt)
+# may link (DEPENDS) only lower modules, and docs/ARCHITECTURE.md's target
+# table lists the same DEPENDS ("every module below" for all lower ranks).
+for m in "${!rank[@]}"; do
+  cm=src/$m/CMakeLists.txt
+  [ -f "$cm" ] && grep -q 'tw_add_module(' "$cm" || continue
+  deps=$(tr '\n' ' ' < "$cm" | grep -o 'tw_add_module([^)]*)' |
+           sed -E 's/.*DEPENDS(( +[a-z_]+)*).*/\1/; t; s/.*//' | tr ' ' '\n' | grep . | sort -u || true)
+  for d in $deps; do
+    if [ -z "${rank[$d]:-}" ]; then violation "$cm: DEPENDS $d: no such module"; continue; fi
+    [ "${rank[$d]}" -lt "${rank[$m]}" ] || violation "$cm: tw_$m links tw_$d: $d is not below $m"
+  done
+  [ -f docs/ARCHITECTURE.md ] || continue
+  row=$(grep -m1 "^| \`tw_$m\` |" docs/ARCHITECTURE.md | cut -d'|' -f3 | sed 's/^ *//; s/ *$//') || true
+  if [ -z "$row" ]; then violation "docs/ARCHITECTURE.md: no row for tw_$m in the target table"; continue; fi
+  case "$row" in
+    none) documented="" ;;
+    "every module below") documented=$(for d in "${!rank[@]}"; do
+                               [ "${rank[$d]}" -lt "${rank[$m]}" ] && [ -f "src/$d/CMakeLists.txt" ] && echo "$d"
+                             done | sort -u) ;;
+    *) documented=$(echo "$row" | tr ',' '\n' | sed 's/ //g' | grep . | sort -u) ;;
+  esac
+  if [ "$(echo $deps)" != "$(echo $documented)" ]; then
+    violation "docs/ARCHITECTURE.md: tw_$m links \"$row\" there but DEPENDS \"$(echo $deps)\" in $cm"
+  fi
+done
 
 # ---- symbols --------------------------------------------------------------
 if [ -n "$build" ]; then

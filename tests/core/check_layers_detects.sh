@@ -3,7 +3,8 @@
 # sources with one upward include at a time (core including the run
 # pipeline's header or, by a relative path, its internal header; network
 # including an ingest header; convert a sibling's header; a public header
-# in no module) and a build folder whose core object calls a symbol defined in
+# in no module; a target linking a higher module; docs disagreeing with
+# the targets) and a build folder whose core object calls a symbol defined in
 # scenario. Each run must exit 1 and name the offending file or symbol; the
 # untouched copy must pass.
 set -euo pipefail
@@ -49,7 +50,21 @@ printf '/* x */\n' > "$T/tree/include/terrawatt/orphan.h"
 expect_failure "a public header in no module" 'include/terrawatt/orphan.h belongs to no module'
 rm "$T/tree/include/terrawatt/orphan.h"
 
-# 5. symbols: core's object calls a function defined by scenario's object.
+# 5. a module target linking a higher module, and the docs' target table
+#    disagreeing with the targets.
+cp "$SRC/src/report/CMakeLists.txt" "$T/report.cmake.orig"
+sed -i 's/DEPENDS core network optimize)/DEPENDS core network optimize scenario)/' "$T/tree/src/report/CMakeLists.txt"
+grep -q 'optimize scenario)' "$T/tree/src/report/CMakeLists.txt" || { echo "FAIL: could not edit the copy"; exit 1; }
+expect_failure "tw_report linking tw_scenario" 'tw_report links tw_scenario: scenario is not below report'
+cp "$T/report.cmake.orig" "$T/tree/src/report/CMakeLists.txt"
+mkdir -p "$T/tree/docs"
+sed 's/^| `tw_report` | core, network, optimize |/| `tw_report` | core, network |/' \
+  "$SRC/docs/ARCHITECTURE.md" > "$T/tree/docs/ARCHITECTURE.md"
+expect_failure "docs listing other links for tw_report" 'docs/ARCHITECTURE.md: tw_report links "core, network" there'
+cp "$SRC/docs/ARCHITECTURE.md" "$T/tree/docs/ARCHITECTURE.md"
+check > "$T/clean.log" 2>&1 || { cat "$T/clean.log"; echo "FAIL: the copy with the docs does not pass"; exit 1; }
+
+# 6. symbols: core's object calls a function defined by scenario's object.
 B="$T/build"
 mkdir -p "$B/src/core/CMakeFiles/tw_core.dir" "$B/src/scenario/CMakeFiles/tw_scenario.dir"
 printf 'void tw_run_upward(void);\nvoid tw_core_thing(void) { tw_run_upward(); }\n' > "$T/low.c"
