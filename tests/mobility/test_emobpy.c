@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "terrawatt/mobility.h"
+#include "reference_data.h"
 
 static int failures = 0;
 #define CHECK(cond)                                                                          \
@@ -22,16 +23,10 @@ static int failures = 0;
 int main(void) {
   char dir[2048];
   struct stat sb;
-  const char *ref = getenv("TW_REFERENCE_DATA");
-  const char *src = getenv("TW_SOURCE_DIR");
-  if (ref && ref[0]) snprintf(dir, sizeof dir, "%s/ev", ref);
-  else snprintf(dir, sizeof dir, "%s/../shared/data/ev", src ? src : ".");
+  snprintf(dir, sizeof dir, "%s/ev", tw_reference_data_dir());
   char probe[2100];
   snprintf(probe, sizeof probe, "%s/emobpy_TripsPerDay.csv", dir);
-  if (stat(probe, &sb) != 0) {
-    fprintf(stderr, "SKIP: reference data %s not found (set TW_REFERENCE_DATA)\n", probe);
-    return 77;
-  }
+  if (stat(probe, &sb) != 0) return tw_reference_data_absent(probe);
   tw_trip_stats s;
   if (tw_trip_stats_read_emobpy(dir, &s) != TW_OK) {
     fprintf(stderr, "FAIL: %s\n", tw_last_error());
