@@ -8,6 +8,19 @@ if(NOT TW_BACKEND_ONLY)
 endif()
 
 set(TW_REFERENCE_DATA_DEFAULT "${PROJECT_SOURCE_DIR}/../shared/data")
+# Reference data (../shared/data): tests skip (exit 77) where it is absent,
+# unless it is required (CI), when they fail. $TW_REFERENCE_DATA and
+# $TW_REQUIRE_REFERENCE_DATA at test time take precedence (tests/reference_data.h).
+set(TW_REFERENCE_DATA "" CACHE PATH "Reference data folder for the tests (empty: ../shared/data next to the source tree)")
+option(TW_REQUIRE_REFERENCE_DATA "Tests that need the reference data fail instead of skipping when it is absent (CI)" OFF)
+if(TW_REQUIRE_REFERENCE_DATA)
+  set(TW_REFERENCE_ENV "TW_CONFIGURED_REQUIRE_REFERENCE_DATA=1")
+else()
+  set(TW_REFERENCE_ENV "TW_CONFIGURED_REQUIRE_REFERENCE_DATA=0")
+endif()
+if(TW_REFERENCE_DATA)
+  list(APPEND TW_REFERENCE_ENV "TW_CONFIGURED_REFERENCE_DATA=${TW_REFERENCE_DATA}")
+endif()
 
 function(tw_add_test)
   cmake_parse_arguments(T "" "NAME;MPI_RANKS;TIMEOUT" "SOURCES;LABELS;ARGS;LIBS" ${ARGN})
@@ -27,7 +40,7 @@ function(tw_add_test)
   set(env "TW_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "TW_BINARY_DIR=${PROJECT_BINARY_DIR}"
           "TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>"
           "OMPI_ALLOW_RUN_AS_ROOT=1" "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" "OMPI_MCA_rmaps_base_oversubscribe=1"
-          "OMP_NUM_THREADS=2")
+          "OMP_NUM_THREADS=2" ${TW_REFERENCE_ENV})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
@@ -44,5 +57,5 @@ function(tw_add_script_test)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" SKIP_RETURN_CODE 77 TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "TW_SOURCE_DIR=${PROJECT_SOURCE_DIR};TW_BINARY_DIR=${PROJECT_BINARY_DIR};TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMP_NUM_THREADS=2")
+    ENVIRONMENT "TW_SOURCE_DIR=${PROJECT_SOURCE_DIR};TW_BINARY_DIR=${PROJECT_BINARY_DIR};TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMP_NUM_THREADS=2;${TW_REFERENCE_ENV}")
 endfunction()

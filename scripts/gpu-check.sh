@@ -33,7 +33,7 @@ done
 # ---- mobility (EV valley filling; owner: mobility) ----------------------
 # test_mobility_vf_parity runs above (label gpu). Benchmark: 1e5 groups x 168 h.
 for be in cuda cpu; do
-  TW_BINARY_DIR="$build" "$here/scripts/bench/valley-filling" --backend "$be" \
+  "$here/scripts/bench/valley-filling" "$build" --backend "$be" \
     --groups 100000 --hours 168 --iterations "$([ "$be" = cuda ] && echo 50 || echo 5)" \
     > "$out/bench-valley-filling-$be.txt" 2>&1 ||
     echo "valley-filling bench $be failed: $(tail -3 "$out/bench-valley-filling-$be.txt")"

@@ -15,7 +15,8 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
 
 echo "== build (warnings are errors; CUDA when nvcc is present)"
-cmake -S . -B build -DTW_WERROR=ON -DTW_ENABLE_CUDA=AUTO
+# CI needs the reference data (../shared/data): a missing file fails the run.
+cmake -S . -B build -DTW_WERROR=ON -DTW_ENABLE_CUDA=AUTO -DTW_REQUIRE_REFERENCE_DATA=ON
 cmake --build build -j"$JOBS"
 
 echo "== one-way layers (includes and symbols; docs/ARCHITECTURE.md)"
@@ -27,7 +28,7 @@ ctest --test-dir build --output-on-failure -j"$JOBS"
 if [ "${TW_SKIP_SANITIZERS:-0}" != "1" ]; then
   echo "== ASan+UBSan build and tests"
   cmake -S . -B build-asan -DTW_WERROR=ON -DTW_ENABLE_CUDA=OFF -DCMAKE_BUILD_TYPE=Debug \
-        -DTW_SANITIZE=address,undefined
+        -DTW_SANITIZE=address,undefined -DTW_REQUIRE_REFERENCE_DATA=ON
   cmake --build build-asan -j"$JOBS"
   # Open MPI and its libraries keep allocations for the life of the process;
   # their reports are suppressed, ours are not.

@@ -31,6 +31,17 @@ TW_API tw_status tw_error(tw_status code, const char *fmt, ...)
 #endif
            ;
 
+/* tw_error with the place that raised it: starts a new error trace (see
+ * tw_error_trace) at file:line in function `func`. The tw_error macro below
+ * calls this, so every raise site is recorded without naming it. */
+TW_API tw_status tw_error_at(const char *file, int line, const char *func, tw_status code,
+                      const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+#define tw_error(...) tw_error_at(__FILE__, __LINE__, __func__, __VA_ARGS__)
+
 /* Prepend context ("while reading x.nc: ") to the current message, keeping
  * the code. Returns `code`. */
 TW_API tw_status tw_error_prefix(tw_status code, const char *fmt, ...)
@@ -39,12 +50,53 @@ TW_API tw_status tw_error_prefix(tw_status code, const char *fmt, ...)
 #endif
            ;
 
+/* tw_error_prefix that also appends file:line/`func` to the error trace. */
+TW_API tw_status tw_error_prefix_at(const char *file, int line, const char *func, tw_status code,
+                             const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+#define tw_error_prefix(...) tw_error_prefix_at(__FILE__, __LINE__, __func__, __VA_ARGS__)
+
 /* The current thread's last error message ("" when none). Valid until the
  * next tw_error call on this thread. */
 TW_API const char *tw_last_error(void);
 
-/* Forget the last error message. */
+/* Forget the last error message and its trace. */
 TW_API void tw_error_clear(void);
+
+/* ---- error trace -------------------------------------------------------
+ * Each thread keeps the places its current error passed through: frame 0
+ * is where tw_error raised it, then one frame per TW_CHECK, TW_CHECK_GOTO or
+ * tw_error_prefix that propagated it, innermost first. The trace is a fixed
+ * array of string-literal pointers (nothing is allocated on the error path);
+ * frames past TW_ERROR_TRACE_MAX are counted, not stored. The CLI prints it
+ * under --verbose. Never branch on the trace or the message: they are for
+ * people (use the status code and structured results for decisions). */
+enum { TW_ERROR_TRACE_MAX = 16 };
+
+typedef struct tw_error_frame {
+  const char *file; /* __FILE__ of the raise or propagation site */
+  int line;
+  const char *func; /* __func__ */
+} tw_error_frame;
+
+/* The current thread's trace: stores its frames' address in *frames (may be
+ * NULL) and returns how many are stored (0..TW_ERROR_TRACE_MAX). */
+TW_API size_t tw_error_trace(const tw_error_frame **frames);
+
+/* Frames that did not fit in the trace (propagations beyond the maximum). */
+TW_API size_t tw_error_trace_dropped(void);
+
+/* Append a propagation site to the current thread's trace (TW_CHECK does). */
+TW_API void tw_error_trace_push(const char *file, int line, const char *func);
+
+/* Write the trace as lines "  at func (src/dir/file.c:123)" into buf
+ * (always NUL-terminated, cut to `size`). Returns the number of frames
+ * written. File names are shown from their src/ (or include/, kernels/,
+ * tests/) folder on. */
+TW_API size_t tw_error_trace_format(char *buf, size_t size);
 
 /* A short name for a status code ("ok", "bad input", ...). */
 TW_API const char *tw_status_name(tw_status s);
@@ -53,18 +105,26 @@ TW_API const char *tw_status_name(tw_status s);
  * `what` names the object for the message. Free with free(). */
 TW_API tw_status tw_calloc(size_t count, size_t size, const char *what, void *out_ptr);
 
-/* Propagate a failing status from the enclosing function. */
+/* Propagate a failing status from the enclosing function, recording this
+ * file, line and function in the error trace. */
 #define TW_CHECK(expr)                                                         \
   do {                                                                         \
     tw_status tw_check_status_ = (expr);                                       \
-    if (tw_check_status_ != TW_OK) return tw_check_status_;                    \
+    if (tw_check_status_ != TW_OK) {                                           \
+      tw_error_trace_push(__FILE__, __LINE__, __func__);                       \
+      return tw_check_status_;                                                 \
+    }                                                                          \
   } while (0)
 
-/* Store a failing status in `st` and jump to `cleanup:`. */
+/* Store a failing status in `st`, record this place in the error trace and
+ * jump to `cleanup:`. */
 #define TW_CHECK_GOTO(st, expr)                                                \
   do {                                                                         \
     (st) = (expr);                                                             \
-    if ((st) != TW_OK) goto cleanup;                                           \
+    if ((st) != TW_OK) {                                                       \
+      tw_error_trace_push(__FILE__, __LINE__, __func__);                       \
+      goto cleanup;                                                            \
+    }                                                                          \
   } while (0)
 
 #ifdef __cplusplus

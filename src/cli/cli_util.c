@@ -24,6 +24,13 @@ int tw_cli_usage_error(const char *cmd, const char *fmt, ...) {
 int tw_cli_fail(const char *cmd, tw_status st) {
   const char *message = tw_last_error();
   TW_LOG_E("%s: %s", cmd, message[0] ? message : tw_status_name(st));
+  if (tw_log_get_level() >= TW_LOG_DEBUG) {
+    /* --verbose: where the error was raised and the calls it came back
+     * through (a fixed buffer: nothing here can fail for lack of memory). */
+    char trace[TW_ERROR_TRACE_MAX * 160];
+    if (tw_error_trace_format(trace, sizeof trace) > 0)
+      fprintf(stderr, "terrawatt %s: error trace (innermost first):\n%s", cmd, trace);
+  }
   return (int)st;
 }
 

@@ -22,7 +22,7 @@ static void print_usage(FILE *out) {
   for (const tw_cli_command *c = tw_cli_commands; c->name; c++)
     fprintf(out, "  %-10s %s\n", c->name, c->summary);
   fprintf(out, "\nGlobal options (also accepted after COMMAND):\n"
-               "  -v, --verbose      more log output (debug)\n"
+               "  -v, --verbose      more log output (debug); errors show where they arose\n"
                "  -q, --quiet        errors only\n"
                "  --backend B        compute backend: auto (default), cpu, cuda; or TW_BACKEND\n"
                "  --follow-symlinks  follow symlinks inside input folders (a PyPSA CSV folder,\n"

@@ -173,6 +173,14 @@ static int is_set(double v, double def) {
   return isnan(def) || v != def;
 }
 
+/* Name the file or folder in an error from the generic network code (its
+ * messages say "network: ..." or name only the object): decided by the call,
+ * never by reading the message. */
+static tw_status in_source(const tw_pypsa_tables *t, tw_status st) {
+  if (st != TW_OK && t->source) return tw_error_prefix(st, "%s: ", t->source);
+  return st;
+}
+
 static tw_status refuse(const list_builder *b, const tw_attr_desc *a, size_t i, const char *value,
                         const char *snapshot) {
   return tw_error(TW_ERR_INPUT, "%s: %s '%s': %s = %s%s%s%s (PyPSA's default: %s): %s", b->t->source,
@@ -205,7 +213,7 @@ static tw_status static_column(list_builder *b, const tw_pypsa_column *c, const 
         int carrier = tw_network_find_carrier(b->net, text);
         if (carrier < 0) {
           size_t idx = 0;
-          TW_CHECK(tw_network_add_carrier(b->net, text, 0.0, &idx));
+          TW_CHECK(in_source(t, tw_network_add_carrier(b->net, text, 0.0, &idx)));
           carrier = (int)idx;
         }
         *tw_attr_int(e, a) = carrier;
@@ -223,7 +231,7 @@ static tw_status static_column(list_builder *b, const tw_pypsa_column *c, const 
       /* a series-only attribute given statically (state_of_charge_set):
        * the same value at every snapshot */
       double *s = NULL;
-      TW_CHECK(tw_calloc(t->n_snapshots, sizeof(double), "series", &s));
+      TW_CHECK(in_source(t, tw_calloc(t->n_snapshots, sizeof(double), "series", &s)));
       for (size_t k = 0; k < t->n_snapshots; k++) s[k] = v;
       *tw_attr_series(e, a) = s;
     } else if (a->kind == TW_AK_BOOL) {
@@ -279,7 +287,7 @@ static tw_status series_table(list_builder *b, const tw_pypsa_series *s, const t
       return tw_error(TW_ERR_INPUT, "%s: column '%s' (%s %s) appears twice", where, s->cols[j],
                       l->list, s->attr);
     double *v = NULL;
-    TW_CHECK(tw_calloc(T, sizeof(double), "series", &v));
+    TW_CHECK(in_source(t, tw_calloc(T, sizeof(double), "series", &v)));
     *tw_attr_series(e, a) = v;
     for (size_t k = 0; k < T; k++) {
       v[k] = s->values[k * s->ncols + j];
@@ -329,7 +337,7 @@ static tw_status build_list(const tw_pypsa_tables *t, tw_network *net, int list_
   b.elems = NULL;
   if (!b.l || b.l->n == 0) return TW_OK;
   const tw_pypsa_list *l = b.l;
-  TW_CHECK(tw_calloc(l->n, b.d->size, "components", &b.elems));
+  TW_CHECK(in_source(t, tw_calloc(l->n, b.d->size, "components", &b.elems)));
   for (size_t i = 0; i < l->n; i++) {
     tw_component_set_defaults(b.d, elem(&b, i));
     if (list_id == TW_LIST_LINES) ((tw_branch *)elem(&b, i))->tap_ratio = 1.0;
@@ -338,7 +346,7 @@ static tw_status build_list(const tw_pypsa_tables *t, tw_network *net, int list_
       st = tw_error(TW_ERR_INPUT, "%s: %s '%s' defined twice", t->source, b.d->what, l->names[i]);
       goto cleanup;
     }
-    TW_CHECK_GOTO(st, tw_name_index_insert(&names, l->names, sizeof(char *), (long)i));
+    TW_CHECK_GOTO(st, in_source(t, tw_name_index_insert(&names, l->names, sizeof(char *), (long)i)));
   }
   for (size_t c = 0; c < l->ncol; c++) {
     const tw_attr_desc *a = tw_attr_desc_find(b.d, l->cols[c].attr);
@@ -374,7 +382,7 @@ static tw_status build_list(const tw_pypsa_tables *t, tw_network *net, int list_
           strcmp(a->def_text, "n/a") != 0)
         *tw_attr_str(e, a) = (char *)(uintptr_t)a->def_text;
     }
-    TW_CHECK_GOTO(st, tw_network_add_component(net, list_id, e, NULL));
+    TW_CHECK_GOTO(st, in_source(t, tw_network_add_component(net, list_id, e, NULL)));
   }
 cleanup:
   for (size_t i = 0; i < l->n; i++) {
@@ -425,13 +433,13 @@ tw_status tw_pypsa_build_network(const tw_pypsa_tables *t, tw_network **out) {
   if (t->name) {
     net->name = tw_strdup(t->name);
     if (!net->name) {
-      st = tw_error(TW_ERR_RESOURCE, "out of memory");
+      st = tw_error(TW_ERR_RESOURCE, "%s: out of memory", t->source ? t->source : "network");
       goto cleanup;
     }
   }
   for (size_t s = 0; s < t->n_snapshots; s++) {
     if (t->snapshots && t->snapshots[s])
-      TW_CHECK_GOTO(st, tw_network_set_snapshot_label(net, s, t->snapshots[s]));
+      TW_CHECK_GOTO(st, in_source(t, tw_network_set_snapshot_label(net, s, t->snapshots[s])));
     if (t->w_objective && !isnan(t->w_objective[s])) net->weight_objective[s] = t->w_objective[s];
     if (t->w_stores && !isnan(t->w_stores[s])) net->weight_stores[s] = t->w_stores[s];
     if (t->w_generators && !isnan(t->w_generators[s]))
@@ -442,10 +450,6 @@ tw_status tw_pypsa_build_network(const tw_pypsa_tables *t, tw_network **out) {
   *out = net;
   net = NULL;
 cleanup:
-  /* Messages from the generic network code (duplicates, bad names) say
-   * "network: ..."; name the file or folder instead. */
-  if (st != TW_OK && t->source && strncmp(tw_last_error(), t->source, strlen(t->source)) != 0)
-    tw_error_prefix(st, "%s: ", t->source);
   tw_network_destroy(&net);
   return st;
 }

@@ -88,6 +88,9 @@ static void fleet_name(const tw_fleet_config *c, char *out, size_t n) {
   else snprintf(out, n, "%s EV", c->bus);
 }
 
+static tw_status build_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
+                             const char *source, tw_fleet *f, int *active);
+
 static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn fn, void *ctx,
                            int *field_errors) {
   const tw_fleet_config *c = &s->fleets[k];
@@ -170,10 +173,8 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
     tw_fleet f;
     int active = 0;
     if (v && !v->ev_adoption && !v->smart_share) continue;
-    if (tw_scenario_fleet(s, k, v, &f, &active) != TW_OK) {
-      const char *msg = tw_last_error();
-      const char *pfx = strstr(msg, s->path);
-      if (pfx == msg) msg += strlen(s->path) + 2; /* the file is named once, by the caller */
+    if (build_fleet(s, k, v, NULL, &f, &active) != TW_OK) {
+      const char *msg = tw_last_error(); /* without the file: the caller names it once */
       if (v) report(fn, ctx, "scenarios[%u] (ev_adoption/smart_share): fleets[%u]: %s", i, k, msg);
       else report(fn, ctx, "fleets[%u]: %s", k, msg);
       return;
@@ -217,8 +218,10 @@ void tw_fleets_apply_defaults(tw_scenario_file *s) {
   if (vf->max_iter == 0) vf->max_iter = 2000;
 }
 
-tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
-                            tw_fleet *f, int *active) {
+/* tw_scenario_fleet with its messages naming `source` (NULL: not named, for
+ * validation, whose caller names the file once). */
+static tw_status build_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
+                             const char *source, tw_fleet *f, int *active) {
   const tw_fleet_config *c = &s->fleets[k];
   tw_trip_stats ts;
   char *dir = NULL;
@@ -254,12 +257,18 @@ tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scen
     st = tw_trip_stats_read_emobpy(dir, &ts);
     free(dir);
     if (st != TW_OK) {
-      tw_error_prefix(st, "%s: fleets[%u].profiles: ", s->path, k);
+      if (source) tw_error_prefix(st, "%s: fleets[%u].profiles: ", source, k);
+      else tw_error_prefix(st, "fleets[%u].profiles: ", k);
       return st;
     }
   }
   st = tw_fleet_profiles_from_trips(f, &ts, c->availability_max ? *c->availability_max : 0.95,
                                     c->availability_mean ? *c->availability_mean : 0.8);
-  if (st == TW_OK) st = tw_fleet_validate(f, s->path);
+  if (st == TW_OK) st = tw_fleet_validate(f, source);
   return st;
+}
+
+tw_status tw_scenario_fleet(const tw_scenario_file *s, unsigned k, const tw_scenario_variant *v,
+                            tw_fleet *f, int *active) {
+  return build_fleet(s, k, v, s->path, f, active);
 }

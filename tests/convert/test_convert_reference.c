@@ -18,6 +18,7 @@
 #include "terrawatt/convert.h"
 #include "terrawatt/convert_math.h"
 #include "terrawatt/ingest.h"
+#include "reference_data.h"
 
 static char g_data[2048];
 
@@ -241,17 +242,14 @@ static void test_era5_example(void **state) {
 }
 
 int main(void) {
-  const char *env = getenv("TW_REFERENCE_DATA");
-  const char *src = getenv("TW_SOURCE_DIR");
-  if (env && *env) snprintf(g_data, sizeof g_data, "%s", env);
-  else snprintf(g_data, sizeof g_data, "%s/../shared/data", src ? src : ".");
+  if (snprintf(g_data, sizeof g_data, "%s", tw_reference_data_dir()) >= (int)sizeof g_data) {
+    fprintf(stderr, "FAIL: reference data path longer than %zu bytes\n", sizeof g_data);
+    return 1;
+  }
   char probe[4200];
   struct stat sb;
   snprintf(probe, sizeof probe, "%s/turbines/oedb_power_curves.csv", g_data);
-  if (stat(probe, &sb) != 0) {
-    fprintf(stderr, "SKIP: reference data not found at %s (set TW_REFERENCE_DATA)\n", g_data);
-    return 77;
-  }
+  if (stat(probe, &sb) != 0) return tw_reference_data_absent(probe);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_e126_model_chain),
       cmocka_unit_test(test_atlite_files),

@@ -9,15 +9,9 @@
 #include <string.h>
 
 #include "terrawatt/forecast.h"
+#include "reference_data.h"
 
-static char ref_dir[1024];
-
-const char *tw_real_reference_dir(void) {
-  const char *env = getenv("TW_REFERENCE_DATA"), *src = getenv("TW_SOURCE_DIR");
-  if (env) snprintf(ref_dir, sizeof ref_dir, "%s", env);
-  else snprintf(ref_dir, sizeof ref_dir, "%s/../shared/data", src ? src : ".");
-  return ref_dir;
-}
+const char *tw_real_reference_dir(void) { return tw_reference_data_dir(); }
 
 /* profile[month][daytype][quarter], daytype 0 SA, 1 FT, 2 WT; kWh per quarter hour */
 static double profile[12][3][96];

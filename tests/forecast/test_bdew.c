@@ -25,6 +25,7 @@
 
 #include "forecast/bdew_profile.h"
 #include "terrawatt/forecast.h"
+#include "reference_data.h"
 
 #define NOISE_MW 2.0
 #define HOURS (2 * 8760)
@@ -165,15 +166,9 @@ static void test_bdew_skill(void **state) {
 }
 
 int main(void) {
-  const char *env = getenv("TW_REFERENCE_DATA");
-  const char *src = getenv("TW_SOURCE_DIR");
-  char probe[1024];
-  if (env) snprintf(probe, sizeof probe, "%s/load/bdew_h25.csv", env);
-  else snprintf(probe, sizeof probe, "%s/../shared/data/load/bdew_h25.csv", src ? src : ".");
-  if (access(probe, R_OK) != 0) {
-    fprintf(stderr, "SKIP: BDEW profile not found at %s (set TW_REFERENCE_DATA)\n", probe);
-    return 77;
-  }
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/load/bdew_h25.csv", tw_reference_data_dir());
+  if (access(probe, R_OK) != 0) return tw_reference_data_absent(probe);
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_bdew_skill)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

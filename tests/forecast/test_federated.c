@@ -11,6 +11,11 @@
  * only its own region's files; the test harness on rank 0 additionally
  * reads all regions to train the centralised reference.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -19,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mpi_assert.h"
 #include "terrawatt/forecast.h"
 
 #define HOURS (24 * 365)
@@ -177,116 +183,141 @@ static double valid_rmse(const tw_forecast_model *m, tw_backend *be, region *g, 
   return sqrt(se / (double)cnt);
 }
 
-int main(int argc, char **argv) {
-  int rank = 0, size = 1, rc = 0;
-  MPI_Init(&argc, &argv);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  char dir[64] = "/tmp/tw_forecast_fed_XXXXXX", rdir[128];
+static int rank = 0, size = 1;
+static char dir[64] = "/tmp/tw_forecast_fed_XXXXXX";
+
+/* Collective: a shared folder from rank 0; each rank generates only its own
+ * region's data. Fails on every rank when it fails on one. */
+static int setup(void **state) {
+  (void)state;
+  int rc = 0;
+  char rdir[128];
   if (rank == 0 && !mkdtemp(dir)) rc = 1;
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
-  if (rc) goto done;
-  /* each rank generates only its own region's data */
+  if (rc) return -1;
   snprintf(rdir, sizeof rdir, "%s/region_%d", dir, rank);
   rc = mkdir(rdir, 0700) != 0 || write_files(rdir, rank) != 0;
   MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (rc) goto cleanup;
+  return rc ? -1 : 0;
+}
 
-  tw_backend *be = NULL;
-  region own;
-  memset(&own, 0, sizeof own);
-  tw_forecast_model *fed = NULL;
-  if (tw_backend_create(TW_BACKEND_CPU, &be) != TW_OK || load_region(dir, rank, 1, &own) != 0) {
-    rc = 1;
-  }
-  MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (rc) goto cleanup;
-  tw_forecast_train_options opt = {.backend = be, .comm = MPI_COMM_WORLD, .log_every = 0};
-  if (tw_forecast_train(own.cfg, own.f, own.nf, NULL, 0, &own.ds, &opt, &fed) != TW_OK) {
-    fprintf(stderr, "rank %d: federated training: %s\n", rank, tw_last_error());
-    rc = 1;
-  }
-  MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (rc) goto free_own;
-
-  /* identical weights on every rank: compare with rank 0's bits */
-  float *ref = malloc(fed->n_params * sizeof *ref);
-  if (!ref) rc = 1;
-  else {
-    memcpy(ref, fed->params, fed->n_params * sizeof *ref);
-    MPI_Bcast(ref, (int)fed->n_params, MPI_FLOAT, 0, MPI_COMM_WORLD);
-    if (memcmp(ref, fed->params, fed->n_params * sizeof *ref) != 0) {
-      fprintf(stderr, "rank %d: federated weights differ from rank 0\n", rank);
-      rc = 1;
-    }
-    free(ref);
-  }
-  if (fed->fed_rounds < 1 || fed->ranks != size) {
-    fprintf(stderr, "rank %d: metadata: %u rounds, %d ranks\n", rank, fed->fed_rounds, fed->ranks);
-    rc = 1;
-  }
-
-  if (rank == 0 && !rc) {
-    /* the reference: centralised training on the pooled rows of all regions */
-    region *all = calloc((size_t)size, sizeof *all);
-    tw_forecast_dataset pooled = {0};
-    tw_forecast_model *cen = NULL;
-    int ok = all != NULL;
-    for (int r = 0; ok && r < size; r++) ok = load_region(dir, r, 0, &all[r]) == 0;
-    ok = ok && pool(all, size, &pooled) == 0;
-    tw_forecast_train_options serial = {.backend = be, .comm = MPI_COMM_NULL, .log_every = 0};
-    if (ok && tw_forecast_train(all[0].cfg, all[0].f, all[0].nf, NULL, 0, &pooled, &serial,
-                                &cen) != TW_OK) {
-      fprintf(stderr, "centralised training: %s\n", tw_last_error());
-      ok = 0;
-    }
-    if (ok) {
-      double r_fed = valid_rmse(fed, be, all, size), r_cen = valid_rmse(cen, be, all, size);
-      double reported = fed->skill[TW_SKILL_MLP][TW_SKILL_RMSE];
-      printf("%d regions: federated RMSE %.4f MW (%u rounds x %u local epochs, best epoch %d), "
-             "centralised %.4f MW (%d epochs, best %d); ratio %.4f; noise sigma %.1f MW\n",
-             size, r_fed, fed->fed_rounds, fed->fed_local_epochs, fed->best_epoch, r_cen,
-             cen->epochs_run, cen->best_epoch, r_fed / r_cen, NOISE_MW);
-      printf("federated baselines (aggregated):");
-      for (int i = 1; i < TW_SKILL_METHODS; i++)
-        printf(" %s %.3f", tw_skill_method_names[i], fed->skill[i][TW_SKILL_RMSE]);
-      printf("\n");
-      if (!(r_fed <= 1.15 * r_cen)) {
-        fprintf(stderr, "federated RMSE %.4f > 1.15 x centralised %.4f\n", r_fed, r_cen);
-        ok = 0;
-      }
-      /* the aggregated skill in the model equals the pooled computation */
-      if (!(fabs(reported - r_fed) <= 1e-4 * r_fed)) {
-        fprintf(stderr, "reported federated RMSE %.6f != computed %.6f\n", reported, r_fed);
-        ok = 0;
-      }
-      for (int i = 1; i < TW_SKILL_METHODS; i++)
-        if (!(r_fed < fed->skill[i][TW_SKILL_RMSE])) {
-          fprintf(stderr, "federated RMSE %.4f not below %s %.4f\n", r_fed,
-                  tw_skill_method_names[i], fed->skill[i][TW_SKILL_RMSE]);
-          ok = 0;
-        }
-    }
-    tw_forecast_model_free(&cen);
-    tw_forecast_dataset_free(&pooled);
-    for (int r = 0; all && r < size; r++) region_free(&all[r]);
-    free(all);
-    rc = !ok;
-  }
-  MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  tw_forecast_model_free(&fed);
-free_own:
-  region_free(&own);
-  tw_backend_destroy(&be);
-cleanup:
+static int teardown(void **state) {
+  (void)state;
+  int rc = 0;
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank == 0) {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) rc = 1;
   }
-done:
+  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return rc ? -1 : 0;
+}
+
+/* The checks of one run, each 1 when it holds (rank 0 alone computes the
+ * comparison with centralised training; the other ranks keep 1 there). */
+typedef struct fed_checks {
+  int loaded, trained, same_weights, metadata;
+  int centralised_trained, rmse_within_15pct, reported_equals_computed, below_baselines;
+} fed_checks;
+
+/* Rank 0: centralised training on the pooled rows of all regions, and the
+ * comparisons with the federated model. */
+static void compare_with_centralised(const tw_forecast_model *fed, tw_backend *be, fed_checks *c) {
+  region *all = calloc((size_t)size, sizeof *all);
+  tw_forecast_dataset pooled = {0};
+  tw_forecast_model *cen = NULL;
+  int ok = all != NULL;
+  for (int r = 0; ok && r < size; r++) ok = load_region(dir, r, 0, &all[r]) == 0;
+  ok = ok && pool(all, size, &pooled) == 0;
+  tw_forecast_train_options serial = {.backend = be, .comm = MPI_COMM_NULL, .log_every = 0};
+  if (ok && tw_forecast_train(all[0].cfg, all[0].f, all[0].nf, NULL, 0, &pooled, &serial, &cen) !=
+                TW_OK) {
+    fprintf(stderr, "centralised training: %s\n", tw_last_error());
+    ok = 0;
+  }
+  c->centralised_trained = ok;
+  if (ok) {
+    double r_fed = valid_rmse(fed, be, all, size), r_cen = valid_rmse(cen, be, all, size);
+    double reported = fed->skill[TW_SKILL_MLP][TW_SKILL_RMSE];
+    printf("%d regions: federated RMSE %.4f MW (%u rounds x %u local epochs, best epoch %d), "
+           "centralised %.4f MW (%d epochs, best %d); ratio %.4f; noise sigma %.1f MW\n",
+           size, r_fed, fed->fed_rounds, fed->fed_local_epochs, fed->best_epoch, r_cen,
+           cen->epochs_run, cen->best_epoch, r_fed / r_cen, NOISE_MW);
+    printf("federated baselines (aggregated):");
+    for (int i = 1; i < TW_SKILL_METHODS; i++)
+      printf(" %s %.3f", tw_skill_method_names[i], fed->skill[i][TW_SKILL_RMSE]);
+    printf("\n");
+    c->rmse_within_15pct = r_fed <= 1.15 * r_cen;
+    if (!c->rmse_within_15pct)
+      fprintf(stderr, "federated RMSE %.4f > 1.15 x centralised %.4f\n", r_fed, r_cen);
+    /* the aggregated skill in the model equals the pooled computation */
+    c->reported_equals_computed = fabs(reported - r_fed) <= 1e-4 * r_fed;
+    if (!c->reported_equals_computed)
+      fprintf(stderr, "reported federated RMSE %.6f != computed %.6f\n", reported, r_fed);
+    for (int i = 1; i < TW_SKILL_METHODS; i++)
+      if (!(r_fed < fed->skill[i][TW_SKILL_RMSE])) {
+        fprintf(stderr, "federated RMSE %.4f not below %s %.4f\n", r_fed, tw_skill_method_names[i],
+                fed->skill[i][TW_SKILL_RMSE]);
+        c->below_baselines = 0;
+      }
+  }
+  tw_forecast_model_free(&cen);
+  tw_forecast_dataset_free(&pooled);
+  for (int r = 0; all && r < size; r++) region_free(&all[r]);
+  free(all);
+}
+
+static void test_federated_training(void **state) {
+  (void)state;
+  fed_checks c = {0, 0, 0, 0, 1, 1, 1, 1};
+  tw_backend *be = NULL;
+  region own;
+  memset(&own, 0, sizeof own);
+  tw_forecast_model *fed = NULL;
+  c.loaded = tw_backend_create(TW_BACKEND_CPU, &be) == TW_OK && load_region(dir, rank, 1, &own) == 0;
+  /* every rank enters the collective training only when all loaded */
+  if (tw_mpi_all_ok(c.loaded, MPI_COMM_WORLD, "backend and region data", NULL, __FILE__, __LINE__)) {
+    tw_forecast_train_options opt = {.backend = be, .comm = MPI_COMM_WORLD, .log_every = 0};
+    c.trained = tw_forecast_train(own.cfg, own.f, own.nf, NULL, 0, &own.ds, &opt, &fed) == TW_OK;
+    if (!c.trained) fprintf(stderr, "rank %d: federated training: %s\n", rank, tw_last_error());
+  }
+  if (tw_mpi_all_ok(c.trained, MPI_COMM_WORLD, "federated training", NULL, __FILE__, __LINE__)) {
+    /* identical weights on every rank: compare with rank 0's bits */
+    float *ref = malloc(fed->n_params * sizeof *ref);
+    int have = tw_mpi_all_ok(ref != NULL, MPI_COMM_WORLD, "memory", NULL, __FILE__, __LINE__);
+    if (have) {
+      memcpy(ref, fed->params, fed->n_params * sizeof *ref);
+      MPI_Bcast(ref, (int)fed->n_params, MPI_FLOAT, 0, MPI_COMM_WORLD);
+      c.same_weights = memcmp(ref, fed->params, fed->n_params * sizeof *ref) == 0;
+      if (!c.same_weights) fprintf(stderr, "rank %d: federated weights differ from rank 0\n", rank);
+    }
+    free(ref);
+    c.metadata = fed->fed_rounds >= 1 && fed->ranks == size;
+    if (!c.metadata)
+      fprintf(stderr, "rank %d: metadata: %u rounds, %d ranks\n", rank, fed->fed_rounds, fed->ranks);
+    if (rank == 0 && c.same_weights && c.metadata) compare_with_centralised(fed, be, &c);
+  }
+  tw_forecast_model_free(&fed);
+  region_free(&own);
+  tw_backend_destroy(&be);
+  assert_all_ranks(c.loaded);
+  assert_all_ranks(c.trained);
+  assert_all_ranks(c.same_weights);
+  assert_all_ranks(c.metadata);
+  assert_all_ranks(c.centralised_trained);
+  assert_all_ranks(c.rmse_within_15pct);
+  assert_all_ranks(c.reported_equals_computed);
+  assert_all_ranks(c.below_baselines);
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_federated_training)};
+  int failed = cmocka_run_group_tests(tests, setup, teardown);
   MPI_Finalize();
-  return rc;
+  return failed ? 1 : 0;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "terrawatt/forecast.h"
+#include "reference_data.h"
 
 #define NOISE_MW 2.0
 #define YEARS 6
@@ -73,14 +74,14 @@ static void analytic_shape(void) {
 
 static int setup(void **state) {
   (void)state;
-  const char *env = getenv("TW_REFERENCE_DATA");
-  const char *src = getenv("TW_SOURCE_DIR");
-  char csv[1024];
-  if (env) snprintf(csv, sizeof csv, "%s/load/bdew_h25.csv", env);
-  else snprintf(csv, sizeof csv, "%s/../shared/data/load/bdew_h25.csv", src ? src : ".");
+  char csv[4200];
+  snprintf(csv, sizeof csv, "%s/load/bdew_h25.csv", tw_reference_data_dir());
   if (access(csv, R_OK) == 0) {
     if (read_bdew_shape(csv) != 0) return -1; /* present but unreadable: fail */
     shape_source = "BDEW H25 workday mean";
+  } else if (tw_reference_data_required()) {
+    tw_reference_data_absent(csv); /* the BDEW shape must be tested: fail */
+    return -1;
   } else {
     fprintf(stderr, "note: %s absent, using the analytic daily shape\n", csv);
     analytic_shape();

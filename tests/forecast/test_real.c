@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "forecast/realdata.h"
+#include "reference_data.h"
 #include "terrawatt/forecast.h"
 
 static char dir[256];
@@ -129,10 +130,8 @@ int main(void) {
   snprintf(probe, sizeof probe, "%s/load/bdew_h25.csv", tw_real_reference_dir());
   char probe2[1200];
   snprintf(probe2, sizeof probe2, "%s/pv/pvwatts_8760_rackmount.csv", tw_real_reference_dir());
-  if (access(probe, R_OK) != 0 || access(probe2, R_OK) != 0) {
-    printf("SKIP: %s or %s not found (set TW_REFERENCE_DATA)\n", probe, probe2);
-    return 77;
-  }
+  if (access(probe, R_OK) != 0) return tw_reference_data_absent(probe);
+  if (access(probe2, R_OK) != 0) return tw_reference_data_absent(probe2);
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_bdew_calendar), cmocka_unit_test(test_pv)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,23 +8,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The reference data folder (TW_REFERENCE_DATA, else
- * $TW_SOURCE_DIR/../shared/data); exits 77 (skip) when absent. */
+#include "reference_data.h"
+
+/* The reference data folder (tests/reference_data.h); exits 77 (skip), or
+ * 1 when the data is required, when absent. */
 static inline const char *tw_test_reference_dir(void) {
-  static char buf[4096];
-  const char *env = getenv("TW_REFERENCE_DATA");
-  if (env && *env) {
-    snprintf(buf, sizeof buf, "%s", env);
-  } else {
-    const char *src = getenv("TW_SOURCE_DIR");
-    snprintf(buf, sizeof buf, "%s/../shared/data", src && *src ? src : ".");
-  }
+  const char *dir = tw_reference_data_dir();
   struct stat sb;
-  if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-    fprintf(stderr, "SKIP: reference data folder '%s' not found (set TW_REFERENCE_DATA)\n", buf);
-    exit(77);
-  }
-  return buf;
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) exit(tw_reference_data_absent(dir));
+  return dir;
 }
 
 static inline const char *tw_test_ref(const char *rel) {

@@ -1,6 +1,11 @@
 /* MPI-decomposed ingest: the same decoded sums under -np 1 and -np 2
  * (each rank reads only its slab, split by rows and by time). Uses the
  * bundled example's cutout, written by rank 0. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -8,12 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mpi_assert.h"
 #include "terrawatt/ingest_mpi.h"
-
-static int check(int ok, const char *what) {
-  if (!ok) fprintf(stderr, "FAIL: %s\n", what);
-  return ok ? 0 : 1;
-}
 
 /* Accumulators for tw_climate_reduce_mpi. Variable 0 is u100, 1 ssrd. */
 typedef struct acc {
@@ -45,137 +46,177 @@ static tw_status acc_times(void *user, const tw_climate *c, double *sums, size_t
 }
 
 /* Every chunk of a reader over the slab equals, bit for bit, the same
- * times of the whole read `whole`. */
-static int chunks_equal(tw_climate_reader *r, const tw_climate *whole) {
-  int fails = 0;
+ * times of the whole read `whole`: NULL, or what differs. Local (ranks hold
+ * different numbers of chunks); the caller asserts on all ranks. */
+static const char *chunks_differ(tw_climate_reader *r, const tw_climate *whole) {
   size_t seen = 0;
   const tw_climate *c = NULL;
   while (tw_climate_reader_next(r, &c) == TW_OK && c) {
     for (size_t v = 0; v < c->nvar; v++)
-      fails += check(memcmp(c->vars[v].data, whole->vars[v].data + (c->time_offset - whole->time_offset) * c->ncell,
-                            c->ntime * c->ncell * sizeof(float)) == 0,
-                     "chunked values equal the whole read bit for bit");
-    fails += check(c->time[0] == whole->time[c->time_offset - whole->time_offset], "chunk times");
+      if (memcmp(c->vars[v].data, whole->vars[v].data + (c->time_offset - whole->time_offset) * c->ncell,
+                 c->ntime * c->ncell * sizeof(float)) != 0)
+        return "chunked values equal the whole read bit for bit";
+    if (c->time[0] != whole->time[c->time_offset - whole->time_offset]) return "chunk times";
     seen += c->ntime;
   }
-  fails += check(seen == whole->ntime, "chunks cover the slab");
-  return fails;
+  if (seen != whole->ntime) return "chunks cover the slab";
+  return NULL;
 }
 
-int main(int argc, char **argv) {
-  MPI_Init(&argc, &argv);
-  int rank, size, fails = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  char dir[256] = "/tmp/tw_ingest_mpi_XXXXXX";
+static int rank = 0, size = 1;
+static char dir[256] = "/tmp/tw_ingest_mpi_XXXXXX";
+static char path[512];
+static const char *paths[1];
+static const char *vars[] = {"u100", "ssrd"};
+static tw_ingest_params p;
+static tw_climate *all; /* the serial read, on every rank */
+
+/* Collective: rank 0 writes the example; every rank reads it serially. */
+static int setup(void **state) {
+  (void)state;
+  int ok = 1;
   if (rank == 0 && (!mkdtemp(dir) || tw_example_write(dir) != TW_OK)) {
     fprintf(stderr, "cannot write the example: %s\n", tw_last_error());
-    MPI_Abort(MPI_COMM_WORLD, 1);
+    ok = 0;
   }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
-  char path[512];
+  if (!ok) return -1;
   snprintf(path, sizeof path, "%s/cutout.nc", dir);
-  const char *paths[] = {path};
-  const char *vars[] = {"u100", "ssrd"};
-  tw_ingest_params p;
+  paths[0] = path;
   tw_ingest_params_default(&p);
   p.paths = paths;
   p.npaths = 1;
   p.variables = vars;
   p.nvariables = 2;
+  ok = tw_climate_read(&p, &all) == TW_OK;
+  if (!ok) fprintf(stderr, "rank %d: serial read: %s\n", rank, tw_last_error());
+  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return ok ? 0 : -1;
+}
 
-  /* serial reference on every rank */
-  tw_climate *all = NULL;
-  fails += check(tw_climate_read(&p, &all) == TW_OK, "serial read");
-  double want[2] = {0, 0};
-  for (size_t v = 0; v < 2 && all; v++)
-    for (size_t i = 0; i < all->ntime * all->ncell; i++) want[v] += all->vars[v].data[i];
-
-  for (int split = 0; split < 2; split++) {
-    tw_climate *mine = NULL;
-    tw_status st = tw_climate_read_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, &mine);
-    fails += check(st == TW_OK, tw_last_error());
-    double sums[2] = {0, 0};
-    for (size_t v = 0; v < 2 && mine; v++)
-      for (size_t i = 0; i < mine->ntime * mine->ncell; i++) sums[v] += mine->vars[v].data[i];
-    if (mine && size > 1)
-      fails += check(split == 0 ? mine->nlat < mine->nlat_total : mine->ntime < mine->ntime_total,
-                     "a rank reads only part of the data");
-    fails += check(tw_ingest_allreduce_sum(sums, 2, MPI_COMM_WORLD) == TW_OK, "allreduce");
-    for (int v = 0; v < 2; v++)
-      fails += check(fabs(sums[v] - want[v]) <= 1e-9 * fabs(want[v]), "sum over ranks equals serial sum");
-    if (rank == 0)
-      printf("split %s, %d rank(s): sum u100 %.6f (serial %.6f), sum ssrd %.3f (serial %.3f)\n",
-             split ? "time" : "rows", size, sums[0], want[0], sums[1], want[1]);
-    tw_climate_destroy(&mine);
-  }
-  /* streaming: every rank's chunks (7 steps: not a divisor of 336) equal
-   * its whole slab bit for bit, for both splits */
-  for (int split = 0; split < 2; split++) {
-    tw_climate *mine = NULL;
-    tw_climate_reader *r = NULL;
-    fails += check(tw_climate_read_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, &mine) == TW_OK, tw_last_error());
-    fails += check(tw_climate_reader_open_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, 7, &r) == TW_OK,
-                   tw_last_error());
-    if (mine && r) fails += chunks_equal(r, mine);
-    tw_climate_reader_close(&r);
-    tw_climate_destroy(&mine);
-  }
-  /* the collective helper: per-cell and per-time sums equal the serial
-   * ones exactly (so -np 1 and -np 2 agree bit for bit); per-bus sums over
-   * several rows to 1e-12 */
-  if (all) {
-    acc a = {all->nlon, 3};
-    size_t nc = all->ncell, ns = nc + a.nbus;
-    double *got = calloc(ns, sizeof *got), *ref = calloc(ns, sizeof *ref);
-    double *tgot = calloc(all->ntime, sizeof *tgot), *tref = calloc(all->ntime, sizeof *tref);
-    for (size_t t = 0; t < all->ntime; t++)
-      for (size_t i = 0; i < nc; i++) {
-        ref[i] += all->vars[0].data[t * nc + i];
-        ref[nc + (i / a.nlon) % a.nbus] += all->vars[1].data[t * nc + i];
-        tref[t] += all->vars[1].data[t * nc + i];
-      }
-    fails += check(tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_ROWS, 5, acc_cells, &a, got, ns) == TW_OK,
-                   tw_last_error());
-    size_t diff = 0;
-    for (size_t i = 0; i < nc; i++) diff += got[i] != ref[i];
-    fails += check(diff == 0, "per-cell sums identical to the serial ones");
-    for (size_t b = 0; b < a.nbus; b++)
-      fails += check(fabs(got[nc + b] - ref[nc + b]) <= 1e-12 * fabs(ref[nc + b]), "per-bus sums");
-    fails += check(tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_TIME, 5, acc_times, NULL, tgot, all->ntime) ==
-                       TW_OK,
-                   tw_last_error());
-    size_t tdiff = 0;
-    double check_cells = 0, check_times = 0;
-    for (size_t t = 0; t < all->ntime; t++) tdiff += tgot[t] != tref[t];
-    fails += check(tdiff == 0, "per-time sums identical to the serial ones");
-    for (size_t i = 0; i < nc; i++) check_cells += got[i];
-    for (size_t t = 0; t < all->ntime; t++) check_times += tgot[t];
-    if (rank == 0)
-      printf("reduce, %d rank(s): per-cell u100 sums total %.17g, per-time ssrd sums total %.17g, bus 0 %.17g\n",
-             size, check_cells, check_times, got[nc]);
-    /* a failing accumulator fails on every rank */
-    fails += check(tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_TIME, 5, acc_times, NULL, tgot, 1) != TW_OK,
-                   "accumulator error on all ranks");
-    free(got);
-    free(ref);
-    free(tgot);
-    free(tref);
-  }
-  /* a bad file fails on every rank */
-  const char *bad[] = {"/nonexistent/file.nc"};
-  p.paths = bad;
-  tw_climate *none = NULL;
-  fails += check(tw_climate_read_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_ROWS, &none) == TW_ERR_INPUT, "error on all ranks");
+static int teardown(void **state) {
+  (void)state;
+  int ok = 1;
   tw_climate_destroy(&all);
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank == 0) {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fails++;
+    if (system(cmd) != 0) ok = 0;
   }
-  int total = 0;
-  MPI_Allreduce(&fails, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return ok ? 0 : -1;
+}
+
+/* Each rank reads only its slab (split by rows, then by time); the sums
+ * over ranks equal the serial sums. */
+static void test_split_sums_equal_serial(void **state) {
+  (void)state;
+  double want[2] = {0, 0};
+  for (size_t v = 0; v < 2; v++)
+    for (size_t i = 0; i < all->ntime * all->ncell; i++) want[v] += all->vars[v].data[i];
+  for (int split = 0; split < 2; split++) {
+    tw_climate *mine = NULL;
+    tw_status st = tw_climate_read_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, &mine);
+    assert_all_ranks_msg(st == TW_OK, tw_last_error());
+    double sums[2] = {0, 0};
+    for (size_t v = 0; v < 2; v++)
+      for (size_t i = 0; i < mine->ntime * mine->ncell; i++) sums[v] += mine->vars[v].data[i];
+    /* a rank reads only part of the data */
+    assert_all_ranks(size == 1 ||
+                     (split == 0 ? mine->nlat < mine->nlat_total : mine->ntime < mine->ntime_total));
+    assert_all_ranks(tw_ingest_allreduce_sum(sums, 2, MPI_COMM_WORLD) == TW_OK);
+    for (int v = 0; v < 2; v++) assert_all_ranks(fabs(sums[v] - want[v]) <= 1e-9 * fabs(want[v]));
+    if (rank == 0)
+      printf("split %s, %d rank(s): sum u100 %.6f (serial %.6f), sum ssrd %.3f (serial %.3f)\n",
+             split ? "time" : "rows", size, sums[0], want[0], sums[1], want[1]);
+    tw_climate_destroy(&mine);
+  }
+}
+
+/* Streaming: every rank's chunks (7 steps: not a divisor of 336) equal its
+ * whole slab bit for bit, for both splits. */
+static void test_streamed_chunks_equal_slab(void **state) {
+  (void)state;
+  for (int split = 0; split < 2; split++) {
+    tw_climate *mine = NULL;
+    tw_climate_reader *r = NULL;
+    tw_status st = tw_climate_read_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, &mine);
+    assert_all_ranks_msg(st == TW_OK, tw_last_error());
+    st = tw_climate_reader_open_mpi(&p, MPI_COMM_WORLD, (tw_ingest_split)split, 7, &r);
+    assert_all_ranks_msg(st == TW_OK, tw_last_error());
+    const char *differs = chunks_differ(r, mine);
+    tw_climate_reader_close(&r);
+    tw_climate_destroy(&mine);
+    assert_all_ranks_msg(differs == NULL, differs);
+  }
+}
+
+/* The collective helper: per-cell and per-time sums equal the serial ones
+ * exactly (so -np 1 and -np 2 agree bit for bit); per-bus sums over several
+ * rows to 1e-12; a failing accumulator fails on every rank. */
+static void test_reduce_equals_serial(void **state) {
+  (void)state;
+  acc a = {all->nlon, 3};
+  size_t nc = all->ncell, ns = nc + a.nbus;
+  double *got = calloc(ns, sizeof *got), *ref = calloc(ns, sizeof *ref);
+  double *tgot = calloc(all->ntime, sizeof *tgot), *tref = calloc(all->ntime, sizeof *tref);
+  assert_all_ranks(got && ref && tgot && tref);
+  for (size_t t = 0; t < all->ntime; t++)
+    for (size_t i = 0; i < nc; i++) {
+      ref[i] += all->vars[0].data[t * nc + i];
+      ref[nc + (i / a.nlon) % a.nbus] += all->vars[1].data[t * nc + i];
+      tref[t] += all->vars[1].data[t * nc + i];
+    }
+  tw_status st = tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_ROWS, 5, acc_cells, &a, got, ns);
+  assert_all_ranks_msg(st == TW_OK, tw_last_error());
+  size_t diff = 0;
+  for (size_t i = 0; i < nc; i++) diff += got[i] != ref[i];
+  assert_all_ranks(diff == 0); /* per-cell sums identical to the serial ones */
+  for (size_t b = 0; b < a.nbus; b++)
+    assert_all_ranks(fabs(got[nc + b] - ref[nc + b]) <= 1e-12 * fabs(ref[nc + b])); /* per bus */
+  st = tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_TIME, 5, acc_times, NULL, tgot, all->ntime);
+  assert_all_ranks_msg(st == TW_OK, tw_last_error());
+  size_t tdiff = 0;
+  double check_cells = 0, check_times = 0;
+  for (size_t t = 0; t < all->ntime; t++) tdiff += tgot[t] != tref[t];
+  assert_all_ranks(tdiff == 0); /* per-time sums identical to the serial ones */
+  for (size_t i = 0; i < nc; i++) check_cells += got[i];
+  for (size_t t = 0; t < all->ntime; t++) check_times += tgot[t];
+  if (rank == 0)
+    printf("reduce, %d rank(s): per-cell u100 sums total %.17g, per-time ssrd sums total %.17g, bus 0 %.17g\n",
+           size, check_cells, check_times, got[nc]);
+  /* a failing accumulator fails on every rank */
+  st = tw_climate_reduce_mpi(&p, MPI_COMM_WORLD, TW_SPLIT_TIME, 5, acc_times, NULL, tgot, 1);
+  free(got);
+  free(ref);
+  free(tgot);
+  free(tref);
+  assert_all_ranks(st != TW_OK);
+}
+
+/* A bad file fails on every rank. */
+static void test_bad_file_fails_on_every_rank(void **state) {
+  (void)state;
+  tw_ingest_params bad_p = p;
+  const char *bad[] = {"/nonexistent/file.nc"};
+  bad_p.paths = bad;
+  tw_climate *none = NULL;
+  assert_all_ranks(tw_climate_read_mpi(&bad_p, MPI_COMM_WORLD, TW_SPLIT_ROWS, &none) == TW_ERR_INPUT);
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_split_sums_equal_serial),
+      cmocka_unit_test(test_streamed_chunks_equal_slab),
+      cmocka_unit_test(test_reduce_equals_serial),
+      cmocka_unit_test(test_bad_file_fails_on_every_rank),
+  };
+  int failed = cmocka_run_group_tests(tests, setup, teardown);
   MPI_Finalize();
-  return total ? 1 : 0;
+  return failed ? 1 : 0;
 }

@@ -179,6 +179,22 @@ static void test_duplicate_component(void **s) {
                 "defined twice", NULL);
 }
 
+/* The folder is named exactly once at the start of the message (the reader
+ * names it; only errors of the generic network code get it prepended, chosen
+ * by the call, not by reading the message). */
+static void expect_source_named_once(void) {
+  const char *msg = tw_last_error();
+  size_t n = strlen(g_dir);
+  if (strncmp(msg, g_dir, n) != 0 || msg[n] != ':') fail_msg("'%s' does not start with '%s: '", msg, g_dir);
+  if (strstr(msg + n, g_dir)) fail_msg("'%s' names '%s' twice", msg, g_dir);
+}
+
+static void test_errors_name_the_source_once(void **s) {
+  (void)s;
+  expect_reject("generators.csv", "name,bus,p_nom\nG,A,100\nG,B,5\n", "defined twice", NULL, NULL);
+  expect_source_named_once();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_base_reads),
@@ -191,6 +207,7 @@ int main(void) {
       cmocka_unit_test(test_refused_attributes),
       cmocka_unit_test(test_standard_type_unknown),
       cmocka_unit_test(test_duplicate_component),
+      cmocka_unit_test(test_errors_name_the_source_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,15 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reference data folder, or NULL when absent (tests then exit 77). */
+#include "reference_data.h"
+
+/* The reference data folder in buf, returned, or NULL when the PyPSA case
+ * in it is absent (buf then names the missing file; the tests exit with
+ * tw_reference_data_absent: 77, or 1 when the data is required). */
 static inline const char *ref_dir(char *buf, size_t size) {
-  const char *env = getenv("TW_REFERENCE_DATA");
-  if (env && *env) snprintf(buf, size, "%s", env);
-  else snprintf(buf, size, "%s/../shared/data", getenv("TW_SOURCE_DIR") ? getenv("TW_SOURCE_DIR") : ".");
-  char probe[4200];
-  snprintf(probe, sizeof probe, "%s/pypsa/ac-dc-meshed/ac-dc-meshed.nc", buf);
+  snprintf(buf, size, "%s", tw_reference_data_dir());
+  char probe[1100]; /* the folder (at most 1023 bytes) and the case */
+  snprintf(probe, sizeof probe, "%s/pypsa/ac-dc-meshed/ac-dc-meshed.nc", tw_reference_data_dir());
   FILE *f = fopen(probe, "rb");
-  if (!f) return NULL;
+  if (!f) {
+    snprintf(buf, size, "%s", probe);
+    return NULL;
+  }
   fclose(f);
   return buf;
 }

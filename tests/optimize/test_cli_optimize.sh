@@ -34,11 +34,10 @@ printf 'name,bus,p_nom,marginal_cost\ndiesel,village,ten,200\n' > "$N/generators
 "$CLI" optimize "$N" >/dev/null 2>"$TMP/bad.err"; [ $? -eq 2 ] || fail "bad value should exit 2"
 grep -q "'ten'" "$TMP/bad.err" || fail "bad value message: $(cat "$TMP/bad.err")"
 
-REF=${TW_REFERENCE_DATA:-${TW_SOURCE_DIR:-.}/../shared/data}
+. "${TW_SOURCE_DIR:-.}/tests/reference_data.sh"
+REF=$(tw_reference_data_dir)
 NC="$REF/pypsa/ac-dc-meshed/ac-dc-meshed.nc"
-if [ ! -f "$NC" ]; then
-  echo "SKIP: reference data not found at $REF (set TW_REFERENCE_DATA)"; exit 77
-fi
+[ -f "$NC" ] || tw_reference_data_absent "$NC"
 "$CLI" optimize "$NC" --json --out "$TMP/solved.nc" --csv "$TMP/solved_csv" \
   --write-lp "$TMP/model.lp" > "$TMP/out.json" 2>/dev/null || fail "ac-dc-meshed solve"
 [ "$(wc -l < "$TMP/out.json")" -eq 1 ] || fail "--json must print one line"

@@ -273,10 +273,7 @@ static void test_roundtrip_writers(void **s) {
 }
 
 int main(void) {
-  if (!ref_dir(g_ref, sizeof g_ref)) {
-    printf("SKIP: reference data not found (set TW_REFERENCE_DATA or place ../shared/data)\n");
-    return 77;
-  }
+  if (!ref_dir(g_ref, sizeof g_ref)) return tw_reference_data_absent(g_ref);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_acdc_netcdf),          cmocka_unit_test(test_acdc_csv),
       cmocka_unit_test(test_storage_hvdc_netcdf),  cmocka_unit_test(test_storage_hvdc_csv),

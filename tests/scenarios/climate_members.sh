@@ -12,7 +12,8 @@
 #    daily maxima used as temperature.
 set -euo pipefail
 CLI="${TW_CLI:?}"; SRC="${TW_SOURCE_DIR:?}"; BIN="${TW_BINARY_DIR:?}"
-REF="${TW_REFERENCE_DATA:-$SRC/../shared/data}"
+. "$SRC/tests/reference_data.sh"
+REF="$(tw_reference_data_dir)"
 T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 EX="$SRC/inputs/example"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -211,7 +212,8 @@ if [ "$PART" = real ] || [ "$PART" = all ]; then
 CITIES="$REF/cmip/ERA5_daily_surface_cancities_1990-1993.nc"
 CANESM="$REF/cmip/CanESM2_1950-2100_noleap.nc"
 if [ ! -f "$CITIES" ] || [ ! -f "$CANESM" ]; then
-  echo "SKIP: reference data absent ($REF)"; [ "$PART" = real ] && exit 77; exit 0
+  if [ "$PART" = real ] || tw_reference_data_required; then tw_reference_data_absent "$CITIES or $CANESM"; fi
+  echo "SKIP: reference data absent ($REF)"; exit 0
 fi
 { echo "name: cities"; echo "climate: {assignment: inverse_distance}"; echo "members:"
   echo "  - {name: cities, files: [$CITIES], years: [1990, 1991, 1992, 1993]}"; head; } > "$T/cities.yaml"

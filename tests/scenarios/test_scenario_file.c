@@ -178,10 +178,29 @@ static void test_fleets(void **state) {
                                           "smart_charging need top-level 'fleets'"));
 }
 
+/* A fleet whose fields are each fine but that cannot recharge its driving:
+ * validation names the file once (at the start) and the fleet after it; the
+ * run's tw_scenario_fleet names the file itself. */
+static void test_fleet_error_names_file_once(void **state) {
+  (void)state;
+  tw_scenario_file *s = NULL;
+  char path[512];
+  snprintf(path, sizeof path, "%s/s.yaml", dir);
+  assert_int_equal(load("name: ev\nclimate:\n  files: [cutout.nc]\nnetwork: network\n"
+                        "fleets:\n  - {bus: Kiel, vehicles: 10, charger_kw: 0.01, kwh_per_km: 2}\n",
+                        &s),
+                   TW_ERR_INPUT);
+  const char *msg = tw_last_error();
+  assert_true(strncmp(msg, path, strlen(path)) == 0);
+  assert_null(strstr(msg + strlen(path), path));
+  assert_non_null(strstr(msg, "fleets[0]: fleet 'Kiel EV'"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file),
       cmocka_unit_test(test_fleets),
+      cmocka_unit_test(test_fleet_error_names_file_once),
       cmocka_unit_test(test_unknown_key),
       cmocka_unit_test(test_wrong_type),
       cmocka_unit_test(test_missing_files_and_bad_values_all_listed),
