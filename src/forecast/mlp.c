@@ -201,11 +201,12 @@ tw_status tw_mlp_set_gradient(tw_mlp *mlp, const float *host) {
   return tw_backend_upload(mlp->be, mlp->grad, host, mlp->n_params * sizeof(float));
 }
 
-/* Forward over the batch already in mlp->x (n samples). With `train`, the
- * hidden layers' fused epilogue leaves act'(z) in z for the backward pass. */
-static tw_status forward(tw_mlp *mlp, int n, int train) {
+/* Forward over the batch x (n samples, backend memory: mlp->x, or the
+ * caller's array on host backends). With `train`, the hidden layers' fused
+ * epilogue leaves act'(z) in z for the backward pass. */
+static tw_status forward(tw_mlp *mlp, const float *x, int n, int train) {
   tw_backend *be = mlp->be;
-  const float *prev = mlp->x;
+  const float *prev = x;
   for (int l = 0; l < mlp->n_layers; l++) {
     int hidden = l < mlp->spec.n_hidden;
     TW_CHECK(tw_backend_sgemm(be, 0, 0, mlp->out[l], n, mlp->in[l], 1.0f,
@@ -235,16 +236,22 @@ static void output_job(const tw_mlp *mlp, int n, tw_output_job *job) {
 tw_status tw_mlp_predict(tw_mlp *mlp, const float *x_host, size_t n, float *pred_host) {
   tw_backend *be = mlp->be;
   size_t nin = (size_t)mlp->spec.n_inputs, nout = (size_t)tw_mlp_spec_outputs(&mlp->spec);
+  const int host = tw_backend_is_host(be); /* zero copy: read x, write pred in place */
   for (size_t start = 0; start < n; start += (size_t)mlp->max_batch) {
     size_t count = n - start < (size_t)mlp->max_batch ? n - start : (size_t)mlp->max_batch;
-    TW_CHECK(tw_backend_upload(be, mlp->x, x_host + start * nin, count * nin * sizeof(float)));
-    TW_CHECK(forward(mlp, (int)count, 0));
+    const float *x = x_host + start * nin;
+    if (!host) {
+      TW_CHECK(tw_backend_upload(be, mlp->x, x, count * nin * sizeof(float)));
+      x = mlp->x;
+    }
+    TW_CHECK(forward(mlp, x, (int)count, 0));
     tw_output_job job;
     output_job(mlp, (int)count, &job);
-    job.pred = mlp->pred;
+    job.pred = host ? pred_host + start * nout : mlp->pred;
     TW_CHECK(tw_backend_output_loss(be, &job));
-    TW_CHECK(tw_backend_download(be, pred_host + start * nout, mlp->pred,
-                               count * nout * sizeof(float)));
+    if (!host)
+      TW_CHECK(tw_backend_download(be, pred_host + start * nout, mlp->pred,
+                                   count * nout * sizeof(float)));
   }
   return tw_backend_synchronize(be);
 }
@@ -256,12 +263,16 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
     return tw_error(TW_ERR_INTERNAL, "mlp: batch of %d samples, expected 1..%d", n,
                     mlp->max_batch);
   size_t nin = (size_t)mlp->spec.n_inputs;
-  TW_CHECK(tw_backend_upload(be, mlp->x, x_host, (size_t)n * nin * sizeof(float)));
-  TW_CHECK(tw_backend_upload(be, mlp->y, y_host, (size_t)n * sizeof(float)));
-  TW_CHECK(forward(mlp, n, 1));
+  const float *x = x_host, *y = y_host; /* zero copy on host backends */
+  if (!tw_backend_is_host(be)) {
+    TW_CHECK(tw_backend_upload(be, mlp->x, x_host, (size_t)n * nin * sizeof(float)));
+    TW_CHECK(tw_backend_upload(be, mlp->y, y_host, (size_t)n * sizeof(float)));
+    x = mlp->x, y = mlp->y;
+  }
+  TW_CHECK(forward(mlp, x, n, 1));
   tw_output_job job;
   output_job(mlp, n, &job);
-  job.target = mlp->y;
+  job.target = y;
   job.grad = mlp->d0;
   job.loss = mlp->loss;
   job.grad_scale = grad_scale;
@@ -273,7 +284,7 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
     /* fused epilogue: dZ = dA * act'(z) (kept in z by the forward pass) and db = dZ 1 */
     TW_CHECK(tw_backend_dense_backward(be, rows, n, hidden ? mlp->z[l] : NULL, dcur,
                                      mlp->grad + mlp->b_off[l]));
-    const float *prev = l == 0 ? mlp->x : mlp->a[l - 1];
+    const float *prev = l == 0 ? x : mlp->a[l - 1];
     /* the GEMMs: dW = dZ prev^T, dprev = W^T dZ */
     TW_CHECK(tw_backend_sgemm(be, 0, 1, rows, cols, n, 1.0f, dcur, rows, prev, cols, 0.0f,
                             mlp->grad + mlp->w_off[l], rows));

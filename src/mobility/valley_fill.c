@@ -65,6 +65,7 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   const size_t nblk = Gp / VF_BLOCK;
   const int T = p->n_hours;
   const size_t GT = Gp * (size_t)T;
+  const int host = tw_backend_is_host(be);
   float *h_upper = NULL;
   double *h_energy = NULL;
   float *d_r = NULL, *d_rprev = NULL, *d_upper = NULL, *d_price = NULL, *d_lambda = NULL, *d_ones = NULL,
@@ -103,15 +104,19 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   TW_CHECK_GOTO(st, tw_calloc(VF_BLOCK, sizeof *h_ones, "valley-filling ones", &h_ones));
   for (size_t g = 0; g < VF_BLOCK; g++) h_ones[g] = 1.0f;
   TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_r));
-  TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_upper));
-  TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
-  TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * nblk * sizeof(float), (void **)&d_agg));
   TW_CHECK_GOTO(st, tw_backend_alloc(be, Gp * sizeof(float), (void **)&d_lambda));
-  TW_CHECK_GOTO(st, tw_backend_alloc(be, VF_BLOCK * sizeof(float), (void **)&d_ones));
-  TW_CHECK_GOTO(st, tw_backend_alloc(be, Gp * sizeof(double), (void **)&d_energy));
-  TW_CHECK_GOTO(st, tw_backend_upload(be, d_upper, h_upper, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, tw_backend_upload(be, d_ones, h_ones, VF_BLOCK * sizeof(float)));
-  TW_CHECK_GOTO(st, tw_backend_upload(be, d_energy, h_energy, Gp * sizeof(double)));
+  if (host) { /* zero copy: the ops read and write the host arrays in place */
+    d_upper = h_upper, d_price = h_price, d_agg = h_agg, d_ones = h_ones, d_energy = h_energy;
+  } else {
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_upper));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * nblk * sizeof(float), (void **)&d_agg));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, VF_BLOCK * sizeof(float), (void **)&d_ones));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, Gp * sizeof(double), (void **)&d_energy));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_upper, h_upper, GT * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_ones, h_ones, VF_BLOCK * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_energy, h_energy, Gp * sizeof(double)));
+  }
 
   job.n_groups = Gp;
   job.n_hours = T;
@@ -172,19 +177,22 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
              res->iterations, res->residual, params->tol);
   for (int t = 0; t < T; t++) charging_MW[t] = agg[t];
   if (group_MW) {
-    TW_CHECK_GOTO(st, tw_backend_download(be, h_upper, d_r, GT * sizeof(float)));
+    float *r = d_r; /* host backends: the result in place */
+    if (!host) TW_CHECK_GOTO(st, tw_backend_download(be, r = h_upper, d_r, GT * sizeof(float)));
     for (int t = 0; t < T; t++)
-      for (size_t g = 0; g < G; g++) group_MW[(size_t)t * G + g] = h_upper[(size_t)t * Gp + g];
+      for (size_t g = 0; g < G; g++) group_MW[(size_t)t * G + g] = r[(size_t)t * Gp + g];
   }
 cleanup:
   tw_backend_free(be, d_r);
   tw_backend_free(be, d_rprev);
-  tw_backend_free(be, d_upper);
-  tw_backend_free(be, d_price);
-  tw_backend_free(be, d_agg);
   tw_backend_free(be, d_lambda);
-  tw_backend_free(be, d_ones);
-  tw_backend_free(be, d_energy);
+  if (!host) {
+    tw_backend_free(be, d_upper);
+    tw_backend_free(be, d_price);
+    tw_backend_free(be, d_agg);
+    tw_backend_free(be, d_ones);
+    tw_backend_free(be, d_energy);
+  }
   free(h_price);
   free(h_agg);
   free(agg);
