@@ -4,17 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <cuda_runtime.h>
 
-#include "backend/backend_convert.h"
+#include "cuda_common.h"
 #include "terrawatt/convert_math.h"
 
 namespace {
-
-tw_status launch_status(const char *what) {
-  cudaError_t e = cudaGetLastError();
-  if (e == cudaSuccess) return TW_OK;
-  return tw_error(e == cudaErrorMemoryAllocation ? TW_ERR_RESOURCE : TW_ERR_INTERNAL,
-                  "CUDA %s failed: %s", what, cudaGetErrorString(e));
-}
 
 unsigned blocks_for(size_t n, unsigned block) {
   size_t b = (n + block - 1) / block;
@@ -119,61 +112,63 @@ __global__ void bus_block_kernel(Elem e, tw_csr_job agg) {
 }
 
 template <class Elem>
-tw_status launch_bus(const Elem &e, const tw_csr_job *agg, size_t ncell, size_t ntime,
-                     unsigned warp_block, const char *what) {
+tw_status launch_bus(cudaStream_t stream, const Elem &e, const tw_csr_job *agg, size_t ncell,
+                     size_t ntime, unsigned warp_block) {
   if (agg->ncol < 0 || (size_t)agg->ncol != ncell || agg->ntime != ntime || agg->nrow < 0)
     return tw_error(TW_ERR_INTERNAL, "%s: layout is %d x %d over %zu steps but the job has %zu "
-                    "cells x %zu steps", what, agg->nrow, agg->ncol, agg->ntime, ncell, ntime);
+                    "cells x %zu steps", "fused convert + aggregate", agg->nrow, agg->ncol, agg->ntime, ncell, ntime);
   size_t nrows = ntime * (size_t)agg->nrow;
   if (nrows == 0) return TW_OK;
-  int nnz = 0;
-  cudaError_t err = cudaMemcpy(&nnz, agg->row_ptr + agg->nrow, sizeof nnz,
-                               cudaMemcpyDeviceToHost);
-  if (err != cudaSuccess)
-    return tw_error(TW_ERR_INTERNAL, "%s: reading the layout size failed: %s", what,
-                    cudaGetErrorString(err));
-  /* long rows and too few of them to fill the GPU with warps: a block per row */
-  double per_row = (double)nnz / (double)agg->nrow;
+  /* long rows and too few of them to fill the GPU with warps: a block per
+   * row (nnz comes from the host: no copy back from the device layout) */
+  double per_row = agg->nrow ? (double)agg->nnz / (double)agg->nrow : 0.0;
   if (per_row >= 4.0 * TW_BUS_BLOCK && nrows < 65536)
-    bus_block_kernel<Elem><<<blocks_for(nrows, 1), TW_BUS_BLOCK>>>(e, *agg);
+    bus_block_kernel<Elem><<<blocks_for(nrows, 1), TW_BUS_BLOCK, 0, stream>>>(e, *agg);
   else
-    bus_warp_kernel<Elem><<<blocks_for(nrows * 32, warp_block), warp_block>>>(e, *agg);
-  return launch_status(what);
+    bus_warp_kernel<Elem><<<blocks_for(nrows * 32, warp_block), warp_block, 0, stream>>>(e, *agg);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
+}
+
+tw_status cu_wind_bus_cf(tw_backend *be, const tw_wind_job *job,
+                                         const tw_csr_job *agg) {
+  wind_elem e;
+  e.job = *job;
+  return launch_bus(tw_cuda_stream(be), e, agg, job->ncell, job->ntime, 256);
+}
+
+tw_status cu_pv_bus_cf(tw_backend *be, const tw_pv_job *job,
+                                       const tw_csr_job *agg) {
+  pv_elem e;
+  e.job = *job;
+  return launch_bus(tw_cuda_stream(be), e, agg, job->ncell, job->ntime, 128);
+}
+
+tw_status cu_wind_cf(tw_backend *be, const tw_wind_job *job) {
+  size_t n = job->ncell * job->ntime;
+  if (n == 0) return TW_OK;
+  wind_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
+}
+
+tw_status cu_pv_cf(tw_backend *be, const tw_pv_job *job) {
+  size_t n = job->ncell * job->ntime;
+  if (n == 0) return TW_OK;
+  pv_kernel<<<blocks_for(n, 128), 128, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
+}
+
+tw_status cu_csr_aggregate(tw_backend *be, const tw_csr_job *job) {
+  size_t n = job->ntime * (size_t)job->nrow;
+  if (n == 0) return TW_OK;
+  csr_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
 } // namespace
 
-extern "C" tw_status tw_cuda_wind_bus_cf(tw_backend *, const tw_wind_job *job,
-                                         const tw_csr_job *agg) {
-  wind_elem e;
-  e.job = *job;
-  return launch_bus(e, agg, job->ncell, job->ntime, 256, "wind_bus_cf kernel launch");
-}
-
-extern "C" tw_status tw_cuda_pv_bus_cf(tw_backend *, const tw_pv_job *job,
-                                       const tw_csr_job *agg) {
-  pv_elem e;
-  e.job = *job;
-  return launch_bus(e, agg, job->ncell, job->ntime, 128, "pv_bus_cf kernel launch");
-}
-
-extern "C" tw_status tw_cuda_wind_cf(tw_backend *, const tw_wind_job *job) {
-  size_t n = job->ncell * job->ntime;
-  if (n == 0) return TW_OK;
-  wind_kernel<<<blocks_for(n, 256), 256>>>(*job);
-  return launch_status("wind_cf kernel launch");
-}
-
-extern "C" tw_status tw_cuda_pv_cf(tw_backend *, const tw_pv_job *job) {
-  size_t n = job->ncell * job->ntime;
-  if (n == 0) return TW_OK;
-  pv_kernel<<<blocks_for(n, 128), 128>>>(*job);
-  return launch_status("pv_cf kernel launch");
-}
-
-extern "C" tw_status tw_cuda_csr_aggregate(tw_backend *, const tw_csr_job *job) {
-  size_t n = job->ntime * (size_t)job->nrow;
-  if (n == 0) return TW_OK;
-  csr_kernel<<<blocks_for(n, 256), 256>>>(*job);
-  return launch_status("csr_aggregate kernel launch");
-}
+extern "C" const tw_convert_ops tw_cuda_convert_ops = {cu_wind_cf, cu_pv_cf, cu_csr_aggregate,
+                                                       cu_wind_bus_cf, cu_pv_bus_cf};

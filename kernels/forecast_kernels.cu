@@ -3,7 +3,7 @@
  * TW_HD function as the CPU backend (include/terrawatt/mlp_math.h); the CPU
  * loops in src/backend/backend_cpu.c are their reference.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <cuda_runtime.h>
+#include "cuda_common.h"
 
 #include "terrawatt/mlp_math.h"
 
@@ -15,12 +15,10 @@ unsigned blocks_for(size_t n, unsigned block) {
   return blocks > 65535u * 32u ? 65535u * 32u : (unsigned)blocks;
 }
 
-tw_status launched(const char *what) {
-  cudaError_t e = cudaGetLastError();
-  if (e != cudaSuccess)
-    return tw_error(TW_ERR_INTERNAL, "CUDA %s kernel launch failed: %s", what,
-                    cudaGetErrorString(e));
-  return TW_OK;
+__global__ void activation_kernel(tw_activation act, size_t n, float *x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
+    x[i] = tw_activate(act, x[i]);
 }
 
 __global__ void bias_activation_kernel(tw_activation act, int rows, size_t n, const float *bias,
@@ -75,46 +73,63 @@ __global__ void dense_backward_kernel(int rows, int cols, const float *dact, flo
   }
 }
 
-} // namespace
+tw_status cu_activation(tw_backend *be, tw_activation act, size_t n, float *x) {
+  if (n == 0) return TW_OK;
+  activation_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(act, n, x);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
+}
 
-extern "C" tw_status tw_cuda_dense_forward(tw_backend *, tw_activation act, int rows, int cols,
+tw_status cu_dense_forward(tw_backend *be, tw_activation act, int rows, int cols,
                                            const float *bias, float *z, float *a) {
   size_t n = (size_t)rows * (size_t)cols;
   if (n == 0) return TW_OK;
-  dense_forward_kernel<<<blocks_for(n, 256), 256>>>(act, rows, n, bias, z, a);
-  return launched("dense_forward");
+  dense_forward_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(act, rows, n, bias, z, a);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
-extern "C" tw_status tw_cuda_dense_backward(tw_backend *, int rows, int cols, const float *dact,
+tw_status cu_dense_backward(tw_backend *be, int rows, int cols, const float *dact,
                                             float *grad, float *db) {
   if (rows <= 0) return TW_OK;
-  dense_backward_kernel<<<blocks_for((size_t)rows, 128), 128>>>(rows, cols, dact, grad, db);
-  return launched("dense_backward");
+  dense_backward_kernel<<<blocks_for((size_t)rows, 128), 128, 0, tw_cuda_stream(be)>>>(rows, cols, dact, grad, db);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
-extern "C" tw_status tw_cuda_bias_activation(tw_backend *, tw_activation act, int rows, int cols,
+tw_status cu_bias_activation(tw_backend *be, tw_activation act, int rows, int cols,
                                              const float *bias, float *z, float *a) {
   size_t n = (size_t)rows * (size_t)cols;
   if (n == 0) return TW_OK;
-  bias_activation_kernel<<<blocks_for(n, 256), 256>>>(act, rows, n, bias, z, a);
-  return launched("bias_activation");
+  bias_activation_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(act, rows, n, bias, z, a);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
-extern "C" tw_status tw_cuda_activation_backward(tw_backend *, tw_activation act, size_t n,
+tw_status cu_activation_backward(tw_backend *be, tw_activation act, size_t n,
                                                  const float *z, float *grad) {
   if (n == 0) return TW_OK;
-  activation_backward_kernel<<<blocks_for(n, 256), 256>>>(act, n, z, grad);
-  return launched("activation_backward");
+  activation_backward_kernel<<<blocks_for(n, 256), 256, 0, tw_cuda_stream(be)>>>(act, n, z, grad);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
-extern "C" tw_status tw_cuda_adam_update(tw_backend *, const tw_adam_job *job) {
+tw_status cu_adam_update(tw_backend *be, const tw_adam_job *job) {
   if (job->n == 0) return TW_OK;
-  adam_kernel<<<blocks_for(job->n, 256), 256>>>(*job);
-  return launched("adam_update");
+  adam_kernel<<<blocks_for(job->n, 256), 256, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
 
-extern "C" tw_status tw_cuda_output_loss(tw_backend *, const tw_output_job *job) {
+tw_status cu_output_loss(tw_backend *be, const tw_output_job *job) {
   if (job->n <= 0) return TW_OK;
-  output_kernel<<<blocks_for((size_t)job->n, 128), 128>>>(*job);
-  return launched("output_loss");
+  output_kernel<<<blocks_for((size_t)job->n, 128), 128, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
+  return TW_OK;
 }
+
+} // namespace
+
+extern "C" const tw_forecast_ops tw_cuda_forecast_ops = {
+    cu_activation, cu_bias_activation, cu_activation_backward, cu_adam_update,
+    cu_output_loss, cu_dense_forward,  cu_dense_backward};

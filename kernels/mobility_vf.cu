@@ -4,9 +4,7 @@
  * layout ([t * n_groups + g]) makes neighbouring threads read neighbouring
  * addresses, so every pass over the hours is coalesced.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <cuda_runtime.h>
-
-#include "terrawatt/backend.h"
+#include "cuda_common.h"
 #include "terrawatt/mobility_math.h"
 
 namespace {
@@ -18,17 +16,14 @@ __global__ void ev_project_kernel(tw_ev_project_job job) {
                               job.r_prev, job.beta, job.upper, job.energy_MWh[g], &job.lambda[g]);
 }
 
-} // namespace
-
-extern "C" tw_status tw_cuda_ev_project(tw_backend *, const tw_ev_project_job *job) {
+tw_status cu_ev_project(tw_backend *be, const tw_ev_project_job *job) {
   if (job->n_groups == 0 || job->n_hours <= 0) return TW_OK;
   const unsigned block = 128;
-  size_t blocks = (job->n_groups + block - 1) / block;
-  if (blocks > 65535u * 32u) blocks = 65535u * 32u;
-  ev_project_kernel<<<(unsigned)blocks, block>>>(*job);
-  cudaError_t e = cudaGetLastError();
-  if (e != cudaSuccess)
-    return tw_error(TW_ERR_INTERNAL, "CUDA ev_project kernel launch (%zu groups x %d h) failed: %s",
-                    job->n_groups, job->n_hours, cudaGetErrorString(e));
+  ev_project_kernel<<<tw_cuda_blocks(job->n_groups, block), block, 0, tw_cuda_stream(be)>>>(*job);
+  TW_CUDA_CHECK(cudaGetLastError());
   return TW_OK;
 }
+
+} // namespace
+
+extern "C" const tw_mobility_ops tw_cuda_mobility_ops = {cu_ev_project};

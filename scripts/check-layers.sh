@@ -33,7 +33,7 @@ declare -A rank=([core]=0 [backend]=1 [network]=1 [ingest]=2 [convert]=3 [foreca
 declare -A header=(
   [alloc]=core [atomic_file]=core [export]=core [input_file]=core [json]=core [log]=core
   [name]=core [progress]=core [quantile]=core [status]=core [time]=core [version]=core [yaml]=core
-  [activation]=backend [backend]=backend [convert_math]=backend [hd]=backend [mlp_math]=backend
+  [activation]=backend [backend]=backend [backend_lp]=backend [convert_math]=backend [hd]=backend [mlp_math]=backend
   [mobility_math]=backend [pdlp_math]=backend [physics_pv]=backend [physics_solar]=backend
   [physics_wind]=backend
   [network]=network

@@ -1,8 +1,11 @@
 #!/bin/sh
 # GPU check for the conversion kernels, for a machine with nvcc, CMake and
-# cuBLAS (no NetCDF/GLPK/MPI/OpenBLAS needed): backend-only CUDA build, the
-# gpu-labelled parity tests (CPU vs CUDA, max abs diff <= 1e-5), the sgemm
-# test, and the convert benchmark on the CUDA and CPU backends. Results go
+# cuBLAS (no NetCDF/GLPK/MPI/OpenBLAS needed): backend-only CUDA build
+# (libterrawatt plus libterrawatt_cuda.so, loaded with dlopen), the
+# backend-op parity harness over every op (test_backend_ops cpu and cuda,
+# each against host references; needs cmocka), the gpu-labelled parity
+# tests (CPU vs CUDA, max abs diff <= 1e-5), the sgemm test, and the
+# convert benchmark on the CUDA and CPU backends. Results go
 # to $OUT (default ./gpu-check-out): build.log, ctest.log, bench-*.json.
 # usage: scripts/gpu-check.sh [BUILD_DIR]
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,7 +22,10 @@ rc=$?
 if [ $rc -ne 0 ]; then
   echo "gpu-check: build failed (see $out/build.log)"; tail -30 "$out/build.log"; exit 1
 fi
-ctest --test-dir "$build" -L "gpu|convert|core" --output-on-failure -V > "$out/ctest.log" 2>&1
+if [ ! -x "$build/tests/backend/test_backend_ops" ]; then
+  echo "gpu-check: cmocka not found, so the backend-op parity harness was not built"; exit 1
+fi
+ctest --test-dir "$build" -L "gpu|backend|convert|core" --output-on-failure -V > "$out/ctest.log" 2>&1
 test_rc=$?
 grep -E "max \|cpu - cuda\||Passed|Failed|Skipped|SKIP|tests passed" "$out/ctest.log"
 for be in cuda cpu; do

@@ -1,8 +1,10 @@
 /* terrawatt: compute backends (one math, two machines).
- * A backend is a table of function pointers; `cpu` uses CBLAS + OpenMP and
- * is the reference, `cuda` uses cuBLAS and the kernels in kernels/.
+ * An opaque tw_backend with wrapper functions (ggml style): `cpu` uses
+ * CBLAS + OpenMP and is the reference; `cuda` (cuBLAS, cuSPARSE and the
+ * kernels in kernels/) is a library of its own, libterrawatt_cuda.so,
+ * loaded with dlopen only when a CUDA backend is asked for.
  * Pointers called "device" point into the backend's memory (host memory
- * for cpu): move data with upload/download.
+ * for cpu, where tw_backend_is_host() is 1): move data with upload/download.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef TERRAWATT_BACKEND_H
 #define TERRAWATT_BACKEND_H
@@ -116,6 +118,10 @@ typedef struct tw_csr_job {
    * result). Host arrays on host backends; unused by CUDA. */
   const int *row_run; /* [nrow + 1] */
   const int *run_k;   /* [nrun + 1] */
+  /* Number of entries (row_ptr[nrow]) as known on the host, so that CUDA
+   * picks its kernel without reading the device layout back; 0: unknown
+   * (one warp per row). */
+  int nnz;
 } tw_csr_job;
 
 /* Split each CSR row's entries into maximal runs of consecutive cells
@@ -166,91 +172,153 @@ typedef struct tw_ev_project_job {
   float *lambda;            /* [n_groups] multiplier, warm start in / out */
 } tw_ev_project_job;
 
-typedef struct tw_backend_ops {
-  const char *name;
-  /* Allocate `bytes` of device memory (zeroed). */
-  tw_status (*alloc)(tw_backend *be, size_t bytes, void **dev_ptr);
-  /* Free device memory (NULL-safe). */
-  void (*free)(tw_backend *be, void *dev_ptr);
-  tw_status (*upload)(tw_backend *be, void *dev_dst, const void *host_src, size_t bytes);
-  tw_status (*download)(tw_backend *be, void *host_dst, const void *dev_src, size_t bytes);
-  /* C = alpha op(A) op(B) + beta C, column-major, as cublasSgemm; trans_* 0
-   * or 1. A is m x k after op, B k x n, C m x n. */
-  tw_status (*sgemm)(tw_backend *be, int trans_a, int trans_b, int m, int n, int k, float alpha,
-                     const float *a, int lda, const float *b, int ldb, float beta, float *c,
-                     int ldc);
-  /* x[i] = act(x[i]) in place, n elements. */
-  tw_status (*activation)(tw_backend *be, tw_activation act, size_t n, float *x);
-  /* Dense-layer epilogue, rows x cols column-major: z[i,j] += bias[i],
-   * then a[i,j] = act(z[i,j]) (a may alias z only for TW_ACT_IDENTITY). */
-  tw_status (*bias_activation)(tw_backend *be, tw_activation act, int rows, int cols,
-                               const float *bias, float *z, float *a);
-  /* grad[i] *= act'(z[i]) for n elements (mlp_math.h). */
-  tw_status (*activation_backward)(tw_backend *be, tw_activation act, size_t n, const float *z,
-                                   float *grad);
-  /* AdamW parameter update (mlp_math.h tw_adam_element). */
-  tw_status (*adam_update)(tw_backend *be, const tw_adam_job *job);
-  /* MLP output head: quantile transform, loss and gradient per sample. */
-  tw_status (*output_loss)(tw_backend *be, const tw_output_job *job);
-  /* Fused dense-layer forward epilogue for training, rows x cols
-   * column-major: v = z + bias[i], a = act(v), z = act'(v) (mlp_math.h). */
-  tw_status (*dense_forward)(tw_backend *be, tw_activation act, int rows, int cols,
-                             const float *bias, float *z, float *a);
-  /* Fused backward epilogue: grad[i,j] *= dact[i,j] (dact NULL: no
-   * activation), then db[i] = sum_j grad[i,j] (the bias gradient). */
-  tw_status (*dense_backward)(tw_backend *be, int rows, int cols, const float *dact, float *grad,
-                              float *db);
-  /* Wind capacity factor per element (physics_wind.h). */
-  tw_status (*wind_cf)(tw_backend *be, const tw_wind_job *job);
-  /* PV output per kW peak per element (physics_pv.h). */
-  tw_status (*pv_cf)(tw_backend *be, const tw_pv_job *job);
-  /* Sparse (CSR) matrix times each time step's vector (cell -> bus). */
-  tw_status (*csr_aggregate)(tw_backend *be, const tw_csr_job *job);
-  /* Fused convert + aggregate (optional, NULL if absent): per-bus sums
-   * agg->y[t][r] = sum_k val[k] * cf(t, col[k]) with cf the element of
-   * `job` (wind_cf / pv_cf math); job->cf and agg->x are unused, so no
-   * cell array is written and each cell-time input is read once.
-   * agg->ncol must equal job->ncell and agg->ntime job->ntime. */
-  tw_status (*wind_bus_cf)(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
-  tw_status (*pv_bus_cf)(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
-  /* 1: device memory is host memory (the CPU backend): callers may pass
-   * host arrays to the ops directly, without alloc + upload (zero copy). */
-  int is_host;
-  /* EV valley-filling projection per group (mobility_math.h). */
-  tw_status (*ev_project)(tw_backend *be, const tw_ev_project_job *job);
-  /* Wait for queued work; reports asynchronous failures. */
-  tw_status (*synchronize)(tw_backend *be);
-  /* Release the backend's own state (called by tw_backend_destroy). */
-  void (*destroy)(tw_backend *be);
-} tw_backend_ops;
+/* ---- backends ------------------------------------------------------------
+ * A backend (opaque) is a device interface (buffers, copies, synchronize,
+ * sgemm) plus per-domain operation tables (convert, forecast, mobility, the
+ * LP ops of the first-order solver: terrawatt/backend_lp.h). A backend may
+ * lack an op: tw_backend_supports() says so, and calling it returns
+ * TW_ERR_RESOURCE naming the backend and the op. Create one per process
+ * (one per MPI rank in `run`) and pass it down. Not thread-safe: one
+ * thread drives a backend at a time. */
 
-struct tw_backend {
-  const tw_backend_ops *ops;
-  tw_backend_kind kind;
-  void *impl; /* backend-private state */
-};
+/* Every op of every domain, for tw_backend_supports() and the parity
+ * harness (tests/backend/test_backend_ops.c has a case for each). */
+typedef enum tw_backend_op {
+  /* device */
+  TW_OP_SGEMM = 0,
+  /* convert */
+  TW_OP_WIND_CF,
+  TW_OP_PV_CF,
+  TW_OP_CSR_AGGREGATE,
+  TW_OP_WIND_BUS_CF,
+  TW_OP_PV_BUS_CF,
+  /* forecast */
+  TW_OP_ACTIVATION,
+  TW_OP_BIAS_ACTIVATION,
+  TW_OP_ACTIVATION_BACKWARD,
+  TW_OP_ADAM_UPDATE,
+  TW_OP_OUTPUT_LOSS,
+  TW_OP_DENSE_FORWARD,
+  TW_OP_DENSE_BACKWARD,
+  /* mobility */
+  TW_OP_EV_PROJECT,
+  /* lp (first-order solver; backend_lp.h) */
+  TW_OP_PDLP_STEP,
+  TW_OP_PDLP_ACCEPT,
+  TW_OP_PDLP_RESTART,
+  TW_OP_COUNT
+} tw_backend_op;
+
+/* Name of an op ("sgemm", "wind_cf", ...), or "?" out of range. */
+const char *tw_backend_op_name(tw_backend_op op);
 
 /* Parse "auto", "cpu" or "cuda". TW_ERR_USAGE names the value otherwise. */
 TW_API tw_status tw_backend_kind_parse(const char *text, tw_backend_kind *out);
 
-/* Create a backend. AUTO takes CUDA only if it was compiled in and a GPU is
- * present, else CPU. CUDA when not compiled in or without a GPU fails with
- * TW_ERR_RESOURCE and says which. */
+/* Create a backend on the default device: tw_backend_create_on(kind, -1). */
 TW_API tw_status tw_backend_create(tw_backend_kind kind, tw_backend **out);
+
+/* Create a backend. CPU never touches CUDA. CUDA loads the CUDA backend
+ * library (libterrawatt_cuda.so, next to libterrawatt, or the path in
+ * TW_CUDA_LIBRARY) with dlopen and takes CUDA device `device`; device < 0
+ * means TW_CUDA_DEVICE from the environment, else 0 (the run layer passes
+ * the node-local MPI rank modulo the device count). AUTO first asks the
+ * CUDA driver (libcuda.so.1, without loading cuBLAS) whether a GPU is
+ * present, then loads the library; with no driver, no GPU or no library it
+ * falls back to CPU. CUDA without the library, driver or a GPU fails with
+ * TW_ERR_RESOURCE naming the reason. */
+TW_API tw_status tw_backend_create_on(tw_backend_kind kind, int device, tw_backend **out);
 
 /* Destroy a backend (NULL-safe; sets *be to NULL). */
 TW_API void tw_backend_destroy(tw_backend **be);
 
-/* 1 if the CUDA backend was compiled in. */
+/* "cpu" or "cuda". */
+const char *tw_backend_name(const tw_backend *be);
+TW_API tw_backend_kind tw_backend_get_kind(const tw_backend *be);
+/* CUDA device index of the backend, -1 for CPU. */
+TW_API int tw_backend_device(const tw_backend *be);
+/* 1: buffers of this backend are host memory (CPU): callers may pass host
+ * arrays to the ops directly, without alloc + upload (zero copy). */
+TW_API int tw_backend_is_host(const tw_backend *be);
+/* 1 if the backend implements `op`. */
+TW_API int tw_backend_supports(const tw_backend *be, tw_backend_op op);
+
+/* Device buffers: `bytes` of backend memory, zeroed; free is NULL-safe. */
+TW_API tw_status tw_backend_alloc(tw_backend *be, size_t bytes, void **dev_ptr);
+TW_API void tw_backend_free(tw_backend *be, void *dev_ptr);
+/* Host staging buffers for fast asynchronous copies (page-locked memory on
+ * CUDA, plain memory on CPU), zeroed; free is NULL-safe. */
+TW_API tw_status tw_backend_host_alloc(tw_backend *be, size_t bytes, void **host_ptr);
+TW_API void tw_backend_host_free(tw_backend *be, void *host_ptr);
+/* Blocking copies: on return the data has arrived and host memory may be
+ * reused. On CUDA they go through the backend's pinned staging buffer. */
+TW_API tw_status tw_backend_upload(tw_backend *be, void *dev_dst, const void *host_src, size_t bytes);
+TW_API tw_status tw_backend_download(tw_backend *be, void *host_dst, const void *dev_src, size_t bytes);
+/* Asynchronous copies, queued on the backend's stream in order with its
+ * ops: host memory must stay valid (and, for download, unread) until
+ * tw_backend_synchronize(). Fastest from tw_backend_host_alloc memory. */
+TW_API tw_status tw_backend_upload_async(tw_backend *be, void *dev_dst, const void *host_src,
+                                  size_t bytes);
+TW_API tw_status tw_backend_download_async(tw_backend *be, void *host_dst, const void *dev_src,
+                                    size_t bytes);
+/* Wait for queued work; reports asynchronous failures. */
+TW_API tw_status tw_backend_synchronize(tw_backend *be);
+
+/* C = alpha op(A) op(B) + beta C, column-major, as cublasSgemm; trans_* 0
+ * or 1. A is m x k after op, B k x n, C m x n. */
+TW_API tw_status tw_backend_sgemm(tw_backend *be, int trans_a, int trans_b, int m, int n, int k,
+                           float alpha, const float *a, int lda, const float *b, int ldb,
+                           float beta, float *c, int ldc);
+
+/* ---- convert ops (convert_math.h) ---- */
+/* Wind capacity factor per element (physics_wind.h). */
+TW_API tw_status tw_backend_wind_cf(tw_backend *be, const tw_wind_job *job);
+/* PV output per kW peak per element (physics_pv.h). */
+TW_API tw_status tw_backend_pv_cf(tw_backend *be, const tw_pv_job *job);
+/* Sparse (CSR) matrix times each time step's vector (cell -> bus). */
+TW_API tw_status tw_backend_csr_aggregate(tw_backend *be, const tw_csr_job *job);
+/* Fused convert + aggregate: per-bus sums agg->y[t][r] = sum_k val[k] *
+ * cf(t, col[k]) with cf the element of `job`; job->cf and agg->x are
+ * unused, so no cell array is written and each cell-time input is read
+ * once. agg->ncol must equal job->ncell and agg->ntime job->ntime. */
+TW_API tw_status tw_backend_wind_bus_cf(tw_backend *be, const tw_wind_job *job, const tw_csr_job *agg);
+TW_API tw_status tw_backend_pv_bus_cf(tw_backend *be, const tw_pv_job *job, const tw_csr_job *agg);
+
+/* ---- forecast ops (mlp_math.h) ---- */
+/* x[i] = act(x[i]) in place, n elements. */
+TW_API tw_status tw_backend_activation(tw_backend *be, tw_activation act, size_t n, float *x);
+/* Dense-layer epilogue, rows x cols column-major: z[i,j] += bias[i],
+ * then a[i,j] = act(z[i,j]) (a may alias z only for TW_ACT_IDENTITY). */
+TW_API tw_status tw_backend_bias_activation(tw_backend *be, tw_activation act, int rows, int cols,
+                                     const float *bias, float *z, float *a);
+/* grad[i] *= act'(z[i]) for n elements. */
+TW_API tw_status tw_backend_activation_backward(tw_backend *be, tw_activation act, size_t n,
+                                         const float *z, float *grad);
+/* AdamW parameter update (tw_adam_element). */
+TW_API tw_status tw_backend_adam_update(tw_backend *be, const tw_adam_job *job);
+/* MLP output head: quantile transform, loss and gradient per sample. */
+TW_API tw_status tw_backend_output_loss(tw_backend *be, const tw_output_job *job);
+/* Fused dense-layer forward epilogue for training, rows x cols
+ * column-major: v = z + bias[i], a = act(v), z = act'(v). */
+TW_API tw_status tw_backend_dense_forward(tw_backend *be, tw_activation act, int rows, int cols,
+                                   const float *bias, float *z, float *a);
+/* Fused backward epilogue: grad[i,j] *= dact[i,j] (dact NULL: no
+ * activation), then db[i] = sum_j grad[i,j] (the bias gradient). */
+TW_API tw_status tw_backend_dense_backward(tw_backend *be, int rows, int cols, const float *dact,
+                                    float *grad, float *db);
+
+/* ---- mobility ops (mobility_math.h) ---- */
+/* EV valley-filling projection per group. */
+TW_API tw_status tw_backend_ev_project(tw_backend *be, const tw_ev_project_job *job);
+
+/* 1 if the CUDA backend library was built with this terrawatt (it is
+ * loaded only when a CUDA backend is requested). */
 TW_API int tw_backend_cuda_compiled(void);
 
-/* Number of CUDA devices visible (0 when not compiled in or none). On
- * return `names` (if not NULL) holds a "; "-separated list of device names. */
+/* Number of CUDA devices visible through the driver (0 when there is no
+ * driver or no GPU; loads neither cudart nor cuBLAS). On return `names`
+ * (if not NULL) holds a "; "-separated list of device names. */
 TW_API int tw_backend_cuda_devices(char *names, size_t names_size);
-
-/* Backend constructors (internal; use tw_backend_create). */
-TW_API tw_status tw_backend_cpu_create(tw_backend **out);
-TW_API tw_status tw_backend_cuda_create(tw_backend **out);
 
 #ifdef __cplusplus
 }

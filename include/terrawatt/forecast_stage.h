@@ -103,7 +103,7 @@ typedef struct tw_forecast_stage_inputs {
   const char *solar_carrier;       /* likewise for solar, or NULL */
   const tw_bus_series *weather;    /* per-bus hdh/cdh on the climate axis, or NULL */
   const size_t *climate_index;     /* [n_snapshots] climate step of each snapshot, or NULL */
-  tw_backend_kind backend;
+  tw_backend *backend;             /* borrowed (the run's); NULL: a cpu backend for the stage */
 } tw_forecast_stage_inputs;
 
 /* The two-stage evaluation for given forecasts. `net` holds the actual

@@ -68,6 +68,9 @@ typedef struct tw_optimize_params {
   tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
   double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
   long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */
+  /* The process's backend: PDLP runs on its LP ops (a CUDA backend puts
+   * them on the GPU); NULL (default): cpu. Not owned. */
+  struct tw_backend *backend;
 } tw_optimize_params;
 
 /* Defaults as documented above. */

@@ -29,6 +29,8 @@ typedef struct tw_run_options {
   int warm_start;          /* start each LP from the optimal basis of an earlier LP of the same
                               structure on this rank (default 0: results then depend only on
                               the task, not on the rank count or task order) */
+  int device;              /* CUDA device of this rank's backend; -1: TW_CUDA_DEVICE when set,
+                              else the node-local rank modulo the GPU count */
 } tw_run_options;
 
 /* Run a scenario file. Collective on comm.

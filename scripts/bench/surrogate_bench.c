@@ -65,9 +65,9 @@ int main(int argc, char **argv) {
   }
   float *a = NULL, *bb = NULL, *c = NULL;
   size_t big = (size_t)(hidden > nin ? hidden : nin) * (size_t)(batch > hidden ? batch : hidden);
-  CHECK(be->ops->alloc(be, big * sizeof(float), (void **)&a));
-  CHECK(be->ops->alloc(be, big * sizeof(float), (void **)&bb));
-  CHECK(be->ops->alloc(be, big * sizeof(float), (void **)&c));
+  CHECK(tw_backend_alloc(be, big * sizeof(float), (void **)&a));
+  CHECK(tw_backend_alloc(be, big * sizeof(float), (void **)&bb));
+  CHECK(tw_backend_alloc(be, big * sizeof(float), (void **)&c));
 
   /* Interleaved rounds (the machine is shared): each round times `epochs`
    * epochs of training (full batches, data uploaded per batch as in
@@ -86,17 +86,17 @@ int main(int argc, char **argv) {
                               y + (size_t)b * (size_t)batch, batch, 1.0f / (float)(3 * batch), NULL));
         CHECK(tw_mlp_adam_step(mlp, &adam));
       }
-    CHECK(be->ops->synchronize(be));
+    CHECK(tw_backend_synchronize(be));
     train_s[round] = now_s() - t0;
     t0 = now_s();
     for (int r = 0; r < epochs * batches; r++)
       for (int l = 0; l < 3; l++) {
         int out = dims[l + 1], in = dims[l];
-        CHECK(be->ops->sgemm(be, 0, 0, out, batch, in, 1.0f, a, out, bb, in, 0.0f, c, out));
-        CHECK(be->ops->sgemm(be, 0, 1, out, in, batch, 1.0f, a, out, bb, in, 0.0f, c, out));
-        if (l > 0) CHECK(be->ops->sgemm(be, 1, 0, in, batch, out, 1.0f, a, out, bb, out, 0.0f, c, in));
+        CHECK(tw_backend_sgemm(be, 0, 0, out, batch, in, 1.0f, a, out, bb, in, 0.0f, c, out));
+        CHECK(tw_backend_sgemm(be, 0, 1, out, in, batch, 1.0f, a, out, bb, in, 0.0f, c, out));
+        if (l > 0) CHECK(tw_backend_sgemm(be, 1, 0, in, batch, out, 1.0f, a, out, bb, out, 0.0f, c, in));
       }
-    CHECK(be->ops->synchronize(be));
+    CHECK(tw_backend_synchronize(be));
     gemm_s[round] = now_s() - t0;
     ratio[round] = gemm_s[round] / train_s[round];
   }
@@ -118,7 +118,7 @@ int main(int argc, char **argv) {
   }
 
   printf("backend %s, MLP %d-%d-%d-3 (GELU, quantiles), batch %d, %d epochs x %d batches\n",
-         be->ops->name, nin, hidden, hidden, batch, epochs, batches);
+         tw_backend_name(be), nin, hidden, hidden, batch, epochs, batches);
   printf("training (best of %d rounds): %.0f samples/s, GEMM %.2f GFLOP/s; same-shape sgemm "
          "alone %.2f GFLOP/s\n",
          rounds, samples / train_best, train_gflops, peak_gflops);
@@ -130,11 +130,11 @@ int main(int argc, char **argv) {
          "\"gemm_fraction_of_sgemm_peak\":%.4f,\"backend\":\"%s\",\"batch\":%d,\"hidden\":%d,"
          "\"train_gemm_gflops\":%.3f,\"sgemm_same_shapes_gflops\":%.3f,\"rounds\":%d,"
          "\"gemm_fraction_min\":%.4f,\"gemm_fraction_median\":%.4f}\n",
-         samples / train_best, n / infer_s, gemm_best / train_best, be->ops->name, batch, hidden,
+         samples / train_best, n / infer_s, gemm_best / train_best, tw_backend_name(be), batch, hidden,
          train_gflops, peak_gflops, rounds, ratio[0], ratio[rounds / 2]);
-  be->ops->free(be, a);
-  be->ops->free(be, bb);
-  be->ops->free(be, c);
+  tw_backend_free(be, a);
+  tw_backend_free(be, bb);
+  tw_backend_free(be, c);
   free(x);
   free(y);
   free(pred);

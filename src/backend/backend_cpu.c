@@ -1,7 +1,10 @@
 /* The CPU backend: CBLAS (OpenBLAS) for sgemm, OpenMP loops over the shared
  * TW_HD per-element functions. It is the reference for the CUDA backend.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "backend_impl.h"
+
 #include "terrawatt/activation.h"
+#include "terrawatt/alloc.h"
 #include "terrawatt/backend.h"
 #include "terrawatt/mlp_math.h"
 #include "terrawatt/mobility_math.h"
@@ -27,6 +30,12 @@ static void cpu_free(tw_backend *be, void *dev_ptr) {
   free(dev_ptr);
 }
 
+/* Host staging memory is plain memory on the CPU. */
+static tw_status cpu_host_alloc(tw_backend *be, size_t bytes, void **host_ptr) {
+  return cpu_alloc(be, bytes, host_ptr);
+}
+
+/* Copies between host arrays: the wrappers skip dst == src (zero copy). */
 static tw_status cpu_copy(tw_backend *be, void *dst, const void *src, size_t bytes) {
   (void)be;
   if (bytes) memcpy(dst, src, bytes);
@@ -129,13 +138,31 @@ static tw_status cpu_synchronize(tw_backend *be) {
 
 static void cpu_destroy(tw_backend *be) { (void)be; }
 
-static const tw_backend_ops cpu_ops = {
+static const tw_device_iface cpu_device = {
     .name = "cpu",
+    .is_host = 1,
     .alloc = cpu_alloc,
     .free = cpu_free,
+    .host_alloc = cpu_host_alloc,
+    .host_free = cpu_free,
     .upload = cpu_copy,
     .download = cpu_copy,
+    .upload_async = cpu_copy,
+    .download_async = cpu_copy,
+    .synchronize = cpu_synchronize,
     .sgemm = cpu_sgemm,
+    .destroy = cpu_destroy,
+};
+
+static const tw_convert_ops cpu_convert = {
+    .wind_cf = tw_cpu_wind_cf,
+    .pv_cf = tw_cpu_pv_cf,
+    .csr_aggregate = tw_cpu_csr_aggregate,
+    .wind_bus_cf = tw_cpu_wind_bus_cf,
+    .pv_bus_cf = tw_cpu_pv_bus_cf,
+};
+
+static const tw_forecast_ops cpu_forecast = {
     .activation = cpu_activation,
     .bias_activation = cpu_bias_activation,
     .activation_backward = cpu_activation_backward,
@@ -143,22 +170,17 @@ static const tw_backend_ops cpu_ops = {
     .output_loss = cpu_output_loss,
     .dense_forward = tw_cpu_dense_forward,
     .dense_backward = tw_cpu_dense_backward,
-    .wind_cf = tw_cpu_wind_cf,
-    .pv_cf = tw_cpu_pv_cf,
-    .csr_aggregate = tw_cpu_csr_aggregate,
-    .wind_bus_cf = tw_cpu_wind_bus_cf,
-    .pv_bus_cf = tw_cpu_pv_bus_cf,
-    .is_host = 1,
-    .ev_project = cpu_ev_project,
-    .synchronize = cpu_synchronize,
-    .destroy = cpu_destroy,
 };
 
-tw_status tw_backend_cpu_create(tw_backend **out) {
-  tw_backend *be = NULL;
-  TW_CHECK(tw_calloc(1, sizeof *be, "cpu backend", &be));
-  be->ops = &cpu_ops;
+static const tw_mobility_ops cpu_mobility = {.ev_project = cpu_ev_project};
+
+tw_status tw_backend_cpu_init(tw_backend *be) {
+  be->dev = &cpu_device;
+  be->convert = &cpu_convert;
+  be->forecast = &cpu_forecast;
+  be->mobility = &cpu_mobility;
+  be->lp = &tw_lp_ops_cpu;
   be->kind = TW_BACKEND_CPU;
-  *out = be;
+  be->device = -1;
   return TW_OK;
 }

@@ -24,6 +24,7 @@ extern const tw_cli_command tw_cli_commands[];
 /* Global options, set by main before the subcommand runs. */
 typedef struct tw_cli_globals {
   tw_backend_kind backend; /* --backend or TW_BACKEND */
+  int device;              /* --device N (CUDA device index), -1: not given */
   int mpi_rank;
   int mpi_size;
 } tw_cli_globals;

@@ -9,7 +9,7 @@
 
 #include "terrawatt/log.h"
 
-tw_cli_globals tw_cli_global = {TW_BACKEND_AUTO, 0, 1};
+tw_cli_globals tw_cli_global = {TW_BACKEND_AUTO, -1, 0, 1};
 
 int tw_cli_usage_error(const char *cmd, const char *fmt, ...) {
   char message[1024];

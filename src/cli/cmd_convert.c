@@ -45,7 +45,7 @@ int tw_cmd_convert(int argc, char **argv) {
   tw_convert_summary sum;
   memset(&sum, 0, sizeof sum);
   tw_status st = tw_convert_config_load(config, &cfg);
-  if (st == TW_OK) st = tw_backend_create(tw_cli_global.backend, &be);
+  if (st == TW_OK) st = tw_backend_create_on(tw_cli_global.backend, tw_cli_global.device, &be);
   if (st == TW_OK) st = tw_convert_run(cfg, be, out, &sum);
   if (st == TW_OK && json) {
     tw_json j;
@@ -53,7 +53,7 @@ int tw_cmd_convert(int argc, char **argv) {
     tw_json_object_begin(&j);
     tw_json_kv_string(&j, "status", "ok");
     tw_json_kv_string(&j, "output", out);
-    tw_json_kv_string(&j, "backend", be->ops->name);
+    tw_json_kv_string(&j, "backend", tw_backend_name(be));
     tw_json_kv_int(&j, "buses", (long long)sum.nbus);
     tw_json_kv_int(&j, "cells", (long long)sum.ncell);
     tw_json_kv_int(&j, "times", (long long)sum.ntime);

@@ -62,7 +62,7 @@ int tw_cmd_forecast(int argc, char **argv) {
   }
   const int nout = tw_forecast_model_outputs(model);
   TW_CHECK_GOTO(st, tw_calloc(ds.n_rows * (size_t)nout, sizeof *pred, "forecasts", &pred));
-  TW_CHECK_GOTO(st, tw_backend_create(tw_cli_global.backend, &be));
+  TW_CHECK_GOTO(st, tw_backend_create_on(tw_cli_global.backend, tw_cli_global.device, &be));
   TW_CHECK_GOTO(st, tw_forecast_predict(model, be, ds.x, ds.n_rows, pred));
   if (tw_cli_global.mpi_rank == 0) {
     TW_CHECK_GOTO(st, tw_forecast_output_write(out_path, model, &ds, pred));
@@ -78,7 +78,7 @@ int tw_cmd_forecast(int argc, char **argv) {
       fputs("{\"status\":\"ok\",\"output\":", stdout);
       tw_fc_json_string(stdout, out_path);
       fprintf(stdout, ",\"backend\":\"%s\",\"rows\":%zu,\"start\":\"%s\",\"end\":\"%s\",\"skill\":",
-              be->ops->name, ds.n_rows, t0, t1);
+              tw_backend_name(be), ds.n_rows, t0, t1);
       if (ds.have_target) {
         fputc('{', stdout);
         for (int j = 0; j < TW_SKILL_METRICS; j++) {

@@ -142,6 +142,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   tw_optimize_params p;
   tw_network *net = NULL;
   tw_optimize_result *r = NULL;
+  tw_backend *be = NULL;
   tw_solution_check chk;
   tw_optimize_params_default(&p);
   for (int i = 1; i < argc; i++) {
@@ -231,6 +232,14 @@ int tw_cmd_optimize(int argc, char **argv) {
     rc = tw_cli_fail("optimize", st);
     goto cleanup;
   }
+  /* PDLP (--solver pdlp, or auto's choice) runs on the process's backend;
+   * the simplex needs none, so it never loads CUDA. */
+  if (p.solver != TW_SOLVER_SIMPLEX &&
+      (st = tw_backend_create_on(tw_cli_global.backend, tw_cli_global.device, &be)) != TW_OK) {
+    rc = tw_cli_fail("optimize", st);
+    goto cleanup;
+  }
+  p.backend = be;
   st = tw_optimize_network(net, &p, &r);
   if (st != TW_OK) {
     if (r && json) print_json(net, r, read_s, 0.0, NULL);
@@ -281,5 +290,6 @@ int tw_cmd_optimize(int argc, char **argv) {
 cleanup:
   tw_optimize_result_destroy(&r);
   tw_network_destroy(&net);
+  tw_backend_destroy(&be);
   return rc;
 }

@@ -38,7 +38,7 @@ void tw_cmd_run_usage(FILE *out) {
 }
 
 int tw_cmd_run(int argc, char **argv) {
-  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1, 0, 0};
+  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1, 0, 0, tw_cli_global.device};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--out") == 0) {
       if (++i >= argc) return tw_cli_usage_error("run", "--out needs a directory");

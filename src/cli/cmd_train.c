@@ -76,7 +76,7 @@ int tw_cmd_train(int argc, char **argv) {
                     config_path);
   }
   if (st != TW_OK) goto cleanup;
-  TW_CHECK_GOTO(st, tw_backend_create(tw_cli_global.backend, &be));
+  TW_CHECK_GOTO(st, tw_backend_create_on(tw_cli_global.backend, tw_cli_global.device, &be));
   tw_forecast_train_options opt = {
       .backend = be,
       .comm = tw_cli_global.mpi_size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL,
@@ -89,7 +89,7 @@ int tw_cmd_train(int argc, char **argv) {
     if (json) {
       fputs("{\"status\":\"ok\",\"model_file\":", stdout);
       tw_fc_json_string(stdout, out_path);
-      fprintf(stdout, ",\"backend\":\"%s\",\"model\":", be->ops->name);
+      fprintf(stdout, ",\"backend\":\"%s\",\"model\":", tw_backend_name(be));
       tw_forecast_model_json(model, stdout);
       fputs("}\n", stdout);
     } else {

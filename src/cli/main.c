@@ -16,7 +16,7 @@
 
 static void print_usage(FILE *out) {
   fprintf(out,
-          "usage: terrawatt [--verbose|--quiet] [--backend auto|cpu|cuda] COMMAND [ARGS]\n\n"
+          "usage: terrawatt [--verbose|--quiet] [--backend auto|cpu|cuda] [--device N] COMMAND [ARGS]\n\n"
           "Turn climate data into resilient, low-carbon power-system schedules.\n\n"
           "Commands:\n");
   for (const tw_cli_command *c = tw_cli_commands; c->name; c++)
@@ -25,9 +25,12 @@ static void print_usage(FILE *out) {
                "  -v, --verbose      more log output (debug); errors show where they arose\n"
                "  -q, --quiet        errors only\n"
                "  --backend B        compute backend: auto (default), cpu, cuda; or TW_BACKEND\n"
+               "  --device N         CUDA device index; default TW_CUDA_DEVICE, else (run) the\n"
+               "                     node-local MPI rank modulo the GPU count, else 0\n"
                "  --follow-symlinks  follow symlinks inside input folders (a PyPSA CSV folder,\n"
                "                     an emobpy directory); refused by default\n"
-               "Environment: TW_LOG_LEVEL=error|warn|info|debug, TW_BACKEND.\n"
+               "Environment: TW_LOG_LEVEL=error|warn|info|debug, TW_BACKEND, TW_CUDA_DEVICE,\n"
+               "TW_CUDA_LIBRARY (path of libterrawatt_cuda.so).\n"
                "Exit codes: 0 ok, 1 usage, 2 bad input, 3 infeasible, 4 resource, 5 internal.\n"
                "Run 'terrawatt COMMAND --help' for a command's options.\n");
 }
@@ -74,6 +77,17 @@ static int take_global_options(int *argc, char **argv) {
         return TW_ERR_USAGE;
       }
       drop_args(argc, argv, i, a[9] == '=' ? 1 : 2);
+    } else if (strcmp(a, "--device") == 0 || strncmp(a, "--device=", 9) == 0) {
+      const char *value = a[8] == '=' ? a + 9 : (i + 1 < *argc ? argv[i + 1] : NULL);
+      char *end = NULL;
+      long d = value ? strtol(value, &end, 10) : -1;
+      if (!value || !*value || *end || d < 0 || d > 1024) {
+        fprintf(stderr, "terrawatt: --device needs a CUDA device index (0, 1, ...), got '%s'\n",
+                value ? value : "");
+        return TW_ERR_USAGE;
+      }
+      tw_cli_global.device = (int)d;
+      drop_args(argc, argv, i, a[8] == '=' ? 1 : 2);
     } else {
       i++;
     }

@@ -57,11 +57,11 @@ double tw_convert_sun_instant(const tw_climate *c, size_t t, int accumulated) {
 
 static tw_status dev_put(tw_backend *be, const void *host, size_t bytes, void **dev) {
   *dev = NULL;
-  TW_CHECK(be->ops->alloc(be, bytes ? bytes : 1, dev));
+  TW_CHECK(tw_backend_alloc(be, bytes ? bytes : 1, dev));
   if (bytes) {
-    tw_status st = be->ops->upload(be, *dev, host, bytes);
+    tw_status st = tw_backend_upload(be, *dev, host, bytes);
     if (st != TW_OK) {
-      be->ops->free(be, *dev);
+      tw_backend_free(be, *dev);
       *dev = NULL;
       return st;
     }
@@ -79,7 +79,7 @@ typedef struct dev_buf {
 static tw_status dev_in(tw_backend *be, const void *host, size_t bytes, dev_buf *b) {
   b->p = NULL;
   b->owned = 0;
-  if (be->ops->is_host && host) {
+  if (tw_backend_is_host(be) && host) {
     b->p = (void *)(uintptr_t)host; /* read-only use by the ops */
     return TW_OK;
   }
@@ -89,7 +89,7 @@ static tw_status dev_in(tw_backend *be, const void *host, size_t bytes, dev_buf 
 }
 
 static void dev_release(tw_backend *be, dev_buf *b) {
-  if (b->owned) be->ops->free(be, b->p);
+  if (b->owned) tw_backend_free(be, b->p);
   b->p = NULL;
   b->owned = 0;
 }
@@ -170,7 +170,7 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   TW_CHECK_GOTO(st, dev_in(be, u->data, n * sizeof(float), &d_u));
   TW_CHECK_GOTO(st, dev_in(be, v->data, n * sizeof(float), &d_v));
   TW_CHECK_GOTO(st, dev_in(be, table, (size_t)len * sizeof(float), &d_cv));
-  if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  if (!agg) TW_CHECK_GOTO(st, tw_backend_alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_wind_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
@@ -205,9 +205,9 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
     TW_CHECK_GOTO(st, dev_in(be, factor, c->ncell * sizeof(float), &d_r));
     job.hub_factor = (const float *)d_r.p;
   }
-  if (agg) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, &job, agg));
-  else TW_CHECK_GOTO(st, be->ops->wind_cf(be, &job));
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  if (agg) TW_CHECK_GOTO(st, tw_backend_wind_bus_cf(be, &job, agg));
+  else TW_CHECK_GOTO(st, tw_backend_wind_cf(be, &job));
+  TW_CHECK_GOTO(st, tw_backend_synchronize(be));
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
 cleanup:
@@ -217,7 +217,7 @@ cleanup:
   dev_release(be, &d_u10);
   dev_release(be, &d_v10);
   dev_release(be, &d_cv);
-  be->ops->free(be, d_cf);
+  tw_backend_free(be, d_cf);
   free(curve_v);
   free(curve_cf);
   free(table);
@@ -282,7 +282,7 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
     for (size_t i = 0; i < n; i++) wind[i] = tw_wind_speed(u10->data[i], v10->data[i]);
     TW_CHECK_GOTO(st, dev_in(be, wind, n * sizeof(float), &d_w));
   }
-  if (!agg) TW_CHECK_GOTO(st, be->ops->alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
+  if (!agg) TW_CHECK_GOTO(st, tw_backend_alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_pv_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
@@ -298,9 +298,9 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   job.cell_trig = (const tw_cell_trig *)d_trig.p;
   job.params = p->pv;
   job.cf = (float *)d_cf;
-  if (agg) TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, &job, agg));
-  else TW_CHECK_GOTO(st, be->ops->pv_cf(be, &job));
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  if (agg) TW_CHECK_GOTO(st, tw_backend_pv_bus_cf(be, &job, agg));
+  else TW_CHECK_GOTO(st, tw_backend_pv_cf(be, &job));
+  TW_CHECK_GOTO(st, tw_backend_synchronize(be));
   *cf_dev = (float *)d_cf;
   d_cf = NULL;
 cleanup:
@@ -313,7 +313,7 @@ cleanup:
   dev_release(be, &d_w);
   dev_release(be, &d_sun);
   dev_release(be, &d_trig);
-  be->ops->free(be, d_cf);
+  tw_backend_free(be, d_cf);
   free(sun);
   free(trig);
   free(geo);
@@ -326,12 +326,12 @@ cleanup:
 static tw_status download_cells(tw_backend *be, const tw_climate *c, float *dev, float **out) {
   size_t n = c->ntime * c->ncell;
   tw_status st = tw_calloc(n ? n : 1, sizeof(float), "cell capacity factors", out);
-  if (st == TW_OK) st = be->ops->download(be, *out, dev, n * sizeof(float));
+  if (st == TW_OK) st = tw_backend_download(be, *out, dev, n * sizeof(float));
   if (st != TW_OK) {
     free(*out);
     *out = NULL;
   }
-  be->ops->free(be, dev);
+  tw_backend_free(be, dev);
   return st;
 }
 
@@ -411,13 +411,14 @@ static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_convert
   float *d_x = NULL;
   size_t ny = c->ntime * l->nbus;
   *y_host = NULL;
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (ny ? ny : 1) * sizeof(float), &d_y));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, (ny ? ny : 1) * sizeof(float), &d_y));
   tw_csr_job job;
   memset(&job, 0, sizeof job);
   job.nrow = (int)l->nbus;
   job.ncol = (int)l->ncell;
   job.ntime = c->ntime;
   job.row_ptr = (const int *)d_row;
+  job.nnz = l->row_ptr[l->nbus];
   job.col = (const int *)d_col;
   job.val = (const float *)d_val;
   job.y = (float *)d_y;
@@ -428,18 +429,18 @@ static tw_status aggregate(tw_backend *be, const tw_climate *c, const tw_convert
   } else {
     if (fn) TW_CHECK_GOTO(st, fn(be, c, p, NULL, &d_x));
     job.x = fn ? d_x : cells_dev;
-    TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &job));
-    TW_CHECK_GOTO(st, be->ops->synchronize(be));
+    TW_CHECK_GOTO(st, tw_backend_csr_aggregate(be, &job));
+    TW_CHECK_GOTO(st, tw_backend_synchronize(be));
   }
   TW_CHECK_GOTO(st, tw_calloc(ny ? ny : 1, sizeof(float), "bus series", y_host));
-  TW_CHECK_GOTO(st, be->ops->download(be, *y_host, d_y, ny * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_download(be, *y_host, d_y, ny * sizeof(float)));
 cleanup:
   if (st != TW_OK) {
     free(*y_host);
     *y_host = NULL;
   }
-  be->ops->free(be, d_y);
-  be->ops->free(be, d_x);
+  tw_backend_free(be, d_y);
+  tw_backend_free(be, d_x);
   return st;
 }
 
@@ -477,16 +478,16 @@ tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c,
   TW_CHECK_GOTO(st, dev_in(be, layout->val, nnz * sizeof(float), &d_val));
   /* runs of consecutive cells per bus, once per layout (host backends
    * stream them; the CUDA kernels walk the entries) */
-  if (be->ops->is_host)
+  if (tw_backend_is_host(be))
     TW_CHECK_GOTO(st, tw_csr_runs_build((int)layout->nbus, layout->row_ptr, layout->col,
                                         &row_run, &run_k));
   if (p->turbine)
     TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row.p, d_col.p, d_val.p, row_run, run_k,
-                                wind_cells_dev, be->ops->wind_bus_cf && !p->no_fusion, NULL,
+                                wind_cells_dev, tw_backend_supports(be, TW_OP_WIND_BUS_CF) && !p->no_fusion, NULL,
                                 &s->wind_cf));
   if (p->solar)
     TW_CHECK_GOTO(st, aggregate(be, c, p, layout, d_row.p, d_col.p, d_val.p, row_run, run_k,
-                                solar_cells_dev, be->ops->pv_bus_cf && !p->no_fusion, NULL,
+                                solar_cells_dev, tw_backend_supports(be, TW_OP_PV_BUS_CF) && !p->no_fusion, NULL,
                                 &s->solar_cf));
   if (p->degree_hours) {
     for (int which = 0; which < 2; which++) {

@@ -70,7 +70,7 @@ tw_status tw_mlp_spec_validate(const tw_mlp_spec *spec) {
 }
 
 static tw_status dev_alloc(tw_backend *be, size_t count, float **out) {
-  return be->ops->alloc(be, (count ? count : 1) * sizeof(float), (void **)out);
+  return tw_backend_alloc(be, (count ? count : 1) * sizeof(float), (void **)out);
 }
 
 tw_status tw_mlp_create(tw_backend *be, const tw_mlp_spec *spec, int max_batch, tw_mlp **out) {
@@ -129,10 +129,10 @@ void tw_mlp_destroy(tw_mlp **mlp) {
   tw_backend *be = m->be;
   float *bufs[] = {m->params, m->grad, m->adam_m, m->adam_v, m->x, m->y,
                    m->loss, m->pred,   m->d0,     m->d1};
-  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) be->ops->free(be, bufs[i]);
+  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) tw_backend_free(be, bufs[i]);
   for (int l = 0; l < MAX_LAYERS; l++) {
-    be->ops->free(be, m->z[l]);
-    be->ops->free(be, m->a[l]);
+    tw_backend_free(be, m->z[l]);
+    tw_backend_free(be, m->a[l]);
   }
   free(m->loss_host);
   free(m);
@@ -155,8 +155,8 @@ tw_status tw_mlp_adam_reset(tw_mlp *mlp) {
   tw_status st = TW_OK;
   float *zeros = NULL;
   TW_CHECK(tw_calloc(mlp->n_params ? mlp->n_params : 1, sizeof(float), "adam state", &zeros));
-  TW_CHECK_GOTO(st, mlp->be->ops->upload(mlp->be, mlp->adam_m, zeros, mlp->n_params * sizeof(float)));
-  TW_CHECK_GOTO(st, mlp->be->ops->upload(mlp->be, mlp->adam_v, zeros, mlp->n_params * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(mlp->be, mlp->adam_m, zeros, mlp->n_params * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(mlp->be, mlp->adam_v, zeros, mlp->n_params * sizeof(float)));
   mlp->adam_step = 0;
 cleanup:
   free(zeros);
@@ -186,36 +186,37 @@ cleanup:
 }
 
 tw_status tw_mlp_set_params(tw_mlp *mlp, const float *host) {
-  return mlp->be->ops->upload(mlp->be, mlp->params, host, mlp->n_params * sizeof(float));
+  return tw_backend_upload(mlp->be, mlp->params, host, mlp->n_params * sizeof(float));
 }
 
 tw_status tw_mlp_get_params(const tw_mlp *mlp, float *host) {
-  return mlp->be->ops->download(mlp->be, host, mlp->params, mlp->n_params * sizeof(float));
+  return tw_backend_download(mlp->be, host, mlp->params, mlp->n_params * sizeof(float));
 }
 
 tw_status tw_mlp_get_gradient(const tw_mlp *mlp, float *host) {
-  return mlp->be->ops->download(mlp->be, host, mlp->grad, mlp->n_params * sizeof(float));
+  return tw_backend_download(mlp->be, host, mlp->grad, mlp->n_params * sizeof(float));
 }
 
 tw_status tw_mlp_set_gradient(tw_mlp *mlp, const float *host) {
-  return mlp->be->ops->upload(mlp->be, mlp->grad, host, mlp->n_params * sizeof(float));
+  return tw_backend_upload(mlp->be, mlp->grad, host, mlp->n_params * sizeof(float));
 }
 
-/* Forward over the batch already in mlp->x (n samples). With `train`, the
- * hidden layers' fused epilogue leaves act'(z) in z for the backward pass. */
-static tw_status forward(tw_mlp *mlp, int n, int train) {
+/* Forward over the batch x (n samples, backend memory: mlp->x, or the
+ * caller's array on host backends). With `train`, the hidden layers' fused
+ * epilogue leaves act'(z) in z for the backward pass. */
+static tw_status forward(tw_mlp *mlp, const float *x, int n, int train) {
   tw_backend *be = mlp->be;
-  const float *prev = mlp->x;
+  const float *prev = x;
   for (int l = 0; l < mlp->n_layers; l++) {
     int hidden = l < mlp->spec.n_hidden;
-    TW_CHECK(be->ops->sgemm(be, 0, 0, mlp->out[l], n, mlp->in[l], 1.0f,
+    TW_CHECK(tw_backend_sgemm(be, 0, 0, mlp->out[l], n, mlp->in[l], 1.0f,
                             mlp->params + mlp->w_off[l], mlp->out[l], prev, mlp->in[l], 0.0f,
                             mlp->z[l], mlp->out[l]));
     if (train && hidden)
-      TW_CHECK(be->ops->dense_forward(be, mlp->spec.activation, mlp->out[l], n,
+      TW_CHECK(tw_backend_dense_forward(be, mlp->spec.activation, mlp->out[l], n,
                                       mlp->params + mlp->b_off[l], mlp->z[l], mlp->a[l]));
     else
-      TW_CHECK(be->ops->bias_activation(be, hidden ? mlp->spec.activation : TW_ACT_IDENTITY,
+      TW_CHECK(tw_backend_bias_activation(be, hidden ? mlp->spec.activation : TW_ACT_IDENTITY,
                                         mlp->out[l], n, mlp->params + mlp->b_off[l], mlp->z[l],
                                         hidden ? mlp->a[l] : mlp->z[l]));
     prev = hidden ? mlp->a[l] : mlp->z[l];
@@ -235,18 +236,24 @@ static void output_job(const tw_mlp *mlp, int n, tw_output_job *job) {
 tw_status tw_mlp_predict(tw_mlp *mlp, const float *x_host, size_t n, float *pred_host) {
   tw_backend *be = mlp->be;
   size_t nin = (size_t)mlp->spec.n_inputs, nout = (size_t)tw_mlp_spec_outputs(&mlp->spec);
+  const int host = tw_backend_is_host(be); /* zero copy: read x, write pred in place */
   for (size_t start = 0; start < n; start += (size_t)mlp->max_batch) {
     size_t count = n - start < (size_t)mlp->max_batch ? n - start : (size_t)mlp->max_batch;
-    TW_CHECK(be->ops->upload(be, mlp->x, x_host + start * nin, count * nin * sizeof(float)));
-    TW_CHECK(forward(mlp, (int)count, 0));
+    const float *x = x_host + start * nin;
+    if (!host) {
+      TW_CHECK(tw_backend_upload(be, mlp->x, x, count * nin * sizeof(float)));
+      x = mlp->x;
+    }
+    TW_CHECK(forward(mlp, x, (int)count, 0));
     tw_output_job job;
     output_job(mlp, (int)count, &job);
-    job.pred = mlp->pred;
-    TW_CHECK(be->ops->output_loss(be, &job));
-    TW_CHECK(be->ops->download(be, pred_host + start * nout, mlp->pred,
-                               count * nout * sizeof(float)));
+    job.pred = host ? pred_host + start * nout : mlp->pred;
+    TW_CHECK(tw_backend_output_loss(be, &job));
+    if (!host)
+      TW_CHECK(tw_backend_download(be, pred_host + start * nout, mlp->pred,
+                                   count * nout * sizeof(float)));
   }
-  return be->ops->synchronize(be);
+  return tw_backend_synchronize(be);
 }
 
 tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host, int n,
@@ -256,29 +263,33 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
     return tw_error(TW_ERR_INTERNAL, "mlp: batch of %d samples, expected 1..%d", n,
                     mlp->max_batch);
   size_t nin = (size_t)mlp->spec.n_inputs;
-  TW_CHECK(be->ops->upload(be, mlp->x, x_host, (size_t)n * nin * sizeof(float)));
-  TW_CHECK(be->ops->upload(be, mlp->y, y_host, (size_t)n * sizeof(float)));
-  TW_CHECK(forward(mlp, n, 1));
+  const float *x = x_host, *y = y_host; /* zero copy on host backends */
+  if (!tw_backend_is_host(be)) {
+    TW_CHECK(tw_backend_upload(be, mlp->x, x_host, (size_t)n * nin * sizeof(float)));
+    TW_CHECK(tw_backend_upload(be, mlp->y, y_host, (size_t)n * sizeof(float)));
+    x = mlp->x, y = mlp->y;
+  }
+  TW_CHECK(forward(mlp, x, n, 1));
   tw_output_job job;
   output_job(mlp, n, &job);
-  job.target = mlp->y;
+  job.target = y;
   job.grad = mlp->d0;
   job.loss = mlp->loss;
   job.grad_scale = grad_scale;
-  TW_CHECK(be->ops->output_loss(be, &job));
+  TW_CHECK(tw_backend_output_loss(be, &job));
   float *dcur = mlp->d0, *dnext = mlp->d1;
   for (int l = mlp->n_layers - 1; l >= 0; l--) {
     int hidden = l < mlp->spec.n_hidden;
     int rows = mlp->out[l], cols = mlp->in[l];
     /* fused epilogue: dZ = dA * act'(z) (kept in z by the forward pass) and db = dZ 1 */
-    TW_CHECK(be->ops->dense_backward(be, rows, n, hidden ? mlp->z[l] : NULL, dcur,
+    TW_CHECK(tw_backend_dense_backward(be, rows, n, hidden ? mlp->z[l] : NULL, dcur,
                                      mlp->grad + mlp->b_off[l]));
-    const float *prev = l == 0 ? mlp->x : mlp->a[l - 1];
+    const float *prev = l == 0 ? x : mlp->a[l - 1];
     /* the GEMMs: dW = dZ prev^T, dprev = W^T dZ */
-    TW_CHECK(be->ops->sgemm(be, 0, 1, rows, cols, n, 1.0f, dcur, rows, prev, cols, 0.0f,
+    TW_CHECK(tw_backend_sgemm(be, 0, 1, rows, cols, n, 1.0f, dcur, rows, prev, cols, 0.0f,
                             mlp->grad + mlp->w_off[l], rows));
     if (l > 0) {
-      TW_CHECK(be->ops->sgemm(be, 1, 0, cols, n, rows, 1.0f, mlp->params + mlp->w_off[l], rows,
+      TW_CHECK(tw_backend_sgemm(be, 1, 0, cols, n, rows, 1.0f, mlp->params + mlp->w_off[l], rows,
                               dcur, rows, 0.0f, dnext, cols));
       float *t = dcur;
       dcur = dnext;
@@ -286,7 +297,7 @@ tw_status tw_mlp_gradient(tw_mlp *mlp, const float *x_host, const float *y_host,
     }
   }
   if (loss_sum) {
-    TW_CHECK(be->ops->download(be, mlp->loss_host, mlp->loss, (size_t)n * sizeof(float)));
+    TW_CHECK(tw_backend_download(be, mlp->loss_host, mlp->loss, (size_t)n * sizeof(float)));
     double sum = 0.0;
     for (int j = 0; j < n; j++) sum += (double)mlp->loss_host[j];
     *loss_sum += sum;
@@ -309,7 +320,7 @@ tw_status tw_mlp_adam_step(tw_mlp *mlp, const tw_adam_settings *s) {
   job.weight_decay = s->weight_decay;
   job.bias_corr1 = (float)(1.0 - pow((double)s->beta1, (double)mlp->adam_step));
   job.bias_corr2 = (float)(1.0 - pow((double)s->beta2, (double)mlp->adam_step));
-  return mlp->be->ops->adam_update(mlp->be, &job);
+  return tw_backend_adam_update(mlp->be, &job);
 }
 
 /* ---- PRNG ---------------------------------------------------------------- */

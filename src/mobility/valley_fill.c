@@ -65,6 +65,7 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   const size_t nblk = Gp / VF_BLOCK;
   const int T = p->n_hours;
   const size_t GT = Gp * (size_t)T;
+  const int host = tw_backend_is_host(be);
   float *h_upper = NULL;
   double *h_energy = NULL;
   float *d_r = NULL, *d_rprev = NULL, *d_upper = NULL, *d_price = NULL, *d_lambda = NULL, *d_ones = NULL,
@@ -80,8 +81,9 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   res->tol = params->tol;
   res->criterion = vf_criterion;
   res->seconds = 0.0;
-  if (!be->ops->ev_project)
-    return tw_error(TW_ERR_INTERNAL, "backend '%s' has no ev_project operation", be->ops->name);
+  if (!tw_backend_supports(be, TW_OP_EV_PROJECT) || !tw_backend_supports(be, TW_OP_SGEMM))
+    return tw_error(TW_ERR_RESOURCE, "valley filling: backend '%s' lacks the ev_project or sgemm op",
+                    tw_backend_name(be));
   if (!(params->tol > 0) || params->max_iter < 1)
     return tw_error(TW_ERR_INPUT, "valley filling: tol = %g and max_iter = %d must be > 0",
                     params->tol, params->max_iter);
@@ -98,19 +100,23 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
   TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *agg, "valley-filling aggregate", &agg));
   TW_CHECK_GOTO(st, tw_calloc((size_t)T, sizeof *agg_prev, "valley-filling aggregate", &agg_prev));
   if (params->accelerate)
-    TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_rprev));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_rprev));
   TW_CHECK_GOTO(st, tw_calloc(VF_BLOCK, sizeof *h_ones, "valley-filling ones", &h_ones));
   for (size_t g = 0; g < VF_BLOCK; g++) h_ones[g] = 1.0f;
-  TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_r));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_upper));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * nblk * sizeof(float), (void **)&d_agg));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, Gp * sizeof(float), (void **)&d_lambda));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, VF_BLOCK * sizeof(float), (void **)&d_ones));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, Gp * sizeof(double), (void **)&d_energy));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_upper, h_upper, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_ones, h_ones, VF_BLOCK * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_energy, h_energy, Gp * sizeof(double)));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_r));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, Gp * sizeof(float), (void **)&d_lambda));
+  if (host) { /* zero copy: the ops read and write the host arrays in place */
+    d_upper = h_upper, d_price = h_price, d_agg = h_agg, d_ones = h_ones, d_energy = h_energy;
+  } else {
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_upper));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * nblk * sizeof(float), (void **)&d_agg));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, VF_BLOCK * sizeof(float), (void **)&d_ones));
+    TW_CHECK_GOTO(st, tw_backend_alloc(be, Gp * sizeof(double), (void **)&d_energy));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_upper, h_upper, GT * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_ones, h_ones, VF_BLOCK * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_energy, h_energy, Gp * sizeof(double)));
+  }
 
   job.n_groups = Gp;
   job.n_hours = T;
@@ -136,13 +142,13 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
     job.beta = (float)beta;
     for (int t = 0; t < T; t++)
       h_price[t] = (float)(p->base_MW[t] + agg[t] + beta * (agg[t] - agg_prev[t]));
-    TW_CHECK_GOTO(st, be->ops->upload(be, d_price, h_price, (size_t)T * sizeof(float)));
-    TW_CHECK_GOTO(st, be->ops->ev_project(be, &job));
+    TW_CHECK_GOTO(st, tw_backend_upload(be, d_price, h_price, (size_t)T * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_ev_project(be, &job));
     /* block sums (1 x T*nblk) = ones (1 x B) * r viewed as B x (T*nblk):
      * column t*nblk + b holds groups b*B .. b*B+B-1 of hour t */
-    TW_CHECK_GOTO(st, be->ops->sgemm(be, 0, 0, 1, (int)(nblk * (size_t)T), VF_BLOCK, 1.0f, d_ones,
+    TW_CHECK_GOTO(st, tw_backend_sgemm(be, 0, 0, 1, (int)(nblk * (size_t)T), VF_BLOCK, 1.0f, d_ones,
                                      1, d_r, VF_BLOCK, 0.0f, d_agg, 1));
-    TW_CHECK_GOTO(st, be->ops->download(be, h_agg, d_agg, (size_t)T * nblk * sizeof(float)));
+    TW_CHECK_GOTO(st, tw_backend_download(be, h_agg, d_agg, (size_t)T * nblk * sizeof(float)));
     for (int t = 0; t < T; t++) {
       double v = 0.0;
       for (size_t b = 0; b < nblk; b++) v += (double)h_agg[(size_t)t * nblk + b];
@@ -164,26 +170,29 @@ tw_status tw_valley_fill(tw_backend *be, const tw_vf_problem *p, const tw_vf_par
       break;
     }
   }
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
+  TW_CHECK_GOTO(st, tw_backend_synchronize(be));
   res->seconds = now_s() - t0;
   if (!res->converged)
     TW_LOG_W("valley filling: not converged after %d iterations (residual %.3g > tol %.3g)",
              res->iterations, res->residual, params->tol);
   for (int t = 0; t < T; t++) charging_MW[t] = agg[t];
   if (group_MW) {
-    TW_CHECK_GOTO(st, be->ops->download(be, h_upper, d_r, GT * sizeof(float)));
+    float *r = d_r; /* host backends: the result in place */
+    if (!host) TW_CHECK_GOTO(st, tw_backend_download(be, r = h_upper, d_r, GT * sizeof(float)));
     for (int t = 0; t < T; t++)
-      for (size_t g = 0; g < G; g++) group_MW[(size_t)t * G + g] = h_upper[(size_t)t * Gp + g];
+      for (size_t g = 0; g < G; g++) group_MW[(size_t)t * G + g] = r[(size_t)t * Gp + g];
   }
 cleanup:
-  be->ops->free(be, d_r);
-  be->ops->free(be, d_rprev);
-  be->ops->free(be, d_upper);
-  be->ops->free(be, d_price);
-  be->ops->free(be, d_agg);
-  be->ops->free(be, d_lambda);
-  be->ops->free(be, d_ones);
-  be->ops->free(be, d_energy);
+  tw_backend_free(be, d_r);
+  tw_backend_free(be, d_rprev);
+  tw_backend_free(be, d_lambda);
+  if (!host) {
+    tw_backend_free(be, d_upper);
+    tw_backend_free(be, d_price);
+    tw_backend_free(be, d_agg);
+    tw_backend_free(be, d_ones);
+    tw_backend_free(be, d_energy);
+  }
   free(h_price);
   free(h_agg);
   free(agg);

@@ -99,17 +99,15 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
   memset(&pr, 0, sizeof pr);
   TW_CHECK(read_lp(P, &a));
   double t0 = now_s();
-  const tw_pdlp_ops *ops = tw_pdlp_ops_cuda();
-  if (!ops) ops = tw_pdlp_ops_cpu();
   tw_pdlp_lp lp = {{a.m, a.n, a.rp[a.m], a.rp, a.ci, a.av}, a.c, a.l, a.u, a.rl, a.ru};
   tw_pdlp_settings set = {p->pdlp_tol > 0 ? p->pdlp_tol : 1e-4,
-                          p->pdlp_max_iter > 0 ? p->pdlp_max_iter : 200000, p->time_limit_s, ops};
+                          p->pdlp_max_iter > 0 ? p->pdlp_max_iter : 200000, p->time_limit_s, p->backend};
   TW_CHECK_GOTO(st, tw_pdlp_solve(&lp, &set, &pr));
   stats->pdlp_iterations = pr.iterations;
   stats->pdlp_seconds = now_s() - t0;
   TW_LOG_I("pdlp (%s): %ld iterations in %.3f s, %s, objective %.10g (rel. residuals %.1e, "
            "%.1e, gap %.1e)",
-           ops->name, pr.iterations, stats->pdlp_seconds,
+           p->backend ? tw_backend_name(p->backend) : "cpu", pr.iterations, stats->pdlp_seconds,
            pr.status == TW_PDLP_OPTIMAL            ? "converged"
            : pr.status == TW_PDLP_PRIMAL_INFEASIBLE ? "primal infeasible"
            : pr.status == TW_PDLP_DUAL_INFEASIBLE   ? "dual infeasible (unbounded)"

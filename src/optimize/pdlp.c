@@ -1,6 +1,6 @@
 /* PDLP: restarted primal-dual hybrid gradient (see pdlp.h). The host keeps
  * the scaling, step sizes, primal weight and restart logic; the iteration
- * itself (two SpMVs, projections, dot products) runs in the ops backend, and
+ * itself (two SpMVs, projections, dot products) runs on the backend's LP ops, and
  * only every TW_PDLP_CHECK_EVERY iterations are the iterates copied back for
  * the convergence, restart and infeasibility checks.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -224,18 +224,18 @@ static void measure(const tw_pdlp_lp *lp, const scaled *s, double bnorm, double 
   p->kkt = sqrt(p->rel_p * p->rel_p + p->rel_d * p->rel_d + p->rel_gap * p->rel_gap);
 }
 
-static tw_status fetch(const tw_pdlp_ops *ops, tw_pdlp_dev *d, int average, double wsum, int m,
+static tw_status fetch(tw_backend *be, tw_pdlp_dev *d, int average, double wsum, int m,
                        int n, point *p) {
   if (!average) {
-    TW_CHECK(ops->get(d, TW_PDLP_X, p->x));
-    TW_CHECK(ops->get(d, TW_PDLP_Y, p->y));
-    TW_CHECK(ops->get(d, TW_PDLP_AX, p->ax));
-    return ops->get(d, TW_PDLP_ATY, p->aty);
+    TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_X, p->x));
+    TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_Y, p->y));
+    TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_AX, p->ax));
+    return tw_backend_pdlp_get(be, d, TW_PDLP_ATY, p->aty);
   }
-  TW_CHECK(ops->get(d, TW_PDLP_XS, p->x));
-  TW_CHECK(ops->get(d, TW_PDLP_YS, p->y));
-  TW_CHECK(ops->get(d, TW_PDLP_AXS, p->ax));
-  TW_CHECK(ops->get(d, TW_PDLP_ATYS, p->aty));
+  TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_XS, p->x));
+  TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_YS, p->y));
+  TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_AXS, p->ax));
+  TW_CHECK(tw_backend_pdlp_get(be, d, TW_PDLP_ATYS, p->aty));
   double w = wsum > 0 ? 1.0 / wsum : 0.0;
   for (int j = 0; j < n; j++) p->x[j] *= w, p->aty[j] *= w;
   for (int i = 0; i < m; i++) p->y[i] *= w, p->ax[i] *= w;
@@ -294,7 +294,7 @@ static double norm2(const double *v, int n) {
 
 tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pdlp_result *r) {
   tw_status st = TW_OK;
-  const tw_pdlp_ops *ops = set->ops ? set->ops : tw_pdlp_ops_cpu();
+  tw_backend *be = set->backend, *own = NULL;
   scaled s;
   tw_pdlp_dev *d = NULL;
   point cur, avg, last_restart, prev_check, best;
@@ -303,6 +303,11 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
   memset(&last_restart, 0, sizeof last_restart), memset(&prev_check, 0, sizeof prev_check);
   memset(&s, 0, sizeof s);
   r->status = TW_PDLP_LIMIT;
+  if (!be || !tw_backend_supports(be, TW_OP_PDLP_STEP)) {
+    if (be) TW_LOG_I("backend '%s' has no LP ops; PDLP runs on cpu", tw_backend_name(be));
+    TW_CHECK_GOTO(st, tw_backend_create(TW_BACKEND_CPU, &own));
+    be = own;
+  }
   TW_CHECK_GOTO(st, scale_problem(lp, &s));
   const int m = s.m, n = s.n;
   TW_CHECK_GOTO(st, point_alloc(m, n, &cur));
@@ -312,7 +317,7 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
   TW_CHECK_GOTO(st, point_alloc(m, n, &best));
   tw_pdlp_problem prob = {{m, n, s.nnz, s.rp, s.ci, s.av}, {n, m, s.nnz, s.rpt, s.cit, s.avt},
                           s.c, s.l, s.u, s.rl, s.ru};
-  TW_CHECK_GOTO(st, ops->create(&prob, &d));
+  TW_CHECK_GOTO(st, tw_backend_pdlp_create(be, &prob, &d));
   /* norms of the original data for the relative measures */
   double bnorm = 0, cnorm = norm2(lp->c, n), amax = 0;
   for (int i = 0; i < m; i++) {
@@ -330,8 +335,8 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
     for (int k = s.rp[i]; k < s.rp[i + 1]; k++) a += s.av[k] * cur.x[s.ci[k]];
     cur.ax[i] = a;
   }
-  TW_CHECK_GOTO(st, ops->set(d, TW_PDLP_X, cur.x));
-  TW_CHECK_GOTO(st, ops->set(d, TW_PDLP_AX, cur.ax));
+  TW_CHECK_GOTO(st, tw_backend_pdlp_set(be, d, TW_PDLP_X, cur.x));
+  TW_CHECK_GOTO(st, tw_backend_pdlp_set(be, d, TW_PDLP_AX, cur.ax));
   {
     double cs = norm2(s.c, n), bs = 0;
     for (int i = 0; i < m; i++) {
@@ -355,7 +360,7 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
       double dots[3];
       for (;;) { /* adaptive step size (PDLP): retry until eta <= eta_max */
         double tau = eta / omega, sigma = eta * omega;
-        TW_CHECK_GOTO(st, ops->step(d, tau, sigma, dots));
+        TW_CHECK_GOTO(st, tw_backend_pdlp_step(be, d, tau, sigma, dots));
         steps++;
         double movement = 0.5 * (omega * dots[0] + dots[1] / omega);
         double inter = fabs(dots[2]);
@@ -364,7 +369,7 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
         double eta_new = fmin((1.0 - pow(kk, -0.3)) * eta_max, (1.0 + pow(kk, -0.6)) * eta);
         if (!isfinite(eta_new) || eta_new <= 0) eta_new = eta;
         if (eta <= eta_max) {
-          TW_CHECK_GOTO(st, ops->accept(d, eta));
+          TW_CHECK_GOTO(st, tw_backend_pdlp_accept(be, d, eta));
           wsum += eta;
           eta = eta_new;
           break;
@@ -375,8 +380,8 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
       k++;
       since_restart++;
       if (k % TW_PDLP_CHECK_EVERY && k != set->max_iter) continue;
-      TW_CHECK_GOTO(st, fetch(ops, d, 0, wsum, m, n, &cur));
-      TW_CHECK_GOTO(st, fetch(ops, d, 1, wsum, m, n, &avg));
+      TW_CHECK_GOTO(st, fetch(be, d, 0, wsum, m, n, &cur));
+      TW_CHECK_GOTO(st, fetch(be, d, 1, wsum, m, n, &avg));
       measure(lp, &s, bnorm, cnorm, &cur);
       measure(lp, &s, bnorm, cnorm, &avg);
       point *cand = avg.kkt < cur.kkt ? &avg : &cur;
@@ -407,7 +412,7 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
       kkt_prev_cand = cand->kkt;
       if (restart) {
         int to_avg = cand == &avg;
-        TW_CHECK_GOTO(st, ops->restart(d, to_avg, wsum));
+        TW_CHECK_GOTO(st, tw_backend_pdlp_restart(be, d, to_avg, wsum));
         if (to_avg) point_copy(m, n, &cur, &avg);
         /* primal weight: smoothed ratio of dual to primal movement since the last restart */
         double dx = 0, dy = 0;
@@ -441,11 +446,12 @@ tw_status tw_pdlp_solve(const tw_pdlp_lp *lp, const tw_pdlp_settings *set, tw_pd
     r->rel_gap = out->rel_gap;
     TW_LOG_D("pdlp (%s): %ld iterations, %ld restarts, status %d, rel. residuals %.2e %.2e, gap "
              "%.2e, objective %.10g",
-             ops->name, k, r->restarts, (int)r->status, out->rel_p, out->rel_d, out->rel_gap,
+             tw_backend_name(be), k, r->restarts, (int)r->status, out->rel_p, out->rel_d, out->rel_gap,
              out->pobj);
   }
 cleanup:
-  if (d) ops->destroy(d);
+  tw_backend_pdlp_destroy(be, &d);
+  tw_backend_destroy(&own);
   point_free(&cur), point_free(&avg), point_free(&last_restart), point_free(&prev_check);
   point_free(&best);
   scaled_free(&s);

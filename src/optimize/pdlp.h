@@ -4,12 +4,12 @@
  * KKT-based adaptive restarts to the average or current iterate,
  * infeasibility detection from iterate differences, and termination on
  * relative primal residual, dual residual and gap. The per-iteration math
- * runs through a tw_pdlp_ops table (CPU or CUDA).
+ * runs on a backend's LP ops (terrawatt/backend_lp.h; CPU or CUDA).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef TW_OPTIMIZE_PDLP_H
 #define TW_OPTIMIZE_PDLP_H
 
-#include "backend/pdlp_ops.h"
+#include "terrawatt/backend_lp.h"
 
 /* min c'x s.t. rl <= A x <= ru, l <= x <= u (original, unscaled; CSR). */
 typedef struct tw_pdlp_lp {
@@ -21,7 +21,9 @@ typedef struct tw_pdlp_settings {
   double tol;          /* relative primal/dual residual and gap (e.g. 1e-4) */
   long max_iter;       /* iteration limit */
   double time_limit_s; /* <= 0: none */
-  const tw_pdlp_ops *ops; /* NULL: CPU */
+  /* The backend whose LP ops run the iterations; NULL, or one without LP
+   * ops: a CPU backend made for the solve. */
+  tw_backend *backend;
 } tw_pdlp_settings;
 
 typedef enum tw_pdlp_status {

@@ -212,7 +212,8 @@ typedef struct stage_ctx {
   const tw_forecast_stage_config *c;
   const tw_forecast_stage_inputs *in;
   const tw_network *net;
-  tw_backend *be;
+  tw_backend *be;     /* in->backend, or own_be */
+  tw_backend *own_be; /* made when the caller passed none */
   stage_fc fc;
   size_t T;
   tw_time_s *time_s; /* [T] */
@@ -691,7 +692,8 @@ tw_status tw_forecast_stage_run(const tw_forecast_stage_config *c,
   x.h = (int)(c->horizon_h ? c->horizon_h : DEFAULT_HORIZON_H);
   TW_CHECK_GOTO(st, stage_fc_init(c, in->base_dir, in->scenario_path, &x.fc));
   TW_CHECK_GOTO(st, snapshot_times(&x));
-  TW_CHECK_GOTO(st, tw_backend_create(in->backend, &x.be));
+  if (!in->backend) TW_CHECK_GOTO(st, tw_backend_create(TW_BACKEND_CPU, &x.own_be));
+  x.be = in->backend ? in->backend : x.own_be;
   TW_CHECK_GOTO(st, tw_calloc(1, sizeof *res, "forecast result", &res));
   TW_CHECK_GOTO(st, tw_calloc(L + G + 1, sizeof *res->targets, "forecast targets", &res->targets));
   TW_CHECK_GOTO(st, tw_calloc(L + 1, sizeof *load_fc, "load forecasts", &load_fc));
@@ -789,7 +791,7 @@ cleanup:
   free(hdh);
   free(cdh);
   free(x.time_s);
-  tw_backend_destroy(&x.be);
+  tw_backend_destroy(&x.own_be);
   stage_fc_free(&x.fc);
   tw_forecast_stage_result_destroy(&res);
   return st;

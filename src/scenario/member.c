@@ -143,7 +143,7 @@ static tw_status convert_weather(const tw_run_ctx *ctx, const tw_climate *climat
                                  tw_bus_series **out) {
   const tw_scenario_file *s = ctx->scenario;
   const tw_network *net = ctx->base;
-  tw_backend *be = NULL;
+  tw_backend *be = ctx->be;
   tw_turbine *turbine = NULL;
   tw_layout *layout = NULL;
   char **names = NULL;
@@ -181,12 +181,10 @@ static tw_status convert_weather(const tw_run_ctx *ctx, const tw_climate *climat
   else
     TW_CHECK_GOTO(st, tw_layout_voronoi(climate, net->n_buses, (const char *const *)names, lon,
                                         lat, TW_LAYOUT_AREA, NULL, &layout));
-  TW_CHECK_GOTO(st, tw_backend_create(ctx->backend, &be));
   TW_LOG_I("converting %zu cells x %zu hours on the %s backend", climate->ncell, climate->ntime,
-           be->ops->name);
+           tw_backend_name(be));
   TW_CHECK_GOTO(st, tw_convert_capacity_factors(be, climate, &p, layout, out));
 cleanup:
-  tw_backend_destroy(&be);
   tw_layout_destroy(&layout);
   tw_turbine_destroy(&turbine);
   free(turbine_path);

@@ -36,6 +36,7 @@ static void ctx_free(tw_run_ctx *ctx) {
   free(ctx->inputs_climate);
   tw_run_unlock(&ctx->lock_fd);
   tw_basis_cache_destroy(&ctx->bases);
+  tw_backend_destroy(&ctx->be);
 }
 
 static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_cells,
@@ -59,7 +60,6 @@ static tw_status prepare(const tw_run_options *o, tw_run_ctx *ctx, size_t *max_c
   }
   TW_CHECK(tw_members_expand(ctx)); /* members, or members x years (member.c) */
   ctx->value_of_lost_load = s->optimize ? s->optimize->load_shedding_cost : 0;
-  ctx->backend = o->backend;
   TW_CHECK(tw_members_check(ctx, max_cells, max_times));
   return tw_run_inputs_fingerprint(ctx);
 }
@@ -341,6 +341,13 @@ tw_status tw_run(const tw_run_options *o, MPI_Comm comm) {
     st = agree(st, comm);
     goto cleanup;
   }
+  /* One backend per rank for every task (CUDA is loaded here, if at all). */
+  int device = tw_run_cuda_device(comm, o->backend, o->device);
+  st = agree(tw_backend_create_on(o->backend, device, &ctx.be), comm);
+  if (st != TW_OK) goto cleanup;
+  if (tw_backend_device(ctx.be) >= 0)
+    TW_LOG_I("run: rank %d computes on %s device %d", rank, tw_backend_name(ctx.be),
+             tw_backend_device(ctx.be));
   st = rank == 0 ? tw_mkdir_p(ctx.out_dir) : TW_OK;
   /* One run per output folder; then nothing stale may survive this run. */
   if (st == TW_OK && rank == 0) st = tw_run_lock(ctx.out_dir, &ctx.lock_fd);

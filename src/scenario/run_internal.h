@@ -49,7 +49,7 @@ typedef struct tw_run_ctx {
   const tw_scenario_variant *variants;
   size_t n_variants;
   const char *out_dir;
-  tw_backend_kind backend;
+  tw_backend *be;             /* this rank's backend, made once in tw_run (not owned by tasks) */
   double value_of_lost_load;  /* currency/MWh, 0 without load shedding */
   double max_bus_distance_km; /* warn about buses farther than this from any cell with data */
   /* Input fingerprints (task_inputs.c), for --resume: */
@@ -64,6 +64,12 @@ typedef struct tw_run_ctx {
  * not exceed its cores (unless OMP_NUM_THREADS is set); returns the threads.
  * Collective on comm (run_threads.c). */
 int tw_run_limit_threads(MPI_Comm comm);
+
+/* The CUDA device for this rank's backend: `requested` when >= 0; -1
+ * (the backend then reads TW_CUDA_DEVICE) when that variable is set or
+ * kind is cpu; else the rank's index among the ranks of its node
+ * (MPI_COMM_TYPE_SHARED) modulo the GPUs visible. Collective on comm. */
+int tw_run_cuda_device(MPI_Comm comm, tw_backend_kind kind, int requested);
 
 /* A member's weather on the network's snapshots, loaded by one rank. */
 typedef struct tw_member_data {

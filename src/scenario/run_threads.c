@@ -12,6 +12,21 @@
 #include "scenario/run_internal.h"
 #include "terrawatt/log.h"
 
+int tw_run_cuda_device(MPI_Comm comm, tw_backend_kind kind, int requested) {
+  MPI_Comm node = MPI_COMM_NULL;
+  int local_rank = 0;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  if (node != MPI_COMM_NULL) {
+    MPI_Comm_rank(node, &local_rank);
+    MPI_Comm_free(&node);
+  }
+  if (requested >= 0) return requested;
+  const char *env = getenv("TW_CUDA_DEVICE");
+  if (kind == TW_BACKEND_CPU || (env && *env)) return -1;
+  int count = tw_backend_cuda_compiled() ? tw_backend_cuda_devices(NULL, 0) : 0;
+  return count > 0 ? local_rank % count : -1;
+}
+
 int tw_run_limit_threads(MPI_Comm comm) {
   MPI_Comm node = MPI_COMM_NULL;
   int local = 1;

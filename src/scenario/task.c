@@ -222,6 +222,7 @@ static void solve_params(const tw_run_ctx *ctx, const char *member, tw_optimize_
    * same structure, preferably of the same member (docs/OPTIMIZE.md) */
   p->basis_cache = ctx->bases;
   p->basis_key = member;
+  p->backend = ctx->be; /* PDLP on the rank's backend */
   if (s->optimize) {
     p->load_shedding = s->optimize->load_shedding_cost > 0;
     if (p->load_shedding) p->value_of_lost_load = s->optimize->load_shedding_cost;
@@ -320,7 +321,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
         .scenario_path = s->path, .base_dir = s->base_dir,
         .wind_carrier = s->wind ? s->wind->carrier : NULL,
         .solar_carrier = s->solar ? s->solar->carrier : NULL, .weather = d->series,
-        .climate_index = d->climate_index, .backend = TW_BACKEND_CPU};
+        .climate_index = d->climate_index, .backend = ctx->be};
     st = tw_forecast_stage_run(s->forecast, &fi, net, &p, r, &fc);
     if (st != TW_OK) {
       tw_error_prefix(st, "scenario '%s': ", v->name);

@@ -121,7 +121,7 @@ static tw_status valley_fill(const tw_run_ctx *ctx, tw_task_ev *ev, size_t how0,
   size_t n_smart = 0, Gt, off = 0;
   float *upper = NULL, *one = NULL;
   double *energy = NULL, *base = NULL, *imm = NULL, *agg = NULL;
-  tw_backend *be = NULL;
+  tw_backend *be = ctx->be;
   tw_status st = TW_OK;
   for (size_t k = 0; k < ev->n_fleets; k++) n_smart += ev->fleets[k].fleet.smart_share > 0;
   if (!n_smart) return TW_OK;
@@ -154,10 +154,9 @@ static tw_status valley_fill(const tw_run_ctx *ctx, tw_task_ev *ev, size_t how0,
     par.tol = s->valley_filling->tol;
     par.max_iter = (int)s->valley_filling->max_iter;
   }
-  TW_CHECK_GOTO(st, tw_backend_create(ctx->backend, &be));
   TW_CHECK_GOTO(st, tw_valley_fill(be, &prob, &par, agg, NULL, &ev->vf));
   TW_LOG_I("valley filling: %zu groups, %d iterations, %.3f s on the %s backend", Gt,
-           ev->vf.iterations, ev->vf.seconds, be->ops->name);
+           ev->vf.iterations, ev->vf.seconds, tw_backend_name(be));
   ev->vf.seconds = NAN; /* wall time varies run to run: logged, written as null so that
                            outputs are identical whatever the ranks */
   for (size_t t = 0; t < T; t++) ev->vf_MW[t] += agg[t];
@@ -167,7 +166,6 @@ cleanup:
     free(ev->vf_MW);
     ev->vf_MW = NULL;
   }
-  tw_backend_destroy(&be);
   free(upper);
   free(one);
   free(energy);

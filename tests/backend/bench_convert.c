@@ -212,15 +212,15 @@ static int make_layout(int nbus, const double *lat, const double *lon, int **rp,
 
 static void *dev_put(tw_backend *be, const void *host, size_t bytes) {
   void *d = NULL;
-  if (be->ops->alloc(be, bytes ? bytes : 1, &d) != TW_OK) return NULL;
-  if (bytes && be->ops->upload(be, d, host, bytes) != TW_OK) return NULL;
+  if (tw_backend_alloc(be, bytes ? bytes : 1, &d) != TW_OK) return NULL;
+  if (bytes && tw_backend_upload(be, d, host, bytes) != TW_OK) return NULL;
   return d;
 }
 
 /* One copy pass of `bytes` (src -> dst on the backend); seconds. */
 static double copy_pass(tw_backend *be, void *dst, const void *src, size_t bytes) {
   double t0 = now_s();
-  if (be->kind == TW_BACKEND_CPU) {
+  if (tw_backend_get_kind(be) == TW_BACKEND_CPU) {
     const long long n = (long long)(bytes / sizeof(float));
     float *d = dst;
     const float *s = src;
@@ -326,7 +326,7 @@ int main(int argc, char **argv) {
   tw_wind_table_fill(cv, ccf, ncv, TW_WIND_TABLE_DV_MS, table, tlen);
 
   /* device inputs (the host arrays themselves on the CPU backend) */
-  int host = be->ops->is_host;
+  int host = tw_backend_is_host(be);
   void *d_q[NVAR], *d_f[NVAR];
   for (int v = 0; v < NVAR; v++) {
     d_q[v] = host ? (void *)q[v] : dev_put(be, q[v], n * sizeof(short));
@@ -341,16 +341,16 @@ int main(int argc, char **argv) {
   void *d_sun = host ? (void *)sun : dev_put(be, sun, ntime * sizeof *sun);
   size_t copy_bytes = 2 * n * sizeof(short); /* int16 u and v */
   void *d_src = dev_put(be, q[0], n * sizeof(short)), *d_dst = NULL;
-  if (be->ops->alloc(be, copy_bytes, &d_dst) != TW_OK || !d_src || !d_factor || !d_table) {
+  if (tw_backend_alloc(be, copy_bytes, &d_dst) != TW_OK || !d_src || !d_factor || !d_table) {
     fprintf(stderr, "bench: device setup failed: %s\n", tw_last_error());
     return 4;
   }
   /* the copy moves 2 n int16 = the bytes the wind kernel reads */
   void *d_src2 = NULL;
-  if (be->ops->alloc(be, copy_bytes, &d_src2) != TW_OK) return 4;
-  be->ops->upload(be, d_src2, q[0], n * sizeof(short));
-  be->ops->upload(be, (char *)d_src2 + n * sizeof(short), q[1], n * sizeof(short));
-  be->ops->free(be, d_src);
+  if (tw_backend_alloc(be, copy_bytes, &d_src2) != TW_OK) return 4;
+  tw_backend_upload(be, d_src2, q[0], n * sizeof(short));
+  tw_backend_upload(be, (char *)d_src2 + n * sizeof(short), q[1], n * sizeof(short));
+  tw_backend_free(be, d_src);
 
   tw_wind_job wj;
   memset(&wj, 0, sizeof wj);
@@ -398,12 +398,12 @@ int main(int argc, char **argv) {
 
   printf("backend %s; weather: %d x %d cells x %zu h (%.3g cell-hours), int16 from %s; "
          "PV over the first %zu h; %d interleaved rounds\n",
-         be->ops->name, NLAT, NLON, ntime, (double)n, source, pv_hours, reps);
+         tw_backend_name(be), NLAT, NLON, ntime, (double)n, source, pv_hours, reps);
   static const int nbuses[3] = {10, 100, 1000};
   char json[8192];
   size_t jl = (size_t)snprintf(json, sizeof json,
                                "{\"benchmark\":\"convert\",\"backend\":\"%s\",\"cells\":%zu,"
-                               "\"hours\":%zu,\"layouts\":[", be->ops->name, ncell, ntime);
+                               "\"hours\":%zu,\"layouts\":[", tw_backend_name(be), ncell, ntime);
   for (int li = 0; li < 3; li++) {
     int nbus = nbuses[li], *rp = NULL, *col = NULL, *row_run = NULL, *run_k = NULL;
     float *val = NULL;
@@ -415,13 +415,14 @@ int main(int argc, char **argv) {
     void *d_rp = host ? (void *)rp : dev_put(be, rp, (size_t)(nbus + 1) * sizeof(int));
     void *d_col = host ? (void *)col : dev_put(be, col, (size_t)nnz * sizeof(int));
     void *d_val = host ? (void *)val : dev_put(be, val, (size_t)nnz * sizeof(float));
-    if (be->ops->alloc(be, ntime * (size_t)nbus * sizeof(float), (void **)&y) != TW_OK) return 4;
+    if (tw_backend_alloc(be, ntime * (size_t)nbus * sizeof(float), (void **)&y) != TW_OK) return 4;
     tw_csr_job agg;
     memset(&agg, 0, sizeof agg);
     agg.nrow = nbus;
     agg.ncol = (int)ncell;
     agg.ntime = ntime;
     agg.row_ptr = d_rp;
+    agg.nnz = (int)nnz;
     agg.col = d_col;
     agg.val = d_val;
     agg.y = y;
@@ -436,32 +437,32 @@ int main(int argc, char **argv) {
     double t_copy[MAX_REPS], t_w16[MAX_REPS], t_wf[MAX_REPS], t_wg[MAX_REPS], t_pv[MAX_REPS];
     double t_spa = 0.0;
     copy_pass(be, d_dst, d_src2, copy_bytes); /* warm-up (page faults) */
-    be->ops->wind_bus_cf(be, &wj16, &agg);
-    be->ops->synchronize(be);
+    tw_backend_wind_bus_cf(be, &wj16, &agg);
+    tw_backend_synchronize(be);
     for (int r = 0; r < reps; r++) {
       double t0;
       t_copy[r] = copy_pass(be, d_dst, d_src2, copy_bytes);
       t0 = now_s();
-      if (be->ops->wind_bus_cf(be, &wj16, &agg) != TW_OK) return 5;
-      be->ops->synchronize(be);
+      if (tw_backend_wind_bus_cf(be, &wj16, &agg) != TW_OK) return 5;
+      tw_backend_synchronize(be);
       t_w16[r] = now_s() - t0;
       t0 = now_s();
-      if (be->ops->wind_bus_cf(be, &wjf, &agg) != TW_OK) return 5;
-      be->ops->synchronize(be);
+      if (tw_backend_wind_bus_cf(be, &wjf, &agg) != TW_OK) return 5;
+      tw_backend_synchronize(be);
       t_wf[r] = now_s() - t0;
       t0 = now_s();
-      if (be->ops->wind_bus_cf(be, &wj16, &agg_gather) != TW_OK) return 5;
-      be->ops->synchronize(be);
+      if (tw_backend_wind_bus_cf(be, &wj16, &agg_gather) != TW_OK) return 5;
+      tw_backend_synchronize(be);
       t_wg[r] = now_s() - t0;
       t0 = now_s();
-      if (be->ops->pv_bus_cf(be, &pj_fast, &agg_pv) != TW_OK) return 5;
-      be->ops->synchronize(be);
+      if (tw_backend_pv_bus_cf(be, &pj_fast, &agg_pv) != TW_OK) return 5;
+      tw_backend_synchronize(be);
       t_pv[r] = now_s() - t0;
     }
     {
       double t0 = now_s();
-      if (be->ops->pv_bus_cf(be, &pj, &agg_pv) != TW_OK) return 5;
-      be->ops->synchronize(be);
+      if (tw_backend_pv_bus_cf(be, &pj, &agg_pv) != TW_OK) return 5;
+      tw_backend_synchronize(be);
       t_spa = now_s() - t0;
     }
     double nn = (double)n, npv = (double)(pv_hours * ncell);
@@ -499,11 +500,11 @@ int main(int argc, char **argv) {
         li ? "," : "", nbus, nrun, copy_bw / 1e9, (double)(2 * copy_bytes) / copy_med / 1e9,
         nn / w16_min, nn / w16_med, nn / wf_min, nn / wf_med, nn / wg_min, nn / wg_med,
         frac_best, frac_med, npv / pv_min, npv / pv_med, npv / t_spa);
-    be->ops->free(be, y);
+    tw_backend_free(be, y);
     if (!host) {
-      be->ops->free(be, d_rp);
-      be->ops->free(be, d_col);
-      be->ops->free(be, d_val);
+      tw_backend_free(be, d_rp);
+      tw_backend_free(be, d_col);
+      tw_backend_free(be, d_val);
     }
     free(rp);
     free(col);
@@ -513,15 +514,15 @@ int main(int argc, char **argv) {
   }
   printf("%s]}\n", json);
   if (path[0]) remove(path);
-  be->ops->free(be, d_dst);
-  be->ops->free(be, d_src2);
+  tw_backend_free(be, d_dst);
+  tw_backend_free(be, d_src2);
   if (!host) {
     for (int v = 0; v < NVAR; v++) {
-      be->ops->free(be, d_q[v]);
-      be->ops->free(be, d_f[v]);
+      tw_backend_free(be, d_q[v]);
+      tw_backend_free(be, d_f[v]);
     }
     void *p[7] = {d_factor, d_table, d_lat, d_lon, d_trig, d_geo, d_sun};
-    for (int i = 0; i < 7; i++) be->ops->free(be, p[i]);
+    for (int i = 0; i < 7; i++) tw_backend_free(be, p[i]);
   }
   for (int v = 0; v < NVAR; v++) {
     free(f[v]);

@@ -116,8 +116,8 @@ void tw_test_inputs_free(tw_test_inputs *in) {
 
 static tw_status put(tw_backend *be, const void *src, size_t bytes, void *dst_ptr) {
   void **dst = (void **)dst_ptr;
-  TW_CHECK(be->ops->alloc(be, bytes ? bytes : 1, dst));
-  return bytes ? be->ops->upload(be, *dst, src, bytes) : TW_OK;
+  TW_CHECK(tw_backend_alloc(be, bytes ? bytes : 1, dst));
+  return bytes ? tw_backend_upload(be, *dst, src, bytes) : TW_OK;
 }
 
 tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_test_device *d) {
@@ -145,7 +145,7 @@ tw_status tw_test_device_upload(tw_backend *be, const tw_test_inputs *in, tw_tes
   TW_CHECK(put(be, in->t2m16, h, &d->t2m16));
   TW_CHECK(put(be, in->sun, in->ntime * sizeof(tw_sun_fast), &d->sun));
   TW_CHECK(put(be, in->trig, in->ncell * sizeof(tw_cell_trig), &d->trig));
-  TW_CHECK(be->ops->alloc(be, b ? b : 1, (void **)&d->out));
+  TW_CHECK(tw_backend_alloc(be, b ? b : 1, (void **)&d->out));
   return TW_OK;
 }
 
@@ -155,7 +155,7 @@ void tw_test_device_free(tw_test_device *d) {
                  d->t2m,  d->wind, d->lat,   d->lon,  d->geo,   d->table, d->factor,
                  d->out,  d->u16,  d->v16,  d->ghi16, d->t2m16, d->sun, d->trig};
   for (int i = 0; i < 21; i++)
-    if (p[i]) d->be->ops->free(d->be, p[i]);
+    if (p[i]) tw_backend_free(d->be, p[i]);
   memset(d, 0, sizeof *d);
 }
 
@@ -308,37 +308,38 @@ static tw_status run_agg(tw_backend *be, const tw_wind_job *wind, const tw_pv_jo
   TW_CHECK_GOTO(st, put(be, l->row_ptr, (size_t)(l->nrow + 1) * sizeof(int), &rp));
   TW_CHECK_GOTO(st, put(be, l->col, nnz * sizeof(int), &col));
   TW_CHECK_GOTO(st, put(be, l->val, nnz * sizeof(float), &val));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (ny ? ny : 1) * sizeof(float), &y));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, (ny ? ny : 1) * sizeof(float), &y));
   tw_csr_job agg;
   memset(&agg, 0, sizeof agg);
   agg.nrow = l->nrow;
   agg.ncol = l->ncol;
   agg.ntime = ntime;
   agg.row_ptr = rp;
+  agg.nnz = l->row_ptr[l->nrow];
   agg.col = col;
   agg.val = val;
   agg.y = y;
-  if (fused && be->ops->is_host && tw_test_fused_runs) { /* the runs the CPU backend streams */
+  if (fused && tw_backend_is_host(be) && tw_test_fused_runs) { /* the runs the CPU backend streams */
     TW_CHECK_GOTO(st, tw_csr_runs_build(l->nrow, l->row_ptr, l->col, &row_run, &run_k));
     agg.row_run = row_run;
     agg.run_k = run_k;
   }
   if (fused) {
-    if (wind) TW_CHECK_GOTO(st, be->ops->wind_bus_cf(be, wind, &agg));
-    else TW_CHECK_GOTO(st, be->ops->pv_bus_cf(be, pv, &agg));
+    if (wind) TW_CHECK_GOTO(st, tw_backend_wind_bus_cf(be, wind, &agg));
+    else TW_CHECK_GOTO(st, tw_backend_pv_bus_cf(be, pv, &agg));
   } else {
-    if (wind) TW_CHECK_GOTO(st, be->ops->wind_cf(be, wind));
-    else TW_CHECK_GOTO(st, be->ops->pv_cf(be, pv));
+    if (wind) TW_CHECK_GOTO(st, tw_backend_wind_cf(be, wind));
+    else TW_CHECK_GOTO(st, tw_backend_pv_cf(be, pv));
     agg.x = wind ? wind->cf : pv->cf;
-    TW_CHECK_GOTO(st, be->ops->csr_aggregate(be, &agg));
+    TW_CHECK_GOTO(st, tw_backend_csr_aggregate(be, &agg));
   }
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
-  TW_CHECK_GOTO(st, be->ops->download(be, y_host, y, ny * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_synchronize(be));
+  TW_CHECK_GOTO(st, tw_backend_download(be, y_host, y, ny * sizeof(float)));
 cleanup:
-  be->ops->free(be, rp);
-  be->ops->free(be, col);
-  be->ops->free(be, val);
-  be->ops->free(be, y);
+  tw_backend_free(be, rp);
+  tw_backend_free(be, col);
+  tw_backend_free(be, val);
+  tw_backend_free(be, y);
   free(row_run);
   free(run_k);
   return st;

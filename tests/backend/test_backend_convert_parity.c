@@ -36,8 +36,8 @@ static void compare(const char *what, const float *cpu, const float *gpu, size_t
 
 #define RUN(be, call)                                                               \
   do {                                                                              \
-    if ((call) != TW_OK || (be)->ops->synchronize(be) != TW_OK) {                   \
-      fprintf(stderr, "%s: %s\n", (be)->ops->name, tw_last_error());                \
+    if ((call) != TW_OK || tw_backend_synchronize(be) != TW_OK) {                   \
+      fprintf(stderr, "%s: %s\n", tw_backend_name((be)), tw_last_error());                \
       return 1;                                                                     \
     }                                                                               \
   } while (0)
@@ -67,10 +67,10 @@ int main(void) {
   char name[64];
   for (int v = 0; v < TW_TEST_WIND_VARIANTS; v++) {
     tw_wind_job jc = tw_test_wind_job(&in, &dc, v), jg = tw_test_wind_job(&in, &dg, v);
-    RUN(cpu, cpu->ops->wind_cf(cpu, &jc));
-    RUN(gpu, gpu->ops->wind_cf(gpu, &jg));
-    cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
-    gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
+    RUN(cpu, tw_backend_wind_cf(cpu, &jc));
+    RUN(gpu, tw_backend_wind_cf(gpu, &jg));
+    tw_backend_download(cpu, a, dc.out, n * sizeof(float));
+    tw_backend_download(gpu, b, dg.out, n * sizeof(float));
     snprintf(name, sizeof name, "wind_cf variant %d (%s)", v,
              v == 0 ? "log, z0(t)"
                     : (v == 1 ? "log, cell factor" : (v == 2 ? "power law" : "int16")));
@@ -78,10 +78,10 @@ int main(void) {
   }
   for (int v = 0; v < TW_TEST_PV_VARIANTS; v++) {
     tw_pv_job jc = tw_test_pv_job(&in, &dc, v), jg = tw_test_pv_job(&in, &dg, v);
-    RUN(cpu, cpu->ops->pv_cf(cpu, &jc));
-    RUN(gpu, gpu->ops->pv_cf(gpu, &jg));
-    cpu->ops->download(cpu, a, dc.out, n * sizeof(float));
-    gpu->ops->download(gpu, b, dg.out, n * sizeof(float));
+    RUN(cpu, tw_backend_pv_cf(cpu, &jc));
+    RUN(gpu, tw_backend_pv_cf(gpu, &jg));
+    tw_backend_download(cpu, a, dc.out, n * sizeof(float));
+    tw_backend_download(gpu, b, dg.out, n * sizeof(float));
     int vv = v >= 14 ? (v == 14 ? 2 : (v == 17 ? 3 : 3)) : v;
     vv = vv >= 12 ? (vv == 12 ? 3 : 10) : vv;
     snprintf(name, sizeof name, "pv_cf %s %s %s%s%s%s", vv >= 6 ? "pvwatts" : "huld",
@@ -108,20 +108,20 @@ int main(void) {
   float *ys[2] = {a, b};
   for (int i = 0; i < 2; i++) {
     tw_backend *be = bes[i];
-    be->ops->alloc(be, (size_t)(nrow + 1) * sizeof(int), &drp[i]);
-    be->ops->alloc(be, (size_t)ncol * sizeof(int), &dcol[i]);
-    be->ops->alloc(be, (size_t)ncol * sizeof(float), &dval[i]);
-    be->ops->alloc(be, in.ntime * (size_t)nrow * sizeof(float), &dy[i]);
-    be->ops->upload(be, drp[i], rp, (size_t)(nrow + 1) * sizeof(int));
-    be->ops->upload(be, dcol[i], col, (size_t)ncol * sizeof(int));
-    be->ops->upload(be, dval[i], val, (size_t)ncol * sizeof(float));
-    tw_csr_job j = {nrow, ncol, in.ntime, drp[i], dcol[i], dval[i], devs[i]->out, dy[i], NULL, NULL};
-    RUN(be, be->ops->csr_aggregate(be, &j));
-    be->ops->download(be, ys[i], dy[i], in.ntime * (size_t)nrow * sizeof(float));
-    be->ops->free(be, drp[i]);
-    be->ops->free(be, dcol[i]);
-    be->ops->free(be, dval[i]);
-    be->ops->free(be, dy[i]);
+    tw_backend_alloc(be, (size_t)(nrow + 1) * sizeof(int), &drp[i]);
+    tw_backend_alloc(be, (size_t)ncol * sizeof(int), &dcol[i]);
+    tw_backend_alloc(be, (size_t)ncol * sizeof(float), &dval[i]);
+    tw_backend_alloc(be, in.ntime * (size_t)nrow * sizeof(float), &dy[i]);
+    tw_backend_upload(be, drp[i], rp, (size_t)(nrow + 1) * sizeof(int));
+    tw_backend_upload(be, dcol[i], col, (size_t)ncol * sizeof(int));
+    tw_backend_upload(be, dval[i], val, (size_t)ncol * sizeof(float));
+    tw_csr_job j = {nrow, ncol, in.ntime, drp[i], dcol[i], dval[i], devs[i]->out, dy[i], NULL, NULL, rp[nrow]};
+    RUN(be, tw_backend_csr_aggregate(be, &j));
+    tw_backend_download(be, ys[i], dy[i], in.ntime * (size_t)nrow * sizeof(float));
+    tw_backend_free(be, drp[i]);
+    tw_backend_free(be, dcol[i]);
+    tw_backend_free(be, dval[i]);
+    tw_backend_free(be, dy[i]);
   }
   compare("csr_aggregate (37 buses)", a, b, in.ntime * (size_t)nrow);
   /* fused convert + aggregate (wind_bus_cf, pv_bus_cf): CUDA against the

@@ -35,16 +35,16 @@ static void run(tw_backend *be, int ta, int tb, int m, int n, int k, float alpha
   for (size_t i = 0; i < sb; i++) b[i] = frand(&seed);
   for (size_t i = 0; i < sc; i++) c[i] = frand(&seed);
   void *da = NULL, *db = NULL, *dc = NULL;
-  CHECK(be->ops->alloc(be, sa * 4, &da) == TW_OK, "alloc");
-  CHECK(be->ops->alloc(be, sb * 4, &db) == TW_OK, "alloc");
-  CHECK(be->ops->alloc(be, sc * 4, &dc) == TW_OK, "alloc");
-  be->ops->upload(be, da, a, sa * 4);
-  be->ops->upload(be, db, b, sb * 4);
-  be->ops->upload(be, dc, c, sc * 4);
-  CHECK(be->ops->sgemm(be, ta, tb, m, n, k, alpha, da, lda, db, ldb, beta, dc, ldc) == TW_OK,
+  CHECK(tw_backend_alloc(be, sa * 4, &da) == TW_OK, "alloc");
+  CHECK(tw_backend_alloc(be, sb * 4, &db) == TW_OK, "alloc");
+  CHECK(tw_backend_alloc(be, sc * 4, &dc) == TW_OK, "alloc");
+  tw_backend_upload(be, da, a, sa * 4);
+  tw_backend_upload(be, db, b, sb * 4);
+  tw_backend_upload(be, dc, c, sc * 4);
+  CHECK(tw_backend_sgemm(be, ta, tb, m, n, k, alpha, da, lda, db, ldb, beta, dc, ldc) == TW_OK,
         "sgemm: %s", tw_last_error());
-  be->ops->synchronize(be);
-  be->ops->download(be, out, dc, sc * 4);
+  tw_backend_synchronize(be);
+  tw_backend_download(be, out, dc, sc * 4);
   double maxerr = 0.0;
   for (int j = 0; j < n; j++)
     for (int i = 0; i < m; i++) {
@@ -59,14 +59,14 @@ static void run(tw_backend *be, int ta, int tb, int m, int n, int k, float alpha
       maxerr = e > maxerr ? e : maxerr;
     }
   CHECK(maxerr < 1e-4 * (k + 1), "%s sgemm ta=%d tb=%d m=%d n=%d k=%d: max error %g",
-        be->ops->name, ta, tb, m, n, k, maxerr);
+        tw_backend_name(be), ta, tb, m, n, k, maxerr);
   /* padding rows of C (i >= m) are untouched */
   for (int j = 0; j < n; j++)
     for (int i = m; i < ldc; i++)
       CHECK(out[i + (size_t)j * ldc] == c[i + (size_t)j * ldc], "sgemm wrote outside C");
-  be->ops->free(be, da);
-  be->ops->free(be, db);
-  be->ops->free(be, dc);
+  tw_backend_free(be, da);
+  tw_backend_free(be, db);
+  tw_backend_free(be, dc);
   free(a);
   free(b);
   free(c);

@@ -26,14 +26,14 @@ static void compare(const char *what, const float *a, const float *b, size_t n, 
 
 static float *dev(tw_backend *be, const float *host, size_t n) {
   void *p = NULL;
-  if (be->ops->alloc(be, n * sizeof(float), &p) != TW_OK) return NULL;
-  if (host && be->ops->upload(be, p, host, n * sizeof(float)) != TW_OK) return NULL;
+  if (tw_backend_alloc(be, n * sizeof(float), &p) != TW_OK) return NULL;
+  if (host && tw_backend_upload(be, p, host, n * sizeof(float)) != TW_OK) return NULL;
   return p;
 }
 
 static void get(tw_backend *be, float *host, const float *d, size_t n) {
-  if (be->ops->download(be, host, d, n * sizeof(float)) != TW_OK ||
-      be->ops->synchronize(be) != TW_OK) {
+  if (tw_backend_download(be, host, d, n * sizeof(float)) != TW_OK ||
+      tw_backend_synchronize(be)!= TW_OK) {
     fprintf(stderr, "download failed: %s\n", tw_last_error());
     exit(1);
   }
@@ -65,21 +65,21 @@ int main(void) {
     float *outz[2] = {r1, r3}, *outa[2] = {r2, r4};
     for (int b = 0; b < 2; b++) {
       float *dz = dev(bes[b], z, N), *da = dev(bes[b], NULL, N), *db = dev(bes[b], bias, ROWS);
-      bes[b]->ops->bias_activation(bes[b], acts[a], ROWS, COLS, db, dz, da);
+      tw_backend_bias_activation(bes[b], acts[a], ROWS, COLS, db, dz, da);
       get(bes[b], outz[b], dz, N);
       get(bes[b], outa[b], da, N);
-      bes[b]->ops->free(bes[b], dz);
-      bes[b]->ops->free(bes[b], da);
-      bes[b]->ops->free(bes[b], db);
+      tw_backend_free(bes[b], dz);
+      tw_backend_free(bes[b], da);
+      tw_backend_free(bes[b], db);
     }
     compare("bias_activation z", r1, r3, N, 1e-6f);
     compare("bias_activation a", r2, r4, N, 1e-5f);
     for (int b = 0; b < 2; b++) {
       float *dz = dev(bes[b], z, N), *dg = dev(bes[b], g, N);
-      bes[b]->ops->activation_backward(bes[b], acts[a], N, dz, dg);
+      tw_backend_activation_backward(bes[b], acts[a], N, dz, dg);
       get(bes[b], outz[b], dg, N);
-      bes[b]->ops->free(bes[b], dz);
-      bes[b]->ops->free(bes[b], dg);
+      tw_backend_free(bes[b], dz);
+      tw_backend_free(bes[b], dg);
     }
     compare("activation_backward", r1, r3, N, 1e-5f);
     /* fused epilogues: forward (a and act' in z), backward (product and bias gradient) */
@@ -87,13 +87,13 @@ int main(void) {
     for (int b = 0; b < 2; b++) {
       float *dz = dev(bes[b], z, N), *da = dev(bes[b], NULL, N), *dbias = dev(bes[b], bias, ROWS);
       float *dg = dev(bes[b], g, N), *ddb = dev(bes[b], NULL, ROWS);
-      bes[b]->ops->dense_forward(bes[b], acts[a], ROWS, COLS, dbias, dz, da);
-      bes[b]->ops->dense_backward(bes[b], ROWS, COLS, dz, dg, ddb);
+      tw_backend_dense_forward(bes[b], acts[a], ROWS, COLS, dbias, dz, da);
+      tw_backend_dense_backward(bes[b], ROWS, COLS, dz, dg, ddb);
       get(bes[b], outd[b], da, N);
       get(bes[b], outg[b], dg, N);
       get(bes[b], db_host[b], ddb, ROWS);
       float *bufs[] = {dz, da, dbias, dg, ddb};
-      for (int k = 0; k < 5; k++) bes[b]->ops->free(bes[b], bufs[k]);
+      for (int k = 0; k < 5; k++) tw_backend_free(bes[b], bufs[k]);
     }
     compare("dense_forward a", r1, r3, N, 1e-5f);
     compare("dense_backward grad", r2, r4, N, 1e-5f);
@@ -110,16 +110,16 @@ int main(void) {
       tw_adam_job job = {.n = N, .param = p, .grad = gr, .m = m, .v = v, .lr = 1e-2f,
                          .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 1e-3f,
                          .bias_corr1 = 0.1f, .bias_corr2 = 0.001f};
-      bes[b]->ops->synchronize(bes[b]);
+      tw_backend_synchronize(bes[b]);
       /* v: squares of the gradient */
       for (int i = 0; i < N; i++) r2[i] = g[i] * g[i];
-      bes[b]->ops->upload(bes[b], v, r2, N * sizeof(float));
-      bes[b]->ops->adam_update(bes[b], &job);
+      tw_backend_upload(bes[b], v, r2, N * sizeof(float));
+      tw_backend_adam_update(bes[b], &job);
       get(bes[b], outs[b], p, N);
-      bes[b]->ops->free(bes[b], p);
-      bes[b]->ops->free(bes[b], gr);
-      bes[b]->ops->free(bes[b], m);
-      bes[b]->ops->free(bes[b], v);
+      tw_backend_free(bes[b], p);
+      tw_backend_free(bes[b], gr);
+      tw_backend_free(bes[b], m);
+      tw_backend_free(bes[b], v);
     }
     compare("adam_update", r1, r3, N, 1e-5f);
   }

@@ -226,8 +226,7 @@ static void test_stage_run(void **state) {
   c.imbalance_cost = 20;
   char msg[256];
   assert_int_equal(tw_forecast_stage_validate(&c, "", msg, sizeof msg), 0);
-  tw_forecast_stage_inputs in = {.scenario_path = "test.yaml", .base_dir = "",
-                                 .backend = TW_BACKEND_CPU};
+  tw_forecast_stage_inputs in = {.scenario_path = "test.yaml", .base_dir = "", .backend = NULL};
   tw_optimize_params p;
   tw_optimize_params_default(&p);
   tw_optimize_result *pf = NULL;

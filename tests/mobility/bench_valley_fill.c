@@ -102,13 +102,13 @@ int main(int argc, char **argv) {
   fprintf(stderr,
           "valley filling %s: %zu groups x %d h: %.2f iterations/s (%d in %.3f s); serial "
           "loop %.2f iterations/s; to tol %.0e: %d iterations, %.3f s, residual %.2e\n",
-          be->ops->name, G, T, ips, res.iterations, res.seconds, base, 1e-5, conv.iterations,
+          tw_backend_name(be), G, T, ips, res.iterations, res.seconds, base, 1e-5, conv.iterations,
           conv.seconds, conv.residual);
   printf("{\"benchmark\":\"valley_filling\",\"backend\":\"%s\",\"groups\":%zu,\"hours\":%d,"
          "\"iterations_per_s\":%.4g,\"baseline\":\"serial loop, same projection\","
          "\"baseline_iterations_per_s\":%.4g,\"ratio\":%.4g,\"iterations_to_converge\":%d,"
          "\"converged\":%s,\"seconds_to_converge\":%.4g}\n",
-         be->ops->name, G, T, ips, base, ips / base, conv.iterations,
+         tw_backend_name(be), G, T, ips, base, ips / base, conv.iterations,
          conv.converged ? "true" : "false", conv.seconds);
   rc = 0;
   goto cleanup;

@@ -13,32 +13,32 @@ static tw_status run(tw_backend *be, size_t G, int T, const float *price, const 
   size_t GT = G * (size_t)T;
   float *d_price = NULL, *d_r = NULL, *d_rp = NULL, *d_u = NULL, *d_l = NULL;
   double *d_e = NULL;
-  TW_CHECK_GOTO(st, be->ops->alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_r));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_u));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, GT * sizeof(float), (void **)&d_rp));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_rp, upper, GT * sizeof(float))); /* any previous iterate */
-  TW_CHECK_GOTO(st, be->ops->alloc(be, G * sizeof(float), (void **)&d_l));
-  TW_CHECK_GOTO(st, be->ops->alloc(be, G * sizeof(double), (void **)&d_e));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_price, price, (size_t)T * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_r, r_inout, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_u, upper, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_l, lambda_inout, G * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->upload(be, d_e, energy, G * sizeof(double)));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, (size_t)T * sizeof(float), (void **)&d_price));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_r));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_u));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, GT * sizeof(float), (void **)&d_rp));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_rp, upper, GT * sizeof(float))); /* any previous iterate */
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, G * sizeof(float), (void **)&d_l));
+  TW_CHECK_GOTO(st, tw_backend_alloc(be, G * sizeof(double), (void **)&d_e));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_price, price, (size_t)T * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_r, r_inout, GT * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_u, upper, GT * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_l, lambda_inout, G * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_upload(be, d_e, energy, G * sizeof(double)));
   tw_ev_project_job job = {.n_groups = G, .n_hours = T, .gamma = 1e-3f, .price = d_price,
                            .r = d_r, .r_prev = d_rp, .beta = 0.3f, .upper = d_u,
                            .energy_MWh = d_e, .lambda = d_l};
-  TW_CHECK_GOTO(st, be->ops->ev_project(be, &job));
-  TW_CHECK_GOTO(st, be->ops->synchronize(be));
-  TW_CHECK_GOTO(st, be->ops->download(be, r_inout, d_r, GT * sizeof(float)));
-  TW_CHECK_GOTO(st, be->ops->download(be, lambda_inout, d_l, G * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_ev_project(be, &job));
+  TW_CHECK_GOTO(st, tw_backend_synchronize(be));
+  TW_CHECK_GOTO(st, tw_backend_download(be, r_inout, d_r, GT * sizeof(float)));
+  TW_CHECK_GOTO(st, tw_backend_download(be, lambda_inout, d_l, G * sizeof(float)));
 cleanup:
-  be->ops->free(be, d_price);
-  be->ops->free(be, d_r);
-  be->ops->free(be, d_rp);
-  be->ops->free(be, d_u);
-  be->ops->free(be, d_l);
-  be->ops->free(be, d_e);
+  tw_backend_free(be, d_price);
+  tw_backend_free(be, d_r);
+  tw_backend_free(be, d_rp);
+  tw_backend_free(be, d_u);
+  tw_backend_free(be, d_l);
+  tw_backend_free(be, d_e);
   return st;
 }
 

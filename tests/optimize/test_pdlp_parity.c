@@ -1,4 +1,4 @@
-/* CPU vs CUDA parity of the PDLP per-iteration ops (src/backend/pdlp_ops_cpu.c,
+/* CPU vs CUDA parity of the backends' LP ops (src/backend/lp_cpu.c,
  * kernels/pdlp_ops.cu) on a random sparse LP: the same trial steps, dot
  * products, averages and restarts to 1e-9 relative, and the same PDLP
  * result. Exits 77 (skip) without CUDA or without a GPU. */
@@ -29,11 +29,12 @@ static int close_enough(const double *a, const double *b, int n, const char *wha
 }
 
 int main(void) {
-  const tw_pdlp_ops *gpu = tw_pdlp_ops_cuda(), *cpu = tw_pdlp_ops_cpu();
-  if (!gpu) {
-    printf("SKIP: no CUDA build or no GPU visible\n");
+  tw_backend *cpu = NULL, *gpu = NULL;
+  if (tw_backend_create(TW_BACKEND_CUDA, &gpu) != TW_OK) {
+    printf("SKIP: %s\n", tw_last_error());
     return 77;
   }
+  if (tw_backend_create(TW_BACKEND_CPU, &cpu) != TW_OK) return 4;
   static int rp[M + 1], ci[M * PER_ROW];
   static double av[M * PER_ROW], c[N], l[N], u[N], rl[M], ru[M];
   int k = 0;
@@ -70,25 +71,30 @@ int main(void) {
   if (tw_pdlp_transpose(&A, &rpt, &cit, &avt) != TW_OK) return 4;
   tw_pdlp_problem prob = {A, {N, M, k, rpt, cit, avt}, c, l, u, rl, ru};
   tw_pdlp_dev *dc = NULL, *dg = NULL;
-  if (cpu->create(&prob, &dc) != TW_OK || gpu->create(&prob, &dg) != TW_OK) {
+  if (tw_backend_pdlp_create(cpu, &prob, &dc) != TW_OK ||
+      tw_backend_pdlp_create(gpu, &prob, &dg) != TW_OK) {
     fprintf(stderr, "%s\n", tw_last_error());
     return 1;
   }
   int ok = 1;
   for (int it = 0; it < 50 && ok; it++) {
     double d1[3], d2[3];
-    if (cpu->step(dc, 0.05, 0.07, d1) != TW_OK || gpu->step(dg, 0.05, 0.07, d2) != TW_OK) return 1;
+    if (tw_backend_pdlp_step(cpu, dc, 0.05, 0.07, d1) != TW_OK ||
+        tw_backend_pdlp_step(gpu, dg, 0.05, 0.07, d2) != TW_OK)
+      return 1;
     ok &= close_enough(d1, d2, 3, "dots");
-    cpu->accept(dc, 0.5 + it), gpu->accept(dg, 0.5 + it);
-    if (it == 25) cpu->restart(dc, 1, 300.0), gpu->restart(dg, 1, 300.0);
+    tw_backend_pdlp_accept(cpu, dc, 0.5 + it), tw_backend_pdlp_accept(gpu, dg, 0.5 + it);
+    if (it == 25)
+      tw_backend_pdlp_restart(cpu, dc, 1, 300.0), tw_backend_pdlp_restart(gpu, dg, 1, 300.0);
   }
   static double h1[N > M ? N : M], h2[N > M ? N : M];
   for (int v = 0; v < TW_PDLP_NVEC && ok; v++) {
     int len = tw_pdlp_vec_is_primal((tw_pdlp_vec)v) ? N : M;
-    cpu->get(dc, (tw_pdlp_vec)v, h1), gpu->get(dg, (tw_pdlp_vec)v, h2);
+    tw_backend_pdlp_get(cpu, dc, (tw_pdlp_vec)v, h1);
+    tw_backend_pdlp_get(gpu, dg, (tw_pdlp_vec)v, h2);
     ok &= close_enough(h1, h2, len, "vector");
   }
-  cpu->destroy(dc), gpu->destroy(dg);
+  tw_backend_pdlp_destroy(cpu, &dc), tw_backend_pdlp_destroy(gpu, &dg);
   /* whole solves */
   tw_pdlp_lp lp = {A, c, l, u, rl, ru};
   tw_pdlp_settings s1 = {1e-6, 20000, 0, cpu}, s2 = {1e-6, 20000, 0, gpu};
@@ -99,6 +105,7 @@ int main(void) {
     ok = 0, fprintf(stderr, "objective %.12g vs %.12g\n", r1.primal_obj, r2.primal_obj);
   tw_pdlp_result_free(&r1), tw_pdlp_result_free(&r2);
   free(rpt), free(cit), free(avt);
+  tw_backend_destroy(&cpu), tw_backend_destroy(&gpu);
   printf("pdlp parity: %s\n", ok ? "ok" : "MISMATCH");
   return ok ? 0 : 1;
 }

@@ -1,17 +1,21 @@
-/* PDLP per-iteration math on the CPU: CSR SpMV with OpenMP over rows (the
- * reference for the CUDA implementation in kernels/pdlp_ops.cu).
+/* The CPU backend's LP ops: PDLP per-iteration math, CSR SpMV with OpenMP
+ * over rows (the reference for the CUDA implementation in
+ * kernels/pdlp_ops.cu).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/pdlp_ops.h"
+#include "backend_impl.h"
+#include "terrawatt/alloc.h"
 #include "terrawatt/pdlp_math.h"
 
+/* Zero copy: the problem's arrays are the caller's (host) arrays, read in
+ * place; only the iterate vectors are allocated. */
 struct tw_pdlp_dev {
   int m, n;
-  int *rp, *ci, *rpt, *cit; /* A and At in CSR */
-  double *av, *avt;
-  double *c, *l, *u, *rl, *ru;
+  const int *rp, *ci, *rpt, *cit; /* A and At in CSR */
+  const double *av, *avt;
+  const double *c, *l, *u, *rl, *ru;
   double *v[TW_PDLP_NVEC];
 };
 
@@ -30,16 +34,8 @@ static void spmv(int rows, const int *rp, const int *ci, const double *av, const
 
 static void cpu_destroy(tw_pdlp_dev *d) {
   if (!d) return;
-  free(d->rp), free(d->ci), free(d->rpt), free(d->cit), free(d->av), free(d->avt);
-  free(d->c), free(d->l), free(d->u), free(d->rl), free(d->ru);
   for (int k = 0; k < TW_PDLP_NVEC; k++) free(d->v[k]);
   free(d);
-}
-
-static tw_status dup_int(const int *src, size_t n, int **out) {
-  TW_CHECK(tw_calloc(n + 1, sizeof(int), "PDLP matrix", out));
-  if (n) memcpy(*out, src, n * sizeof(int));
-  return TW_OK;
 }
 
 static tw_status dup_dbl(const double *src, size_t n, double **out) {
@@ -48,25 +44,18 @@ static tw_status dup_dbl(const double *src, size_t n, double **out) {
   return TW_OK;
 }
 
-static tw_status cpu_create(const tw_pdlp_problem *p, tw_pdlp_dev **out) {
+static tw_status cpu_create(tw_backend *be, const tw_pdlp_problem *p, tw_pdlp_dev **out) {
+  (void)be;
   tw_pdlp_dev *d = NULL;
   tw_status st = TW_OK;
   *out = NULL;
   TW_CHECK(tw_calloc(1, sizeof *d, "PDLP", &d));
   d->m = p->A.nrows;
   d->n = p->A.ncols;
-  size_t m = (size_t)d->m, n = (size_t)d->n, nz = (size_t)p->A.nnz;
-  TW_CHECK_GOTO(st, dup_int(p->A.rowptr, m + 1, &d->rp));
-  TW_CHECK_GOTO(st, dup_int(p->A.col, nz, &d->ci));
-  TW_CHECK_GOTO(st, dup_dbl(p->A.val, nz, &d->av));
-  TW_CHECK_GOTO(st, dup_int(p->At.rowptr, n + 1, &d->rpt));
-  TW_CHECK_GOTO(st, dup_int(p->At.col, nz, &d->cit));
-  TW_CHECK_GOTO(st, dup_dbl(p->At.val, nz, &d->avt));
-  TW_CHECK_GOTO(st, dup_dbl(p->c, n, &d->c));
-  TW_CHECK_GOTO(st, dup_dbl(p->l, n, &d->l));
-  TW_CHECK_GOTO(st, dup_dbl(p->u, n, &d->u));
-  TW_CHECK_GOTO(st, dup_dbl(p->rl, m, &d->rl));
-  TW_CHECK_GOTO(st, dup_dbl(p->ru, m, &d->ru));
+  size_t m = (size_t)d->m, n = (size_t)d->n;
+  d->rp = p->A.rowptr, d->ci = p->A.col, d->av = p->A.val;
+  d->rpt = p->At.rowptr, d->cit = p->At.col, d->avt = p->At.val;
+  d->c = p->c, d->l = p->l, d->u = p->u, d->rl = p->rl, d->ru = p->ru;
   for (int k = 0; k < TW_PDLP_NVEC; k++)
     TW_CHECK_GOTO(st, dup_dbl(NULL, tw_pdlp_vec_is_primal((tw_pdlp_vec)k) ? n : m, &d->v[k]));
   *out = d;
@@ -148,7 +137,5 @@ static tw_status cpu_set(tw_pdlp_dev *d, tw_pdlp_vec v, const double *host) {
   return TW_OK;
 }
 
-static const tw_pdlp_ops cpu_ops = {"cpu",    cpu_create,  cpu_destroy, cpu_step,
-                                    cpu_accept, cpu_restart, cpu_get,     cpu_set};
-
-const tw_pdlp_ops *tw_pdlp_ops_cpu(void) { return &cpu_ops; }
+const tw_lp_ops tw_lp_ops_cpu = {cpu_create,  cpu_destroy, cpu_step, cpu_accept,
+                                 cpu_restart, cpu_get,     cpu_set};
