@@ -78,7 +78,8 @@ VAR_UNITS = {"u100": "m s**-1", "v100": "m s**-1", "u10": "m s**-1", "v10": "m s
 
 
 def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_vals=None,
-               var_type=None, var_atts=None, var_data=None, drop_vars=(), data_override=None):
+               var_type=None, var_atts=None, var_data=None, drop_vars=(), data_override=None,
+               lon_vals=None, coord_atts=None):
     """CDL text of the base cutout with per-test overrides."""
     dims = dict(dims or {})
     nt = dims.get("time", NT)
@@ -93,9 +94,15 @@ def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_v
     data_override = data_override or {}
     out = ["netcdf cutout {", "dimensions:",
            f"\tlongitude = {nx} ;", f"\tlatitude = {ny} ;", f"\ttime = {nt} ;", "variables:",
-           "\tfloat longitude(longitude) ;", '\t\tlongitude:units = "degrees_east" ;',
-           "\tfloat latitude(latitude) ;", '\t\tlatitude:units = "degrees_north" ;',
-           f"\t{time_type} time(time) ;"]
+           "\tfloat longitude(longitude) ;"]
+    coord_atts = coord_atts or {}
+    for c, units in (("longitude", '"degrees_east"'), ("latitude", '"degrees_north"')):
+        atts = {"units": units}
+        atts.update(coord_atts.get(c, {}))
+        out += [f"\t\t{c}:{k} = {a} ;" for k, a in atts.items() if a is not None]
+        if c == "longitude":
+            out.append("\tfloat latitude(latitude) ;")
+    out.append(f"\t{time_type} time(time) ;")
     for k, v in time_atts.items():
         out.append(f"\t\ttime:{k} = {v} ;")
     names = [v for v in VAR_UNITS if v not in drop_vars]
@@ -108,7 +115,7 @@ def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_v
                 out.append(f"\t\t{v}:{k} = {a} ;")
     out += ['', '// global attributes:', '\t\t:Conventions = "CF-1.6" ;', "data:"]
     if nx:
-        out.append("\tlongitude = " + ", ".join(fmt(x) for x in LONS[:nx]) + " ;")
+        out.append("\tlongitude = " + ", ".join(fmt(x) for x in (lon_vals or LONS[:nx])) + " ;")
     if ny:
         out.append("\tlatitude = " + ", ".join(fmt(x) for x in lat_vals) + " ;")
     if nt:
@@ -250,6 +257,45 @@ def climate_cases(root, example):
         needles=["c.nc", "latitude"])
     new("climate-latitude-out-of-range", cutout_cdl(lat_vals=[95.0, 94.75, 94.5]), needles=["c.nc", "latitude"])
     new("climate-latitude-unsorted", cutout_cdl(lat_vals=[53.25, 53.5, 53.0]), needles=["c.nc", "latitude"])
+    # The CF attribute rule (docs/RELIABILITY.md, "Climate attributes")
+    n = NT * NY * NX
+    new("climate-scale-factor-text",
+        cutout_cdl(var_type={"u100": "short"}, var_atts={"u100": {"scale_factor": '"0.01"'}},
+                   data_override={"u100": [500] * n}),
+        needles=["c.nc", "u100", "scale_factor", "type char"])
+    new("climate-scale-factor-int-on-float", cutout_cdl(var_atts={"t2m": {"scale_factor": "2"}}),
+        needles=["c.nc", "t2m", "scale_factor", "type int"])
+    new("climate-missing-value-text", cutout_cdl(var_atts={"u100": {"missing_value": '"none"'}}),
+        needles=["c.nc", "u100", "missing_value", "type char"])
+    new("climate-valid-range-reversed", cutout_cdl(var_atts={"u100": {"valid_range": "100.f, -100.f"}}),
+        needles=["c.nc", "u100", "valid_range", "[100, -100]"])
+    new("climate-valid-min-nan", cutout_cdl(var_atts={"u100": {"valid_min": "NaNf"}}),
+        needles=["c.nc", "u100", "valid_min", "nan"])
+    new("climate-units-not-text", cutout_cdl(var_atts={"t2m": {"units": "273"}}),
+        needles=["c.nc", "t2m", "'units'", "type int"])
+    new("climate-calendar-not-text",
+        cutout_cdl(time_atts={"units": '"hours since 1900-01-01"', "calendar": "1"}),
+        needles=["c.nc", "time", "calendar", "type int"])
+    new("climate-axis-wrong", cutout_cdl(coord_atts={"latitude": {"axis": '"X"'}}),
+        needles=["c.nc", "latitude", "axis", "'X'"])
+    new("climate-latitude-units-metres", cutout_cdl(coord_atts={"latitude": {"units": '"m"'}}),
+        needles=["c.nc", "latitude", "units", "'m'"])
+    new("climate-longitude-duplicate", cutout_cdl(lon_vals=[7.0, 7.25, 7.25]),
+        needles=["c.nc", "longitude", "7.25", "repeat"])
+    new("climate-longitude-unsorted", cutout_cdl(lon_vals=[7.25, 7.0, 7.5]),
+        needles=["c.nc", "longitude", "not monotonic"])
+    new("climate-temperature-in-wind-units", cutout_cdl(var_atts={"t2m": {"units": '"m s**-1"'}}),
+        needles=["c.nc", "t2m", "units", "m s**-1", "temperature"])
+    new("climate-wind-in-kelvin", cutout_cdl(var_atts={"u100": {"units": '"K"'}}),
+        needles=["c.nc", "u100", "units", "'K'", "wind speed"])
+    new("climate-t2m-celsius-labelled-kelvin",
+        cutout_cdl(data_override={"t2m": [7.0 + 0.1 * k for k in range(n)]}),
+        needles=["c.nc", "t2m", "physical range", "temperature"])
+    new("climate-wind-out-of-range", cutout_cdl(data_override={"u100": [4.0] * (n - 1) + [400.0]}),
+        needles=["c.nc", "u100", "400", "physical range"])
+    new("climate-ssrd-negative",
+        cutout_cdl(data_override={"ssrd": [0.0 if k < 9 else -3.6e6 for k in range(n)]}),
+        needles=["c.nc", "ssrd", "physical range", "irradiance"])
     new("climate-missing-variable", cutout_cdl(drop_vars=("u100", "u10", "v10")), needles=["c.nc", "u100"])
     new("climate-huge-dimensions", None, extra=lambda d: classic_header_huge(os.path.join(d, "c.nc")),
         needles=["c.nc"])
