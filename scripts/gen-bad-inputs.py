@@ -180,7 +180,8 @@ solar:
 
 
 def climate_cases(root, example):
-    def new(name, cdl=None, kind="classic", files="c.nc", needles=(), codes="2", extra=None):
+    def new(name, cdl=None, kind="classic", files="c.nc", needles=(), codes="2", extra=None,
+            yaml=None):
         d = os.path.join(root, name)
         os.makedirs(d)
         shutil.copy(os.path.join(example, "turbine.yaml"), d)
@@ -190,7 +191,7 @@ def climate_cases(root, example):
         if extra:
             extra(d)
         with open(os.path.join(d, "convert.yaml"), "w") as f:
-            f.write(CONVERT_YAML.format(files=files))
+            f.write(yaml if yaml is not None else CONVERT_YAML.format(files=files))
         case(name, codes, list(needles), ["out.nc"], "convert convert.yaml --out out.nc")
         return d
 
@@ -296,6 +297,27 @@ def climate_cases(root, example):
     new("climate-ssrd-negative",
         cutout_cdl(data_override={"ssrd": [0.0 if k < 9 else -3.6e6 for k in range(n)]}),
         needles=["c.nc", "ssrd", "physical range", "irradiance"])
+    # convert configuration: every numeric field in its range, every selector selects something
+    base_yaml = CONVERT_YAML.format(files="c.nc")
+    for cname, old_text, new_text, needles in [
+        ("convert-bus-longitude-1000", "x: 7.25", "x: 1000", ["convert.yaml", "buses[0]", "1000"]),
+        ("convert-bus-duplicate", "  - {name: north, x: 7.25, y: 53.25}\n",
+         "  - {name: north, x: 7.25, y: 53.25}\n  - {name: north, x: 7.5, y: 53.5}\n",
+         ["convert.yaml", "north", "twice"]),
+        ("convert-roughness-huge", "  turbine: turbine.yaml\n", "  turbine: turbine.yaml\n  roughness_m: 1e300\n",
+         ["convert.yaml", "wind.roughness_m", "1e+300"]),
+        ("convert-azimuth-huge", "  panel: panel.yaml\n", "  panel: panel.yaml\n  azimuth_deg: 1e308\n",
+         ["convert.yaml", "solar.azimuth_deg", "1e+308"]),
+        ("convert-heating-above-cooling", "solar:\n  panel: panel.yaml\n",
+         "solar:\n  panel: panel.yaml\ndemand:\n  heating_threshold_C: 30\n  cooling_threshold_C: 10\n",
+         ["convert.yaml", "heating_threshold_C", "30"]),
+        ("convert-variable-selects-nothing", "  files: [c.nc]\n",
+         "  files: [c.nc]\n  variables: {temperature: nosuch}\n", ["c.nc", "temperature", "nosuch"]),
+        ("convert-layout-variable-missing", "solar:\n",
+         "layout:\n  file: c.nc\n  variable: nosuch\nsolar:\n", ["c.nc", "nosuch"]),
+    ]:
+        assert old_text in base_yaml, cname
+        new(cname, cutout_cdl(), yaml=base_yaml.replace(old_text, new_text), needles=needles)
     new("climate-missing-variable", cutout_cdl(drop_vars=("u100", "u10", "v10")), needles=["c.nc", "u100"])
     new("climate-huge-dimensions", None, extra=lambda d: classic_header_huge(os.path.join(d, "c.nc")),
         needles=["c.nc"])
@@ -611,6 +633,25 @@ def tiny_run(root, example):
     with open(os.path.join(d, "s.yaml"), "w") as f:
         f.write(TINY_SCENARIO)
     case("ok-run", "0", [], [], "run s.yaml --out out")
+    # forecast selectors, found by --dry-run (before any solve)
+    fc_cases = [
+        ("scenario-forecast-model-load-missing", "  targets: [demand]\n  models:\n"
+         "    - {target: \"demand:nosuch\", file: s.yaml}\n", ["s.yaml", "forecast.models[0]", "nosuch"]),
+        ("scenario-forecast-model-target-not-listed", "  targets: [demand]\n  models:\n"
+         "    - {target: \"wind:A\", file: s.yaml}\n", ["s.yaml", "forecast.models[0]", "wind:A"]),
+        ("scenario-forecast-target-without-section", "  targets: [demand, solar]\n",
+         ["s.yaml", "forecast.targets", "solar"]),
+    ]
+    for name, block, needles in fc_cases:
+        c = os.path.join(root, name)
+        shutil.copytree(d, c)
+        text = TINY_SCENARIO.replace("scenarios:\n", "forecast:\n" + block + "scenarios:\n")
+        if "without-section" in name:
+            text = text.replace("solar:\n  carrier: solar\n  panel: panel.yaml\n", "")
+        assert text != TINY_SCENARIO
+        with open(os.path.join(c, "s.yaml"), "w") as f:
+            f.write(text)
+        case(name, "2", needles, ["out/summary.json"], "run s.yaml --out out --dry-run")
 
 
 def main():

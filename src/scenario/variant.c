@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terrawatt/forecast_stage.h"
 #include "terrawatt/time.h"
 
 static int carrier_is(const tw_network *net, int carrier, const char *name) {
@@ -524,6 +525,28 @@ tw_status tw_scenario_check_network(const tw_scenario_file *s, const tw_network 
       ref_problem(&p, "fleets[%u].name: the fleet's bus '%s' already exists in the network", k,
                   name);
   }
+  if (s->forecast) /* pre-trained forecast models: each target must name a forecast target */
+    for (unsigned k = 0; k < s->forecast->models_count; k++) {
+      const char *t = s->forecast->models[k].target, *colon = strchr(t, ':');
+      if (!colon) continue; /* syntax: tw_forecast_stage_validate */
+      size_t kind_len = (size_t)(colon - t);
+      int listed = 0;
+      for (unsigned i = 0; i < s->forecast->targets_count; i++)
+        listed |= strlen(s->forecast->targets[i]) == kind_len &&
+                  !strncmp(s->forecast->targets[i], t, kind_len);
+      int found = 0;
+      if (kind_len == 6 && !strncmp(t, "demand", 6)) {
+        for (size_t l = 0; l < net->n_loads; l++) found |= !strcmp(net->loads[l].name, colon + 1);
+      } else {
+        found = tw_network_find_bus(net, colon + 1) >= 0;
+      }
+      if (!listed)
+        ref_problem(&p, "forecast.models[%u].target: '%s': '%.*s' is not in forecast.targets", k,
+                    t, (int)kind_len, t);
+      else if (!found)
+        ref_problem(&p, "forecast.models[%u].target: '%s': no %s '%s' in the network", k, t,
+                    kind_len == 6 ? "load" : "bus", colon + 1);
+    }
   if (!p.count) return TW_OK;
   return tw_error(TW_ERR_INPUT, "%s: %d error%s against network %s: %s", s->path, p.count,
                   p.count == 1 ? "" : "s", network_path, p.text);
