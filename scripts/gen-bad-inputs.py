@@ -652,6 +652,21 @@ def tiny_run(root, example):
         with open(os.path.join(c, "s.yaml"), "w") as f:
             f.write(text)
         case(name, "2", needles, ["out/summary.json"], "run s.yaml --out out --dry-run")
+    # a load name too long for a forecast target name: refused, not cut
+    c = os.path.join(root, "scenario-forecast-load-name-too-long")
+    shutil.copytree(d, c)
+    long_name = "load " + "x" * 200
+    for fn in ("loads.csv", "loads-p_set.csv"):
+        p = os.path.join(c, "net", fn)
+        with open(p) as f:
+            t = f.read()
+        assert "load A" in t
+        with open(p, "w") as f:
+            f.write(t.replace("load A", long_name))
+    with open(os.path.join(c, "s.yaml"), "w") as f:
+        f.write(TINY_SCENARIO.replace("scenarios:\n", "forecast:\n  targets: [demand]\nscenarios:\n"))
+    case("scenario-forecast-load-name-too-long", "2", ["s.yaml", "forecast", "205 bytes"],
+         ["out/summary.json"], "run s.yaml --out out --dry-run")
 
 
 def main():
