@@ -78,7 +78,8 @@ VAR_UNITS = {"u100": "m s**-1", "v100": "m s**-1", "u10": "m s**-1", "v10": "m s
 
 
 def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_vals=None,
-               var_type=None, var_atts=None, var_data=None, drop_vars=(), data_override=None):
+               var_type=None, var_atts=None, var_data=None, drop_vars=(), data_override=None,
+               lon_vals=None, coord_atts=None):
     """CDL text of the base cutout with per-test overrides."""
     dims = dict(dims or {})
     nt = dims.get("time", NT)
@@ -93,9 +94,15 @@ def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_v
     data_override = data_override or {}
     out = ["netcdf cutout {", "dimensions:",
            f"\tlongitude = {nx} ;", f"\tlatitude = {ny} ;", f"\ttime = {nt} ;", "variables:",
-           "\tfloat longitude(longitude) ;", '\t\tlongitude:units = "degrees_east" ;',
-           "\tfloat latitude(latitude) ;", '\t\tlatitude:units = "degrees_north" ;',
-           f"\t{time_type} time(time) ;"]
+           "\tfloat longitude(longitude) ;"]
+    coord_atts = coord_atts or {}
+    for c, units in (("longitude", '"degrees_east"'), ("latitude", '"degrees_north"')):
+        atts = {"units": units}
+        atts.update(coord_atts.get(c, {}))
+        out += [f"\t\t{c}:{k} = {a} ;" for k, a in atts.items() if a is not None]
+        if c == "longitude":
+            out.append("\tfloat latitude(latitude) ;")
+    out.append(f"\t{time_type} time(time) ;")
     for k, v in time_atts.items():
         out.append(f"\t\ttime:{k} = {v} ;")
     names = [v for v in VAR_UNITS if v not in drop_vars]
@@ -108,7 +115,7 @@ def cutout_cdl(dims=None, time_vals=None, time_atts=None, time_type="int", lat_v
                 out.append(f"\t\t{v}:{k} = {a} ;")
     out += ['', '// global attributes:', '\t\t:Conventions = "CF-1.6" ;', "data:"]
     if nx:
-        out.append("\tlongitude = " + ", ".join(fmt(x) for x in LONS[:nx]) + " ;")
+        out.append("\tlongitude = " + ", ".join(fmt(x) for x in (lon_vals or LONS[:nx])) + " ;")
     if ny:
         out.append("\tlatitude = " + ", ".join(fmt(x) for x in lat_vals) + " ;")
     if nt:
@@ -173,7 +180,8 @@ solar:
 
 
 def climate_cases(root, example):
-    def new(name, cdl=None, kind="classic", files="c.nc", needles=(), codes="2", extra=None):
+    def new(name, cdl=None, kind="classic", files="c.nc", needles=(), codes="2", extra=None,
+            yaml=None):
         d = os.path.join(root, name)
         os.makedirs(d)
         shutil.copy(os.path.join(example, "turbine.yaml"), d)
@@ -183,7 +191,7 @@ def climate_cases(root, example):
         if extra:
             extra(d)
         with open(os.path.join(d, "convert.yaml"), "w") as f:
-            f.write(CONVERT_YAML.format(files=files))
+            f.write(yaml if yaml is not None else CONVERT_YAML.format(files=files))
         case(name, codes, list(needles), ["out.nc"], "convert convert.yaml --out out.nc")
         return d
 
@@ -250,6 +258,66 @@ def climate_cases(root, example):
         needles=["c.nc", "latitude"])
     new("climate-latitude-out-of-range", cutout_cdl(lat_vals=[95.0, 94.75, 94.5]), needles=["c.nc", "latitude"])
     new("climate-latitude-unsorted", cutout_cdl(lat_vals=[53.25, 53.5, 53.0]), needles=["c.nc", "latitude"])
+    # The CF attribute rule (docs/RELIABILITY.md, "Climate attributes")
+    n = NT * NY * NX
+    new("climate-scale-factor-text",
+        cutout_cdl(var_type={"u100": "short"}, var_atts={"u100": {"scale_factor": '"0.01"'}},
+                   data_override={"u100": [500] * n}),
+        needles=["c.nc", "u100", "scale_factor", "type char"])
+    new("climate-scale-factor-int-on-float", cutout_cdl(var_atts={"t2m": {"scale_factor": "2"}}),
+        needles=["c.nc", "t2m", "scale_factor", "type int"])
+    new("climate-missing-value-text", cutout_cdl(var_atts={"u100": {"missing_value": '"none"'}}),
+        needles=["c.nc", "u100", "missing_value", "type char"])
+    new("climate-valid-range-reversed", cutout_cdl(var_atts={"u100": {"valid_range": "100.f, -100.f"}}),
+        needles=["c.nc", "u100", "valid_range", "[100, -100]"])
+    new("climate-valid-min-nan", cutout_cdl(var_atts={"u100": {"valid_min": "NaNf"}}),
+        needles=["c.nc", "u100", "valid_min", "nan"])
+    new("climate-units-not-text", cutout_cdl(var_atts={"t2m": {"units": "273"}}),
+        needles=["c.nc", "t2m", "'units'", "type int"])
+    new("climate-calendar-not-text",
+        cutout_cdl(time_atts={"units": '"hours since 1900-01-01"', "calendar": "1"}),
+        needles=["c.nc", "time", "calendar", "type int"])
+    new("climate-axis-wrong", cutout_cdl(coord_atts={"latitude": {"axis": '"X"'}}),
+        needles=["c.nc", "latitude", "axis", "'X'"])
+    new("climate-latitude-units-metres", cutout_cdl(coord_atts={"latitude": {"units": '"m"'}}),
+        needles=["c.nc", "latitude", "units", "'m'"])
+    new("climate-longitude-duplicate", cutout_cdl(lon_vals=[7.0, 7.25, 7.25]),
+        needles=["c.nc", "longitude", "7.25", "repeat"])
+    new("climate-longitude-unsorted", cutout_cdl(lon_vals=[7.25, 7.0, 7.5]),
+        needles=["c.nc", "longitude", "not monotonic"])
+    new("climate-temperature-in-wind-units", cutout_cdl(var_atts={"t2m": {"units": '"m s**-1"'}}),
+        needles=["c.nc", "t2m", "units", "m s**-1", "temperature"])
+    new("climate-wind-in-kelvin", cutout_cdl(var_atts={"u100": {"units": '"K"'}}),
+        needles=["c.nc", "u100", "units", "'K'", "wind speed"])
+    new("climate-t2m-celsius-labelled-kelvin",
+        cutout_cdl(data_override={"t2m": [7.0 + 0.1 * k for k in range(n)]}),
+        needles=["c.nc", "t2m", "physical range", "temperature"])
+    new("climate-wind-out-of-range", cutout_cdl(data_override={"u100": [4.0] * (n - 1) + [400.0]}),
+        needles=["c.nc", "u100", "400", "physical range"])
+    new("climate-ssrd-negative",
+        cutout_cdl(data_override={"ssrd": [0.0 if k < 9 else -3.6e6 for k in range(n)]}),
+        needles=["c.nc", "ssrd", "physical range", "irradiance"])
+    # convert configuration: every numeric field in its range, every selector selects something
+    base_yaml = CONVERT_YAML.format(files="c.nc")
+    for cname, old_text, new_text, needles in [
+        ("convert-bus-longitude-1000", "x: 7.25", "x: 1000", ["convert.yaml", "buses[0]", "1000"]),
+        ("convert-bus-duplicate", "  - {name: north, x: 7.25, y: 53.25}\n",
+         "  - {name: north, x: 7.25, y: 53.25}\n  - {name: north, x: 7.5, y: 53.5}\n",
+         ["convert.yaml", "north", "twice"]),
+        ("convert-roughness-huge", "  turbine: turbine.yaml\n", "  turbine: turbine.yaml\n  roughness_m: 1e300\n",
+         ["convert.yaml", "wind.roughness_m", "1e+300"]),
+        ("convert-azimuth-huge", "  panel: panel.yaml\n", "  panel: panel.yaml\n  azimuth_deg: 1e308\n",
+         ["convert.yaml", "solar.azimuth_deg", "1e+308"]),
+        ("convert-heating-above-cooling", "solar:\n  panel: panel.yaml\n",
+         "solar:\n  panel: panel.yaml\ndemand:\n  heating_threshold_C: 30\n  cooling_threshold_C: 10\n",
+         ["convert.yaml", "heating_threshold_C", "30"]),
+        ("convert-variable-selects-nothing", "  files: [c.nc]\n",
+         "  files: [c.nc]\n  variables: {temperature: nosuch}\n", ["c.nc", "temperature", "nosuch"]),
+        ("convert-layout-variable-missing", "solar:\n",
+         "layout:\n  file: c.nc\n  variable: nosuch\nsolar:\n", ["c.nc", "nosuch"]),
+    ]:
+        assert old_text in base_yaml, cname
+        new(cname, cutout_cdl(), yaml=base_yaml.replace(old_text, new_text), needles=needles)
     new("climate-missing-variable", cutout_cdl(drop_vars=("u100", "u10", "v10")), needles=["c.nc", "u100"])
     new("climate-huge-dimensions", None, extra=lambda d: classic_header_huge(os.path.join(d, "c.nc")),
         needles=["c.nc"])
@@ -565,6 +633,40 @@ def tiny_run(root, example):
     with open(os.path.join(d, "s.yaml"), "w") as f:
         f.write(TINY_SCENARIO)
     case("ok-run", "0", [], [], "run s.yaml --out out")
+    # forecast selectors, found by --dry-run (before any solve)
+    fc_cases = [
+        ("scenario-forecast-model-load-missing", "  targets: [demand]\n  models:\n"
+         "    - {target: \"demand:nosuch\", file: s.yaml}\n", ["s.yaml", "forecast.models[0]", "nosuch"]),
+        ("scenario-forecast-model-target-not-listed", "  targets: [demand]\n  models:\n"
+         "    - {target: \"wind:A\", file: s.yaml}\n", ["s.yaml", "forecast.models[0]", "wind:A"]),
+        ("scenario-forecast-target-without-section", "  targets: [demand, solar]\n",
+         ["s.yaml", "forecast.targets", "solar"]),
+    ]
+    for name, block, needles in fc_cases:
+        c = os.path.join(root, name)
+        shutil.copytree(d, c)
+        text = TINY_SCENARIO.replace("scenarios:\n", "forecast:\n" + block + "scenarios:\n")
+        if "without-section" in name:
+            text = text.replace("solar:\n  carrier: solar\n  panel: panel.yaml\n", "")
+        assert text != TINY_SCENARIO
+        with open(os.path.join(c, "s.yaml"), "w") as f:
+            f.write(text)
+        case(name, "2", needles, ["out/summary.json"], "run s.yaml --out out --dry-run")
+    # a load name too long for a forecast target name: refused, not cut
+    c = os.path.join(root, "scenario-forecast-load-name-too-long")
+    shutil.copytree(d, c)
+    long_name = "load " + "x" * 200
+    for fn in ("loads.csv", "loads-p_set.csv"):
+        p = os.path.join(c, "net", fn)
+        with open(p) as f:
+            t = f.read()
+        assert "load A" in t
+        with open(p, "w") as f:
+            f.write(t.replace("load A", long_name))
+    with open(os.path.join(c, "s.yaml"), "w") as f:
+        f.write(TINY_SCENARIO.replace("scenarios:\n", "forecast:\n  targets: [demand]\nscenarios:\n"))
+    case("scenario-forecast-load-name-too-long", "2", ["s.yaml", "forecast", "205 bytes"],
+         ["out/summary.json"], "run s.yaml --out out --dry-run")
 
 
 def main():

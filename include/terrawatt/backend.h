@@ -210,7 +210,7 @@ typedef enum tw_backend_op {
 } tw_backend_op;
 
 /* Name of an op ("sgemm", "wind_cf", ...), or "?" out of range. */
-const char *tw_backend_op_name(tw_backend_op op);
+TW_API const char *tw_backend_op_name(tw_backend_op op);
 
 /* Parse "auto", "cpu" or "cuda". TW_ERR_USAGE names the value otherwise. */
 TW_API tw_status tw_backend_kind_parse(const char *text, tw_backend_kind *out);
@@ -233,7 +233,7 @@ TW_API tw_status tw_backend_create_on(tw_backend_kind kind, int device, tw_backe
 TW_API void tw_backend_destroy(tw_backend **be);
 
 /* "cpu" or "cuda". */
-const char *tw_backend_name(const tw_backend *be);
+TW_API const char *tw_backend_name(const tw_backend *be);
 TW_API tw_backend_kind tw_backend_get_kind(const tw_backend *be);
 /* CUDA device index of the backend, -1 for CPU. */
 TW_API int tw_backend_device(const tw_backend *be);

@@ -60,8 +60,13 @@ TW_API int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const c
 
 /* Skill of the forecasts of one target over the forecast rows, target
  * units (MW for demand, per unit for capacity factors). */
+/* Bytes of a target name "demand:<load>", "wind:<bus>", "solar:<bus>" with
+ * its NUL. A scenario whose forecast would need a longer name (a load or
+ * bus name of more than TW_FORECAST_TARGET_NAME_BYTES - 8 bytes) is refused
+ * by validation (--dry-run), so names are never cut. */
+#define TW_FORECAST_TARGET_NAME_BYTES 160
 typedef struct tw_forecast_stage_target {
-  char name[128];        /* "demand:Emden", "wind:Kiel", ... */
+  char name[TW_FORECAST_TARGET_NAME_BYTES]; /* "demand:Emden", "wind:Kiel", ... */
   char source[16];       /* "trained" or "model" */
   size_t rows;           /* snapshots with a forecast */
   double mae, rmse;      /* the MLP's point forecast */

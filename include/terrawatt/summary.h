@@ -36,6 +36,10 @@ typedef struct tw_task_record {
   size_t n_runs;               /* the member's droughts, all of them */
   tw_drought_run *runs;        /* [n_runs], owned */
 } tw_task_record;
+/* dir is "<scenario>/<member>": both fields with one byte for '/' (their NULs give it and the end) */
+_Static_assert(sizeof(((tw_task_record *)0)->dir) >=
+                   sizeof(((tw_task_record *)0)->scenario) + sizeof(((tw_task_record *)0)->member),
+               "tw_task_record.dir must hold <scenario>/<member>");
 
 /* Free what a record owns (droughts, land table); the struct is the
  * caller's and is left empty. */

@@ -111,6 +111,57 @@ static char *resolve(const char *base, const char *rel) {
   return s;
 }
 
+/* Every numeric field of the file in its documented range (docs/CONVERT.md,
+ * "Ranges"); NaN and infinities are refused by the YAML loader already. */
+static tw_status check_range(const char *path, const char *field, const double *v, double lo,
+                             double hi, const char *unit) {
+  if (!v || (*v >= lo && *v <= hi)) return TW_OK;
+  return tw_error(TW_ERR_INPUT, "%s: %s: %g is outside %g..%g%s%s", path, field, *v, lo, hi,
+                  unit ? " " : "", unit ? unit : "");
+}
+
+static tw_status check_ranges(const char *path, const tw_convert_config *c) {
+  char field[96];
+  for (unsigned i = 0; i < c->buses_count; i++) {
+    const tw_convert_bus_entry *b = &c->buses[i];
+    snprintf(field, sizeof field, "buses[%u] '%.40s' x (longitude)", i, b->name);
+    TW_CHECK(check_range(path, field, &b->x, -180.0, 360.0, "degrees"));
+    snprintf(field, sizeof field, "buses[%u] '%.40s' y (latitude)", i, b->name);
+    TW_CHECK(check_range(path, field, &b->y, -90.0, 90.0, "degrees"));
+    for (unsigned j = 0; j < i; j++)
+      if (!strcmp(c->buses[j].name, b->name))
+        return tw_error(TW_ERR_INPUT, "%s: buses: the name '%s' is used twice (entries %u and %u)",
+                        path, b->name, j, i);
+  }
+  if (c->wind) {
+    TW_CHECK(check_range(path, "wind.hub_height_m", c->wind->hub_height_m, 0.0, 1000.0, "m"));
+    TW_CHECK(check_range(path, "wind.roughness_m", c->wind->roughness_m, 1e-6, 100.0, "m"));
+  }
+  if (c->solar) {
+    const tw_convert_solar_cfg *s = c->solar;
+    TW_CHECK(check_range(path, "solar.tilt_deg", s->tilt_deg, 0.0, 90.0, "degrees"));
+    TW_CHECK(check_range(path, "solar.azimuth_deg", s->azimuth_deg, 0.0, 360.0, "degrees"));
+    TW_CHECK(check_range(path, "solar.axis_azimuth_deg", s->axis_azimuth_deg, 0.0, 360.0, "degrees"));
+    TW_CHECK(check_range(path, "solar.max_rotation_deg", s->max_rotation_deg, 0.0, 90.0, "degrees"));
+    TW_CHECK(check_range(path, "solar.albedo", s->albedo, 0.0, 1.0, NULL));
+    TW_CHECK(check_range(path, "solar.dc_ac_ratio", s->dc_ac_ratio, 0.01, 10.0, NULL));
+    TW_CHECK(check_range(path, "solar.losses", s->losses, 0.0, 0.99, NULL));
+    TW_CHECK(check_range(path, "solar.gamma_per_K", s->gamma_per_K, -0.1, 0.1, "1/K"));
+    TW_CHECK(check_range(path, "solar.inverter_efficiency", s->inverter_efficiency, 0.01, 1.0, NULL));
+  }
+  if (c->demand) {
+    const tw_convert_demand_cfg *d = c->demand;
+    TW_CHECK(check_range(path, "demand.heating_threshold_C", d->heating_threshold_C, -60.0, 60.0, "degC"));
+    TW_CHECK(check_range(path, "demand.cooling_threshold_C", d->cooling_threshold_C, -60.0, 60.0, "degC"));
+    double h = d->heating_threshold_C ? *d->heating_threshold_C : 15.5;
+    double k = d->cooling_threshold_C ? *d->cooling_threshold_C : 22.0;
+    if (h > k)
+      return tw_error(TW_ERR_INPUT, "%s: demand: heating_threshold_C %g is above cooling_threshold_C "
+                      "%g (a temperature would need heating and cooling at once)", path, h, k);
+  }
+  return TW_OK;
+}
+
 static int is_one_of(const char *v, const char *a, const char *b, const char *c) {
   return !v || !strcmp(v, a) || !strcmp(v, b) || (c && !strcmp(v, c));
 }
@@ -134,6 +185,7 @@ tw_status tw_convert_config_load(const char *path, tw_convert_config **out) {
     st = tw_error(TW_ERR_INPUT, "%s: nothing to convert: add 'wind', 'solar' or 'demand'", path);
     goto cleanup;
   }
+  TW_CHECK_GOTO(st, check_ranges(path, c));
   if (c->preset) {
     char where[600];
     snprintf(where, sizeof where, "%s: climate.preset", path);

@@ -230,6 +230,7 @@ static tw_status validate(tw_forecast_config *c) {
   if (t->schedule && strcmp(t->schedule, "exponential") && strcmp(t->schedule, "cosine"))
     return tw_error(TW_ERR_INPUT, "%s: training.schedule: '%s' is not exponential or cosine", p,
                     t->schedule);
+  const int warmup_given = t->warmup_epochs != 0;
   if (t->warmup_epochs == 0 && t->schedule && strcmp(t->schedule, "cosine") == 0)
     t->warmup_epochs = 5;
   if (t->test_fraction == 0.0f) t->test_fraction = 0.2f;
@@ -280,6 +281,14 @@ static tw_status validate(tw_forecast_config *c) {
                     t->shards, t->batch_size);
   if (t->epochs > 100000)
     return tw_error(TW_ERR_INPUT, "%s: training.epochs: %u, expected 1..100000", p, t->epochs);
+  if (warmup_given && t->warmup_epochs > t->epochs)
+    return tw_error(TW_ERR_INPUT, "%s: training.warmup_epochs: %u is more than epochs %u", p,
+                    t->warmup_epochs, t->epochs);
+  if (t->patience > 100000)
+    return tw_error(TW_ERR_INPUT, "%s: training.patience: %u, expected 1..100000", p, t->patience);
+  if (f->max_lag_h > 87600)
+    return tw_error(TW_ERR_INPUT, "%s: features.max_lag_h: %u h, expected 1..87600 (10 years)", p,
+                    f->max_lag_h);
   return TW_OK;
 }
 

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "terrawatt/forecast.h"
 
+#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
@@ -10,16 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 #include "terrawatt/input_file.h"
+#include "io/nc_util.h"
 #include "terrawatt/atomic_file.h"
 
 #define NAME_LEN 96
 #define MODEL_FORMAT 1
 
+/* HDF5 reports a full disk as "NetCDF: HDF error": the message adds the
+ * system's reason (nc_util.h), "No space left on device" when it is that. */
 #define NCW(call, what)                                                                        \
   do {                                                                                         \
+    errno = 0;                                                                                 \
     int e_ = (call);                                                                           \
     if (e_ != NC_NOERR) {                                                                      \
-      st = tw_error(TW_ERR_RESOURCE, "%s: writing %s: %s", path, what, nc_strerror(e_));      \
+      st = tw_error(TW_ERR_RESOURCE, "%s: writing %s: %s%s", path, what, nc_strerror(e_),    \
+                    tw_nc_write_reason(path, errno));                                          \
       goto cleanup;                                                                            \
     }                                                                                          \
   } while (0)

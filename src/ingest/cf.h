@@ -51,4 +51,37 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v);
 size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
                   size_t *nmissing);
 
+/* The CF attribute rule (cf_rules.c). Text attributes (units,
+ * standard_name, calendar, cell_methods, axis, long_name) are text; axis is
+ * X, Y, Z or T; scale_factor/add_offset are one finite float or double (or
+ * the variable's type), scale_factor nonzero; _FillValue is one value of the
+ * variable's type; missing_value, valid_min/valid_max (one value) and
+ * valid_range (two, min <= max, not with valid_min/max) are of the stored
+ * or unpacked type and not NaN (a NaN fill is allowed on float/double).
+ * Fails with TW_ERR_INPUT naming path, variable, attribute and value. */
+tw_status tw_cf_check_attributes(int ncid, int varid, const char *path, const char *var,
+                                 nc_type vtype);
+
+/* The same text rules for a coordinate variable, plus: axis is T, Y or X
+ * for role "time", "latitude" or "longitude"; latitude/longitude units
+ * (when present) are a CF spelling of degrees north/east (or "degrees"). */
+tw_status tw_cf_check_coord_attributes(int ncid, int varid, const char *path, const char *var,
+                                       const char *role);
+
+/* What a canonical variable is (u100, t2m, ssrd, ...): the SI units of its
+ * role and its physical range in those units, after decoding. */
+typedef struct tw_cf_physical {
+  const char *canonical;
+  const char *si;   /* units the variable's units must normalise to */
+  const char *role; /* "wind speed", "temperature", ... for messages */
+  double min, max;
+} tw_cf_physical;
+
+/* NULL for a variable without a known role (user-mapped extra variables). */
+const tw_cf_physical *tw_cf_physical_lookup(const char *canonical);
+
+/* Index of the first of x[0..n) outside [min, max] (NaN is missing, not
+ * outside), or n when all are inside. */
+size_t tw_cf_physical_outside(const tw_cf_physical *p, const float *x, size_t n);
+
 #endif

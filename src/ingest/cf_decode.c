@@ -20,6 +20,7 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v) {
   if (tw_nc_type_size(v->type) == 0 || v->type == NC_CHAR)
     return tw_error(TW_ERR_INPUT, "%s: variable '%s': type %d is not numeric", path, v->name,
                     (int)v->type);
+  TW_CHECK(tw_cf_check_attributes(ncid, varid, path, v->name, v->type));
   tw_nc_att_text(ncid, varid, "units", v->units, sizeof v->units);
   tw_nc_att_text(ncid, varid, "standard_name", v->standard_name, sizeof v->standard_name);
   tw_nc_att_text(ncid, varid, "cell_methods", v->cell_methods, sizeof v->cell_methods);

@@ -438,6 +438,14 @@ tw_status tw_dataset_open(const tw_ingest_params *p, int want_all, int strict_un
                                  "%s: variable '%s': unknown units '%s' (set a units override in the "
                                  "variable mapping)",
                                  f->path, f->vars[v->var[0]].name, v->units_raw));
+    v->phys = tw_cf_physical_lookup(v->canonical);
+    if (v->phys && v->units_known && strcmp(v->units.si, v->phys->si) != 0)
+      TW_CHECK_GOTO(st, tw_error(TW_ERR_INPUT,
+                                 "%s: variable '%s': %s 'units' = '%s' is not a unit of %s "
+                                 "('%s' needs %s or a unit convertible to it)",
+                                 f->path, f->vars[v->var[0]].name,
+                                 v->alias && v->alias->units ? "the mapping's override of" : "attribute",
+                                 v->units_raw, v->phys->role, v->canonical, v->phys->si));
     for (size_t k = 1; k < v->nparts && !(v->alias && v->alias->units); k++) {
       const tw_ds_file *g = &ds->files[v->file[k]];
       if (strcmp(g->vars[v->var[k]].units, v->units_raw) != 0)

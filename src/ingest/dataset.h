@@ -65,6 +65,7 @@ typedef struct tw_ds_var {
   const char *units_raw;    /* from the override or the first file */
   tw_cf_units units;
   int units_known;
+  const tw_cf_physical *phys; /* role units and physical range, NULL when unknown */
 } tw_ds_var;
 
 typedef struct tw_dataset {

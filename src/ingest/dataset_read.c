@@ -2,6 +2,7 @@
  * selected rows, longitude runs and times, decoded to SI.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,26 @@ static tw_status read_any(const tw_dataset *ds, const tw_ds_file *f, size_t vi, 
   return read_part(ds, f, &f->vars[vi], lay, tpos, 0, row0, nrow, ta, nt, us, uo, out, s, nmissing);
 }
 
+/* Decoded values must lie in the variable's physical range (cf_rules.c). */
+static tw_status check_physical(const tw_dataset *ds, const tw_ds_var *v, size_t ncell, size_t t0,
+                                size_t nt, const float *out) {
+  size_t n = ncell * (v->time_varying ? nt : 1);
+  size_t i = tw_cf_physical_outside(v->phys, out, n);
+  if (i == n) return TW_OK;
+  const tw_ds_file *f = &ds->files[v->file[0]];
+  size_t ds_t = ds->t0 + t0 + i / ncell;
+  for (size_t k = 0; v->time_varying && k < v->nparts; k++) /* the part holding that time */
+    if (ds_t >= v->t_first[k] && ds_t < v->t_first[k] + ds->files[v->file[k]].ntime)
+      f = &ds->files[v->file[k]];
+  char when[64] = "";
+  if (v->time_varying) snprintf(when, sizeof when, ", dataset time index %zu", ds_t);
+  return tw_error(TW_ERR_INPUT,
+                  "%s: variable '%s': value %g %s (units '%s') at selected cell %zu%s is outside "
+                  "the physical range for %s, %g..%g %s: wrong units, packing or data",
+                  f->path, f->vars[v->var[0]].name, (double)out[i], v->phys->si, v->units_raw,
+                  i % ncell, when, v->phys->role, v->phys->min, v->phys->max, v->phys->si);
+}
+
 tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow, size_t t0,
                               size_t nt, double step_s, float *out, size_t *nmissing,
                               tw_ds_scratch *scratch) {
@@ -208,6 +229,7 @@ tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size
                   out + (a - ga) * ncell, s, nmissing);
   }
 cleanup:
+  if (st == TW_OK && v->phys && v->units_known) st = check_physical(ds, v, ncell, t0, nt, out);
   tw_ds_scratch_free(&local);
   return st;
 }

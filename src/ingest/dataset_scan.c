@@ -85,6 +85,7 @@ static tw_status scan_time(const char *path, tw_ds_file *f) {
     if (varid < 0) return TW_OK; /* a file of static fields */
   }
   nc_inq_varname(f->ncid, varid, f->time_name);
+  TW_CHECK(tw_cf_check_coord_attributes(f->ncid, varid, path, f->time_name, "time"));
   char cal[64];
   tw_nc_att_text(f->ncid, varid, "calendar", cal, sizeof cal);
   if (!tw_nc_att_text(f->ncid, varid, "units", f->time_units, sizeof f->time_units))
@@ -115,6 +116,21 @@ static tw_status scan_time(const char *path, tw_ds_file *f) {
   return st;
 }
 
+/* Grid coordinates (CF 5: coordinate variables) are strictly monotonic. */
+static tw_status check_strictly_monotonic(const char *path, const char *name, const char *what,
+                                          const double *x, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    if (x[i] == x[i - 1])
+      return tw_error(TW_ERR_INPUT, "%s: variable '%s': %s repeat: value %g at indices %zu and %zu",
+                      path, name, what, x[i], i - 1, i);
+    if (i >= 2 && (x[i] - x[i - 1]) * (x[1] - x[0]) < 0)
+      return tw_error(TW_ERR_INPUT,
+                      "%s: variable '%s': %s not monotonic at index %zu (%g after %g)", path, name,
+                      what, i, x[i], x[i - 1]);
+  }
+  return TW_OK;
+}
+
 static tw_status scan_grid(const char *path, tw_ds_file *f) {
   static const char *const lat_names[] = {"latitude", "lat", "y", "nav_lat", "rlat", NULL};
   static const char *const lon_names[] = {"longitude", "lon", "x", "nav_lon", "rlon", NULL};
@@ -127,6 +143,8 @@ static tw_status scan_grid(const char *path, tw_ds_file *f) {
                     path);
   nc_inq_varname(f->ncid, lat_id, f->lat_name);
   nc_inq_varname(f->ncid, lon_id, f->lon_name);
+  TW_CHECK(tw_cf_check_coord_attributes(f->ncid, lat_id, path, f->lat_name, "latitude"));
+  TW_CHECK(tw_cf_check_coord_attributes(f->ncid, lon_id, path, f->lon_name, "longitude"));
   TW_CHECK(read_coord(f->ncid, lat_id, path, "latitude", &f->lat, &f->nlat, &f->lat_dimid));
   TW_CHECK(read_coord(f->ncid, lon_id, path, "longitude", &f->lon, &f->nlon, &f->lon_dimid));
   f->is_station = f->lat_dimid == f->lon_dimid;
@@ -137,11 +155,9 @@ static tw_status scan_grid(const char *path, tw_ds_file *f) {
     if (f->lat[i] < -90.0 - 1e-9 || f->lat[i] > 90.0 + 1e-9)
       return tw_error(TW_ERR_INPUT, "%s: variable '%s': latitude %g outside -90..90", path,
                       f->lat_name, f->lat[i]);
-  if (!f->is_station) {
-    for (size_t i = 2; i < f->nlat; i++)
-      if ((f->lat[i] - f->lat[i - 1]) * (f->lat[1] - f->lat[0]) <= 0)
-        return tw_error(TW_ERR_INPUT, "%s: variable '%s': latitudes not monotonic at index %zu",
-                        path, f->lat_name, i);
+  if (!f->is_station) { /* grid coordinates: strictly monotonic, so no duplicates */
+    TW_CHECK(check_strictly_monotonic(path, f->lat_name, "latitudes", f->lat, f->nlat));
+    TW_CHECK(check_strictly_monotonic(path, f->lon_name, "longitudes", f->lon, f->nlon));
   }
   return TW_OK;
 }

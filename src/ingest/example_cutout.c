@@ -4,6 +4,7 @@
  * "hours since 1900-01-01 00:00:00.0" (gregorian), ssrd in J m**-2
  * accumulated over the hour ending at the label.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
@@ -22,14 +23,24 @@ typedef struct out_var {
   double scale, offset;
 } out_var;
 
+/* A failed write is a resource error naming the final file and, when
+ * HDF5/NetCDF hide it, the system's reason ("No space left on device"). */
 #define NC_TRY(call)                                                   \
   do {                                                                 \
+    errno = 0;                                                         \
     int rc_ = (call);                                                  \
     if (rc_ != NC_NOERR) {                                             \
-      st = tw_nc_fail(rc_, tmp, #call);                                \
+      st = write_failed(rc_, path, #call);                             \
       goto cleanup;                                                    \
     }                                                                  \
   } while (0)
+
+static tw_status write_failed(int rc, const char *path, const char *what) {
+  int err = errno;
+  /* a positive NetCDF code is the system's errno (classic format): already the reason */
+  return tw_error(TW_ERR_RESOURCE, "%s: writing the cutout failed (%s): %s%s", path, what,
+                  nc_strerror(rc), rc > 0 ? "" : tw_nc_write_reason(path, err));
+}
 
 /* ERA5's packing: offset at the middle of the range, 65533 steps. */
 static void packing(const float *x, size_t n, double *scale, double *offset) {
@@ -44,11 +55,11 @@ static void packing(const float *x, size_t n, double *scale, double *offset) {
 
 tw_status tw_example_write_cutout(const tw_example_weather *w, const char *path) {
   tw_status st = TW_OK;
-  char tmp[4096];
+  char *tmp = NULL; /* the temporary name of atomic_file.h (".NAME.tmp-PID-N"), committed below */
   int ncid = -1, created = 0;
   short *packed = NULL;
   int *hours = NULL;
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+  TW_CHECK(tw_atomic_temp_path(path, &tmp));
   out_var vars[] = {
       {"u100", "m s**-1", "100 metre U wind component", NULL, w->u100, 0, 0, 0},
       {"v100", "m s**-1", "100 metre V wind component", NULL, w->v100, 0, 0, 0},
@@ -62,8 +73,8 @@ tw_status tw_example_write_cutout(const tw_example_weather *w, const char *path)
   size_t nv = sizeof vars / sizeof vars[0], n = (size_t)TW_EX_NT * TW_EX_NCELL;
   TW_CHECK_GOTO(st, tw_calloc(n, sizeof *packed, "packed values", &packed));
   TW_CHECK_GOTO(st, tw_calloc(TW_EX_NT, sizeof *hours, "time", &hours));
+  created = 1; /* a failed nc_create may leave a file too */
   NC_TRY(nc_create(tmp, NC_CLOBBER | NC_64BIT_OFFSET, &ncid));
-  created = 1;
   int dlon, dlat, dtime, vlon, vlat, vtime;
   NC_TRY(nc_def_dim(ncid, "longitude", TW_EX_NLON, &dlon));
   NC_TRY(nc_def_dim(ncid, "latitude", TW_EX_NLAT, &dlat));
@@ -117,10 +128,11 @@ tw_status tw_example_write_cutout(const tw_example_weather *w, const char *path)
     }
     NC_TRY(nc_put_var_short(ncid, o->varid, packed));
   }
+  errno = 0;
   int rc = nc_close(ncid);
   ncid = -1;
   if (rc != NC_NOERR) {
-    st = tw_nc_fail(rc, tmp, "nc_close");
+    st = write_failed(rc, path, "nc_close");
     goto cleanup;
   }
   st = tw_atomic_commit(tmp, path); /* fsync, rename, fsync of the directory */
@@ -129,6 +141,7 @@ tw_status tw_example_write_cutout(const tw_example_weather *w, const char *path)
 cleanup:
   if (ncid >= 0) nc_close(ncid);
   if (created) remove(tmp);
+  free(tmp);
   free(packed);
   free(hours);
   return st;

@@ -201,12 +201,19 @@ static void stage_fc_free(stage_fc *f) {
 
 /* A series to forecast, over the network's snapshots. */
 typedef struct stage_target {
-  char name[128];
+  char name[TW_FORECAST_TARGET_NAME_BYTES];
   const double *actual; /* [T] */
   const float *hdh, *cdh; /* [T] or NULL: weather of its bus */
   double *forecast;     /* [T] (actual in the warm-up) */
   double lo, hi;        /* physical range of the forecast */
 } stage_target;
+/* the result's name is a copy of the target's: same size, never cut */
+_Static_assert(sizeof(((stage_target *)0)->name) == sizeof(((tw_forecast_stage_target *)0)->name),
+               "stage_target.name and tw_forecast_stage_target.name must agree");
+/* the longest prefix, "demand:" or "solar:", and the NUL fit besides the
+ * TW_FORECAST_TARGET_NAME_BYTES - 8 bytes that validation allows a name */
+_Static_assert(sizeof "demand:" + (TW_FORECAST_TARGET_NAME_BYTES - 8) <= TW_FORECAST_TARGET_NAME_BYTES,
+               "forecast target names: prefix + name + NUL must fit");
 
 typedef struct stage_ctx {
   const tw_forecast_stage_config *c;

@@ -662,6 +662,8 @@ tw_status tw_members_expand(tw_run_ctx *ctx) {
       *m = base;
       if (!ny) continue;
       char name[300];
+      _Static_assert(sizeof name >= TW_NAME_MAX_BYTES + sizeof "-2147483648",
+                     "<member>-<year> must fit (member names follow the name rule)");
       snprintf(name, sizeof name, "%s-%d", base.name, list[y]);
       m->owned_name = tw_strdup(name);
       m->name = m->owned_name;

@@ -455,6 +455,11 @@ static void validate(const tw_scenario_file *s, problems *p) {
   if (s->forecast) { /* forecast stage: checks in src/scenario/forecast_stage.c */
     char msg[1024];
     if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
+    for (unsigned i = 0; i < s->forecast->targets_count; i++) { /* a target selects a section */
+      const char *t = s->forecast->targets[i];
+      if ((!strcmp(t, "wind") && !s->wind) || (!strcmp(t, "solar") && !s->solar))
+        problem(p, "forecast.targets: '%s' needs the file's '%s' section, which is absent", t, t);
+    }
   }
   if (!s->climate_files_count && !s->members_count)
     problem(p, "climate: missing: give climate.files or members");

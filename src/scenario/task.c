@@ -333,6 +333,9 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
    * the member's per-bus series. */
   if (vi == 0 && d->series) {
     char name[300];
+    /* member names follow the name rule: at most TW_NAME_MAX_BYTES */
+    _Static_assert(sizeof name >= sizeof "capacity_factors_.nc" + TW_NAME_MAX_BYTES,
+                   "capacity_factors_<member>.nc must fit");
     if (ctx->named_members) snprintf(name, sizeof name, "capacity_factors_%s.nc", mem->name);
     else snprintf(name, sizeof name, "capacity_factors.nc");
     TW_CHECK_GOTO(st, tw_path_join(ctx->out_dir, name, &path));

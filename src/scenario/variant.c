@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terrawatt/forecast_stage.h"
+#include "terrawatt/alloc.h"
 #include "terrawatt/time.h"
 
 static int carrier_is(const tw_network *net, int carrier, const char *name) {
@@ -268,7 +270,6 @@ static tw_status add_generators(const tw_scenario_file *s, const tw_scenario_var
   for (unsigned k = 0; k < v->rooftop_pv_count; k++) {
     const tw_rooftop_pv *a = &v->rooftop_pv[k];
     tw_generator g;
-    char name[256];
     size_t gi = 0;
     tw_generator_default(&g);
     g.bus = tw_network_find_bus(net, a->bus);
@@ -278,33 +279,43 @@ static tw_status add_generators(const tw_scenario_file *s, const tw_scenario_var
     if (!solar_cf)
       return tw_error(TW_ERR_INPUT, "scenario '%s': rooftop_pv needs solar capacity factors",
                       v->name);
-    if (k) snprintf(name, sizeof name, "%s rooftop PV %u", a->bus, k + 1);
-    else snprintf(name, sizeof name, "%s rooftop PV", a->bus);
+    /* sized by the bus name (network names have no length limit): never cut */
+    size_t size = strlen(a->bus) + sizeof " rooftop PV 4294967295";
+    char *name = tw_malloc(size);
+    if (!name) return tw_error(TW_ERR_RESOURCE, "scenario '%s': out of memory", v->name);
+    if (k) snprintf(name, size, "%s rooftop PV %u", a->bus, k + 1);
+    else snprintf(name, size, "%s rooftop PV", a->bus);
     g.name = name;
-    TW_CHECK(ensure_carrier(net, TW_ROOFTOP_CARRIER, &g.carrier));
+    tw_status st = ensure_carrier(net, TW_ROOFTOP_CARRIER, &g.carrier);
     g.p_nom_MW = a->p_nom_mw;
-    TW_CHECK(tw_network_add_generator(net, &g, &gi));
+    if (st == TW_OK) st = tw_network_add_generator(net, &g, &gi);
+    free(name);
+    TW_CHECK(st);
     bus_series(net, solar_cf, g.bus, series);
     TW_CHECK(tw_network_generator_set_p_max_pu_series(net, gi, series));
   }
   for (unsigned k = 0; k < v->storage_count; k++) {
     const tw_add_storage *a = &v->storage[k];
     tw_storage_unit su;
-    char name[256];
     tw_storage_unit_default(&su);
     su.bus = tw_network_find_bus(net, a->bus);
     if (su.bus < 0)
       return tw_error(TW_ERR_INPUT, "scenario '%s': storage[%u].bus '%s' is not a bus", v->name, k,
                       a->bus);
-    snprintf(name, sizeof name, "%s storage %u", a->bus, k + 1);
+    size_t size = strlen(a->bus) + sizeof " storage 4294967295"; /* sized by the bus name */
+    char *name = tw_malloc(size);
+    if (!name) return tw_error(TW_ERR_RESOURCE, "scenario '%s': out of memory", v->name);
+    snprintf(name, size, "%s storage %u", a->bus, k + 1);
     su.name = name;
-    TW_CHECK(ensure_carrier(net, "battery", &su.carrier));
+    tw_status st = ensure_carrier(net, "battery", &su.carrier);
     su.p_nom_MW = a->p_nom_mw;
     su.max_hours_h = a->max_hours;
     su.efficiency_store = a->efficiency_store;
     su.efficiency_dispatch = a->efficiency_dispatch;
     su.cyclic_state_of_charge = 1;
-    TW_CHECK(tw_network_add_storage_unit(net, &su, NULL));
+    if (st == TW_OK) st = tw_network_add_storage_unit(net, &su, NULL);
+    free(name);
+    TW_CHECK(st);
   }
   return TW_OK;
 }
@@ -524,6 +535,39 @@ tw_status tw_scenario_check_network(const tw_scenario_file *s, const tw_network 
       ref_problem(&p, "fleets[%u].name: the fleet's bus '%s' already exists in the network", k,
                   name);
   }
+  if (s->forecast) { /* forecast target names "demand:<load>", "wind:<bus>" must fit */
+    const size_t max = TW_FORECAST_TARGET_NAME_BYTES - 8;
+    for (size_t l = 0; l < net->n_loads; l++)
+      if (strlen(net->loads[l].name) > max)
+        ref_problem(&p, "forecast: load '%.40s...' has a name of %zu bytes; forecast targets allow "
+                        "%zu", net->loads[l].name, strlen(net->loads[l].name), max);
+    for (size_t b = 0; b < net->n_buses; b++)
+      if (strlen(net->buses[b].name) > max)
+        ref_problem(&p, "forecast: bus '%.40s...' has a name of %zu bytes; forecast targets allow "
+                        "%zu", net->buses[b].name, strlen(net->buses[b].name), max);
+  }
+  if (s->forecast) /* pre-trained forecast models: each target must name a forecast target */
+    for (unsigned k = 0; k < s->forecast->models_count; k++) {
+      const char *t = s->forecast->models[k].target, *colon = strchr(t, ':');
+      if (!colon) continue; /* syntax: tw_forecast_stage_validate */
+      size_t kind_len = (size_t)(colon - t);
+      int listed = 0;
+      for (unsigned i = 0; i < s->forecast->targets_count; i++)
+        listed |= strlen(s->forecast->targets[i]) == kind_len &&
+                  !strncmp(s->forecast->targets[i], t, kind_len);
+      int found = 0;
+      if (kind_len == 6 && !strncmp(t, "demand", 6)) {
+        for (size_t l = 0; l < net->n_loads; l++) found |= !strcmp(net->loads[l].name, colon + 1);
+      } else {
+        found = tw_network_find_bus(net, colon + 1) >= 0;
+      }
+      if (!listed)
+        ref_problem(&p, "forecast.models[%u].target: '%s': '%.*s' is not in forecast.targets", k,
+                    t, (int)kind_len, t);
+      else if (!found)
+        ref_problem(&p, "forecast.models[%u].target: '%s': no %s '%s' in the network", k, t,
+                    kind_len == 6 ? "load" : "bus", colon + 1);
+    }
   if (!p.count) return TW_OK;
   return tw_error(TW_ERR_INPUT, "%s: %d error%s against network %s: %s", s->path, p.count,
                   p.count == 1 ? "" : "s", network_path, p.text);

@@ -97,10 +97,10 @@ static void test_packed_zero_snaps(void **state) {
   tw_climate_destroy(&c);
   /* 0 outside the unpacked range (offset 1, scale 1e-6): nothing snaps */
   for (int i = 0; i < 24; i++) raw[i] = -32768 + i;
-  fx_var w = {"pr", NC_SHORT, "kg m-2 s-1", 1, 1e-6, 1.0, NC_DOUBLE, 0, 0, 0, 0, 0, {0, 0}, raw};
+  fx_var w = {"u100", NC_SHORT, "m s-1", 1, 1e-6, 1.0, NC_DOUBLE, 0, 0, 0, 0, 0, {0, 0}, raw};
   f = grid_file(&w, 1);
   assert_int_equal(fx_write(tmp("zero2.nc"), &f), NC_NOERR);
-  assert_int_equal(read1(tmp("zero2.nc"), "pr", &c), TW_OK);
+  assert_int_equal(read1(tmp("zero2.nc"), "u100", &c), TW_OK);
   assert_rel(c->vars[0].data[0], 1.0 - 32768e-6, 1e-6);
   tw_climate_destroy(&c);
 }
@@ -202,48 +202,48 @@ static void test_bad_files(void **state) {
   fclose(t);
   expect_error(read1(tmp("text.nc"), NULL, &c), "text.nc", "not a NetCDF file");
   /* truncate a classic file: the header survives, data does not */
-  fx_var v = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   fx_file f = grid_file(&v, 1);
   assert_int_equal(fx_write(tmp("trunc.nc"), &f), NC_NOERR);
-  assert_int_equal(read1(tmp("trunc.nc"), "t2m", &c), TW_OK);
+  assert_int_equal(read1(tmp("trunc.nc"), "rsds", &c), TW_OK);
   tw_climate_destroy(&c);
   assert_int_equal(truncate(tmp("trunc.nc"), 400), 0);
-  expect_error(read1(tmp("trunc.nc"), "t2m", &c), "trunc.nc", "truncated");
+  expect_error(read1(tmp("trunc.nc"), "rsds", &c), "trunc.nc", "truncated");
   assert_null(c);
   /* a truncated NetCDF-4 (HDF5) file says "truncated", not "not a NetCDF file (HDF error)" */
   fx_file f4 = f;
   f4.format = NC_NETCDF4;
   assert_int_equal(fx_write(tmp("trunc4.nc"), &f4), NC_NOERR);
-  assert_int_equal(read1(tmp("trunc4.nc"), "t2m", &c), TW_OK);
+  assert_int_equal(read1(tmp("trunc4.nc"), "rsds", &c), TW_OK);
   tw_climate_destroy(&c);
   struct stat sb4;
   assert_int_equal(stat(tmp("trunc4.nc"), &sb4), 0);
   assert_int_equal(truncate(tmp("trunc4.nc"), sb4.st_size / 2), 0);
-  expect_error(read1(tmp("trunc4.nc"), "t2m", &c), "trunc4.nc: truncated file", "HDF5 superblock");
+  expect_error(read1(tmp("trunc4.nc"), "rsds", &c), "trunc4.nc: truncated file", "HDF5 superblock");
   assert_null(c);
   /* missing variable: the message lists what is there */
   assert_int_equal(fx_write(tmp("one.nc"), &f), NC_NOERR);
-  expect_error(read1(tmp("one.nc"), "u100", &c), "'u100' not found", "t2m");
+  expect_error(read1(tmp("one.nc"), "u100", &c), "'u100' not found", "rsds");
 }
 
 static void test_times_errors(void **state) {
   (void)state;
-  fx_var v = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   fx_file f = grid_file(&v, 1);
   static const double bad[] = {0, 1, 1, 2};
   f.time = bad;
   assert_int_equal(fx_write(tmp("dup.nc"), &f), NC_NOERR);
   tw_climate *c = NULL;
-  expect_error(read1(tmp("dup.nc"), "t2m", &c), "dup.nc", "repeated");
+  expect_error(read1(tmp("dup.nc"), "rsds", &c), "dup.nc", "repeated");
   static const double back[] = {0, 2, 1, 3};
   f.time = back;
   assert_int_equal(fx_write(tmp("back.nc"), &f), NC_NOERR);
-  expect_error(read1(tmp("back.nc"), "t2m", &c), "back.nc", "not increasing");
+  expect_error(read1(tmp("back.nc"), "rsds", &c), "back.nc", "not increasing");
 }
 
 static void test_multifile_concat_and_errors(void **state) {
   (void)state;
-  fx_var v = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   static const double a[] = {0, 1, 2, 3}, b[] = {4, 5, 6, 7}, overlap[] = {2.5, 3.5, 4.5, 5.5}, gap[] = {6, 7, 8, 9};
   fx_file f = grid_file(&v, 1);
   f.time_units = "hours since 2000-01-01";
@@ -260,7 +260,7 @@ static void test_multifile_concat_and_errors(void **state) {
   assert_int_equal(fx_write(tmp("mgrid.nc"), &f), NC_NOERR);
   tw_climate *c = NULL;
   const char *later_first[] = {tmp("m2.nc"), tmp("m1.nc")};
-  assert_int_equal(read_paths(later_first, 2, "t2m", &c), TW_OK);
+  assert_int_equal(read_paths(later_first, 2, "rsds", &c), TW_OK);
   assert_int_equal(c->ntime, 8);
   assert_int_equal(c->time[1] - c->time[0], 3600);
   assert_int_equal(c->time[4] - c->time[3], 3600);
@@ -269,15 +269,15 @@ static void test_multifile_concat_and_errors(void **state) {
   assert_rel(c->vars[0].data[4 * 6 - 1], 23.0, 0);
   tw_climate_destroy(&c);
   const char *ov[] = {tmp("m1.nc"), tmp("mo.nc")};
-  expect_error(read_paths(ov, 2, "t2m", &c), "m1.nc", "mo.nc");
+  expect_error(read_paths(ov, 2, "rsds", &c), "m1.nc", "mo.nc");
   assert_non_null(strstr(tw_last_error(), "overlap"));
   const char *dup[] = {tmp("m1.nc"), tmp("m1.nc")};
-  expect_error(read_paths(dup, 2, "t2m", &c), "duplicated", NULL);
+  expect_error(read_paths(dup, 2, "rsds", &c), "duplicated", NULL);
   const char *gp[] = {tmp("m1.nc"), tmp("mg.nc")};
-  expect_error(read_paths(gp, 2, "t2m", &c), "gap", "mg.nc");
+  expect_error(read_paths(gp, 2, "rsds", &c), "gap", "mg.nc");
   assert_non_null(strstr(tw_last_error(), "m1.nc"));
   const char *gr[] = {tmp("m1.nc"), tmp("mgrid.nc")};
-  expect_error(read_paths(gr, 2, "t2m", &c), "grids differ", "mgrid.nc");
+  expect_error(read_paths(gr, 2, "rsds", &c), "grids differ", "mgrid.nc");
   assert_non_null(strstr(tw_last_error(), "m1.nc"));
 }
 
@@ -295,7 +295,7 @@ static void test_all_missing(void **state) {
 static void test_bbox_wrap_and_time_range(void **state) {
   (void)state;
   /* a global-ish ring of longitudes 0..350 step 10 on 3 latitudes */
-  fx_var v = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   fx_file f = grid_file(&v, 1);
   f.nlat = 3;
   f.lat0 = 10;
@@ -351,14 +351,14 @@ static void test_bbox_wrap_and_time_range(void **state) {
 static void test_calendars_and_new_cds(void **state) {
   (void)state;
   static const double days[] = {0, 29, 30, 359};
-  fx_var v = {"tas", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   fx_file f = grid_file(&v, 1);
   f.time = days;
   f.time_units = "days since 2000-01-01";
   f.calendar = "360_day";
   assert_int_equal(fx_write(tmp("cal360.nc"), &f), NC_NOERR);
   tw_climate *c = NULL;
-  assert_int_equal(read1(tmp("cal360.nc"), "tas", &c), TW_OK);
+  assert_int_equal(read1(tmp("cal360.nc"), "rsds", &c), TW_OK);
   char buf[32];
   assert_string_equal(tw_time_format(c->calendar, c->time[1], buf, sizeof buf), "2000-01-30T00:00:00");
   assert_string_equal(tw_time_format(c->calendar, c->time[2], buf, sizeof buf), "2000-02-01T00:00:00");
@@ -369,7 +369,7 @@ static void test_calendars_and_new_cds(void **state) {
   f.calendar = "julian";
   f.time_units = "days since 1900-01-01";
   assert_int_equal(fx_write(tmp("julian.nc"), &f), NC_NOERR);
-  assert_int_equal(read1(tmp("julian.nc"), "tas", &c), TW_OK);
+  assert_int_equal(read1(tmp("julian.nc"), "rsds", &c), TW_OK);
   /* 1900 is a leap year in the Julian calendar */
   assert_string_equal(tw_time_format(c->calendar, c->time[2], buf, sizeof buf), "1900-03-01T00:00:00");
   assert_string_equal(tw_time_format(c->calendar, c->time[1], buf, sizeof buf), "1900-02-29T00:00:00");
@@ -399,7 +399,7 @@ static tw_status sum_chunk(void *user, const tw_climate *chunk) {
 
 static void test_stream_and_slabs(void **state) {
   (void)state;
-  fx_var v = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+  fx_var v = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
   fx_file f = grid_file(&v, 1);
   assert_int_equal(fx_write(tmp("stream.nc"), &f), NC_NOERR);
   const char *path = tmp("stream.nc");

@@ -28,14 +28,14 @@ static const char *tmp(const char *name) {
 
 static const double hours4[] = {0, 1, 2, 3};
 
-/* nlat x nlon grid, 4 hourly steps, one float variable t2m = index. */
+/* nlat x nlon grid, 4 hourly steps, one float variable rsds (W m-2: index values fit its physical range) = index. */
 static fx_file ring(const fx_var *v, double lon0, double dlon) {
   fx_file f = {NC_NETCDF4, "time", "hours since 2000-01-01", "standard", 4, hours4,
                2, 36, 50.0, -1.0, lon0, dlon, 0, 1, v};
   return f;
 }
 
-static const fx_var t2m = {"t2m", NC_FLOAT, "K", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
+static const fx_var t2m = {"rsds", NC_FLOAT, "W m-2", 0, 1, 0, 0, 0, 0, 0, 0, 0, {0, 0}, NULL};
 
 static void params(tw_ingest_params *p, const char **path) {
   tw_ingest_params_default(p);
