@@ -91,7 +91,7 @@ size_t tw_error_trace(const tw_error_frame **frames) {
 
 size_t tw_error_trace_dropped(void) { return trace_dropped; }
 
-/* "/work/x/src/io/nc_util.c" -> "src/io/nc_util.c": the path from the
+/* "/work/x/src/ingest/nc_util.c" -> "src/ingest/nc_util.c": the path from the
  * project's top folders on, so traces read the same in every build tree. */
 static const char *short_path(const char *file) {
   static const char *const tops[] = {"/src/", "/include/", "/kernels/", "/tests/"};

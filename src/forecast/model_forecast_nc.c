@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "io/nc_util.h"
+#include "ingest/nc_util.h"
 #include "terrawatt/atomic_file.h"
 
 /* HDF5 reports a full disk as "NetCDF: HDF error": the message adds the

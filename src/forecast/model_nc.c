@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "terrawatt/input_file.h"
-#include "io/nc_util.h"
+#include "ingest/nc_util.h"
 #include "terrawatt/atomic_file.h"
 
 #define NAME_LEN 96

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/cf.h"
-#include "io/nc_util.h"
+#include "ingest/cf.h"
+#include "ingest/nc_util.h"
 
 static const char *type_name(nc_type t) {
   switch (t) {

@@ -14,7 +14,7 @@ grep -q "inspect: $T/bad.nc: not a NetCDF file" "$T/verbose.txt" || { echo "FAIL
 grep -q "error trace (innermost first):" "$T/verbose.txt" || { echo "FAIL: no trace"; cat "$T/verbose.txt"; exit 1; }
 # the raise site first, then at least one propagation, each "at func (src/...c:line)"
 first=$(grep -m1 '^  at ' "$T/verbose.txt")
-[[ "$first" =~ ^\ \ at\ tw_nc_open\ \(src/io/[a-z_]+\.c:[0-9]+\)$ ]] || { echo "FAIL: raise site '$first'"; exit 1; }
+[[ "$first" =~ ^\ \ at\ tw_nc_open\ \(src/ingest/[a-z_]+\.c:[0-9]+\)$ ]] || { echo "FAIL: raise site '$first'"; exit 1; }
 n=$(grep -c '^  at [A-Za-z_0-9]* (src/[a-z]*/[A-Za-z_0-9]*\.c:[0-9]*)$' "$T/verbose.txt")
 [ "$n" -ge 2 ] && [ "$n" -le 16 ] || { echo "FAIL: $n trace lines"; cat "$T/verbose.txt"; exit 1; }
 
