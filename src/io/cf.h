@@ -51,4 +51,16 @@ tw_status tw_cf_var_load(int ncid, int varid, const char *path, tw_cf_var *v);
 size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
                   size_t *nmissing);
 
+struct tw_climate_packing;
+/* The decoding tw_cf_decode applies to a NetCDF `short` variable, as a
+ * tw_climate_packing (climate.h), so its raw values can be decoded later
+ * bit for bit the same. Returns 0 (out untouched) when the variable is not
+ * `short` or its decoding may overflow the float range (tw_cf_decode then
+ * checks for infinities). */
+int tw_cf_short_packing(const tw_cf_var *v, double us, double uo, struct tw_climate_packing *out);
+
+/* Missing values (as tw_cf_decode counts them) among n raw values of a
+ * tw_climate_packing. */
+size_t tw_cf_packing_missing(const struct tw_climate_packing *k, const short *raw, size_t n);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "io/dataset.h"
 #include "io/nc_util.h"
+#include "terrawatt/climate.h"
 #include "terrawatt/alloc.h"
 
 void tw_ds_scratch_free(tw_ds_scratch *s) {
@@ -172,14 +173,10 @@ static tw_status read_any(const tw_dataset *ds, const tw_ds_file *f, size_t vi, 
   return read_part(ds, f, &f->vars[vi], lay, tpos, 0, row0, nrow, ta, nt, us, uo, out, s, nmissing);
 }
 
-tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow, size_t t0,
-                              size_t nt, double step_s, float *out, size_t *nmissing,
-                              tw_ds_scratch *scratch) {
-  const tw_ds_var *v = &ds->vars[iv];
-  tw_status st = TW_OK;
-  tw_ds_scratch local;
-  memset(&local, 0, sizeof local);
-  tw_ds_scratch *s = scratch ? scratch : &local;
+/* The unit conversion of variable v: si = value * us + uo (accumulations
+ * divided by the step). */
+static tw_status unit_conversion(const tw_dataset *ds, const tw_ds_var *v, double step_s, double *us_out,
+                                 double *uo_out) {
   double us = v->units_known ? v->units.scale : 1.0, uo = v->units_known ? v->units.offset : 0.0;
   if (v->units_known && v->units.accumulated) {
     if (!(step_s > 0)) {
@@ -191,6 +188,21 @@ tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size
     }
     us /= step_s;
   }
+  *us_out = us;
+  *uo_out = uo;
+  return TW_OK;
+}
+
+tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow, size_t t0,
+                              size_t nt, double step_s, float *out, size_t *nmissing,
+                              tw_ds_scratch *scratch) {
+  const tw_ds_var *v = &ds->vars[iv];
+  tw_status st = TW_OK;
+  tw_ds_scratch local;
+  memset(&local, 0, sizeof local);
+  tw_ds_scratch *s = scratch ? scratch : &local;
+  double us = 1.0, uo = 0.0;
+  TW_CHECK(unit_conversion(ds, v, step_s, &us, &uo));
   size_t ncell = nrow * tw_dataset_ncols(ds);
   if (!v->time_varying) {
     const tw_ds_file *f = &ds->files[v->file[0]];
@@ -210,4 +222,53 @@ tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size
 cleanup:
   tw_ds_scratch_free(&local);
   return st;
+}
+
+static int same_packing(const tw_climate_packing *a, const tw_climate_packing *b) {
+  return a->scale == b->scale && a->offset == b->offset && a->in_float == b->in_float &&
+         a->fill == b->fill && a->missing == b->missing && a->raw_min == b->raw_min &&
+         a->raw_max == b->raw_max && a->zero_raw == b->zero_raw &&
+         !memcmp(&a->zero_value, &b->zero_value, sizeof a->zero_value);
+}
+
+tw_status tw_dataset_read_var_i16(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow,
+                                  size_t t0, size_t nt, double step_s, short *out,
+                                  tw_climate_packing *pack, size_t *nmissing, int *done) {
+  const tw_ds_var *v = &ds->vars[iv];
+  *done = 0;
+  if (ds->is_station || ds->nrun != 1 || !v->time_varying || nt == 0) return TW_OK;
+  double us = 1.0, uo = 0.0;
+  TW_CHECK(unit_conversion(ds, v, step_s, &us, &uo));
+  size_t ga = ds->t0 + t0, gb = ga + nt, ncell = nrow * tw_dataset_ncols(ds);
+  int found = 0;
+  /* every part of the range: short, time first, no expver, one decoding */
+  for (size_t k = 0; k < v->nparts; k++) {
+    const tw_ds_file *f = &ds->files[v->file[k]];
+    size_t pa = v->t_first[k], pb = pa + f->ntime;
+    if ((ga > pa ? ga : pa) >= (gb < pb ? gb : pb)) continue;
+    tw_climate_packing pk;
+    if (f->layout[v->var[k]].nexpver > 1 || f->time_pos[v->var[k]] != 0 ||
+        !tw_cf_short_packing(&f->vars[v->var[k]], us, uo, &pk))
+      return TW_OK;
+    if (found && !same_packing(&pk, pack)) return TW_OK;
+    *pack = pk;
+    found = 1;
+  }
+  if (!found) return TW_OK;
+  for (size_t k = 0; k < v->nparts; k++) {
+    const tw_ds_file *f = &ds->files[v->file[k]];
+    const tw_cf_var *cv = &f->vars[v->var[k]];
+    size_t pa = v->t_first[k], pb = pa + f->ntime;
+    size_t a = ga > pa ? ga : pa, b = gb < pb ? gb : pb;
+    if (a >= b) continue;
+    size_t cs[3] = {a - pa, ds->lat0 + row0, ds->run_start[0]}, cc[3] = {b - a, nrow, ds->run_len[0]};
+    size_t start[TW_DS_MAXDIMS], count[TW_DS_MAXDIMS];
+    expand(&f->layout[v->var[k]], cs, cc, 0, start, count);
+    short *dst = out + (a - ga) * ncell;
+    int rc = nc_get_vara_short(f->ncid, cv->varid, start, count, dst);
+    if (rc != NC_NOERR) return tw_nc_fail(rc, f->path, cv->name);
+    *nmissing += tw_cf_packing_missing(pack, dst, (b - a) * ncell);
+  }
+  *done = 1;
+  return TW_OK;
 }
