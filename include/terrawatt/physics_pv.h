@@ -388,6 +388,20 @@ static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun
   if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
   if (!(ghi > 0.0)) return 0.0f;
   float e, n, u;
+  if (p->orientation != TW_PV_SINGLE_AXIS && p->poa_model == TW_PV_POA_HAY_DAVIES &&
+      p->panel != TW_PV_PVWATTS) {
+    /* the float chain on a fixed surface: the sun vector, no angles */
+    float ge, gn;
+    (void)tw_sun_fast_vector(sun, trig, &e, &n, &u, &ge, &gn);
+    double tilt, saz;
+    tw_pv_orientation(p, lat_deg, 0.0, 0.0, &tilt, &saz); /* angles unused: fixed */
+    const float d2r = (float)TW_SPA_DEG;
+    float tb = (float)tilt * d2r, ga = (float)saz * d2r;
+    float ct = cosf(tb);
+    float caoi = u * ct + sinf(tb) * (e * sinf(ga) + n * cosf(ga));
+    return tw_pv_cell_cf_geom_f(p, u, caoi, ct, sun->r_au, (float)ghi, (float)fdir,
+                                (float)t_amb_K);
+  }
   tw_sun_pos sp = tw_sun_fast_direction(sun, trig, &e, &n, &u);
   if (p->orientation == TW_PV_SINGLE_AXIS) /* rotation from the angles */
     return tw_pv_cell_cf_sun(p, sp, (double)sun->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);
@@ -397,11 +411,7 @@ static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun
   tw_pv_orientation(p, lat_deg, sp.zenith_deg, sp.azimuth_deg, &tilt, &saz);
   const float d2r = (float)TW_SPA_DEG;
   float tb = (float)tilt * d2r, ga = (float)saz * d2r;
-  float ct = cosf(tb);
-  float caoi = u * ct + sinf(tb) * (e * sinf(ga) + n * cosf(ga));
-  if (p->poa_model == TW_PV_POA_HAY_DAVIES && p->panel != TW_PV_PVWATTS)
-    return tw_pv_cell_cf_geom_f(p, u, caoi, ct, sun->r_au, (float)ghi, (float)fdir,
-                                (float)t_amb_K);
+  float caoi = u * cosf(tb) + sinf(tb) * (e * sinf(ga) + n * cosf(ga));
   return tw_pv_cell_cf_geom(p, sp.zenith_deg, (double)u, (double)caoi, tilt, (double)sun->r_au,
                             ghi, fdir, t_amb_K, wind_ms);
 }
