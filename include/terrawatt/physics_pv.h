@@ -335,23 +335,18 @@ static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo 
 }
 
 /* tw_pv_cell_cf_geom for the default chain (Hay-Davies sky, Huld panel)
- * in single precision: the same formulas (split, DNI cap, POA, Huld with
- * logf) on floats; ct = cos(tilt). The measured difference from the double
- * chain is in docs/CONVERT.md (PV) and test_pv_float_chain. */
+ * with direct horizontal irradiance `fdir` given (finite; ghi > 0) in
+ * single precision: the same formulas (DNI and its cap, POA, Huld with
+ * logf) on floats; ct = cos(tilt). Without fdir the Reindl split stays in
+ * double (tw_pv_cell_cf_geom): its correlation jumps at the clearness
+ * thresholds, and near cos z = 0 its kt overflows the float range. The
+ * measured difference from the double chain is in docs/CONVERT.md (PV) and
+ * test_pv_float_chain. */
 static inline TW_HD float tw_pv_cell_cf_geom_f(const tw_pv_params *p, float cz, float caoi,
                                                float ct, float r_au, float ghi, float fdir,
                                                float t_amb_K) {
   const float i0 = 1361.0f / (r_au * r_au);
-  float bh;
-  if (fdir == fdir) { /* finite fdir given */
-    bh = fdir < 0.0f ? 0.0f : (fdir > ghi ? ghi : fdir);
-  } else { /* Reindl's correlation jumps at its kt thresholds: in double,
-            * so the branch is the double chain's */
-    double bd, dd;
-    tw_pv_split((double)ghi, (double)NAN, (double)cz, tw_pv_extraterrestrial((double)r_au), &bd,
-                &dd);
-    bh = (float)bd;
-  }
+  float bh = fdir < 0.0f ? 0.0f : (fdir > ghi ? ghi : fdir);
   float dni = 0.0f;
   if (cz > 0.0f) {
     dni = bh / (cz > (float)TW_PV_MIN_COS_ZENITH ? cz : (float)TW_PV_MIN_COS_ZENITH);
@@ -388,8 +383,8 @@ static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun
   if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
   if (!(ghi > 0.0)) return 0.0f;
   float e, n, u;
-  if (p->orientation != TW_PV_SINGLE_AXIS && p->poa_model == TW_PV_POA_HAY_DAVIES &&
-      p->panel != TW_PV_PVWATTS) {
+  if (fdir == fdir && p->orientation != TW_PV_SINGLE_AXIS &&
+      p->poa_model == TW_PV_POA_HAY_DAVIES && p->panel != TW_PV_PVWATTS) {
     /* the float chain on a fixed surface: the sun vector, no angles */
     float ge, gn;
     (void)tw_sun_fast_vector(sun, trig, &e, &n, &u, &ge, &gn);
