@@ -27,14 +27,24 @@ typedef enum tw_activation { TW_ACT_IDENTITY = 0, TW_ACT_RELU, TW_ACT_TANH, TW_A
 typedef struct tw_backend tw_backend;
 
 /* Packing of a cell-time input read as int16 (NetCDF `short` with
- * scale_factor / add_offset / _FillValue): value = raw * scale + offset
- * in float, decoded inside the conversion loops (no decoded copy of the
- * field is made); raw == fill gives NaN. fill outside -32768..32767
- * (TW_PACK_NO_FILL) means no fill value. */
+ * scale_factor / add_offset / _FillValue), decoded inside the conversion
+ * loops (no decoded copy of the field is made) exactly as ingest decodes
+ * it (climate.h tw_climate_packing; convert_math.h tw_unpack): raw equal
+ * to fill or missing, or outside [raw_min, raw_max], gives NaN; zero_raw
+ * gives zero_value; else raw * scale + offset in float, or in double
+ * (scale_d, offset_d) rounded once when use_double. Raw values outside
+ * -32768..32767 (TW_PACK_NO_FILL) never occur. convert_math.h
+ * tw_pack_make builds the plain (scale, offset, fill) case. */
 #define TW_PACK_NO_FILL 0x10000
 typedef struct tw_pack {
   float scale, offset;
   int fill;
+  int missing;
+  int raw_min, raw_max;
+  int zero_raw;
+  float zero_value;
+  int use_double;
+  double scale_d, offset_d;
 } tw_pack;
 
 /* A wind conversion job over ntime x ncell elements, time-major

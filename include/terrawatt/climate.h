@@ -16,6 +16,27 @@
 extern "C" {
 #endif
 
+/* How int16 values kept packed by a streaming reader
+ * (tw_climate_reader_keep_packed) decode to the floats ingest would have
+ * produced, bit for bit (the rules of ingest's CF decoding for NetCDF
+ * `short`, docs/INGEST.md "CF decoding"): a raw value that is the fill
+ * value, the missing value or outside [raw_min, raw_max] is missing (NaN,
+ * with ingest's bits: those of the decoded value or zero_value with the
+ * exponent and quiet bits set); zero_raw decodes to exactly zero_value
+ * (the stored value nearest 0 snapped to 0, then to SI); any other raw x
+ * to (float)x * (float)scale + (float)offset in float when in_float, else
+ * (float)((double)x * scale + offset). scale and offset include the unit
+ * conversion (e.g. degC to K, J m-2 per step to W m-2). Raw values that
+ * cannot occur are outside -32768..32767. */
+typedef struct tw_climate_packing {
+  double scale, offset;
+  int in_float;
+  int fill, missing;
+  int raw_min, raw_max;
+  int zero_raw;
+  float zero_value;
+} tw_climate_packing;
+
 /* One decoded variable on the dataset's cells and times. */
 typedef struct tw_climate_var {
   char *name;         /* canonical name: "u100", "v100", "u10", "v10", "t2m", "ssrd", "fsr", ... */
@@ -29,6 +50,12 @@ typedef struct tw_climate_var {
   char *source_name;  /* name of the variable in the file(s) */
   char *cell_methods; /* CF cell_methods of the (first) file, NULL when absent; e.g.
                          "time: mean" marks an interval mean (docs/INGEST.md, "Time steps") */
+  /* Only in a streaming reader's chunk, for a variable named in
+   * tw_climate_reader_keep_packed: when not NULL, the chunk's values are
+   * these stored int16 ([ntime][ncell], owned by the reader) decoded by
+   * `packing`, and `data` is NOT filled (n_missing is). NULL otherwise. */
+  const short *data_i16;
+  tw_climate_packing packing;
 } tw_climate_var;
 
 /* A climate dataset on a grid (nlat x nlon cells) or at stations (nloc

@@ -6,17 +6,85 @@
 #define TERRAWATT_CONVERT_MATH_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "terrawatt/backend.h"
 #include "terrawatt/hd.h"
 #include "terrawatt/physics_pv.h"
 #include "terrawatt/physics_wind.h"
 
-/* One packed int16 value decoded (backend.h tw_pack): raw * scale + offset
- * in float; the fill value gives NaN. Branch-free (a select). */
+/* The plain packing: value = raw * scale + offset in float, raw == fill
+ * (TW_PACK_NO_FILL: none) gives NaN. */
+static inline TW_HD tw_pack tw_pack_make(float scale, float offset, int fill) {
+  tw_pack p;
+  p.scale = scale;
+  p.offset = offset;
+  p.fill = fill;
+  p.missing = TW_PACK_NO_FILL;
+  p.raw_min = -32768;
+  p.raw_max = 32767;
+  p.zero_raw = TW_PACK_NO_FILL;
+  p.zero_value = 0.0f;
+  p.use_double = 0;
+  p.scale_d = (double)scale;
+  p.offset_d = (double)offset;
+  return p;
+}
+
+static inline TW_HD unsigned tw_float_bits(float x) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(x);
+#else
+  unsigned u;
+  memcpy(&u, &x, sizeof u);
+  return u;
+#endif
+}
+
+static inline TW_HD float tw_bits_float(unsigned u) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(u);
+#else
+  float x;
+  memcpy(&x, &u, sizeof x);
+  return x;
+#endif
+}
+
+/* The missing-value and zero rules of tw_unpack applied to y, the decoded
+ * value of raw x: bit for bit what ingest's decoding gives (a missing value
+ * is y, or zero_value, with the exponent and quiet bits set). */
+static inline TW_HD float tw_unpack_rules(int x, float y, tw_pack p) {
+  y = x == p.zero_raw ? p.zero_value : y;
+  int bad = (x == p.fill) | (x == p.missing) | (x < p.raw_min) | (x > p.raw_max);
+  return tw_bits_float(tw_float_bits(y) | ((unsigned)(-bad) & 0x7fc00000u));
+}
+
+/* raw * scale + offset in float, rounded as the C code without
+ * contraction (CUDA: no fused multiply-add). */
+static inline TW_HD float tw_unpack_float(short raw, tw_pack p) {
+#if defined(__CUDA_ARCH__)
+  float y = __fadd_rn(__fmul_rn((float)raw, p.scale), p.offset);
+#else
+  float y = (float)raw * p.scale + p.offset;
+#endif
+  return tw_unpack_rules(raw, y, p);
+}
+
+static inline TW_HD float tw_unpack_double(short raw, tw_pack p) {
+#if defined(__CUDA_ARCH__)
+  float y = (float)__dadd_rn(__dmul_rn((double)raw, p.scale_d), p.offset_d);
+#else
+  float y = (float)((double)raw * p.scale_d + p.offset_d);
+#endif
+  return tw_unpack_rules(raw, y, p);
+}
+
+/* One packed int16 value decoded (backend.h tw_pack), bit for bit as
+ * ingest decodes it. Branch-free but for the packing's precision, which is
+ * the same for every element of a field. */
 static inline TW_HD float tw_unpack(short raw, tw_pack p) {
-  float v = (float)raw * p.scale + p.offset;
-  return (int)raw == p.fill ? (float)NAN : v;
+  return p.use_double ? tw_unpack_double(raw, p) : tw_unpack_float(raw, p);
 }
 
 /* Input element i of a field given as float or as packed int16. */

@@ -108,6 +108,16 @@ TW_API void tw_climate_reader_shape(const tw_climate_reader *r, size_t *ntime, s
  * equal, bit for bit, those of tw_climate_read over the same selection. */
 TW_API tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk);
 
+/* Keep the named variables (canonical names, e.g. "u100") packed: where
+ * a chunk's values are stored as NetCDF `short` (one longitude run, the
+ * same packing in every file part of the chunk, no expver), the chunk's
+ * tw_climate_var holds the stored int16 in data_i16 with their decoding
+ * (climate.h tw_climate_packing, bit for bit ingest's) instead of decoded
+ * floats in data; other chunks and variables are decoded as usual. Call
+ * before the first tw_climate_reader_next. Names that are not in the
+ * dataset are ignored. */
+tw_status tw_climate_reader_keep_packed(tw_climate_reader *r, const char *const *names, size_t n);
+
 /* Free the reader (NULL-safe; sets *r to NULL). */
 TW_API void tw_climate_reader_close(tw_climate_reader **r);
 

@@ -334,6 +334,45 @@ static inline TW_HD float tw_pv_cell_cf(const tw_pv_params *p, const tw_sun_geo 
   return tw_pv_cell_cf_sun(p, sp, geo->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);
 }
 
+/* tw_pv_cell_cf_geom for the default chain (Hay-Davies sky, Huld panel)
+ * with direct horizontal irradiance `fdir` given (finite; ghi > 0) in
+ * single precision: the same formulas (DNI and its cap, POA, Huld with
+ * logf) on floats; ct = cos(tilt). Without fdir the Reindl split stays in
+ * double (tw_pv_cell_cf_geom): its correlation jumps at the clearness
+ * thresholds, and near cos z = 0 its kt overflows the float range. The
+ * measured difference from the double chain is in docs/CONVERT.md (PV) and
+ * test_pv_float_chain. */
+static inline TW_HD float tw_pv_cell_cf_geom_f(const tw_pv_params *p, float cz, float caoi,
+                                               float ct, float r_au, float ghi, float fdir,
+                                               float t_amb_K) {
+  const float i0 = 1361.0f / (r_au * r_au);
+  float bh = fdir < 0.0f ? 0.0f : (fdir > ghi ? ghi : fdir);
+  float dni = 0.0f;
+  if (cz > 0.0f) {
+    dni = bh / (cz > (float)TW_PV_MIN_COS_ZENITH ? cz : (float)TW_PV_MIN_COS_ZENITH);
+    if (dni > i0) dni = i0;
+  }
+  float dh = ghi - dni * (cz > 0.0f ? cz : 0.0f); /* keep ghi = beam + diffuse */
+  /* Hay & Davies (tw_pv_poa_hay_davies) */
+  float c = caoi > 0.0f ? caoi : 0.0f;
+  float a = dni / i0;
+  a = a < 0.0f ? 0.0f : (a > 1.0f ? 1.0f : a);
+  float rb = c / (cz > 0.01745f ? cz : 0.01745f);
+  float poa = dni * c + dh * (a * rb + (1.0f - a) * 0.5f * (1.0f + ct)) +
+              ghi * (float)p->albedo * 0.5f * (1.0f - ct);
+  /* Huld (tw_pv_huld) */
+  if (!(poa > 0.0f)) return 0.0f;
+  float g = poa / (float)p->r_irradiance_wm2;
+  float tp = (float)p->c_temp_amb * t_amb_K + (float)p->c_temp_irrad * poa - (float)p->r_tmod_K;
+  float lg = logf(g);
+  const double *k = p->huld_k;
+  float eff = 1.0f + (float)k[0] * lg + (float)k[1] * lg * lg +
+              tp * ((float)k[2] + (float)k[3] * lg + (float)k[4] * lg * lg) + (float)k[5] * tp * tp;
+  if (eff < 0.0f) eff = 0.0f;
+  float out = g * eff * (float)p->inverter_efficiency;
+  return out < 0.0f ? 0.0f : (out > 1.0f ? 1.0f : out);
+}
+
 /* tw_pv_cell_cf with the fast sun geometry (physics_solar.h); elevation
  * is not used by it (SPA's elevation term moves the sun by < 1e-4 deg
  * per km). */
@@ -344,6 +383,20 @@ static inline TW_HD float tw_pv_cell_cf_fast(const tw_pv_params *p, const tw_sun
   if (ghi != ghi || t_amb_K != t_amb_K) return (float)(ghi + t_amb_K);
   if (!(ghi > 0.0)) return 0.0f;
   float e, n, u;
+  if (fdir == fdir && p->orientation != TW_PV_SINGLE_AXIS &&
+      p->poa_model == TW_PV_POA_HAY_DAVIES && p->panel != TW_PV_PVWATTS) {
+    /* the float chain on a fixed surface: the sun vector, no angles */
+    float ge, gn;
+    (void)tw_sun_fast_vector(sun, trig, &e, &n, &u, &ge, &gn);
+    double tilt, saz;
+    tw_pv_orientation(p, lat_deg, 0.0, 0.0, &tilt, &saz); /* angles unused: fixed */
+    const float d2r = (float)TW_SPA_DEG;
+    float tb = (float)tilt * d2r, ga = (float)saz * d2r;
+    float ct = cosf(tb);
+    float caoi = u * ct + sinf(tb) * (e * sinf(ga) + n * cosf(ga));
+    return tw_pv_cell_cf_geom_f(p, u, caoi, ct, sun->r_au, (float)ghi, (float)fdir,
+                                (float)t_amb_K);
+  }
   tw_sun_pos sp = tw_sun_fast_direction(sun, trig, &e, &n, &u);
   if (p->orientation == TW_PV_SINGLE_AXIS) /* rotation from the angles */
     return tw_pv_cell_cf_sun(p, sp, (double)sun->r_au, lat_deg, ghi, fdir, t_amb_K, wind_ms);

@@ -133,10 +133,13 @@ static inline void tw_cell_trig_make(double lat_deg, double lon_deg, tw_cell_tri
  * the apparent (refracted) sun in east, north, up components, so callers
  * can take angles of incidence as dot products without trigonometry (the
  * elevation change d = refraction - parallax, at most 0.6 deg, is applied
- * to the vector to second order in d: error < 2e-7 rad). */
-static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const tw_cell_trig *c,
-                                                     float *east_out, float *north_out,
-                                                     float *up_out) {
+ * to the vector to second order in d: error < 2e-7 rad).
+ * tw_sun_fast_vector: the refracted unit vector and the apparent zenith
+ * (deg, returned) without the azimuth (one atan2f less); geo_east and
+ * geo_north are the unrefracted horizontal components. */
+static inline TW_HD float tw_sun_fast_vector(const tw_sun_fast *s, const tw_cell_trig *c,
+                                             float *east_out, float *north_out, float *up_out,
+                                             float *geo_east, float *geo_north) {
   const float r2d = (float)(180.0 / 3.14159265358979323846);
   float ch = s->cos_gha * c->cos_lon - s->sin_gha * c->sin_lon; /* cos of local hour angle */
   float sh = s->sin_gha * c->cos_lon + s->cos_gha * c->sin_lon;
@@ -160,7 +163,6 @@ static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const
     de = (float)(1013.25 / 1010.0 * 283.0 / 285.0 * 1.02 / 60.0) * (h0 - u0 * tt) /
          (u0 + h0 * tt);
   }
-  float az = atan2f(east, north) * r2d;
   /* rotate the unit vector up by d = e0 + de - e_geo */
   float d = (e0 + de - e_geo) * (1.0f / r2d), d2 = 0.5f * d * d;
   float up2 = un + hn * d - un * d2, h2 = hn - un * d - hn * d2;
@@ -168,8 +170,22 @@ static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const
   *east_out = east * hs;
   *north_out = north * hs;
   *up_out = up2;
+  *geo_east = east;
+  *geo_north = north;
+  return 90.0f - (e0 + de);
+}
+
+/* tw_sun_fast_vector with the angles: apparent zenith and azimuth
+ * (clockwise from north), degrees. */
+static inline TW_HD tw_sun_pos tw_sun_fast_direction(const tw_sun_fast *s, const tw_cell_trig *c,
+                                                     float *east_out, float *north_out,
+                                                     float *up_out) {
+  const float r2d = (float)(180.0 / 3.14159265358979323846);
+  float east, north;
+  float zen = tw_sun_fast_vector(s, c, east_out, north_out, up_out, &east, &north);
+  float az = atan2f(east, north) * r2d;
   tw_sun_pos p;
-  p.zenith_deg = (double)(90.0f - (e0 + de));
+  p.zenith_deg = (double)zen;
   p.azimuth_deg = (double)(az < 0.0f ? az + 360.0f : az);
   return p;
 }

@@ -35,6 +35,13 @@ static void wind_block_i16(size_t n, const short *restrict u, const short *restr
                            tw_pack up, tw_pack vp, const float *restrict factor,
                            float *restrict out, const float *restrict table, int len,
                            float inv_dv, float lo, float hi) {
+  if (!up.use_double && !vp.use_double) { /* the usual wind packing: decoded in float */
+#pragma omp simd
+    for (size_t c = 0; c < n; c++)
+      out[c] = tw_wind_table_cell_cf(tw_unpack_float(u[c], up), tw_unpack_float(v[c], vp),
+                                     factor[c], table, len, inv_dv, lo, hi);
+    return;
+  }
 #pragma omp simd
   for (size_t c = 0; c < n; c++)
     out[c] = tw_wind_table_cell_cf(tw_unpack(u[c], up), tw_unpack(v[c], vp), factor[c], table,

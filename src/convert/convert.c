@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terrawatt/convert_math.h"
 #include "terrawatt/physics_wind.h"
 #include "terrawatt/alloc.h"
 
@@ -51,6 +52,48 @@ double tw_convert_sun_instant(const tw_climate *c, size_t t, int accumulated) {
     real = at;
   }
   return (double)real - shift;
+}
+
+/* ---- packed inputs ------------------------------------------------------------ */
+
+tw_pack tw_pack_of(const tw_climate_packing *k) {
+  tw_pack p = tw_pack_make((float)k->scale, (float)k->offset, k->fill);
+  p.missing = k->missing;
+  p.raw_min = k->raw_min;
+  p.raw_max = k->raw_max;
+  p.zero_raw = k->zero_raw;
+  p.zero_value = k->zero_value;
+  p.use_double = !k->in_float;
+  p.scale_d = k->scale;
+  p.offset_d = k->offset;
+  return p;
+}
+
+tw_status tw_climate_var_floats(const tw_climate_var *v, size_t n, float **tmp,
+                                const float **values) {
+  *tmp = NULL;
+  *values = v->data;
+  if (!v->data_i16) return TW_OK;
+  TW_CHECK(tw_calloc(n ? n : 1, sizeof(float), v->name, tmp));
+  tw_pack pk = tw_pack_of(&v->packing);
+  for (size_t i = 0; i < n; i++) (*tmp)[i] = tw_unpack(v->data_i16[i], pk);
+  *values = *tmp;
+  return TW_OK;
+}
+
+tw_status tw_convert_reader_keep_packed(tw_climate_reader *r, const tw_convert_params *p) {
+  const char *names[5];
+  size_t n = 0;
+  if (p->turbine && p->extrapolation != TW_WIND_POWER_LAW) {
+    names[n++] = "u100";
+    names[n++] = "v100";
+  }
+  if (p->solar) {
+    names[n++] = "ssrd";
+    names[n++] = "fdir";
+  }
+  if (p->solar || p->degree_hours) names[n++] = "t2m";
+  return n ? tw_climate_reader_keep_packed(r, names, n) : TW_OK;
 }
 
 /* ---- device helpers -------------------------------------------------------- */
@@ -133,7 +176,7 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   tw_status st = TW_OK;
   const tw_climate_var *u = NULL, *v = NULL, *fsr = NULL, *u10 = NULL, *v10 = NULL;
   tw_turbine *smooth = NULL;
-  float *curve_v = NULL, *curve_cf = NULL, *table = NULL, *factor = NULL;
+  float *curve_v = NULL, *curve_cf = NULL, *table = NULL, *factor = NULL, *u_tmp = NULL, *v_tmp = NULL;
   dev_buf d_u = {0}, d_v = {0}, d_r = {0}, d_u10 = {0}, d_v10 = {0}, d_cv = {0};
   void *d_cf = NULL;
   size_t n = c->ntime * c->ncell;
@@ -167,16 +210,35 @@ static tw_status wind_cells_dev(tw_backend *be, const tw_climate *c, const tw_co
   int len = tw_wind_table_len(curve_v, (int)curve->n, TW_WIND_TABLE_DV_MS);
   TW_CHECK_GOTO(st, tw_calloc((size_t)len, sizeof(float), "power curve table", &table));
   tw_wind_table_fill(curve_v, curve_cf, (int)curve->n, TW_WIND_TABLE_DV_MS, table, len);
-  TW_CHECK_GOTO(st, dev_in(be, u->data, n * sizeof(float), &d_u));
-  TW_CHECK_GOTO(st, dev_in(be, v->data, n * sizeof(float), &d_v));
+  /* packed u and v (both kept packed by the reader; log law): int16 to the
+   * kernels, decoded there; otherwise floats (decoded here when only one
+   * of them is packed) */
+  const int packed = !u10 && u->data_i16 && v->data_i16;
+  if (packed) {
+    TW_CHECK_GOTO(st, dev_in(be, u->data_i16, n * sizeof(short), &d_u));
+    TW_CHECK_GOTO(st, dev_in(be, v->data_i16, n * sizeof(short), &d_v));
+  } else {
+    const float *uf = NULL, *vf = NULL;
+    TW_CHECK_GOTO(st, tw_climate_var_floats(u, n, &u_tmp, &uf));
+    TW_CHECK_GOTO(st, tw_climate_var_floats(v, n, &v_tmp, &vf));
+    TW_CHECK_GOTO(st, dev_in(be, uf, n * sizeof(float), &d_u));
+    TW_CHECK_GOTO(st, dev_in(be, vf, n * sizeof(float), &d_v));
+  }
   TW_CHECK_GOTO(st, dev_in(be, table, (size_t)len * sizeof(float), &d_cv));
   if (!agg) TW_CHECK_GOTO(st, tw_backend_alloc(be, (n ? n : 1) * sizeof(float), &d_cf));
   tw_wind_job job;
   memset(&job, 0, sizeof job);
   job.ncell = c->ncell;
   job.ntime = c->ntime;
-  job.u_ms = (const float *)d_u.p;
-  job.v_ms = (const float *)d_v.p;
+  if (packed) {
+    job.u_i16 = (const short *)d_u.p;
+    job.v_i16 = (const short *)d_v.p;
+    job.u_pack = tw_pack_of(&u->packing);
+    job.v_pack = tw_pack_of(&v->packing);
+  } else {
+    job.u_ms = (const float *)d_u.p;
+    job.v_ms = (const float *)d_v.p;
+  }
   job.height_ref_m = 100.0f;
   job.height_hub_m = (float)hub;
   job.curve_table = (const float *)d_cv.p;
@@ -222,11 +284,20 @@ cleanup:
   free(curve_cf);
   free(table);
   free(factor);
+  free(u_tmp);
+  free(v_tmp);
   tw_turbine_destroy(&smooth);
   return st;
 }
 
 /* ---- solar ----------------------------------------------------------------- */
+
+/* A chunk's field on the device: its int16 values when kept packed, else
+ * its floats. */
+static tw_status field_in(tw_backend *be, const tw_climate_var *v, size_t n, dev_buf *out) {
+  if (v->data_i16) return dev_in(be, v->data_i16, n * sizeof(short), out);
+  return dev_in(be, v->data, n * sizeof(float), out);
+}
 
 /* PV on the backend; `agg` as for wind_cells_dev (fused pv_bus_cf). */
 static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_convert_params *p,
@@ -274,9 +345,10 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   TW_CHECK_GOTO(st, dev_in(be, geo, c->ntime * sizeof *geo, &d_geo));
   TW_CHECK_GOTO(st, dev_in(be, lat, c->ncell * sizeof(float), &d_lat));
   TW_CHECK_GOTO(st, dev_in(be, lon, c->ncell * sizeof(float), &d_lon));
-  TW_CHECK_GOTO(st, dev_in(be, ssrd->data, n * sizeof(float), &d_ghi));
-  TW_CHECK_GOTO(st, dev_in(be, t2m->data, n * sizeof(float), &d_t));
-  if (fdir) TW_CHECK_GOTO(st, dev_in(be, fdir->data, n * sizeof(float), &d_fdir));
+  /* fields kept packed go to the kernels as int16, decoded there */
+  TW_CHECK_GOTO(st, field_in(be, ssrd, n, &d_ghi));
+  TW_CHECK_GOTO(st, field_in(be, t2m, n, &d_t));
+  if (fdir) TW_CHECK_GOTO(st, field_in(be, fdir, n, &d_fdir));
   if (p->pv.panel == TW_PV_PVWATTS && u10 && v10 && u10->time_varying && v10->time_varying) {
     TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "wind speed", &wind));
     for (size_t i = 0; i < n; i++) wind[i] = tw_wind_speed(u10->data[i], v10->data[i]);
@@ -290,9 +362,15 @@ static tw_status solar_cells_dev(tw_backend *be, const tw_climate *c, const tw_c
   job.geo = (const tw_sun_geo *)d_geo.p;
   job.lat_deg = (const float *)d_lat.p;
   job.lon_deg = (const float *)d_lon.p;
-  job.ghi_wm2 = (const float *)d_ghi.p;
-  job.fdir_wm2 = (const float *)d_fdir.p;
-  job.t2m_K = (const float *)d_t.p;
+  job.ghi_wm2 = ssrd->data_i16 ? NULL : (const float *)d_ghi.p;
+  job.ghi_i16 = ssrd->data_i16 ? (const short *)d_ghi.p : NULL;
+  if (ssrd->data_i16) job.ghi_pack = tw_pack_of(&ssrd->packing);
+  job.fdir_wm2 = fdir && !fdir->data_i16 ? (const float *)d_fdir.p : NULL;
+  job.fdir_i16 = fdir && fdir->data_i16 ? (const short *)d_fdir.p : NULL;
+  if (fdir && fdir->data_i16) job.fdir_pack = tw_pack_of(&fdir->packing);
+  job.t2m_K = t2m->data_i16 ? NULL : (const float *)d_t.p;
+  job.t2m_i16 = t2m->data_i16 ? (const short *)d_t.p : NULL;
+  if (t2m->data_i16) job.t2m_pack = tw_pack_of(&t2m->packing);
   job.wind_ms = (const float *)d_w.p;
   job.sun = (const tw_sun_fast *)d_sun.p;
   job.cell_trig = (const tw_cell_trig *)d_trig.p;
@@ -357,11 +435,12 @@ tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *
                                   float **out) {
   tw_status st = TW_OK;
   const tw_climate_var *t2m = NULL;
-  float *temp = NULL, *res = NULL;
+  float *temp = NULL, *res = NULL, *t2m_tmp = NULL;
   size_t n = c->ntime * c->ncell;
   TW_CHECK(require_var(c, "t2m", 1, &t2m));
   TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "degree-hours", &res));
-  const float *tk = t2m->data;
+  const float *tk = NULL;
+  TW_CHECK_GOTO(st, tw_climate_var_floats(t2m, n, &t2m_tmp, &tk));
   if (p->daily_mean) { /* mean over each calendar day (UTC) of the dataset's calendar */
     TW_CHECK_GOTO(st, tw_calloc(n ? n : 1, sizeof(float), "daily mean temperature", &temp));
     size_t t0 = 0;
@@ -390,6 +469,7 @@ tw_status tw_convert_degree_cells(const tw_climate *c, const tw_convert_params *
 cleanup:
   free(temp);
   free(res);
+  free(t2m_tmp);
   return st;
 }
 

@@ -371,6 +371,8 @@ tw_status tw_convert_run(const tw_convert_config *cfg, tw_backend *be, const cha
   if (!(p.degree_hours && p.daily_mean))
     TW_CHECK_GOTO(st, tw_climate_reader_open_roles(&ip, &rq, &rs, &reader));
   if (reader) {
+    /* int16 inputs reach the fused kernels as stored (no decoded copy) */
+    TW_CHECK_GOTO(st, tw_convert_reader_keep_packed(reader, &p));
     TW_CHECK_GOTO(st, tw_climate_reader_next(reader, &grid));
     if (!grid) {
       st = tw_error(TW_ERR_INPUT, "%s: the dataset has no values", cfg->climate_files[0]);

@@ -7,6 +7,7 @@
 
 #include "terrawatt/climate_roles.h"
 #include "terrawatt/convert.h"
+#include "terrawatt/convert_math.h"
 #include "terrawatt/alloc.h"
 
 static double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
@@ -24,6 +25,9 @@ tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
   tw_layout *l = NULL;
   const size_t C = c->ncell, K = TW_IDW_NEIGHBOURS;
   const tw_climate_var *probe = c->nvar ? &c->vars[0] : NULL;
+  /* a streaming chunk's first variable may be kept packed (int16) */
+  const tw_pack probe_pack = probe && probe->data_i16 ? tw_pack_of(&probe->packing)
+                                                     : tw_pack_make(1.0f, 0.0f, TW_PACK_NO_FILL);
   *out = NULL;
   if (nbus == 0) return tw_error(TW_ERR_INPUT, "layout: no buses given");
   if (C == 0) return tw_error(TW_ERR_INPUT, "%s: layout: the dataset has no cells", c->source);
@@ -53,7 +57,9 @@ tw_status tw_layout_inverse_distance(const tw_climate *c, size_t nbus,
     size_t idx[TW_IDW_NEIGHBOURS], n = 0;
     double dist[TW_IDW_NEIGHBOURS];
     for (size_t i = 0; i < C; i++) {
-      if (probe && probe->data && !isfinite(probe->data[i])) continue;
+      if (probe && probe->data_i16 ? isnan(tw_unpack(probe->data_i16[i], probe_pack))
+                                   : probe && probe->data && !isfinite(probe->data[i]))
+        continue;
       double la, lo;
       tw_climate_cell_coords(c, i, &la, &lo);
       double d = great_circle_km(bus_lat_deg[b], bus_lon_deg[b], la, lo);

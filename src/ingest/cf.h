@@ -83,5 +83,16 @@ const tw_cf_physical *tw_cf_physical_lookup(const char *canonical);
 /* Index of the first of x[0..n) outside [min, max] (NaN is missing, not
  * outside), or n when all are inside. */
 size_t tw_cf_physical_outside(const tw_cf_physical *p, const float *x, size_t n);
+struct tw_climate_packing;
+/* The decoding tw_cf_decode applies to a NetCDF `short` variable, as a
+ * tw_climate_packing (climate.h), so its raw values can be decoded later
+ * bit for bit the same. Returns 0 (out untouched) when the variable is not
+ * `short` or its decoding may overflow the float range (tw_cf_decode then
+ * checks for infinities). */
+int tw_cf_short_packing(const tw_cf_var *v, double us, double uo, struct tw_climate_packing *out);
+
+/* Missing values (as tw_cf_decode counts them) among n raw values of a
+ * tw_climate_packing. */
+size_t tw_cf_packing_missing(const struct tw_climate_packing *k, const short *raw, size_t n);
 
 #endif

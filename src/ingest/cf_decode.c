@@ -9,6 +9,7 @@
 
 #include "ingest/cf.h"
 #include "ingest/nc_util.h"
+#include "terrawatt/climate.h"
 
 static int is_integer_type(nc_type t) { return t != NC_FLOAT && t != NC_DOUBLE; }
 
@@ -190,21 +191,13 @@ static int int_bound(int has, double x, int lower) {
   return (int)(k < -big ? -big : (k > big ? big : k));
 }
 
-size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
-                    size_t *nmissing) {
-  /* (x * scale + offset) * us + uo = x * a + b */
-  const double a = v->scale * us, b = v->offset * us + uo;
-  const double f = v->has_fill ? v->fill : NAN, m = v->has_missing ? v->missing : NAN;
-  const double lo = v->has_vmin ? v->vmin : -INFINITY, hi = v->has_vmax ? v->vmax : INFINITY;
-  const int fi = int_eq(v->has_fill, v->fill, INT_MIN), mi = int_eq(v->has_missing, v->missing, INT_MIN);
-  const int loi = int_bound(v->has_vmin, v->vmin, 1), hii = int_bound(v->has_vmax, v->vmax, 0);
-  const int may_inf = !(fabs(a) * 65536.0 + fabs(b) < (double)FLT_MAX / 2);
-  const int use_float = fabs(b) <= 65536.0 * fabs(a) && !may_inf;
-  /* Packed integers: the stored value k0 nearest to -offset/scale decodes to
-   * within half a packing step of 0; when k0 lies in the type's range (the
-   * unpacked range includes 0) it decodes to exactly 0 (then to SI: uo),
-   * so that e.g. dry hours of packed ERA5 precipitation are 0, not 1.9e-9. */
-  double zk = NAN, z0 = uo;
+/* Packed integers: the stored value k0 nearest to -offset/scale decodes to
+ * within half a packing step of 0; when k0 lies in the type's range (the
+ * unpacked range includes 0) it decodes to exactly 0 (then to SI: uo),
+ * so that e.g. dry hours of packed ERA5 precipitation are 0, not 1.9e-9.
+ * *zk_out = k0 (NaN: none), *zi_out = k0 as int (INT_MIN: none). */
+static void zero_snap(const tw_cf_var *v, double *zk_out, int *zi_out) {
+  double zk = NAN;
   int zi = INT_MIN;
   if (v->packed && is_integer_type(v->type)) {
     double k0 = nearbyint(-v->offset / v->scale), tmin = 0, tmax = 0;
@@ -222,6 +215,23 @@ size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, do
       if (fabs(k0) <= 1048576.0) zi = (int)k0;
     }
   }
+  *zk_out = zk;
+  *zi_out = zi;
+}
+
+size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, double uo, float *out,
+                    size_t *nmissing) {
+  /* (x * scale + offset) * us + uo = x * a + b */
+  const double a = v->scale * us, b = v->offset * us + uo;
+  const double f = v->has_fill ? v->fill : NAN, m = v->has_missing ? v->missing : NAN;
+  const double lo = v->has_vmin ? v->vmin : -INFINITY, hi = v->has_vmax ? v->vmax : INFINITY;
+  const int fi = int_eq(v->has_fill, v->fill, INT_MIN), mi = int_eq(v->has_missing, v->missing, INT_MIN);
+  const int loi = int_bound(v->has_vmin, v->vmin, 1), hii = int_bound(v->has_vmax, v->vmax, 0);
+  const int may_inf = !(fabs(a) * 65536.0 + fabs(b) < (double)FLT_MAX / 2);
+  const int use_float = fabs(b) <= 65536.0 * fabs(a) && !may_inf;
+  double zk, z0 = uo;
+  int zi;
+  zero_snap(v, &zk, &zi);
   const float zf = (float)z0;
   uint32_t zbits;
   memcpy(&zbits, &zf, sizeof zbits);
@@ -247,4 +257,46 @@ size_t tw_cf_decode(const tw_cf_var *v, const void *raw, size_t n, double us, do
     for (size_t i = 0; i < n; i++)
       if (isinf(out[i])) return i;
   return n;
+}
+
+int tw_cf_short_packing(const tw_cf_var *v, double us, double uo, tw_climate_packing *out) {
+  if (v->type != NC_SHORT) return 0;
+  /* the same numbers as tw_cf_decode */
+  const double a = v->scale * us, b = v->offset * us + uo;
+  const int may_inf = !(fabs(a) * 65536.0 + fabs(b) < (double)FLT_MAX / 2);
+  if (may_inf) return 0;
+  double zk;
+  int zi;
+  zero_snap(v, &zk, &zi);
+  memset(out, 0, sizeof *out);
+  out->scale = a;
+  out->offset = b;
+  out->in_float = fabs(b) <= 65536.0 * fabs(a);
+  out->fill = int_eq(v->has_fill, v->fill, INT_MIN);
+  out->missing = int_eq(v->has_missing, v->missing, INT_MIN);
+  out->raw_min = int_bound(v->has_vmin, v->vmin, 1);
+  out->raw_max = int_bound(v->has_vmax, v->vmax, 0);
+  out->zero_raw = zi;
+  out->zero_value = (float)uo;
+  return 1;
+}
+
+/* Missing values among n raw int16 (integer comparisons, no control flow:
+ * vectorised; called on blocks of a constant length, as the decoder). */
+static inline unsigned missing_block(const short *restrict r, size_t n, int fi, int mi, int lo,
+                                     int hi) {
+  unsigned nb = 0;
+  for (size_t i = 0; i < n; i++) {
+    int x = r[i];
+    nb += (unsigned)((x == fi) | (x == mi) | (x < lo) | (x > hi));
+  }
+  return nb;
+}
+
+size_t tw_cf_packing_missing(const tw_climate_packing *k, const short *raw, size_t n) {
+  const int fi = k->fill, mi = k->missing, lo = k->raw_min, hi = k->raw_max;
+  size_t miss = 0, i0 = 0;
+  for (; i0 + TW_DECODE_BLOCK <= n; i0 += TW_DECODE_BLOCK)
+    miss += missing_block(raw + i0, TW_DECODE_BLOCK, fi, mi, lo, hi);
+  return miss + missing_block(raw + i0, n - i0, fi, mi, lo, hi);
 }

@@ -114,7 +114,7 @@ static size_t auto_chunk(const tw_dataset *ds, size_t ncell) {
 /* Read times [t0, t0+nt) of the selection into c (whose arrays hold at
  * least nt times), at c-relative time index 0. */
 static tw_status fill(const tw_dataset *ds, const tw_ingest_params *p, tw_climate *c, size_t r0, size_t nr,
-                      size_t t0, size_t nt, size_t chunk, int statics, tw_ds_scratch *s) {
+                      size_t t0, size_t nt, size_t chunk, int statics, tw_ds_scratch *s, short **i16) {
   for (size_t t = 0; t < nt; t++) c->time[t] = ds->time[ds->t0 + t0 + t];
   c->ntime = nt;
   c->time_offset = t0;
@@ -129,6 +129,16 @@ static tw_status fill(const tw_dataset *ds, const tw_ingest_params *p, tw_climat
       continue;
     }
     cv->n_missing = 0;
+    cv->data_i16 = NULL;
+    if (i16 && i16[i]) { /* kept packed where the parts allow it (per chunk) */
+      int done = 0;
+      TW_CHECK(tw_dataset_read_var_i16(ds, i, r0, nr, t0, nt, step, i16[i], &cv->packing,
+                                       &cv->n_missing, &done));
+      if (done) {
+        cv->data_i16 = i16[i];
+        continue;
+      }
+    }
     for (size_t a = 0; a < nt; a += chunk) {
       size_t n = nt - a < chunk ? nt - a : chunk;
       TW_CHECK(tw_dataset_read_var(ds, i, r0, nr, t0 + a, n, step, cv->data + a * c->ncell, &cv->n_missing, s));
@@ -162,7 +172,7 @@ tw_status tw_climate_read(const tw_ingest_params *p, tw_climate **out) {
   TW_CHECK_GOTO(st, slab(ds, p, &r0, &nr, &t0, &nt));
   TW_CHECK_GOTO(st, climate_alloc(ds, r0, nr, nt, &c));
   size_t chunk = p->chunk_steps ? p->chunk_steps : auto_chunk(ds, c->ncell);
-  TW_CHECK_GOTO(st, fill(ds, p, c, r0, nr, t0, nt, chunk, 1, &scratch));
+  TW_CHECK_GOTO(st, fill(ds, p, c, r0, nr, t0, nt, chunk, 1, &scratch, NULL));
   TW_CHECK_GOTO(st, check_all_missing(ds, c));
   *out = c;
   c = NULL;
@@ -205,6 +215,7 @@ struct tw_climate_reader {
   size_t r0, nr, t0, nt, k;
   size_t next;          /* index (within the slab) of the next chunk's first time */
   size_t *missing;      /* per variable: missing values so far */
+  short **i16;          /* per variable: int16 chunk buffer when kept packed, else NULL */
   int started;
 };
 
@@ -270,7 +281,8 @@ tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk)
   }
   r->started = 1;
   size_t n = r->nt - r->next < r->k ? r->nt - r->next : r->k;
-  TW_CHECK(fill(r->ds, &r->p, r->chunk, r->r0, r->nr, r->t0 + r->next, n, r->k, first, &r->scratch));
+  TW_CHECK(fill(r->ds, &r->p, r->chunk, r->r0, r->nr, r->t0 + r->next, n, r->k, first, &r->scratch,
+                r->i16));
   for (size_t i = 0; i < r->chunk->nvar; i++)
     if (r->chunk->vars[i].time_varying || first) r->missing[i] += r->chunk->vars[i].n_missing;
   r->next += n ? n : 1;
@@ -278,8 +290,29 @@ tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate **chunk)
   return TW_OK;
 }
 
+tw_status tw_climate_reader_keep_packed(tw_climate_reader *r, const char *const *names, size_t n) {
+  if (r->started)
+    return tw_error(TW_ERR_INTERNAL, "climate reader: keep_packed after the first chunk");
+  const size_t ncell = r->chunk->ncell;
+  for (size_t i = 0; i < r->ds->nvars; i++) {
+    const tw_ds_var *v = &r->ds->vars[i];
+    if (!v->time_varying || r->ds->is_station || r->ds->nrun != 1) continue;
+    for (size_t j = 0; j < n; j++) {
+      if (strcmp(names[j], v->canonical) != 0) continue;
+      if (!r->i16) TW_CHECK(tw_calloc(r->ds->nvars, sizeof *r->i16, "packed chunks", &r->i16));
+      if (!r->i16[i])
+        TW_CHECK(tw_calloc((r->k ? r->k : 1) * (ncell ? ncell : 1), sizeof **r->i16, "packed chunk",
+                           &r->i16[i]));
+      break;
+    }
+  }
+  return TW_OK;
+}
+
 void tw_climate_reader_close(tw_climate_reader **r) {
   if (!r || !*r) return;
+  for (size_t i = 0; (*r)->i16 && i < (*r)->ds->nvars; i++) free((*r)->i16[i]);
+  free((*r)->i16);
   tw_climate_destroy(&(*r)->chunk);
   tw_ds_scratch_free(&(*r)->scratch);
   tw_dataset_close(&(*r)->ds);

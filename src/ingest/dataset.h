@@ -129,6 +129,17 @@ tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size
                               size_t t0, size_t nt, double step_s, float *out, size_t *nmissing,
                               tw_ds_scratch *scratch);
 
+struct tw_climate_packing;
+/* As tw_dataset_read_var for a time-varying variable, but the stored int16
+ * values into out[nt][nrow*ncols] with their decoding in *pack (no decoded
+ * copy), where that is possible: a grid with one longitude run, every file
+ * part of [t0, t0+nt) stored as `short` with time first, no expver, and
+ * the same decoding in all of them. Sets *done to 1 then; to 0 (nothing
+ * read) otherwise, and the caller reads decoded floats. */
+tw_status tw_dataset_read_var_i16(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow,
+                                  size_t t0, size_t nt, double step_s, short *out,
+                                  struct tw_climate_packing *pack, size_t *nmissing, int *done);
+
 /* Match file variables to canonical names (varmap.c). */
 void tw_varmap_match(const tw_ingest_alias *user, size_t nuser, tw_ds_file *f);
 

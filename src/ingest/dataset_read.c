@@ -2,12 +2,12 @@
  * selected rows, longitude runs and times, decoded to SI.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest/dataset.h"
 #include "ingest/nc_util.h"
+#include "terrawatt/climate.h"
 #include "terrawatt/alloc.h"
 
 void tw_ds_scratch_free(tw_ds_scratch *s) {
@@ -173,12 +173,10 @@ static tw_status read_any(const tw_dataset *ds, const tw_ds_file *f, size_t vi, 
   return read_part(ds, f, &f->vars[vi], lay, tpos, 0, row0, nrow, ta, nt, us, uo, out, s, nmissing);
 }
 
-/* Decoded values must lie in the variable's physical range (cf_rules.c). */
-static tw_status check_physical(const tw_dataset *ds, const tw_ds_var *v, size_t ncell, size_t t0,
-                                size_t nt, const float *out) {
-  size_t n = ncell * (v->time_varying ? nt : 1);
-  size_t i = tw_cf_physical_outside(v->phys, out, n);
-  if (i == n) return TW_OK;
+/* A decoded value outside the variable's physical range (cf_rules.c), at
+ * element i of a [nt][ncell] block that starts at selected time t0. */
+static tw_status physical_error(const tw_dataset *ds, const tw_ds_var *v, size_t ncell, size_t t0,
+                                size_t i, double value) {
   const tw_ds_file *f = &ds->files[v->file[0]];
   size_t ds_t = ds->t0 + t0 + i / ncell;
   for (size_t k = 0; v->time_varying && k < v->nparts; k++) /* the part holding that time */
@@ -189,18 +187,48 @@ static tw_status check_physical(const tw_dataset *ds, const tw_ds_var *v, size_t
   return tw_error(TW_ERR_INPUT,
                   "%s: variable '%s': value %g %s (units '%s') at selected cell %zu%s is outside "
                   "the physical range for %s, %g..%g %s: wrong units, packing or data",
-                  f->path, f->vars[v->var[0]].name, (double)out[i], v->phys->si, v->units_raw,
+                  f->path, f->vars[v->var[0]].name, value, v->phys->si, v->units_raw,
                   i % ncell, when, v->phys->role, v->phys->min, v->phys->max, v->phys->si);
 }
 
-tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow, size_t t0,
-                              size_t nt, double step_s, float *out, size_t *nmissing,
-                              tw_ds_scratch *scratch) {
-  const tw_ds_var *v = &ds->vars[iv];
-  tw_status st = TW_OK;
-  tw_ds_scratch local;
-  memset(&local, 0, sizeof local);
-  tw_ds_scratch *s = scratch ? scratch : &local;
+/* Decoded values must lie in the variable's physical range (cf_rules.c). */
+static tw_status check_physical(const tw_dataset *ds, const tw_ds_var *v, size_t ncell, size_t t0,
+                                size_t nt, const float *out) {
+  size_t n = ncell * (v->time_varying ? nt : 1);
+  size_t i = tw_cf_physical_outside(v->phys, out, n);
+  return i == n ? TW_OK : physical_error(ds, v, ncell, t0, i, (double)out[i]);
+}
+
+/* The same for values kept packed: decoding is monotonic in the raw value,
+ * so only the smallest and largest valid raw values need decoding (one
+ * integer min/max pass, no decoded copy). */
+static tw_status check_physical_packed(const tw_dataset *ds, const tw_ds_var *v, size_t ncell,
+                                       size_t t0, size_t n, const short *raw,
+                                       const tw_climate_packing *k) {
+  int lo = 32767, hi = -32768;
+  for (size_t i = 0; i < n; i++) {
+    int r = raw[i];
+    int valid = r != k->fill && r != k->missing && r >= k->raw_min && r <= k->raw_max;
+    lo = valid && r < lo ? r : lo;
+    hi = valid && r > hi ? r : hi;
+  }
+  if (lo > hi) return TW_OK; /* all missing */
+  int ends[2] = {lo, hi};
+  for (int e = 0; e < 2; e++) {
+    double value = k->in_float ? (double)((float)ends[e] * (float)k->scale + (float)k->offset)
+                               : ends[e] * k->scale + k->offset;
+    if (ends[e] == k->zero_raw) value = k->zero_value;
+    if (value >= v->phys->min && value <= v->phys->max) continue;
+    for (size_t i = 0; i < n; i++)
+      if (raw[i] == ends[e]) return physical_error(ds, v, ncell, t0, i, value);
+  }
+  return TW_OK;
+}
+
+/* The unit conversion of variable v: si = value * us + uo (accumulations
+ * divided by the step). */
+static tw_status unit_conversion(const tw_dataset *ds, const tw_ds_var *v, double step_s, double *us_out,
+                                 double *uo_out) {
   double us = v->units_known ? v->units.scale : 1.0, uo = v->units_known ? v->units.offset : 0.0;
   if (v->units_known && v->units.accumulated) {
     if (!(step_s > 0)) {
@@ -212,6 +240,21 @@ tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size
     }
     us /= step_s;
   }
+  *us_out = us;
+  *uo_out = uo;
+  return TW_OK;
+}
+
+tw_status tw_dataset_read_var(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow, size_t t0,
+                              size_t nt, double step_s, float *out, size_t *nmissing,
+                              tw_ds_scratch *scratch) {
+  const tw_ds_var *v = &ds->vars[iv];
+  tw_status st = TW_OK;
+  tw_ds_scratch local;
+  memset(&local, 0, sizeof local);
+  tw_ds_scratch *s = scratch ? scratch : &local;
+  double us = 1.0, uo = 0.0;
+  TW_CHECK(unit_conversion(ds, v, step_s, &us, &uo));
   size_t ncell = nrow * tw_dataset_ncols(ds);
   if (!v->time_varying) {
     const tw_ds_file *f = &ds->files[v->file[0]];
@@ -232,4 +275,55 @@ cleanup:
   if (st == TW_OK && v->phys && v->units_known) st = check_physical(ds, v, ncell, t0, nt, out);
   tw_ds_scratch_free(&local);
   return st;
+}
+
+static int same_packing(const tw_climate_packing *a, const tw_climate_packing *b) {
+  return a->scale == b->scale && a->offset == b->offset && a->in_float == b->in_float &&
+         a->fill == b->fill && a->missing == b->missing && a->raw_min == b->raw_min &&
+         a->raw_max == b->raw_max && a->zero_raw == b->zero_raw &&
+         !memcmp(&a->zero_value, &b->zero_value, sizeof a->zero_value);
+}
+
+tw_status tw_dataset_read_var_i16(const tw_dataset *ds, size_t iv, size_t row0, size_t nrow,
+                                  size_t t0, size_t nt, double step_s, short *out,
+                                  tw_climate_packing *pack, size_t *nmissing, int *done) {
+  const tw_ds_var *v = &ds->vars[iv];
+  *done = 0;
+  if (ds->is_station || ds->nrun != 1 || !v->time_varying || nt == 0) return TW_OK;
+  double us = 1.0, uo = 0.0;
+  TW_CHECK(unit_conversion(ds, v, step_s, &us, &uo));
+  size_t ga = ds->t0 + t0, gb = ga + nt, ncell = nrow * tw_dataset_ncols(ds);
+  int found = 0;
+  /* every part of the range: short, time first, no expver, one decoding */
+  for (size_t k = 0; k < v->nparts; k++) {
+    const tw_ds_file *f = &ds->files[v->file[k]];
+    size_t pa = v->t_first[k], pb = pa + f->ntime;
+    if ((ga > pa ? ga : pa) >= (gb < pb ? gb : pb)) continue;
+    tw_climate_packing pk;
+    if (f->layout[v->var[k]].nexpver > 1 || f->time_pos[v->var[k]] != 0 ||
+        !tw_cf_short_packing(&f->vars[v->var[k]], us, uo, &pk))
+      return TW_OK;
+    if (found && !same_packing(&pk, pack)) return TW_OK;
+    *pack = pk;
+    found = 1;
+  }
+  if (!found) return TW_OK;
+  for (size_t k = 0; k < v->nparts; k++) {
+    const tw_ds_file *f = &ds->files[v->file[k]];
+    const tw_cf_var *cv = &f->vars[v->var[k]];
+    size_t pa = v->t_first[k], pb = pa + f->ntime;
+    size_t a = ga > pa ? ga : pa, b = gb < pb ? gb : pb;
+    if (a >= b) continue;
+    size_t cs[3] = {a - pa, ds->lat0 + row0, ds->run_start[0]}, cc[3] = {b - a, nrow, ds->run_len[0]};
+    size_t start[TW_DS_MAXDIMS], count[TW_DS_MAXDIMS];
+    expand(&f->layout[v->var[k]], cs, cc, 0, start, count);
+    short *dst = out + (a - ga) * ncell;
+    int rc = nc_get_vara_short(f->ncid, cv->varid, start, count, dst);
+    if (rc != NC_NOERR) return tw_nc_fail(rc, f->path, cv->name);
+    *nmissing += tw_cf_packing_missing(pack, dst, (b - a) * ncell);
+  }
+  if (v->phys && v->units_known)
+    TW_CHECK(check_physical_packed(ds, v, ncell, t0, nt * ncell, out, pack));
+  *done = 1;
+  return TW_OK;
 }

@@ -96,11 +96,8 @@ static tw_pack pack_field(const float *f, size_t n, short *q) {
     lo = f[i] < lo ? f[i] : lo;
     hi = f[i] > hi ? f[i] : hi;
   }
-  tw_pack p;
-  p.scale = (hi - lo) / 65532.0f;
-  if (!(p.scale > 0.0f)) p.scale = 1.0f;
-  p.offset = 0.5f * (hi + lo);
-  p.fill = -32767;
+  float scale = (hi - lo) / 65532.0f;
+  tw_pack p = tw_pack_make(scale > 0.0f ? scale : 1.0f, 0.5f * (hi + lo), -32767);
   for (size_t i = 0; i < n; i++) {
     long v = lroundf((f[i] - p.offset) / p.scale);
     q[i] = (short)(v < -32766 ? -32766 : (v > 32767 ? 32767 : v));

@@ -57,10 +57,20 @@ int tw_test_inputs_make(size_t ncell, size_t ntime, tw_test_inputs *in) {
   in->sun = malloc((ntime ? ntime : 1) * sizeof(tw_sun_fast));
   in->trig = malloc((ncell ? ncell : 1) * sizeof(tw_cell_trig));
   if (!in->u16 || !in->v16 || !in->ghi16 || !in->t2m16 || !in->sun || !in->trig) return -1;
-  in->u_pack = (tw_pack){6.1e-4f, 2.9f, -32767};
-  in->v_pack = (tw_pack){4.9e-4f, 0.2f, -32767};
-  in->ghi_pack = (tw_pack){0.0165f, 540.0f, -32767};
-  in->t2m_pack = (tw_pack){1.0e-3f, 281.0f, -32767};
+  /* every rule of ingest's decoding (tw_unpack): fill, a second missing
+   * value and a valid range (u), the zero snap (ghi: the raw value nearest
+   * -offset/scale decodes to exactly 0), double precision (t2m) */
+  in->u_pack = tw_pack_make(6.1e-4f, 2.9f, -32767);
+  in->u_pack.missing = 32767;
+  in->u_pack.raw_min = -32000;
+  in->v_pack = tw_pack_make(4.9e-4f, 0.2f, -32767);
+  in->ghi_pack = tw_pack_make(0.0165f, 540.0f, -32767);
+  in->ghi_pack.zero_raw = -32727;
+  in->ghi_pack.zero_value = 0.0f;
+  in->t2m_pack = tw_pack_make(1.0e-3f, 281.0f, -32767);
+  in->t2m_pack.use_double = 1;
+  in->t2m_pack.scale_d = 1.0e-3;
+  in->t2m_pack.offset_d = 281.0;
   struct { float *f; short *q; tw_pack pk; } pk[4] = {{in->u100, in->u16, in->u_pack},
                                                        {in->v100, in->v16, in->v_pack},
                                                        {in->ghi, in->ghi16, in->ghi_pack},
