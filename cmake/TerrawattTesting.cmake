@@ -41,6 +41,11 @@ function(tw_add_test)
           "TW_CLI=$<$<TARGET_EXISTS:terrawatt_cli>:$<TARGET_FILE:terrawatt_cli>>"
           "OMPI_ALLOW_RUN_AS_ROOT=1" "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" "OMPI_MCA_rmaps_base_oversubscribe=1"
           "OMP_NUM_THREADS=2" ${TW_REFERENCE_ENV})
+  if(TW_HAVE_CUDA)
+    # Tests link the static tw_internal, so the backend cannot find
+    # libterrawatt_cuda.so next to libterrawatt: name it.
+    list(APPEND env "TW_CUDA_LIBRARY=$<TARGET_FILE:terrawatt_cuda>")
+  endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()

@@ -2,6 +2,7 @@
  * selected rows, longitude runs and times, decoded to SI.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
