@@ -58,6 +58,16 @@ extern TW_API const cyaml_schema_field_t tw_forecast_stage_fields[];
 TW_API int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *base_dir, char *msg,
                                       size_t msg_size);
 
+/* One problem of the section: the key it is about ("forecast.folds",
+ * "forecast.models[1].file") and the whole message, which starts with it. */
+typedef void (*tw_forecast_stage_problem_fn)(void *ctx, const char *key, const char *message);
+
+/* The checks of tw_forecast_stage_validate, each problem passed to fn with
+ * its key (a caller that has already rejected a key can skip its
+ * problems). Returns their number (0: fine). */
+int tw_forecast_stage_check(const tw_forecast_stage_config *c, const char *base_dir,
+                            tw_forecast_stage_problem_fn fn, void *ctx);
+
 /* Skill of the forecasts of one target over the forecast rows, target
  * units (MW for demand, per unit for capacity factors). */
 /* Bytes of a target name "demand:<load>", "wind:<bus>", "solar:<bus>" with

@@ -319,3 +319,11 @@ cleanup:
   yaml_parser_delete(&parser);
   return st;
 }
+
+const char *tw_field_key_at(tw_field_key *k, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(k->text, sizeof k->text, fmt, ap);
+  va_end(ap);
+  return k->text;
+}

@@ -13,6 +13,17 @@
  * .p_nom_mw") and the whole message ("<key>: '1 GWh' ..."). */
 typedef void (*tw_field_problem_fn)(void *ctx, const char *key, const char *message);
 
+/* A key of the scenario file with its indices, as fields.c names it
+ * ("scenarios[2].demand_scale"): validation passes it as data next to its
+ * message, so that no one has to read it back out of the text. */
+typedef struct tw_field_key {
+  char text[128];
+} tw_field_key;
+
+/* Format a key into k; returns k->text. */
+const char *tw_field_key_at(tw_field_key *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Rewrite the YAML text of a scenario file so that every numeric field
  * holds a plain number in its documented unit: "p_nom_mw: 1 GW" becomes
  * "p_nom_mw: 1000". Values with a unit are converted by dimension

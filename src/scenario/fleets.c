@@ -13,6 +13,7 @@
 
 #include "terrawatt/mobility.h"
 #include "terrawatt/name.h"
+#include "fields.h"
 
 #define OPT CYAML_FLAG_OPTIONAL
 #define STR_FIELD(key, flags, type, member) \
@@ -58,13 +59,17 @@ const cyaml_schema_field_t tw_valley_filling_fields[] = {
     CYAML_FIELD_UINT("max_iter", OPT, tw_valley_filling_config, max_iter),
     CYAML_FIELD_END};
 
-static void report(tw_problem_fn fn, void *ctx, const char *fmt, ...) {
+/* "key: <fmt>" about key (NULL: fmt is the whole message, about no single key). */
+static void report(tw_problem_fn fn, void *ctx, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(tw_problem_fn fn, void *ctx, const char *key, const char *fmt, ...) {
   char msg[768];
+  int n = key ? snprintf(msg, sizeof msg, "%s: ", key) : 0;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (n >= 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
   va_end(ap);
-  fn(ctx, msg);
+  fn(ctx, key, msg);
 }
 
 /* An optional number in [lo, hi] (open at lo when lo_open). */
@@ -74,7 +79,7 @@ static int check_range(tw_problem_fn fn, void *ctx, const char *key, const doubl
   int ok = isfinite(*x) && (lo_open ? *x > lo : *x >= lo) &&
            *x <= hi;
   if (!ok)
-    report(fn, ctx, "%s: %g is not in %s%g, %g%s", key, *x, lo_open ? "(" : "[", lo, hi,
+    report(fn, ctx, key, "%g is not in %s%g, %g%s", *x, lo_open ? "(" : "[", lo, hi,
            isinf(hi) ? ")" : "]");
   return !ok;
 }
@@ -95,6 +100,7 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
                            int *field_errors) {
   const tw_fleet_config *c = &s->fleets[k];
   char key[96], name[TW_FLEET_NAME_MAX + 8];
+  tw_field_key fk;
   int before = *field_errors;
 #define RANGE(field, lo, lo_open, hi)                                        \
   do {                                                                       \
@@ -103,24 +109,25 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
   } while (0)
   fleet_name(c, name, sizeof name);
   if (!name[0] || strlen(name) >= TW_FLEET_NAME_MAX)
-    report(fn, ctx, "fleets[%u].name: '%s' must be 1..%d characters", k, name,
-           TW_FLEET_NAME_MAX - 1), (*field_errors)++;
+    report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].name", k), "'%s' must be 1..%d characters",
+           name, TW_FLEET_NAME_MAX - 1), (*field_errors)++;
   if (c->name && tw_name_problem(c->name)) {
     char shown[512];
     tw_name_escape(c->name, shown, sizeof shown);
-    report(fn, ctx, "fleets[%u].name: '%s' %s", k, shown, tw_name_problem(c->name)),
-        (*field_errors)++;
+    report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].name", k), "'%s' %s", shown,
+           tw_name_problem(c->name)), (*field_errors)++;
   }
   for (unsigned j = 0; j < k; j++) {
     char other[TW_FLEET_NAME_MAX + 8];
     fleet_name(&s->fleets[j], other, sizeof other);
     if (strcmp(other, name) == 0)
-      report(fn, ctx, "fleets[%u].name: '%s' is used twice (fleets[%u]); give each fleet at the "
-                      "same bus a name", k, name, j), (*field_errors)++;
+      report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].name", k),
+             "'%s' is used twice (fleets[%u]); give each fleet at the same bus a name", name, j),
+          (*field_errors)++;
   }
   if (!(isfinite(c->vehicles) && c->vehicles > 0))
-    report(fn, ctx, "fleets[%u].vehicles: %g is not a number of vehicles > 0", k, c->vehicles),
-        (*field_errors)++;
+    report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].vehicles", k),
+           "%g is not a number of vehicles > 0", c->vehicles), (*field_errors)++;
   RANGE(battery_kwh, 0, 1, INFINITY);
   RANGE(charger_kw, 0, 1, INFINITY);
   RANGE(efficiency, 0, 1, 1);
@@ -134,35 +141,36 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
   RANGE(availability_mean, 0, 1, 1);
 #undef RANGE
   if (c->min_soc_hour && (*c->min_soc_hour < -1 || *c->min_soc_hour > 23))
-    report(fn, ctx, "fleets[%u].min_soc_hour: %d is not an hour of day 0..23 (or -1: none)", k,
-           *c->min_soc_hour), (*field_errors)++;
+    report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].min_soc_hour", k),
+           "%d is not an hour of day 0..23 (or -1: none)", *c->min_soc_hour), (*field_errors)++;
   double amax = c->availability_max ? *c->availability_max : 0.95;
   double amean = c->availability_mean ? *c->availability_mean : 0.8;
   if (amean > amax)
-    report(fn, ctx, "fleets[%u].availability_mean: %g exceeds availability_max %g", k, amean,
-           amax), (*field_errors)++;
+    report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].availability_mean", k),
+           "%g exceeds availability_max %g", amean, amax), (*field_errors)++;
   if (c->v2g) {
     const tw_fleet_v2g_config *v = c->v2g;
     if (!(isfinite(v->max_discharge_kw) && v->max_discharge_kw > 0))
-      report(fn, ctx, "fleets[%u].v2g.max_discharge_kw: %g is not a power > 0 kW", k,
-             v->max_discharge_kw), (*field_errors)++;
+      report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].v2g.max_discharge_kw", k),
+             "%g is not a power > 0 kW", v->max_discharge_kw), (*field_errors)++;
     if (!(isfinite(v->degradation_cost_per_mwh) && v->degradation_cost_per_mwh >= 0))
-      report(fn, ctx, "fleets[%u].v2g.degradation_cost_per_mwh: %g is not a cost >= 0", k,
-             v->degradation_cost_per_mwh), (*field_errors)++;
+      report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].v2g.degradation_cost_per_mwh", k),
+             "%g is not a cost >= 0", v->degradation_cost_per_mwh), (*field_errors)++;
     if (v->efficiency && !(*v->efficiency > 0 && *v->efficiency <= 1))
-      report(fn, ctx, "fleets[%u].v2g.efficiency: %g is not in (0, 1]", k, *v->efficiency),
-          (*field_errors)++;
+      report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].v2g.efficiency", k), "%g is not in (0, 1]",
+             *v->efficiency), (*field_errors)++;
   }
   if (!default_profiles(c)) {
     char *dir = NULL;
     struct stat sb;
     if (tw_scenario_path(s, c->profiles, &dir) == TW_OK) {
       if (stat(dir, &sb) != 0)
-        report(fn, ctx, "fleets[%u].profiles: '%s': %s (give 'default' or an emobpy directory)",
-               k, c->profiles, strerror(errno)), (*field_errors)++;
+        report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].profiles", k),
+               "'%s': %s (give 'default' or an emobpy directory)", c->profiles, strerror(errno)),
+            (*field_errors)++;
       else if (!S_ISDIR(sb.st_mode))
-        report(fn, ctx, "fleets[%u].profiles: '%s' is not a directory of emobpy CSV files", k,
-               c->profiles), (*field_errors)++;
+        report(fn, ctx, tw_field_key_at(&fk, "fleets[%u].profiles", k),
+               "'%s' is not a directory of emobpy CSV files", c->profiles), (*field_errors)++;
     }
     free(dir);
   }
@@ -175,8 +183,9 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
     if (v && !v->ev_adoption && !v->smart_share) continue;
     if (build_fleet(s, k, v, NULL, &f, &active) != TW_OK) {
       const char *msg = tw_last_error(); /* without the file: the caller names it once */
-      if (v) report(fn, ctx, "scenarios[%u] (ev_adoption/smart_share): fleets[%u]: %s", i, k, msg);
-      else report(fn, ctx, "fleets[%u]: %s", k, msg);
+      if (v) /* about the fleet as a scenario changes it: no single key */
+        report(fn, ctx, NULL, "scenarios[%u] (ev_adoption/smart_share): fleets[%u]: %s", i, k, msg);
+      else report(fn, ctx, tw_field_key_at(&fk, "fleets[%u]", k), "%s", msg);
       return;
     }
   }
@@ -184,29 +193,31 @@ static void validate_fleet(const tw_scenario_file *s, unsigned k, tw_problem_fn 
 
 void tw_fleets_validate(const tw_scenario_file *s, tw_problem_fn fn, void *ctx) {
   int field_errors = 0;
+  tw_field_key fk;
   for (unsigned k = 0; k < s->fleets_count; k++) validate_fleet(s, k, fn, ctx, &field_errors);
   if (s->valley_filling) {
     const tw_valley_filling_config *vf = s->valley_filling;
     if (vf->groups > 1000000u)
-      report(fn, ctx, "valley_filling.groups: %u is more than 1000000 groups per fleet",
+      report(fn, ctx, "valley_filling.groups", "%u is more than 1000000 groups per fleet",
              vf->groups);
     if (vf->max_iter > 10000000u) /* an int downstream: 4294967295 must not become -1 */
-      report(fn, ctx, "valley_filling.max_iter: %u is more than 10000000 iterations",
+      report(fn, ctx, "valley_filling.max_iter", "%u is more than 10000000 iterations",
              vf->max_iter);
     if (!(isfinite(vf->tol) && vf->tol > 0 && vf->tol < 1))
-      report(fn, ctx, "valley_filling.tol: %g is not a tolerance in (0, 1)", vf->tol);
-    if (!s->fleets_count) report(fn, ctx, "valley_filling: needs top-level 'fleets'");
+      report(fn, ctx, "valley_filling.tol", "%g is not a tolerance in (0, 1)", vf->tol);
+    if (!s->fleets_count) report(fn, ctx, "valley_filling", "needs top-level 'fleets'");
   }
   for (unsigned i = 0; i < s->scenarios_count; i++) {
     const tw_scenario_variant *v = &s->scenarios[i];
     if (v->ev_adoption && !(isfinite(*v->ev_adoption) && *v->ev_adoption >= 0))
-      report(fn, ctx, "scenarios[%u].ev_adoption: %g is not a factor >= 0", i, *v->ev_adoption);
+      report(fn, ctx, tw_field_key_at(&fk, "scenarios[%u].ev_adoption", i),
+             "%g is not a factor >= 0", *v->ev_adoption);
     if (v->smart_share && !(*v->smart_share >= 0 && *v->smart_share <= 1))
-      report(fn, ctx, "scenarios[%u].smart_share: %g is not a share in [0, 1]", i,
-             *v->smart_share);
+      report(fn, ctx, tw_field_key_at(&fk, "scenarios[%u].smart_share", i),
+             "%g is not a share in [0, 1]", *v->smart_share);
     if (!s->fleets_count && (v->ev_adoption || v->smart_share || v->smart_charging))
-      report(fn, ctx, "scenarios[%u]: ev_adoption, smart_share and smart_charging need "
-                      "top-level 'fleets'", i);
+      report(fn, ctx, tw_field_key_at(&fk, "scenarios[%u]", i),
+             "ev_adoption, smart_share and smart_charging need top-level 'fleets'");
   }
 }
 

@@ -15,8 +15,10 @@ extern const cyaml_schema_field_t tw_valley_filling_fields[];
 /* Default valley-filling settings for absent keys. */
 #define TW_VF_DEFAULT_GROUPS 100u
 
-/* Report one problem (a complete message without the file name). */
-typedef void (*tw_problem_fn)(void *ctx, const char *message);
+/* Report one problem: the key it is about ("fleets[2].charger_kw"; NULL
+ * when it is about no single key) and the complete message without the
+ * file name, which starts with that key. */
+typedef void (*tw_problem_fn)(void *ctx, const char *key, const char *message);
 
 /* Check the fleets, valley_filling and the scenarios' EV overrides;
  * reports every problem through fn, naming key and value. */

@@ -44,21 +44,38 @@ const cyaml_schema_field_t tw_forecast_stage_fields[] = {
 enum { DEFAULT_HORIZON_H = 24, DEFAULT_FOLDS = 4 };
 #define DEFAULT_IMBALANCE_COST 100.0
 
-static void add_problem(char *msg, size_t size, int *count, const char *fmt, ...) {
-  size_t used = strlen(msg);
-  if (used + 8 >= size) {
-    (*count)++;
-    return;
-  }
-  if (*count) {
-    snprintf(msg + used, size - used, "; ");
-    used += 2;
-  }
+/* "key: <fmt>" to fn; counts it. */
+static void add_problem(tw_forecast_stage_problem_fn fn, void *ctx, int *count, const char *key,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_problem(tw_forecast_stage_problem_fn fn, void *ctx, int *count, const char *key,
+                        const char *fmt, ...) {
+  char msg[2048];
+  int n = snprintf(msg, sizeof msg, "%s: ", key);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg + used, size - used, fmt, ap);
+  if (n > 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
   va_end(ap);
+  fn(ctx, key, msg);
   (*count)++;
+}
+
+/* tw_forecast_stage_validate's text: problems separated by "; ". */
+typedef struct problem_text {
+  char *msg;
+  size_t size;
+  int count;
+} problem_text;
+
+static void append_problem(void *ctx, const char *key, const char *message) {
+  problem_text *t = ctx;
+  size_t used = strlen(t->msg);
+  (void)key;
+  if (used + 8 >= t->size) return;
+  if (t->count++) {
+    snprintf(t->msg + used, t->size - used, "; ");
+    used += 2;
+  }
+  snprintf(t->msg + used, t->size - used, "%s", message);
 }
 
 static void resolve(const char *base_dir, const char *rel, char *buf, size_t size) {
@@ -73,32 +90,31 @@ static int target_kind(const char *name) {
   return -1;
 }
 
-int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *base_dir, char *msg,
-                               size_t msg_size) {
+int tw_forecast_stage_check(const tw_forecast_stage_config *c, const char *base_dir,
+                            tw_forecast_stage_problem_fn fn, void *ctx) {
   int n = 0;
-  char path[4096];
+  char path[4096], key[48];
   struct stat sb;
-  msg[0] = '\0';
   for (unsigned i = 0; i < c->targets_count; i++) {
     if (target_kind(c->targets[i]) < 0)
-      add_problem(msg, msg_size, &n, "forecast.targets: '%s' is not demand, wind or solar",
+      add_problem(fn, ctx, &n, "forecast.targets", "'%s' is not demand, wind or solar",
                   c->targets[i]);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(c->targets[i], c->targets[j]) == 0)
-        add_problem(msg, msg_size, &n, "forecast.targets: '%s' appears twice", c->targets[i]);
+        add_problem(fn, ctx, &n, "forecast.targets", "'%s' appears twice", c->targets[i]);
   }
   if (c->horizon_h > 8760)
-    add_problem(msg, msg_size, &n, "forecast.horizon_h: %u is more than a year (8760 h)",
+    add_problem(fn, ctx, &n, "forecast.horizon_h", "%u is more than a year (8760 h)",
                 c->horizon_h);
   if (c->folds == 1 || c->folds > 100)
-    add_problem(msg, msg_size, &n, "forecast.folds: %u, expected 2..100", c->folds);
+    add_problem(fn, ctx, &n, "forecast.folds", "%u, expected 2..100", c->folds);
   if (!(c->imbalance_cost >= 0) || !isfinite(c->imbalance_cost))
-    add_problem(msg, msg_size, &n, "forecast.imbalance_cost: %g is not a cost >= 0",
+    add_problem(fn, ctx, &n, "forecast.imbalance_cost", "%g is not a cost >= 0",
                 c->imbalance_cost);
   if (c->config) {
     resolve(base_dir, c->config, path, sizeof path);
     if (stat(path, &sb) != 0)
-      add_problem(msg, msg_size, &n, "forecast.config: '%s': %s", c->config, strerror(errno));
+      add_problem(fn, ctx, &n, "forecast.config", "'%s': %s", c->config, strerror(errno));
   }
   for (unsigned i = 0; i < c->models_count; i++) {
     const tw_forecast_stage_model *m = &c->models[i];
@@ -106,17 +122,26 @@ int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *ba
     char kind[16] = "";
     if (colon && (size_t)(colon - m->target) < sizeof kind)
       memcpy(kind, m->target, (size_t)(colon - m->target));
-    if (!colon || !colon[1] || target_kind(kind) < 0)
-      add_problem(msg, msg_size, &n,
-                  "forecast.models[%u].target: '%s' is not demand:<load>, wind:<bus> or "
-                  "solar:<bus>",
-                  i, m->target);
+    if (!colon || !colon[1] || target_kind(kind) < 0) {
+      snprintf(key, sizeof key, "forecast.models[%u].target", i);
+      add_problem(fn, ctx, &n, key, "'%s' is not demand:<load>, wind:<bus> or solar:<bus>",
+                  m->target);
+    }
     resolve(base_dir, m->file, path, sizeof path);
-    if (stat(path, &sb) != 0)
-      add_problem(msg, msg_size, &n, "forecast.models[%u].file: '%s': %s", i, m->file,
-                  strerror(errno));
+    if (stat(path, &sb) != 0) {
+      int err = errno;
+      snprintf(key, sizeof key, "forecast.models[%u].file", i);
+      add_problem(fn, ctx, &n, key, "'%s': %s", m->file, strerror(err));
+    }
   }
   return n;
+}
+
+int tw_forecast_stage_validate(const tw_forecast_stage_config *c, const char *base_dir, char *msg,
+                               size_t msg_size) {
+  problem_text t = {msg, msg_size, 0};
+  msg[0] = '\0';
+  return tw_forecast_stage_check(c, base_dir, append_problem, &t);
 }
 
 void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r) {

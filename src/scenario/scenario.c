@@ -221,8 +221,9 @@ static const cyaml_schema_field_t top_fields[] = {
 static const cyaml_schema_value_t top_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, tw_scenario_file, top_fields)};
 
-/* Accumulates every validation problem into one message. Keys whose value
- * fields.c already rejected are not reported again. */
+/* Accumulates every validation problem into one message. Every check
+ * passes the key it is about as data; a key whose value fields.c already
+ * rejected is not reported again (the table's message names the value). */
 typedef struct problems {
   char text[8192];
   int count;
@@ -230,35 +231,54 @@ typedef struct problems {
   int n_value_keys;
 } problems;
 
-static void problem(problems *p, const char *fmt, ...) {
-  char msg[2048];
+static int value_rejected(const problems *p, const char *key) {
+  for (int i = 0; i < p->n_value_keys; i++)
+    if (strcmp(p->value_keys[i], key) == 0) return 1;
+  return 0;
+}
+
+static void add_problem(problems *p, const char *message) {
   size_t used = strlen(p->text);
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  for (int i = 0; i < p->n_value_keys; i++) {
-    size_t n = strlen(p->value_keys[i]);
-    if (strncmp(msg, p->value_keys[i], n) == 0 && msg[n] == ':') return;
-  }
   if (used + 8 < sizeof p->text) {
     if (p->count) {
       memcpy(p->text + used, "; ", 3);
       used += 2;
     }
-    snprintf(p->text + used, sizeof p->text - used, "%s", msg);
+    snprintf(p->text + used, sizeof p->text - used, "%s", message);
   }
   p->count++;
 }
 
+/* "key: <fmt>", unless fields.c rejected the value of key. */
+static void keyed_problem(problems *p, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void keyed_problem(problems *p, const char *key, const char *fmt, ...) {
+  char msg[2048];
+  if (value_rejected(p, key)) return;
+  int n = snprintf(msg, sizeof msg, "%s: ", key);
+  va_list ap;
+  va_start(ap, fmt);
+  if (n > 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+  va_end(ap);
+  add_problem(p, msg);
+}
+
+/* fields.c: one bad value; its key is remembered (keys longer than the
+ * slot, or past 64 of them, are not: their other checks still report). */
 static void value_problem(void *ctx, const char *key, const char *message) {
   problems *p = ctx;
-  problem(p, "%s", message);
-  if (p->n_value_keys < 64)
+  add_problem(p, message);
+  if (p->n_value_keys < 64 && strlen(key) < sizeof p->value_keys[0])
     snprintf(p->value_keys[p->n_value_keys++], sizeof p->value_keys[0], "%s", key);
 }
 
-static void problem_text(void *ctx, const char *message) { problem(ctx, "%s", message); }
+/* fleets.c and the forecast stage: a whole message about key (NULL: about
+ * no single key, always reported). */
+static void checked_problem(void *ctx, const char *key, const char *message) {
+  problems *p = ctx;
+  if (key && value_rejected(p, key)) return;
+  add_problem(p, message);
+}
 
 /* The path must exist and be a regular file (folder_ok: or a directory,
  * for the network), never a FIFO or device (they hang or never end). */
@@ -267,9 +287,9 @@ static void check_input(problems *p, const tw_scenario_file *s, const char *key,
   char *full = NULL;
   struct stat sb;
   if (tw_scenario_path(s, rel, &full) != TW_OK) return;
-  if (stat(full, &sb) != 0) problem(p, "%s: '%s': %s", key, rel, strerror(errno));
+  if (stat(full, &sb) != 0) keyed_problem(p, key, "'%s': %s", rel, strerror(errno));
   else if (!(folder_ok && S_ISDIR(sb.st_mode)) && tw_input_check(full, 0) != TW_OK)
-    problem(p, "%s: %s", key, tw_last_error());
+    keyed_problem(p, key, "%s", tw_last_error());
   free(full);
 }
 
@@ -291,7 +311,7 @@ static void check_name(problems *p, const char *key, const char *name) {
   const char *why = tw_name_problem(name);
   char shown[512];
   tw_name_escape(name, shown, sizeof shown);
-  if (why) problem(p, "%s: name '%s' %s", key, shown, why);
+  if (why) keyed_problem(p, key, "name '%s' %s", shown, why);
 }
 
 static int bad_align(const char *a) {
@@ -305,25 +325,30 @@ static int bad_preset(const char *preset) {
 }
 
 static void validate_members(const tw_scenario_file *s, problems *p) {
+  tw_field_key k;
   if (bad_align(s->climate_align))
-    problem(p, "climate.align: '%s' (expected 'exact' or 'month-day-hour')", s->climate_align);
+    keyed_problem(p, "climate.align", "'%s' (expected 'exact' or 'month-day-hour')",
+                  s->climate_align);
   if (s->climate_assignment && strcmp(s->climate_assignment, "nearest") &&
       strcmp(s->climate_assignment, "inverse_distance"))
-    problem(p, "climate.assignment: '%s' (expected 'nearest' or 'inverse_distance')",
-            s->climate_assignment);
+    keyed_problem(p, "climate.assignment", "'%s' (expected 'nearest' or 'inverse_distance')",
+                  s->climate_assignment);
   for (unsigned f = 0; f < s->climate_diurnal_reference_count; f++)
     check_path(p, s, "climate.diurnal_reference", s->climate_diurnal_reference[f]);
   if (bad_preset(s->climate_preset))
-    problem(p, "climate.preset: '%s' (expected era5, cmip6, atlite or cordex)", s->climate_preset);
+    keyed_problem(p, "climate.preset", "'%s' (expected era5, cmip6, atlite or cordex)",
+                  s->climate_preset);
   if (!(s->climate_max_bus_distance_km > 0) || !isfinite(s->climate_max_bus_distance_km))
-    problem(p, "climate.max_bus_distance_km: %g must be > 0", s->climate_max_bus_distance_km);
+    keyed_problem(p, "climate.max_bus_distance_km", "%g must be > 0",
+                  s->climate_max_bus_distance_km);
   for (unsigned i = 0; i < s->members_count; i++) {
     const tw_member *m = &s->members[i];
     if (bad_align(m->align))
-      problem(p, "members[%u].align: '%s' (expected 'exact' or 'month-day-hour')", i, m->align);
+      keyed_problem(p, tw_field_key_at(&k, "members[%u].align", i),
+                    "'%s' (expected 'exact' or 'month-day-hour')", m->align);
     if (bad_preset(m->preset))
-      problem(p, "members[%u].preset: '%s' (expected era5, cmip6, atlite or cordex)", i,
-              m->preset);
+      keyed_problem(p, tw_field_key_at(&k, "members[%u].preset", i),
+                    "'%s' (expected era5, cmip6, atlite or cordex)", m->preset);
     for (unsigned f = 0; f < m->diurnal_reference_count; f++) {
       char key[64];
       snprintf(key, sizeof key, "members[%u].diurnal_reference", i);
@@ -332,14 +357,15 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
     const tw_bias_config *bc = m->bias_correction;
     if (bc) {
       if (bc->method && strcmp(bc->method, "delta") && strcmp(bc->method, "quantile_mapping"))
-        problem(p, "members[%u].bias_correction.method: '%s' (expected 'delta' or "
-                "'quantile_mapping')", i, bc->method);
+        keyed_problem(p, tw_field_key_at(&k, "members[%u].bias_correction.method", i),
+                      "'%s' (expected 'delta' or 'quantile_mapping')", bc->method);
       if (bad_preset(bc->reference_preset))
-        problem(p, "members[%u].bias_correction.reference_preset: '%s' (expected era5, cmip6, "
-                "atlite or cordex)", i, bc->reference_preset);
+        keyed_problem(p, tw_field_key_at(&k, "members[%u].bias_correction.reference_preset", i),
+                      "'%s' (expected era5, cmip6, atlite or cordex)", bc->reference_preset);
       if (bc->calibration_years_count == 2 && bc->calibration_years[0] > bc->calibration_years[1])
-        problem(p, "members[%u].bias_correction.calibration_years: [%d, %d] is not [first, last]",
-                i, bc->calibration_years[0], bc->calibration_years[1]);
+        keyed_problem(p, tw_field_key_at(&k, "members[%u].bias_correction.calibration_years", i),
+                      "[%d, %d] is not [first, last]", bc->calibration_years[0],
+                      bc->calibration_years[1]);
       for (unsigned f = 0; f < bc->reference_count; f++) {
         char key[80];
         snprintf(key, sizeof key, "members[%u].bias_correction.reference", i);
@@ -351,7 +377,7 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
     check_name(p, key, m->name);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(s->members[j].name, m->name) == 0)
-        problem(p, "members[%u].name: '%s' is used twice", i, m->name);
+        keyed_problem(p, key, "'%s' is used twice", m->name);
     for (unsigned f = 0; f < m->files_count; f++) {
       char fkey[64];
       snprintf(fkey, sizeof fkey, "members[%u].files", i);
@@ -362,19 +388,22 @@ static void validate_members(const tw_scenario_file *s, problems *p) {
 
 static void validate_factors(const char *key, const tw_carrier_factor *f, unsigned n,
                              problems *p) {
+  tw_field_key k;
   for (unsigned i = 0; i < n; i++) {
     if (bad_number(f[i].value, 0))
-      problem(p, "metrics.%s[%u].value: %g is not a factor >= 0", key, i, f[i].value);
+      keyed_problem(p, tw_field_key_at(&k, "metrics.%s[%u].value", key, i),
+                    "%g is not a factor >= 0", f[i].value);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(f[j].carrier, f[i].carrier) == 0)
-        problem(p, "metrics.%s[%u].carrier: '%s' is listed twice", key, i, f[i].carrier);
+        keyed_problem(p, tw_field_key_at(&k, "metrics.%s[%u].carrier", key, i),
+                      "'%s' is listed twice", f[i].carrier);
   }
 }
 
 static void validate_metrics(const tw_metrics_config *m, problems *p) {
   if (bad_number(m->drought_threshold, 0) || m->drought_threshold > 1)
-    problem(p, "metrics.drought_threshold: %g is not a capacity factor in 0..1",
-            m->drought_threshold);
+    keyed_problem(p, "metrics.drought_threshold", "%g is not a capacity factor in 0..1",
+                  m->drought_threshold);
   validate_factors("land_use_km2_per_mw", m->land_use_km2_per_mw, m->land_use_km2_per_mw_count,
                    p);
   validate_factors("water_m3_per_mwh", m->water_m3_per_mwh, m->water_m3_per_mwh_count, p);
@@ -382,10 +411,12 @@ static void validate_metrics(const tw_metrics_config *m, problems *p) {
 
 static void validate_variant_changes(const tw_scenario_file *s, const tw_scenario_variant *v,
                                      unsigned i, problems *p) {
+  tw_field_key fk;
   for (unsigned k = 0; k < v->remove_count; k++) {
     const tw_remove_rule *r = &v->remove[k];
     if (!r->carrier == !r->name)
-      problem(p, "scenarios[%u].remove[%u]: give exactly one of 'carrier' or 'name'", i, k);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].remove[%u]", i, k),
+                    "give exactly one of 'carrier' or 'name'");
   }
   for (unsigned k = 0; k < v->add_count; k++) {
     const tw_add_generator *a = &v->add[k];
@@ -394,48 +425,49 @@ static void validate_variant_changes(const tw_scenario_file *s, const tw_scenari
     check_name(p, key, a->name);
     for (unsigned j = 0; j < k; j++)
       if (strcmp(v->add[j].name, a->name) == 0)
-        problem(p, "scenarios[%u].add[%u].name: '%s' is used twice (add[%u])", i, k, a->name, j);
+        keyed_problem(p, key, "'%s' is used twice (add[%u])", a->name, j);
     if (out_of_range(a->p_nom_mw, 0, TW_MAX_CAPACITY_MW))
-      problem(p, "scenarios[%u].add[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i, k,
-              a->p_nom_mw);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].add[%u].p_nom_mw", i, k),
+                    "%g is not a capacity in 0..1e7 MW", a->p_nom_mw);
     if (!(a->efficiency > 0 && a->efficiency <= 1))
-      problem(p, "scenarios[%u].add[%u].efficiency: %g is not an efficiency in (0, 1]", i, k,
-              a->efficiency);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].add[%u].efficiency", i, k),
+                    "%g is not an efficiency in (0, 1]", a->efficiency);
     if (out_of_range(a->marginal_cost, -TW_MAX_COST, TW_MAX_COST))
-      problem(p, "scenarios[%u].add[%u].marginal_cost: %g is not a cost in -1e9..1e9", i, k,
-              a->marginal_cost);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].add[%u].marginal_cost", i, k),
+                    "%g is not a cost in -1e9..1e9", a->marginal_cost);
   }
   if (v->rooftop_pv_count && !s->solar)
-    problem(p, "scenarios[%u].rooftop_pv: needs the top-level 'solar' section for its "
-               "capacity factors", i);
+    keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].rooftop_pv", i),
+                  "needs the top-level 'solar' section for its capacity factors");
   for (unsigned k = 0; k < v->rooftop_pv_count; k++)
     if (out_of_range(v->rooftop_pv[k].p_nom_mw, 0, TW_MAX_CAPACITY_MW))
-      problem(p, "scenarios[%u].rooftop_pv[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i,
-              k, v->rooftop_pv[k].p_nom_mw);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].rooftop_pv[%u].p_nom_mw", i, k),
+                    "%g is not a capacity in 0..1e7 MW", v->rooftop_pv[k].p_nom_mw);
   for (unsigned k = 0; k < v->storage_count; k++) {
     const tw_add_storage *a = &v->storage[k];
     if (out_of_range(a->p_nom_mw, 0, TW_MAX_CAPACITY_MW))
-      problem(p, "scenarios[%u].storage[%u].p_nom_mw: %g is not a capacity in 0..1e7 MW", i, k,
-              a->p_nom_mw);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].storage[%u].p_nom_mw", i, k),
+                    "%g is not a capacity in 0..1e7 MW", a->p_nom_mw);
     if (!(a->max_hours > 0 && a->max_hours <= 1e5))
-      problem(p, "scenarios[%u].storage[%u].max_hours: %g is not a duration in (0, 1e5] h", i,
-              k, a->max_hours);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].storage[%u].max_hours", i, k),
+                    "%g is not a duration in (0, 1e5] h", a->max_hours);
     if (!(a->efficiency_store > 0 && a->efficiency_store <= 1))
-      problem(p, "scenarios[%u].storage[%u].efficiency_store: %g is not in (0, 1]", i, k,
-              a->efficiency_store);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].storage[%u].efficiency_store", i, k),
+                    "%g is not in (0, 1]", a->efficiency_store);
     if (!(a->efficiency_dispatch > 0 && a->efficiency_dispatch <= 1))
-      problem(p, "scenarios[%u].storage[%u].efficiency_dispatch: %g is not in (0, 1]", i, k,
-              a->efficiency_dispatch);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].storage[%u].efficiency_dispatch", i, k),
+                    "%g is not in (0, 1]", a->efficiency_dispatch);
   }
   if (out_of_range(v->demand_growth, 0, TW_MAX_DEMAND_FACTOR))
-    problem(p, "scenarios[%u].demand_growth: %g is not a factor in 0..1000", i, v->demand_growth);
+    keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].demand_growth", i),
+                  "%g is not a factor in 0..1000", v->demand_growth);
   if (out_of_range(v->co2_price_per_t, 0, TW_MAX_COST))
-    problem(p, "scenarios[%u].co2_price_per_t: %g is not a price in 0..1e9", i,
-            v->co2_price_per_t);
+    keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].co2_price_per_t", i),
+                  "%g is not a price in 0..1e9", v->co2_price_per_t);
   for (unsigned k = 0; k < v->outages_count; k++) {
     if (!(v->outages[k].repair_h > 0 && v->outages[k].repair_h <= 1e6))
-      problem(p, "scenarios[%u].outages[%u].repair_h: %g is not a duration in (0, 1e6] h", i, k,
-              v->outages[k].repair_h);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].outages[%u].repair_h", i, k),
+                    "%g is not a duration in (0, 1e6] h", v->outages[k].repair_h);
     if (v->outages[k].name) {
       char key[64];
       snprintf(key, sizeof key, "scenarios[%u].outages[%u].name", i, k);
@@ -449,20 +481,19 @@ static void validate(const tw_scenario_file *s, problems *p) {
     int found = !s->scenarios_count && strcmp(s->baseline, "base") == 0;
     for (unsigned i = 0; i < s->scenarios_count; i++)
       found = found || strcmp(s->scenarios[i].name, s->baseline) == 0;
-    if (!found) problem(p, "baseline: '%s' is not one of the scenarios", s->baseline);
+    if (!found) keyed_problem(p, "baseline", "'%s' is not one of the scenarios", s->baseline);
   }
   check_name(p, "name", s->name); /* picks the default output folder out/<name> */
   if (s->forecast) { /* forecast stage: checks in src/scenario/forecast_stage.c */
-    char msg[1024];
-    if (tw_forecast_stage_validate(s->forecast, s->base_dir, msg, sizeof msg)) problem(p, "%s", msg);
+    tw_forecast_stage_check(s->forecast, s->base_dir, checked_problem, p); /* each with its key */
     for (unsigned i = 0; i < s->forecast->targets_count; i++) { /* a target selects a section */
       const char *t = s->forecast->targets[i];
       if ((!strcmp(t, "wind") && !s->wind) || (!strcmp(t, "solar") && !s->solar))
-        problem(p, "forecast.targets: '%s' needs the file's '%s' section, which is absent", t, t);
+        keyed_problem(p, "forecast.targets", "'%s' needs the file's '%s' section, which is absent", t, t);
     }
   }
   if (!s->climate_files_count && !s->members_count)
-    problem(p, "climate: missing: give climate.files or members");
+    keyed_problem(p, "climate", "missing: give climate.files or members");
   for (unsigned i = 0; i < s->climate_files_count; i++)
     check_path(p, s, "climate.files", s->climate_files[i]);
   validate_members(s, p);
@@ -471,26 +502,28 @@ static void validate(const tw_scenario_file *s, problems *p) {
   if (s->wind) {
     check_path(p, s, "wind.turbine", s->wind->turbine);
     if (out_of_range(s->wind->hub_height_m, 0, 1000))
-      problem(p, "wind.hub_height_m: %g is not a height in 0..1000 m", s->wind->hub_height_m);
+      keyed_problem(p, "wind.hub_height_m", "%g is not a height in 0..1000 m",
+                    s->wind->hub_height_m);
   }
   if (s->solar) {
     check_path(p, s, "solar.panel", s->solar->panel);
     const char *o = s->solar->orientation;
     if (o && strcmp(o, "latitude_optimal") != 0 && strcmp(o, "fixed") != 0 &&
         strcmp(o, "single_axis") != 0)
-      problem(p, "solar.orientation: '%s' is not latitude_optimal, fixed or single_axis", o);
+      keyed_problem(p, "solar.orientation", "'%s' is not latitude_optimal, fixed or single_axis",
+                    o);
     if (!(s->solar->tilt_deg >= 0 && s->solar->tilt_deg <= 90))
-      problem(p, "solar.tilt_deg: %g is not in 0..90", s->solar->tilt_deg);
+      keyed_problem(p, "solar.tilt_deg", "%g is not in 0..90", s->solar->tilt_deg);
     if (!(s->solar->azimuth_deg >= 0 && s->solar->azimuth_deg <= 360))
-      problem(p, "solar.azimuth_deg: %g is not in 0..360", s->solar->azimuth_deg);
+      keyed_problem(p, "solar.azimuth_deg", "%g is not in 0..360", s->solar->azimuth_deg);
   }
   if (s->optimize) {
     if (out_of_range(s->optimize->load_shedding_cost, 0, TW_MAX_COST))
-      problem(p, "optimize.load_shedding_cost: %g is not a cost in 0..1e9 per MWh",
-              s->optimize->load_shedding_cost);
+      keyed_problem(p, "optimize.load_shedding_cost", "%g is not a cost in 0..1e9 per MWh",
+                    s->optimize->load_shedding_cost);
     if (s->optimize->horizon_h && s->optimize->overlap_h >= s->optimize->horizon_h)
-      problem(p, "optimize.overlap_h: %u must be smaller than horizon_h %u",
-              s->optimize->overlap_h, s->optimize->horizon_h);
+      keyed_problem(p, "optimize.overlap_h", "%u must be smaller than horizon_h %u",
+                    s->optimize->overlap_h, s->optimize->horizon_h);
   }
   for (unsigned i = 0; i < s->scenarios_count; i++) {
     const tw_scenario_variant *v = &s->scenarios[i];
@@ -499,19 +532,21 @@ static void validate(const tw_scenario_file *s, problems *p) {
     check_name(p, key, v->name);
     for (unsigned j = 0; j < i; j++)
       if (strcmp(s->scenarios[j].name, v->name) == 0)
-        problem(p, "scenarios[%u].name: '%s' is used twice", i, v->name);
+        keyed_problem(p, key, "'%s' is used twice", v->name);
+    tw_field_key fk;
     if (out_of_range(v->demand_scale, 0, TW_MAX_DEMAND_FACTOR))
-      problem(p, "scenarios[%u].demand_scale: %g is not a factor in 0..1000", i,
-              v->demand_scale);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].demand_scale", i),
+                    "%g is not a factor in 0..1000", v->demand_scale);
     if (out_of_range(v->co2_cap_t, 0, 1e12))
-      problem(p, "scenarios[%u].co2_cap_t: %g is not a cap in 0..1e12 t", i, v->co2_cap_t);
+      keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].co2_cap_t", i),
+                    "%g is not a cap in 0..1e12 t", v->co2_cap_t);
     for (unsigned k = 0; k < v->scale_capacity_count; k++)
       if (out_of_range(v->scale_capacity[k].factor, 0, TW_MAX_DEMAND_FACTOR))
-        problem(p, "scenarios[%u].scale_capacity[%u].factor: %g is not a factor in 0..1000", i,
-                k, v->scale_capacity[k].factor);
+        keyed_problem(p, tw_field_key_at(&fk, "scenarios[%u].scale_capacity[%u].factor", i, k),
+                      "%g is not a factor in 0..1000", v->scale_capacity[k].factor);
     validate_variant_changes(s, v, i, p);
   }
-  tw_fleets_validate(s, problem_text, p); /* EV fleets */
+  tw_fleets_validate(s, checked_problem, p); /* EV fleets */
 }
 
 /* Mark which optional numbers were present: cyaml leaves absent ones 0, so

@@ -196,6 +196,60 @@ static void test_fleet_error_names_file_once(void **state) {
   assert_non_null(strstr(msg, "fleets[0]: fleet 'Kiel EV'"));
 }
 
+static int occurrences(const char *text, const char *needle) {
+  int n = 0;
+  for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle)) n++;
+  return n;
+}
+
+/* A value that both the unit table (fields.c) and a hand check reject is
+ * reported once, by the table: the hand checks pass their key as data and
+ * it is compared with the table's keys, never read out of a message. */
+static void test_value_rejected_twice_reported_once(void **state) {
+  (void)state;
+  write_file("model.nc", "x");
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\nnetwork: network\n"
+               "fleets: [{bus: Kiel, vehicles: -3, availability_mean: 5}]\n"
+               "forecast: {targets: [demand], imbalance_cost: -5,\n"
+               "           models: [{target: demand:city, file: model.nc}]}\n"
+               "scenarios: [{name: a, demand_scale: 5000}]\n",
+               ": 4 errors: ");
+  const char *msg = tw_last_error();
+  /* the table's messages */
+  assert_non_null(strstr(msg, "scenarios[0].demand_scale: 5000 is not in [0, 100]"));
+  assert_non_null(strstr(msg, "fleets[0].vehicles: -3 is not in (0, 1e+09]"));
+  assert_non_null(strstr(msg, "fleets[0].availability_mean: 5 is not in (0, 1]"));
+  assert_non_null(strstr(msg, "forecast.imbalance_cost: -5 is not in [0, 1e+06]"));
+  /* and none of the hand checks of the same keys (scenario.c, fleets.c, the forecast stage) */
+  assert_int_equal(occurrences(msg, "demand_scale:"), 1);
+  assert_int_equal(occurrences(msg, "vehicles:"), 1);
+  assert_int_equal(occurrences(msg, "availability_mean:"), 1);
+  assert_int_equal(occurrences(msg, "imbalance_cost:"), 1);
+  assert_null(strstr(msg, "is not a factor in 0..1000"));
+  assert_null(strstr(msg, "is not a number of vehicles"));
+  assert_null(strstr(msg, "exceeds availability_max"));
+  assert_null(strstr(msg, "is not a cost >= 0"));
+}
+
+/* A hand-check problem whose text merely begins with a rejected key is
+ * another problem and stays: the forecast stage's problems used to reach
+ * the scenario as one text starting with "forecast.imbalance_cost: ", and
+ * the whole of it was dropped with the rejected key. */
+static void test_other_problem_after_rejected_key_kept(void **state) {
+  (void)state;
+  expect_error("name: x\nclimate: {files: [cutout.nc]}\nnetwork: network\n"
+               "forecast: {targets: [demand], imbalance_cost: -5, config: nope.yaml,\n"
+               "           models: [{target: tides, file: nope.nc}]}\n",
+               ": 4 errors: ");
+  const char *msg = tw_last_error();
+  assert_int_equal(occurrences(msg, "imbalance_cost:"), 1);
+  assert_non_null(strstr(msg, "forecast.imbalance_cost: -5 is not in [0, 1e+06]"));
+  assert_non_null(strstr(msg, "forecast.config: 'nope.yaml': No such file or directory"));
+  assert_non_null(strstr(msg, "forecast.models[0].target: 'tides' is not demand:<load>, "
+                              "wind:<bus> or solar:<bus>"));
+  assert_non_null(strstr(msg, "forecast.models[0].file: 'nope.nc': No such file or directory"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_file),
@@ -207,6 +261,8 @@ int main(void) {
       cmocka_unit_test(test_missing_required_key),
       cmocka_unit_test(test_missing_scenario_file),
       cmocka_unit_test(test_overlap_and_names),
+      cmocka_unit_test(test_value_rejected_twice_reported_once),
+      cmocka_unit_test(test_other_problem_after_rejected_key_kept),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
