@@ -66,6 +66,20 @@ typedef struct tw_optimize_params {
   tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
   double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
   long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */
+  /* Parallel windows (docs/OPTIMIZE.md "Parallel windows"): > 0 splits the
+   * snapshots into independent windows of this many snapshots; storage
+   * levels at their boundaries come from a coarse pass of the same network
+   * at `window_coarse` snapshots per step (default 24; must divide
+   * window_parallel). Window w is solved by the process with
+   * w % window_ranks == window_rank; `window_reduce` (sum, or max when
+   * `max`, over all processes, in place; NULL with one process) gathers
+   * the results, so every process returns the whole, identical result. */
+  size_t window_parallel;
+  size_t window_coarse;
+  int window_monolithic;     /* also solve the monolithic LP: result's gap */
+  int window_rank, window_ranks;
+  tw_status (*window_reduce)(void *ctx, double *buf, size_t n, int max);
+  void *window_reduce_ctx;
 } tw_optimize_params;
 
 /* Defaults as documented above. */
@@ -116,6 +130,11 @@ typedef struct tw_optimize_result {
   double kkt_primal_abs, kkt_primal_rel; /* primal equalities and bounds (glp_check_kkt) */
   double kkt_dual_abs, kkt_dual_rel;     /* dual equalities and dual bounds */
   double kkt_complementarity_rel;        /* complementary slackness */
+  /* Parallel windows (params.window_parallel > 0): */
+  double coarse_objective;     /* the coarse pass's objective */
+  double monolithic_objective; /* params.window_monolithic: the monolithic optimum, else NaN */
+  double window_gap_rel;       /* (objective - monolithic) / max(1, |monolithic|), else NaN */
+  long windows_relaxed;        /* windows whose end storage target was infeasible and dropped */
 } tw_optimize_result;
 
 /* Build, solve and read back the LP for `net` (validated first; GLPK is
