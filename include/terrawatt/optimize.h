@@ -40,6 +40,19 @@ tw_status tw_basis_cache_create(tw_basis_cache **out);
 void tw_basis_cache_destroy(tw_basis_cache **c);
 /* Solves started from a cached basis, and solves that found none. */
 void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
+/* 1 when the cache holds a basis stored under `key`. */
+int tw_basis_cache_has_key(const tw_basis_cache *c, const char *key);
+
+/* How a solve uses params.basis_cache. */
+typedef enum tw_basis_mode {
+  TW_BASIS_REUSE = 0,  /* start from an entry of the same structure (same key preferred, else
+                          any key) and keep the optimal basis: fastest, but the start then
+                          depends on which LPs were solved before */
+  TW_BASIS_KEYED = 1   /* start from the first entry of the same structure under
+                          basis_from[0], else basis_from[1] (those keys only; none: cold),
+                          and keep the optimal basis under the non-NULL basis_store keys:
+                          the start depends only on what was stored under those keys */
+} tw_basis_mode;
 
 typedef enum tw_lp_solver {
   TW_SOLVER_SIMPLEX = 0, /* GLPK (method as tw_lp_method) */
@@ -63,6 +76,9 @@ typedef struct tw_optimize_params {
   int warm_start;            /* rolling: reuse one glp_prob and its basis (default 1) */
   tw_basis_cache *basis_cache; /* NULL (default), or start cold solves from a cached basis */
   const char *basis_key;     /* preferred cache entries (e.g. the member name), or NULL */
+  tw_basis_mode basis_mode;  /* default TW_BASIS_REUSE */
+  const char *basis_from[2];  /* TW_BASIS_KEYED: keys to start from, in order, or NULL */
+  const char *basis_store[2]; /* TW_BASIS_KEYED: keys to keep the optimal basis under, or NULL */
   tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
   double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
   long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */

@@ -685,6 +685,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     if (last) break;
   }
   summarise(net, &p, r);
+  TW_LOG_D("%s: %zu window(s), %ld simplex iterations, %ld solve(s) started from a cached basis",
+           name, r->n_windows, r->iterations, r->warm_starts);
   *out = r;
   r = NULL;
 cleanup:
