@@ -255,6 +255,8 @@ int tw_cmd_optimize(int argc, char **argv) {
                               p.overlap, p.horizon);
   if (p.window_parallel && p.horizon)
     return tw_cli_usage_error("optimize", "--parallel-windows and --horizon exclude each other");
+  if (p.window_parallel && (p.write_lp || p.write_mps))
+    return tw_cli_usage_error("optimize", "--write-lp/--write-mps write one LP; not with --parallel-windows");
   if (p.window_parallel && p.window_parallel % p.window_coarse)
     return tw_cli_usage_error("optimize", "--parallel-windows %zu must be a multiple of --coarse-step %zu",
                               p.window_parallel, p.window_coarse);

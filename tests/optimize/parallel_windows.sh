@@ -64,5 +64,6 @@ grep -q "parallel windows of 48 snapshots on 2 process(es).*gap" "$OUT/log" || f
 set +e
 "$CLI" optimize "$N" --parallel-windows 36 > /dev/null 2>&1; [ $? -eq 1 ] || fail "36 / 24 should be a usage error"
 "$CLI" optimize "$N" --parallel-windows 48 --horizon 24 > /dev/null 2>&1; [ $? -eq 1 ] || fail "with --horizon"
+"$CLI" optimize "$N" --parallel-windows 48 --write-lp "$OUT/x.lp" > /dev/null 2>&1; [ $? -eq 1 ] || fail "with --write-lp"
 set -e
 echo PASS
