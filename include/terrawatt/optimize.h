@@ -42,6 +42,19 @@ TW_API tw_status tw_basis_cache_create(tw_basis_cache **out);
 TW_API void tw_basis_cache_destroy(tw_basis_cache **c);
 /* Solves started from a cached basis, and solves that found none. */
 TW_API void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
+/* 1 when the cache holds a basis stored under `key`. */
+TW_API int tw_basis_cache_has_key(const tw_basis_cache *c, const char *key);
+
+/* How a solve uses params.basis_cache. */
+typedef enum tw_basis_mode {
+  TW_BASIS_REUSE = 0,  /* start from an entry of the same structure (same key preferred, else
+                          any key) and keep the optimal basis: fastest, but the start then
+                          depends on which LPs were solved before */
+  TW_BASIS_KEYED = 1   /* start from the first entry of the same structure under
+                          basis_from[0], else basis_from[1] (those keys only; none: cold),
+                          and keep the optimal basis under the non-NULL basis_store keys:
+                          the start depends only on what was stored under those keys */
+} tw_basis_mode;
 
 typedef enum tw_lp_solver {
   TW_SOLVER_SIMPLEX = 0, /* GLPK (method as tw_lp_method) */
@@ -65,12 +78,29 @@ typedef struct tw_optimize_params {
   int warm_start;            /* rolling: reuse one glp_prob and its basis (default 1) */
   tw_basis_cache *basis_cache; /* NULL (default), or start cold solves from a cached basis */
   const char *basis_key;     /* preferred cache entries (e.g. the member name), or NULL */
+  tw_basis_mode basis_mode;  /* default TW_BASIS_REUSE */
+  const char *basis_from[2];  /* TW_BASIS_KEYED: keys to start from, in order, or NULL */
+  const char *basis_store[2]; /* TW_BASIS_KEYED: keys to keep the optimal basis under, or NULL */
   tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
   double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
   long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */
   /* The process's backend: PDLP runs on its LP ops (a CUDA backend puts
    * them on the GPU); NULL (default): cpu. Not owned. */
   struct tw_backend *backend;
+  /* Parallel windows (docs/OPTIMIZE.md "Parallel windows"): > 0 splits the
+   * snapshots into independent windows of this many snapshots; storage
+   * levels at their boundaries come from a coarse pass of the same network
+   * at `window_coarse` snapshots per step (default 24; must divide
+   * window_parallel). Window w is solved by the process with
+   * w % window_ranks == window_rank; `window_reduce` (sum, or max when
+   * `max`, over all processes, in place; NULL with one process) gathers
+   * the results, so every process returns the whole, identical result. */
+  size_t window_parallel;
+  size_t window_coarse;
+  int window_monolithic;     /* also solve the monolithic LP: result's gap */
+  int window_rank, window_ranks;
+  tw_status (*window_reduce)(void *ctx, double *buf, size_t n, int max);
+  void *window_reduce_ctx;
 } tw_optimize_params;
 
 /* Defaults as documented above. */
@@ -121,6 +151,11 @@ typedef struct tw_optimize_result {
   double kkt_primal_abs, kkt_primal_rel; /* primal equalities and bounds (glp_check_kkt) */
   double kkt_dual_abs, kkt_dual_rel;     /* dual equalities and dual bounds */
   double kkt_complementarity_rel;        /* complementary slackness */
+  /* Parallel windows (params.window_parallel > 0): */
+  double coarse_objective;     /* the coarse pass's objective */
+  double monolithic_objective; /* params.window_monolithic: the monolithic optimum, else NaN */
+  double window_gap_rel;       /* (objective - monolithic) / max(1, |monolithic|), else NaN */
+  long windows_relaxed;        /* windows whose end storage target was infeasible and dropped */
 } tw_optimize_result;
 
 /* Build, solve and read back the LP for `net` (validated first; GLPK is

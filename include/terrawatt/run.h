@@ -26,9 +26,11 @@ typedef struct tw_run_options {
   int resume;              /* skip tasks whose completion record is valid; redo the others */
   int ranks_per_task;      /* ranks per task group (MPI_Comm_split); 0 or 1: one rank per task */
   int no_report;           /* 1: do not write OUT/report.html (docs/REPORT.md) */
-  int warm_start;          /* start each LP from the optimal basis of an earlier LP of the same
-                              structure on this rank (default 0: results then depend only on
-                              the task, not on the rank count or task order) */
+  int warm_start;          /* start each LP from the optimal basis of the same LP of the
+                              member's first scenario (its anchor, solved cold by this rank
+                              first where needed): results still depend only on the task, not
+                              on the rank count, task order or --resume (CLI default 1;
+                              `run --cold` 0) */
   int device;              /* CUDA device of this rank's backend; -1: TW_CUDA_DEVICE when set,
                               else the node-local rank modulo the GPU count */
 } tw_run_options;

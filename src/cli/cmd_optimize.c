@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <mpi.h>
+
 #include "cli.h"
 #include "terrawatt/json.h"
 #include "terrawatt/log.h"
@@ -18,6 +20,7 @@ void tw_cmd_optimize_usage(FILE *out) {
   fprintf(out,
           "usage: terrawatt optimize NETWORK(.nc|csv-folder) [--out FILE.nc|DIR] [--csv DIR]\n"
           "                          [--horizon H --overlap O] [--cold]\n"
+          "                          [--parallel-windows H [--coarse-step K] [--monolithic-gap]]\n"
           "                          [--method auto|dual|primal|interior] [--presolve]\n"
           "                          [--solver auto|simplex|pdlp] [--pdlp-tol X]\n"
           "                          [--time-limit SECONDS] [--tol-primal X] [--tol-dual X]\n"
@@ -32,6 +35,14 @@ void tw_cmd_optimize_usage(FILE *out) {
           "                    capacities and no global constraints)\n"
           "  --overlap O       snapshots re-solved at the start of the next window\n"
           "  --cold            rebuild each window instead of warm-starting GLPK\n"
+          "  --parallel-windows H  independent windows of H snapshots, spread over the\n"
+          "                    MPI ranks (mpirun -np N), storage levels at their\n"
+          "                    boundaries from a coarse pass (needs fixed capacities,\n"
+          "                    no global constraints, no ramp limits)\n"
+          "  --coarse-step K   snapshots per step of that coarse pass (default 24;\n"
+          "                    must divide H)\n"
+          "  --monolithic-gap  also solve the whole problem at once and report the\n"
+          "                    objective gap of the windows to it\n"
           "  --method M        auto (default: dual simplex with the long-step ratio\n"
           "                    test), dual, primal or interior\n"
           "  --solver S        auto (default: the simplex), simplex, or pdlp (restarted\n"
@@ -81,7 +92,7 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 static void print_json(const tw_network *net, const tw_optimize_result *r, double read_s,
-                       double write_s, const tw_solution_check *chk) {
+                       double write_s, const tw_solution_check *chk, int parallel) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
@@ -106,6 +117,14 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_int(&j, "crossover_iterations", r->crossover_iterations);
   tw_json_kv_number(&j, "crossover_seconds", r->crossover_seconds);
   tw_json_kv_int(&j, "windows", (long long)r->n_windows);
+  if (parallel) { /* docs/OPTIMIZE.md "Parallel windows" */
+    tw_json_kv_number(&j, "coarse_objective", r->coarse_objective);
+    tw_json_kv_int(&j, "windows_relaxed", r->windows_relaxed);
+    if (!isnan(r->monolithic_objective)) {
+      tw_json_kv_number(&j, "monolithic_objective", r->monolithic_objective);
+      tw_json_kv_number(&j, "window_gap_rel", r->window_gap_rel);
+    }
+  }
   tw_json_kv_int(&j, "snapshots", (long long)net->n_snapshots);
   tw_json_kv_int(&j, "buses", (long long)net->n_buses);
   if (r->diagnosis[0]) tw_json_kv_string(&j, "diagnosis", r->diagnosis);
@@ -136,6 +155,19 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_free(&j);
 }
 
+/* Parallel windows: sum or max over the ranks of MPI_COMM_WORLD, in place. */
+static tw_status reduce_world(void *ctx, double *buf, size_t n, int max) {
+  (void)ctx;
+  for (size_t done = 0; done < n;) { /* MPI counts are int */
+    int c = n - done > (size_t)1 << 30 ? 1 << 30 : (int)(n - done);
+    if (MPI_Allreduce(MPI_IN_PLACE, buf + done, c, MPI_DOUBLE, max ? MPI_MAX : MPI_SUM,
+                      MPI_COMM_WORLD) != MPI_SUCCESS)
+      return tw_error(TW_ERR_INTERNAL, "optimize: MPI_Allreduce of window results failed");
+    done += (size_t)c;
+  }
+  return TW_OK;
+}
+
 int tw_cmd_optimize(int argc, char **argv) {
   const char *input = NULL, *out = NULL, *csv = NULL;
   int json = 0, rc = 0;
@@ -158,6 +190,13 @@ int tw_cmd_optimize(int argc, char **argv) {
       p.presolve = 1;
     } else if (!strcmp(a, "--cold")) {
       p.warm_start = 0;
+    } else if (!strcmp(a, "--monolithic-gap")) {
+      p.window_monolithic = 1;
+    } else if (!strcmp(a, "--parallel-windows") || !strcmp(a, "--coarse-step")) {
+      if (tw_cli_parse_int("optimize", a, v, 1, 100000000L, &n)) return 1;
+      if (a[2] == 'p') p.window_parallel = (size_t)n;
+      else p.window_coarse = (size_t)n;
+      i++;
     } else if (!strcmp(a, "--load-shedding")) {
       p.load_shedding = 1;
     } else if (!strcmp(a, "--out") || !strcmp(a, "--csv") || !strcmp(a, "--write-lp") ||
@@ -215,6 +254,21 @@ int tw_cmd_optimize(int argc, char **argv) {
   if (p.horizon && p.overlap >= p.horizon)
     return tw_cli_usage_error("optimize", "--overlap %zu must be smaller than --horizon %zu",
                               p.overlap, p.horizon);
+  if (p.window_parallel && p.horizon)
+    return tw_cli_usage_error("optimize", "--parallel-windows and --horizon exclude each other");
+  if (p.window_parallel && (p.write_lp || p.write_mps))
+    return tw_cli_usage_error("optimize", "--write-lp/--write-mps write one LP; not with --parallel-windows");
+  if (p.window_parallel && p.window_parallel % p.window_coarse)
+    return tw_cli_usage_error("optimize", "--parallel-windows %zu must be a multiple of --coarse-step %zu",
+                              p.window_parallel, p.window_coarse);
+  if (p.window_parallel && tw_cli_global.mpi_size > 1) {
+    p.window_rank = tw_cli_global.mpi_rank;
+    p.window_ranks = tw_cli_global.mpi_size;
+    p.window_reduce = reduce_world;
+  }
+  /* with parallel windows every rank holds the whole result; rank 0 writes */
+  int writer = !p.window_parallel || tw_cli_global.mpi_rank == 0;
+  if (!writer) out = csv = NULL;
   if (tw_cli_require_path("optimize", input)) return TW_ERR_INPUT;
   /* Output paths are checked before the solve, not after it. */
   if (out && tw_cli_check_out_path("optimize", "--out", out, !ends_with(out, ".nc")))
@@ -242,7 +296,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   p.backend = be;
   st = tw_optimize_network(net, &p, &r);
   if (st != TW_OK) {
-    if (r && json) print_json(net, r, read_s, 0.0, NULL);
+    if (r && json) print_json(net, r, read_s, 0.0, NULL, p.window_parallel > 0);
     rc = tw_cli_fail("optimize", st);
     goto cleanup;
   }
@@ -272,9 +326,9 @@ int tw_cmd_optimize(int argc, char **argv) {
     goto cleanup;
   }
   double write_s = now_s() - tw;
-  if (json) {
-    print_json(net, r, read_s, write_s, &chk);
-  } else {
+  if (writer && json) {
+    print_json(net, r, read_s, write_s, &chk, p.window_parallel > 0);
+  } else if (writer) {
     printf("status: %s\n", r->status);
     printf("objective: %.10g (PyPSA convention; capex of existing extendable capacity %.10g "
            "subtracted)\n", r->objective, r->objective_constant);
@@ -286,6 +340,13 @@ int tw_cmd_optimize(int argc, char **argv) {
     if (p.load_shedding) printf("unserved energy: %.6g MWh\n", r->unserved_MWh);
     printf("windows: %zu, iterations: %ld, read %.3f s, build %.3f s, solve %.3f s, write %.3f s\n",
            r->n_windows, r->iterations, read_s, r->build_seconds, r->solve_seconds, write_s);
+    if (p.window_parallel) {
+      printf("parallel windows: coarse pass objective %.10g, %ld window(s) relaxed\n",
+             r->coarse_objective, r->windows_relaxed);
+      if (!isnan(r->monolithic_objective))
+        printf("monolithic objective: %.10g, gap of the windows: %.3g%%\n",
+               r->monolithic_objective, 100.0 * r->window_gap_rel);
+    }
   }
 cleanup:
   tw_optimize_result_destroy(&r);

@@ -10,7 +10,7 @@
 void tw_cmd_run_usage(FILE *out) {
   fprintf(out,
           "usage: terrawatt run SCENARIO.yaml [--out DIR] [--backend auto|cpu|cuda] [--resume]\n"
-          "                     [--dry-run] [--ranks-per-task N] [--no-report] [--warm-start]\n\n"
+          "                     [--dry-run] [--ranks-per-task N] [--no-report] [--cold]\n\n"
           "Validate the whole scenario file, then run every task (scenario x ensemble member):\n"
           "convert the member's climate data to per-bus wind and solar capacity factors, apply\n"
           "the scenario's changes and solve the dispatch LP. Writes, per task (TASK is\n"
@@ -29,16 +29,17 @@ void tw_cmd_run_usage(FILE *out) {
           "  --ranks-per-task N   ranks per task group (default 1)\n"
           "  --no-report          do not write DIR/report.html (make it later with\n"
           "                       `terrawatt report DIR`)\n"
-          "  --warm-start         start each LP from the optimal basis of an earlier LP of the\n"
-          "                       same structure on this rank: same costs and objectives, much\n"
-          "                       less CPU, but where several schedules are optimal the one\n"
-          "                       returned may depend on the task order and rank count\n"
+          "  --cold               solve every LP from scratch instead of warm-starting it\n"
+          "                       from the same LP of the member's first scenario (the\n"
+          "                       default, docs/OPTIMIZE.md; same costs and objectives,\n"
+          "                       about half the CPU; where several schedules are optimal\n"
+          "                       the one returned may differ from the cold one)\n"
           "Run under mpirun to farm tasks out to ranks dynamically; results do not depend on the\n"
           "number of ranks. The scenario file is documented in docs/SCENARIO.md.\n");
 }
 
 int tw_cmd_run(int argc, char **argv) {
-  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1, 0, 0, tw_cli_global.device};
+  tw_run_options o = {NULL, NULL, tw_cli_global.backend, 0, 0, 1, 0, 1, tw_cli_global.device};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--out") == 0) {
       if (++i >= argc) return tw_cli_usage_error("run", "--out needs a directory");
@@ -49,8 +50,10 @@ int tw_cmd_run(int argc, char **argv) {
       o.no_report = 1;
     } else if (strcmp(argv[i], "--resume") == 0) {
       o.resume = 1;
-    } else if (strcmp(argv[i], "--warm-start") == 0) {
+    } else if (strcmp(argv[i], "--warm-start") == 0) { /* the default; kept for old scripts */
       o.warm_start = 1;
+    } else if (strcmp(argv[i], "--cold") == 0) {
+      o.warm_start = 0;
     } else if (strcmp(argv[i], "--ranks-per-task") == 0) {
       long n = 0;
       if (++i >= argc) return tw_cli_usage_error("run", "--ranks-per-task needs a number");

@@ -10,7 +10,7 @@
 #include "optimize/basis_cache.h"
 #include "terrawatt/alloc.h"
 
-#define TW_BASIS_CACHE_MAX 64 /* entries; the oldest is replaced beyond that */
+#define TW_BASIS_CACHE_MAX 4096 /* entries; the oldest is replaced beyond that */
 
 struct tw_basis_cache {
   tw_basis_entry e[TW_BASIS_CACHE_MAX];
@@ -47,9 +47,15 @@ static int same_key(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+int tw_basis_cache_has_key(const tw_basis_cache *c, const char *key) {
+  for (size_t i = 0; c && i < c->n; i++)
+    if (same_key(c->e[i].key, key)) return 1;
+  return 0;
+}
+
 const tw_basis_entry *tw_basis_cache_find(tw_basis_cache *c, const char *key,
                                           unsigned long long signature, size_t nrows,
-                                          size_t ncols) {
+                                          size_t ncols, int same_key_only) {
   const tw_basis_entry *any = NULL;
   for (size_t i = 0; i < c->n; i++) {
     const tw_basis_entry *e = &c->e[i];
@@ -58,7 +64,7 @@ const tw_basis_entry *tw_basis_cache_find(tw_basis_cache *c, const char *key,
       c->hits++;
       return e;
     }
-    if (!any) any = e;
+    if (!any && !same_key_only) any = e;
   }
   if (any) c->hits++;
   else c->misses++;

@@ -14,11 +14,11 @@ typedef struct tw_basis_entry {
   int *row_stat, *col_stat;     /* GLPK statuses (GLP_BS, GLP_NL, GLP_NU, GLP_NF, GLP_NS) */
 } tw_basis_entry;
 
-/* An entry with this structure: the same key if there is one, else any key;
- * NULL when none (counted as a miss). */
+/* An entry with this structure: the same key if there is one, else (unless
+ * same_key_only) any key; NULL when none (counted as a miss). */
 const tw_basis_entry *tw_basis_cache_find(tw_basis_cache *c, const char *key,
                                           unsigned long long signature, size_t nrows,
-                                          size_t ncols);
+                                          size_t ncols, int same_key_only);
 /* Keep (replace) the basis for (key, structure). */
 tw_status tw_basis_cache_store(tw_basis_cache *c, const char *key, unsigned long long signature,
                                size_t nrows, size_t ncols, const int *row_stat,

@@ -32,6 +32,21 @@ static const tw_branch *branch_at(const tw_network *net, size_t b) {
 
 #define ADD(r, c, v) TW_CHECK(tw_lp_add_coef(lp, (r), (c), (v)))
 
+/* x - f * cap <= 0 (upper) or >= 0 as a row, or, where f is 0, as the bound
+ * x <= 0 or x >= 0 on x's column (a row with x alone is a bound). */
+static tw_status cap_limit(tw_lp *lp, size_t x, size_t cap, double f, int upper) {
+  size_t r;
+  if (f == 0.0) {
+    if (upper) lp->c_ub[x] = fmin(lp->c_ub[x], 0.0);
+    else lp->c_lb[x] = fmax(lp->c_lb[x], 0.0);
+    return TW_OK;
+  }
+  TW_CHECK(tw_lp_add_row(lp, upper ? -INFINITY : 0.0, upper ? 0.0 : INFINITY, &r));
+  ADD(r, x, 1.0);
+  ADD(r, cap, -f);
+  return TW_OK;
+}
+
 /* Ramp limits of one unit (PyPSA's formulation for non-committable units):
  * p_t - p_{t-1} <= ramp_limit_up_t * p_nom and
  * p_t - p_{t-1} >= -ramp_limit_down_t * p_nom, with p_nom the capacity
@@ -320,67 +335,47 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
         }
       }
     }
-  /* extendable capacity limits */
+  /* extendable capacity limits: x - f * cap <= 0 (upper) or >= 0; where
+   * f is 0 the row would hold x alone, so it is a bound on x's column
+   * instead (docs/OPTIMIZE.md "Formulation measured") */
   for (size_t t = 0; t < nt; t++) {
-    size_t tg = t0 + t, r;
+    size_t tg = t0 + t;
     for (size_t g = 0; g < G; g++) {
       const tw_generator *x = &net->generators[g];
       if (!x->p_nom_extendable) continue;
       size_t c = tw_lp_col(m, t, m->off_gen + g);
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->gen_pnom[g], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
-      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->gen_pnom[g], -tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->gen_pnom[g], tw_series_at(x->p_max_pu_t, x->p_max_pu, tg), 1));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->gen_pnom[g], tw_series_at(x->p_min_pu_t, x->p_min_pu, tg), 0));
     }
     for (size_t b = 0; b < NBR; b++) {
       const tw_branch *x = branch_at(net, b);
       if (!x->s_nom_extendable) continue;
       double smax = tw_series_at(x->s_max_pu_t, x->s_max_pu, tg);
       size_t c = tw_lp_col(m, t, m->off_br + b);
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->br_snom[b], -smax);
-      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->br_snom[b], smax);
+      TW_CHECK(cap_limit(lp, c, (size_t)m->br_snom[b], smax, 1));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->br_snom[b], -smax, 0));
     }
     for (size_t k = 0; k < K; k++) {
       const tw_link *x = &net->links[k];
       if (!x->p_nom_extendable) continue;
       size_t c = tw_lp_col(m, t, m->off_link + k);
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->link_pnom[k], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
-      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->link_pnom[k], -tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->link_pnom[k], tw_series_at(x->p_max_pu_t, x->p_max_pu, tg), 1));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->link_pnom[k], tw_series_at(x->p_min_pu_t, x->p_min_pu, tg), 0));
     }
     for (size_t s = 0; s < S; s++) {
       const tw_storage_unit *x = &net->storage_units[s];
       if (!x->p_nom_extendable) continue;
       size_t c = tw_lp_col(m, t, m->off_su + 4 * s);
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->su_pnom[s], -tw_series_at(x->p_max_pu_t, x->p_max_pu, tg));
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c + 1, 1.0);
-      ADD(r, (size_t)m->su_pnom[s], tw_series_at(x->p_min_pu_t, x->p_min_pu, tg));
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c + 2, 1.0);
-      ADD(r, (size_t)m->su_pnom[s], -x->max_hours_h);
+      TW_CHECK(cap_limit(lp, c, (size_t)m->su_pnom[s], tw_series_at(x->p_max_pu_t, x->p_max_pu, tg), 1));
+      TW_CHECK(cap_limit(lp, c + 1, (size_t)m->su_pnom[s], -tw_series_at(x->p_min_pu_t, x->p_min_pu, tg), 1));
+      TW_CHECK(cap_limit(lp, c + 2, (size_t)m->su_pnom[s], x->max_hours_h, 1));
     }
     for (size_t s = 0; s < ST; s++) {
       const tw_store *x = &net->stores[s];
       if (!x->e_nom_extendable) continue;
       size_t c = tw_lp_col(m, t, m->off_store + 2 * s + 1);
-      TW_CHECK(tw_lp_add_row(lp, -INFINITY, 0.0, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->store_enom[s], -tw_series_at(x->e_max_pu_t, x->e_max_pu, tg));
-      TW_CHECK(tw_lp_add_row(lp, 0.0, INFINITY, &r));
-      ADD(r, c, 1.0);
-      ADD(r, (size_t)m->store_enom[s], -tw_series_at(x->e_min_pu_t, x->e_min_pu, tg));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->store_enom[s], tw_series_at(x->e_max_pu_t, x->e_max_pu, tg), 1));
+      TW_CHECK(cap_limit(lp, c, (size_t)m->store_enom[s], tw_series_at(x->e_min_pu_t, x->e_min_pu, tg), 0));
     }
   }
   TW_CHECK(ramp_limits(net, t0, nt, ws, lp, m));

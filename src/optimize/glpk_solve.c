@@ -261,8 +261,15 @@ static const char *status_name(int s) {
 
 /* Start from the cached optimal basis of an LP with the same structure. */
 static int restore_cached(tw_glpk *g, const tw_optimize_params *p) {
-  const tw_basis_entry *e =
-      tw_basis_cache_find(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols);
+  const tw_basis_entry *e = NULL;
+  if (p->basis_mode == TW_BASIS_KEYED) {
+    for (int i = 0; i < 2 && !e; i++)
+      if (p->basis_from[i])
+        e = tw_basis_cache_find(p->basis_cache, p->basis_from[i], g->signature, g->nrows,
+                                g->ncols, 1);
+  } else {
+    e = tw_basis_cache_find(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols, 0);
+  }
   if (!e) return 0;
   for (size_t i = 0; i < g->nrows; i++) glp_set_row_stat(g->P, (int)i + 1, e->row_stat[i]);
   for (size_t j = 0; j < g->ncols; j++) glp_set_col_stat(g->P, (int)j + 1, e->col_stat[j]);
@@ -275,9 +282,13 @@ static void store_basis(tw_glpk *g, const tw_optimize_params *p) {
       tw_calloc(g->ncols + 1, sizeof *cs, "basis", &cs) == TW_OK) {
     for (size_t i = 0; i < g->nrows; i++) rs[i] = glp_get_row_stat(g->P, (int)i + 1);
     for (size_t j = 0; j < g->ncols; j++) cs[j] = glp_get_col_stat(g->P, (int)j + 1);
-    if (tw_basis_cache_store(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols, rs,
-                             cs) != TW_OK)
-      TW_LOG_D("basis cache: %s (basis not kept)", tw_last_error());
+    const char *keys[2] = {p->basis_key, NULL};
+    if (p->basis_mode == TW_BASIS_KEYED) keys[0] = p->basis_store[0], keys[1] = p->basis_store[1];
+    for (int i = 0; i < 2; i++)
+      if ((i == 0 || keys[i]) && (p->basis_mode != TW_BASIS_KEYED || keys[i]) &&
+          tw_basis_cache_store(p->basis_cache, keys[i], g->signature, g->nrows, g->ncols, rs,
+                               cs) != TW_OK)
+        TW_LOG_D("basis cache: %s (basis not kept)", tw_last_error());
   } else {
     TW_LOG_D("basis cache: %s (basis not kept)", tw_last_error());
   }

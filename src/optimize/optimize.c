@@ -25,6 +25,8 @@ void tw_optimize_params_default(tw_optimize_params *p) {
   p->solver = TW_SOLVER_AUTO;
   p->pdlp_tol = 1e-4;
   p->pdlp_max_iter = 200000;
+  p->window_coarse = 24;
+  p->window_ranks = 1;
 }
 
 static double now_s(void) {
@@ -275,6 +277,298 @@ static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimiz
   tw_lp_map_free(&m);
 }
 
+/* ---- Parallel windows (docs/OPTIMIZE.md "Parallel windows") ---- */
+
+/* Solve window [t0, t0+nt) cold from `ws`, with the storage levels at its
+ * last snapshot fixed to su_end / st_end (NaN: free), and copy all of its
+ * snapshots into r. A window whose end targets make it infeasible is solved
+ * again without them (*relaxed = 1). */
+static tw_status window_solve(const tw_network *net, const tw_cycles *cyc,
+                              const tw_optimize_params *p, size_t t0, size_t nt,
+                              const tw_window_state *ws, const double *su_end,
+                              const double *st_end, int *relaxed, tw_optimize_result *r) {
+  tw_status st = TW_OK;
+  const char *name = net->name ? net->name : "network";
+  tw_lp lp;
+  tw_lp_map m;
+  tw_glpk *g = NULL;
+  double *x = NULL, *y = NULL, obj;
+  memset(&lp, 0, sizeof lp);
+  memset(&m, 0, sizeof m);
+  *relaxed = 0;
+  for (int attempt = 0;; attempt++) {
+    double tb = now_s();
+    TW_CHECK_GOTO(st, tw_lp_build(net, cyc, p, t0, nt, ws, p->load_shedding ? 1 : 0, &lp, &m));
+    if (attempt == 0) {
+      /* end-of-window levels as column bounds, clipped to the column's own */
+      for (size_t s = 0; s < net->n_storage_units; s++) {
+        size_t c = tw_lp_col(&m, nt - 1, m.off_su + 4 * s + 2);
+        if (!isnan(su_end[s])) lp.c_lb[c] = lp.c_ub[c] = fmin(fmax(su_end[s], lp.c_lb[c]), lp.c_ub[c]);
+      }
+      for (size_t s = 0; s < net->n_stores; s++) {
+        size_t c = tw_lp_col(&m, nt - 1, m.off_store + 2 * s + 1);
+        if (!isnan(st_end[s])) lp.c_lb[c] = lp.c_ub[c] = fmin(fmax(st_end[s], lp.c_lb[c]), lp.c_ub[c]);
+      }
+    }
+    TW_CHECK_GOTO(st, tw_glpk_create(&g));
+    TW_CHECK_GOTO(st, tw_glpk_load(g, &lp, 0));
+    r->build_seconds += now_s() - tb;
+    tw_lp_conditioning_report(net, &m, &lp, name, 0, r);
+    double ts = now_s();
+    const char *status = "failed";
+    TW_CHECK_GOTO(st, tw_glpk_solve(g, p, 0, &status, &r->iterations));
+    tw_glpk_add_stats(g, r);
+    r->solve_seconds += now_s() - ts;
+    if (!strcmp(status, "optimal")) break;
+    if (attempt == 0 && !strcmp(status, "infeasible")) {
+      TW_LOG_W("%s: window '%s' to '%s' cannot reach the coarse pass's storage levels at its "
+               "end; solved with free end levels (the stitched schedule is not continuous there)",
+               name, net->snapshots[t0], net->snapshots[t0 + nt - 1]);
+      *relaxed = 1;
+      tw_glpk_destroy(&g);
+      tw_lp_free(&lp);
+      tw_lp_map_free(&m);
+      continue;
+    }
+    st = tw_error(!strcmp(status, "infeasible") || !strcmp(status, "unbounded") ? TW_ERR_INFEASIBLE
+                                                                                : TW_ERR_INTERNAL,
+                  "%s: the LP of window '%s' to '%s' is %s", name, net->snapshots[t0],
+                  net->snapshots[t0 + nt - 1], status);
+    goto cleanup;
+  }
+  TW_CHECK_GOTO(st, tw_calloc(lp.ncols + 1, sizeof(double), "solution", &x));
+  TW_CHECK_GOTO(st, tw_calloc(lp.nrows + 1, sizeof(double), "duals", &y));
+  TW_CHECK_GOTO(st, tw_glpk_solution(g, x, y, &obj));
+  TW_CHECK_GOTO(st, tw_lp_kkt_check(g, net, &m, name, r));
+  extract(net, &m, x, y, nt, r);
+  TW_LOG_D("%s: window '%s' to '%s': LP objective %.10g", name, net->snapshots[t0],
+           net->snapshots[t0 + nt - 1], obj);
+cleanup:
+  free(x);
+  free(y);
+  tw_glpk_destroy(&g);
+  tw_lp_free(&lp);
+  tw_lp_map_free(&m);
+  return st;
+}
+
+static int any_ramp_limit(const tw_network *n) {
+  for (size_t i = 0; i < n->n_generators; i++) {
+    const tw_generator *x = &n->generators[i];
+    if (!isnan(x->ramp_limit_up) || !isnan(x->ramp_limit_down) || x->ramp_limit_up_t ||
+        x->ramp_limit_down_t)
+      return 1;
+  }
+  for (size_t i = 0; i < n->n_links; i++) {
+    const tw_link *x = &n->links[i];
+    if (!isnan(x->ramp_limit_up) || !isnan(x->ramp_limit_down) || x->ramp_limit_up_t ||
+        x->ramp_limit_down_t)
+      return 1;
+  }
+  return 0;
+}
+
+/* Sum (or max) over processes in place; nothing to do with one. */
+static tw_status window_reduce(const tw_optimize_params *p, double *buf, size_t n, int max) {
+  if (!p->window_reduce || p->window_ranks <= 1 || n == 0) return TW_OK;
+  return p->window_reduce(p->window_reduce_ctx, buf, n, max);
+}
+
+static tw_status windows_gather(const tw_optimize_params *p, tw_optimize_result *r) {
+  size_t T = r->n_snapshots;
+  struct {
+    double *a;
+    size_t n;
+  } arr[] = {{r->gen_p, T * r->n_generators},         {r->load_p, T * r->n_loads},
+             {r->line_p0, T * r->n_lines},            {r->line_p1, T * r->n_lines},
+             {r->trafo_p0, T * r->n_transformers},    {r->trafo_p1, T * r->n_transformers},
+             {r->link_p0, T * r->n_links},            {r->link_p1, T * r->n_links},
+             {r->su_p, T * r->n_storage_units},       {r->su_p_dispatch, T * r->n_storage_units},
+             {r->su_p_store, T * r->n_storage_units}, {r->su_spill, T * r->n_storage_units},
+             {r->su_state_of_charge, T * r->n_storage_units},
+             {r->store_p, T * r->n_stores},           {r->store_e, T * r->n_stores},
+             {r->bus_marginal_price, T * r->n_buses}, {r->bus_shed_MW, T * r->n_buses}};
+  for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) {
+    /* every snapshot belongs to exactly one window: the sum over processes
+     * is that window's value, exactly (x + 0 == x) */
+    TW_CHECK(window_reduce(p, arr[i].a, arr[i].n, 0));
+    for (size_t j = 0; j < arr[i].n; j++) arr[i].a[j] += 0.0; /* -0 -> +0 with any rank count */
+  }
+  double sum[] = {(double)r->iterations,         r->build_seconds,
+                  r->solve_seconds,              (double)r->pdlp_iterations,
+                  (double)r->crossover_iterations, r->pdlp_seconds,
+                  r->crossover_seconds,          (double)r->windows_relaxed};
+  double mx[] = {r->lp_cost_ratio,  r->lp_matrix_ratio, r->kkt_primal_abs,
+                 r->kkt_primal_rel, r->kkt_dual_abs,    r->kkt_dual_rel,
+                 r->kkt_complementarity_rel};
+  TW_CHECK(window_reduce(p, sum, sizeof sum / sizeof sum[0], 0));
+  TW_CHECK(window_reduce(p, mx, sizeof mx / sizeof mx[0], 1));
+  r->iterations = (long)sum[0];
+  r->build_seconds = sum[1];
+  r->solve_seconds = sum[2];
+  r->pdlp_iterations = (long)sum[3];
+  r->crossover_iterations = (long)sum[4];
+  r->pdlp_seconds = sum[5];
+  r->crossover_seconds = sum[6];
+  r->windows_relaxed = (long)sum[7];
+  r->lp_cost_ratio = mx[0];
+  r->lp_matrix_ratio = mx[1];
+  r->kkt_primal_abs = mx[2];
+  r->kkt_primal_rel = mx[3];
+  r->kkt_dual_abs = mx[4];
+  r->kkt_dual_rel = mx[5];
+  r->kkt_complementarity_rel = mx[6];
+  return TW_OK;
+}
+
+static tw_status optimize_windows(const tw_network *net, const tw_optimize_params *p,
+                                  tw_optimize_result **out) {
+  tw_status st = TW_OK;
+  const char *name = net->name ? net->name : "network";
+  size_t T = net->n_snapshots, H = p->window_parallel;
+  size_t K = p->window_coarse ? p->window_coarse : 24;
+  size_t S = net->n_storage_units, ST = net->n_stores;
+  int rank = p->window_rank, ranks = p->window_ranks > 0 ? p->window_ranks : 1;
+  tw_network *coarse = NULL;
+  tw_optimize_result *cr = NULL, *mr = NULL, *r = NULL;
+  tw_cycles cyc;
+  double *soc = NULL, *e = NULL, *su_end = NULL, *st_end = NULL;
+  memset(&cyc, 0, sizeof cyc);
+  *out = NULL;
+  if (H % K != 0)
+    return tw_error(TW_ERR_INPUT,
+                    "%s: parallel windows of %zu snapshots must be a multiple of the coarse "
+                    "step (%zu snapshots)", name, H, K);
+  if (p->horizon)
+    return tw_error(TW_ERR_INPUT, "%s: parallel windows and a rolling horizon exclude each other",
+                    name);
+  if (rank < 0 || rank >= ranks)
+    return tw_error(TW_ERR_INTERNAL, "optimize: window rank %d outside %d processes", rank, ranks);
+  int ext = 0;
+  for (size_t i = 0; i < net->n_generators; i++) ext |= net->generators[i].p_nom_extendable;
+  for (size_t i = 0; i < net->n_lines; i++) ext |= net->lines[i].s_nom_extendable;
+  for (size_t i = 0; i < net->n_transformers; i++) ext |= net->transformers[i].s_nom_extendable;
+  for (size_t i = 0; i < net->n_links; i++) ext |= net->links[i].p_nom_extendable;
+  for (size_t i = 0; i < S; i++) ext |= net->storage_units[i].p_nom_extendable;
+  for (size_t i = 0; i < ST; i++) ext |= net->stores[i].e_nom_extendable;
+  if (ext || net->n_global_constraints || any_ramp_limit(net))
+    return tw_error(TW_ERR_INPUT,
+                    "%s: parallel windows need fixed capacities, no global constraints and no "
+                    "ramp limits (windows are coupled only through storage); this network has %s",
+                    name, ext ? "extendable capacities"
+                              : net->n_global_constraints ? "global constraints" : "ramp limits");
+  /* the coarse pass: every process solves it (identical, no messages) */
+  tw_optimize_params q = *p;
+  q.window_parallel = 0;
+  q.horizon = q.overlap = 0;
+  q.write_lp = q.write_mps = NULL;
+  TW_CHECK_GOTO(st, tw_network_coarsen(net, K, &coarse));
+  st = tw_optimize_network(coarse, &q, &cr);
+  if (st != TW_OK) {
+    st = tw_error_prefix(st, "%s: the coarse pass (%zu snapshots per step): ", name, K);
+    goto cleanup;
+  }
+  size_t Tc = coarse->n_snapshots;
+  TW_CHECK_GOTO(st, result_alloc(net, &r));
+  r->load_shedding = p->load_shedding != 0;
+  r->value_of_lost_load = p->value_of_lost_load;
+  r->coarse_objective = cr->objective;
+  r->monolithic_objective = NAN;
+  r->window_gap_rel = NAN;
+  TW_CHECK_GOTO(st, tw_cycles_compute(net, &cyc));
+  TW_CHECK_GOTO(st, tw_calloc(S + 1, sizeof(double), "state", &soc));
+  TW_CHECK_GOTO(st, tw_calloc(ST + 1, sizeof(double), "state", &e));
+  TW_CHECK_GOTO(st, tw_calloc(S + 1, sizeof(double), "state", &su_end));
+  TW_CHECK_GOTO(st, tw_calloc(ST + 1, sizeof(double), "state", &st_end));
+  size_t W = (T + H - 1) / H;
+  double fail = 0;
+  for (size_t w = (size_t)rank; w < W && st == TW_OK; w += (size_t)ranks) {
+    size_t t0 = w * H, nt = t0 + H <= T ? H : T - t0;
+    int last = w + 1 == W;
+    for (size_t s = 0; s < S; s++) {
+      const tw_storage_unit *x = &net->storage_units[s];
+      const double *lv = &cr->su_state_of_charge[0];
+      double end_level = lv[(Tc - 1) * S + s];
+      if (t0 > 0) soc[s] = lv[(t0 / K - 1) * S + s];
+      else if (x->cyclic_state_of_charge) /* the builder adds it without the standing loss */
+        soc[s] = pow(1.0 - tw_series_at(x->standing_loss_t, x->standing_loss, 0),
+                     net->weight_stores[0]) * end_level;
+      else soc[s] = x->state_of_charge_initial_MWh;
+      su_end[s] = !last ? lv[((t0 + nt) / K - 1) * S + s]
+                        : x->cyclic_state_of_charge ? end_level : NAN;
+    }
+    for (size_t s = 0; s < ST; s++) {
+      const tw_store *x = &net->stores[s];
+      const double *lv = &cr->store_e[0];
+      double end_level = lv[(Tc - 1) * ST + s];
+      if (t0 > 0) e[s] = lv[(t0 / K - 1) * ST + s];
+      else if (x->e_cyclic)
+        e[s] = pow(1.0 - tw_series_at(x->standing_loss_t, x->standing_loss, 0),
+                   net->weight_stores[0]) * end_level;
+      else e[s] = x->e_initial_MWh;
+      st_end[s] = !last ? lv[((t0 + nt) / K - 1) * ST + s] : x->e_cyclic ? end_level : NAN;
+    }
+    tw_window_state ws = {soc, e, 1, NULL, NULL};
+    int relaxed = 0;
+    st = window_solve(net, &cyc, p, t0, nt, &ws, su_end, st_end, &relaxed, r);
+    r->windows_relaxed += relaxed;
+  }
+  /* the monolithic optimum, for the gap: on the process after the last window's */
+  double mono = 0;
+  if (st == TW_OK && p->window_monolithic && (int)(W % (size_t)ranks) == rank) {
+    q = *p;
+    q.window_parallel = 0;
+    q.write_lp = q.write_mps = NULL;
+    st = tw_optimize_network(net, &q, &mr);
+    if (st == TW_OK) mono = mr->objective;
+  }
+  fail = st != TW_OK;
+  tw_status rs = window_reduce(p, &fail, 1, 1);
+  if (st == TW_OK && rs != TW_OK) st = rs;
+  if (st == TW_OK && fail > 0)
+    st = tw_error(TW_ERR_INTERNAL, "%s: another process failed its windows (see its message)", name);
+  if (st != TW_OK) goto cleanup;
+  TW_CHECK_GOTO(st, windows_gather(p, r));
+  if (p->window_monolithic) TW_CHECK_GOTO(st, window_reduce(p, &mono, 1, 0));
+  /* fixed capacities: the network's own, on every process */
+  for (size_t g = 0; g < net->n_generators; g++) r->gen_p_nom_opt[g] = net->generators[g].p_nom_MW;
+  for (size_t b = 0; b < net->n_lines; b++) r->line_s_nom_opt[b] = net->lines[b].s_nom_MVA;
+  for (size_t b = 0; b < net->n_transformers; b++)
+    r->trafo_s_nom_opt[b] = net->transformers[b].s_nom_MVA;
+  for (size_t k = 0; k < net->n_links; k++) r->link_p_nom_opt[k] = net->links[k].p_nom_MW;
+  for (size_t s = 0; s < S; s++) r->su_p_nom_opt[s] = net->storage_units[s].p_nom_MW;
+  for (size_t s = 0; s < ST; s++) r->store_e_nom_opt[s] = net->stores[s].e_nom_MWh;
+  r->n_windows = W;
+  r->status = "optimal";
+  summarise(net, p, r);
+  if (p->window_monolithic) {
+    r->monolithic_objective = mono;
+    r->window_gap_rel = (r->objective - mono) / fmax(1.0, fabs(mono));
+    TW_LOG_I("%s: %zu parallel windows of %zu snapshots on %d process(es): objective %.10g, "
+             "monolithic optimum %.10g, gap %.3g%% (coarse pass at %zu snapshots per step: "
+             "%.10g; %ld window(s) relaxed)",
+             name, W, H, ranks, r->objective, mono, 100.0 * r->window_gap_rel, K,
+             r->coarse_objective, r->windows_relaxed);
+  } else {
+    TW_LOG_I("%s: %zu parallel windows of %zu snapshots on %d process(es): objective %.10g "
+             "(coarse pass at %zu snapshots per step: %.10g; %ld window(s) relaxed)",
+             name, W, H, ranks, r->objective, K, r->coarse_objective, r->windows_relaxed);
+  }
+  *out = r;
+  r = NULL;
+cleanup:
+  tw_network_destroy(&coarse);
+  tw_optimize_result_destroy(&cr);
+  tw_optimize_result_destroy(&mr);
+  tw_optimize_result_destroy(&r);
+  tw_cycles_free(&cyc);
+  free(soc);
+  free(e);
+  free(su_end);
+  free(st_end);
+  return st;
+}
+
 tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *params,
                               tw_optimize_result **out) {
   tw_status st = TW_OK;
@@ -295,6 +589,7 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
   TW_CHECK(tw_network_validate(net, name));
   if (!(p.value_of_lost_load > 0) || !isfinite(p.value_of_lost_load))
     return tw_error(TW_ERR_INPUT, "optimize: value of lost load %g must be > 0", p.value_of_lost_load);
+  if (p.window_parallel) return optimize_windows(net, &p, out);
   size_t T = net->n_snapshots;
   size_t H = (p.horizon == 0 || p.horizon >= T) ? T : p.horizon;
   if (H < T && p.overlap >= H)
@@ -390,6 +685,8 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     if (last) break;
   }
   summarise(net, &p, r);
+  TW_LOG_D("%s: %zu window(s), %ld simplex iterations, %ld solve(s) started from a cached basis",
+           name, r->n_windows, r->iterations, r->warm_starts);
   *out = r;
   r = NULL;
 cleanup:

@@ -215,13 +215,34 @@ static tw_status build(const tw_run_ctx *ctx, const tw_scenario_variant *v,
   return tw_variant_apply(ctx->scenario, v, d->wind_cf, d->solar_cf, *net, windows);
 }
 
-static void solve_params(const tw_run_ctx *ctx, const char *member, tw_optimize_params *p) {
+/* Warm starts (docs/OPTIMIZE.md "Warm starts across solves"), keyed so
+ * that a task's starting basis depends only on the task: the LPs of task
+ * (first scenario, member m) are kept under "member:m", those of task
+ * (scenario v, first member) under "scenario:v". Task (v, m) starts from
+ * "member:m", else "scenario:v" (same structure only), else cold; so
+ * (first, first) is cold and every anchor starts from (first, first). */
+typedef struct basis_keys {
+  char from[2][320], store[2][320];
+} basis_keys;
+
+static void basis_keys_make(const tw_run_ctx *ctx, size_t vi, size_t mi, basis_keys *k) {
+  memset(k, 0, sizeof *k);
+  const char *m = ctx->members[mi].name, *v = ctx->variants[vi].name;
+  if (vi != 0) snprintf(k->from[0], sizeof k->from[0], "member:%s", m);
+  if (mi != 0) snprintf(k->from[1], sizeof k->from[1], "scenario:%s", v);
+  if (vi == 0) snprintf(k->store[0], sizeof k->store[0], "member:%s", m);
+  if (mi == 0) snprintf(k->store[1], sizeof k->store[1], "scenario:%s", v);
+}
+
+static void solve_params(const tw_run_ctx *ctx, const basis_keys *k, tw_optimize_params *p) {
   const tw_scenario_file *s = ctx->scenario;
   tw_optimize_params_default(p);
-  /* every LP of the run starts from the last optimal basis of an LP of the
-   * same structure, preferably of the same member (docs/OPTIMIZE.md) */
   p->basis_cache = ctx->bases;
-  p->basis_key = member;
+  p->basis_mode = TW_BASIS_KEYED;
+  for (int i = 0; i < 2; i++) {
+    p->basis_from[i] = k->from[i][0] ? k->from[i] : NULL;
+    p->basis_store[i] = k->store[i][0] ? k->store[i] : NULL;
+  }
   p->backend = ctx->be; /* PDLP on the rank's backend */
   if (s->optimize) {
     p->load_shedding = s->optimize->load_shedding_cost > 0;
@@ -231,12 +252,69 @@ static void solve_params(const tw_run_ctx *ctx, const char *member, tw_optimize_
   }
 }
 
-static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, const char *member,
+static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, const basis_keys *k,
                        tw_network *net, tw_optimize_params *p, tw_optimize_result **r) {
-  solve_params(ctx, member, p);
+  solve_params(ctx, k, p);
   tw_status st = tw_optimize_network(net, p, r);
   if (st != TW_OK) tw_error_prefix(st, "scenario '%s': ", v->name);
   return st;
+}
+
+static tw_status anchors_before(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d);
+
+/* Make sure the anchor task (vi, mi) (vi or mi is 0) has been solved on
+ * this rank: if its key is missing, solve the LPs that task solves
+ * (dispatch, or immediate and smart charging), results discarded. `d`: the
+ * member's data when this rank holds it, else NULL (loaded here). */
+static tw_status anchor_task(const tw_run_ctx *ctx, size_t vi, size_t mi,
+                             const tw_member_data *d) {
+  basis_keys k;
+  basis_keys_make(ctx, vi, mi, &k);
+  if (tw_basis_cache_has_key(ctx->bases, k.store[0][0] ? k.store[0] : k.store[1])) return TW_OK;
+  const tw_scenario_variant *v = &ctx->variants[vi];
+  tw_network *net = NULL, *net_imm = NULL;
+  tw_optimize_result *r = NULL, *r_imm = NULL;
+  tw_outage_window *windows = NULL;
+  tw_member_data own;
+  tw_optimize_params p;
+  tw_task_ev ev;
+  tw_status st = TW_OK;
+  memset(&ev, 0, sizeof ev);
+  memset(&own, 0, sizeof own);
+  own.index = -1;
+  if (!d || (size_t)d->index != mi) {
+    TW_CHECK_GOTO(st, tw_member_load(ctx, mi, &own));
+    d = &own;
+  }
+  TW_CHECK_GOTO(st, anchors_before(ctx, vi, d));
+  TW_LOG_I("task '%s' x '%s': solved first, as the warm start of later tasks", v->name,
+           ctx->members[mi].name);
+  TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *windows, "outages", &windows));
+  TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
+  if (tw_task_ev_wanted(ctx, v)) {
+    TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
+    solve_params(ctx, &k, &p);
+    TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
+  } else {
+    TW_CHECK_GOTO(st, solve(ctx, v, &k, net, &p, &r));
+  }
+cleanup:
+  tw_optimize_result_destroy(&r);
+  tw_optimize_result_destroy(&r_imm);
+  tw_network_destroy(&net);
+  tw_network_destroy(&net_imm);
+  tw_task_ev_free(&ev);
+  free(windows);
+  if (own.index >= 0) tw_member_free(&own);
+  return st;
+}
+
+/* The anchors task (vi, d->index) starts from. */
+static tw_status anchors_before(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d) {
+  if (!ctx->bases) return TW_OK;
+  if (vi != 0) TW_CHECK(anchor_task(ctx, 0, (size_t)d->index, d));
+  if (d->index != 0) TW_CHECK(anchor_task(ctx, vi, 0, NULL));
+  return TW_OK;
 }
 
 tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d) {
@@ -267,12 +345,15 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
     st = tw_error(TW_ERR_INPUT, "%s: metrics: at most 64 factors per table", s->path);
     goto cleanup;
   }
+  basis_keys keys;
+  basis_keys_make(ctx, vi, (size_t)d->index, &keys);
+  TW_CHECK_GOTO(st, anchors_before(ctx, vi, d));
   TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
   if (tw_task_ev_wanted(ctx, v)) {
     /* EV fleets: immediate and smart charging, each on its own copy of the
      * network; the task reports the smart one unless smart_charging: false */
     TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
-    solve_params(ctx, mem->name, &p);
+    solve_params(ctx, &keys, &p);
     TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
     has_ev = 1;
     if (!ev.smart_reported) {
@@ -282,7 +363,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
       r = r_imm, r_imm = tr;
     }
   } else {
-    TW_CHECK_GOTO(st, solve(ctx, v, mem->name, net, &p, &r));
+    TW_CHECK_GOTO(st, solve(ctx, v, &keys, net, &p, &r));
   }
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
@@ -322,6 +403,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
         .wind_carrier = s->wind ? s->wind->carrier : NULL,
         .solar_carrier = s->solar ? s->solar->carrier : NULL, .weather = d->series,
         .climate_index = d->climate_index, .backend = ctx->be};
+    p.basis_cache = NULL; /* the anchors hold no forecast-stage LPs: these solve cold */
     st = tw_forecast_stage_run(s->forecast, &fi, net, &p, r, &fc);
     if (st != TW_OK) {
       tw_error_prefix(st, "scenario '%s': ", v->name);
