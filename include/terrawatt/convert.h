@@ -202,12 +202,12 @@ TW_API tw_status tw_convert_capacity_factors(tw_backend *be, const tw_climate *c
 /* The backend packing (backend.h tw_pack) that decodes int16 values kept
  * packed by ingest (climate.h tw_climate_packing) bit for bit as ingest
  * would have decoded them. */
-tw_pack tw_pack_of(const tw_climate_packing *k);
+TW_API tw_pack tw_pack_of(const tw_climate_packing *k);
 
 /* The float values of a chunk's variable: v->data, or, for a variable kept
  * packed (v->data_i16), its n values decoded into a new array *tmp (caller
  * frees; NULL when v->data is used) bit for bit as ingest decodes them. */
-tw_status tw_climate_var_floats(const tw_climate_var *v, size_t n, float **tmp,
+TW_API tw_status tw_climate_var_floats(const tw_climate_var *v, size_t n, float **tmp,
                                 const float **values);
 
 /* Before the first chunk of a streaming reader: keep packed (ingest.h
@@ -215,7 +215,7 @@ tw_status tw_climate_var_floats(const tw_climate_var *v, size_t n, float **tmp,
  * themselves (u100, v100 for the log law; ssrd, fdir, t2m for PV; t2m for
  * degree-hours), so int16 data reach the fused loops without a decoded
  * copy. The results are bitwise those of the decoded path. */
-tw_status tw_convert_reader_keep_packed(tw_climate_reader *r, const tw_convert_params *p);
+TW_API tw_status tw_convert_reader_keep_packed(tw_climate_reader *r, const tw_convert_params *p);
 
 /* tw_convert_capacity_factors over the chunks of a streaming reader:
  * `first` is the reader's first chunk (already read with

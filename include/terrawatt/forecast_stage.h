@@ -65,7 +65,7 @@ typedef void (*tw_forecast_stage_problem_fn)(void *ctx, const char *key, const c
 /* The checks of tw_forecast_stage_validate, each problem passed to fn with
  * its key (a caller that has already rejected a key can skip its
  * problems). Returns their number (0: fine). */
-int tw_forecast_stage_check(const tw_forecast_stage_config *c, const char *base_dir,
+TW_API int tw_forecast_stage_check(const tw_forecast_stage_config *c, const char *base_dir,
                             tw_forecast_stage_problem_fn fn, void *ctx);
 
 /* Skill of the forecasts of one target over the forecast rows, target

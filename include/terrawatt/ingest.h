@@ -116,7 +116,7 @@ TW_API tw_status tw_climate_reader_next(tw_climate_reader *r, const tw_climate *
  * floats in data; other chunks and variables are decoded as usual. Call
  * before the first tw_climate_reader_next. Names that are not in the
  * dataset are ignored. */
-tw_status tw_climate_reader_keep_packed(tw_climate_reader *r, const char *const *names, size_t n);
+TW_API tw_status tw_climate_reader_keep_packed(tw_climate_reader *r, const char *const *names, size_t n);
 
 /* Free the reader (NULL-safe; sets *r to NULL). */
 TW_API void tw_climate_reader_close(tw_climate_reader **r);

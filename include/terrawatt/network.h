@@ -207,7 +207,7 @@ TW_API tw_status tw_network_clone(const tw_network *src, tw_network **out);
  * block mean (NaN where any value in the block is NaN), except the
  * state bounds state_of_charge_set, e_set, e_min_pu and e_max_pu, which
  * take the value at the block's last snapshot. *out is owned by the caller. */
-tw_status tw_network_coarsen(const tw_network *src, size_t k, tw_network **out);
+TW_API tw_status tw_network_coarsen(const tw_network *src, size_t k, tw_network **out);
 
 /* Index of the bus called `name`, or -1 (hash lookup). */
 TW_API int tw_network_find_bus(const tw_network *net, const char *name);
