@@ -13,31 +13,15 @@
 set -euo pipefail
 cd "${1:-$(dirname "$0")/..}"
 
-# The backend parity harness (issue 13 item 5, its own change) owns these and
-# converts them to cmocka; drop each line when it does.
-pending=(
-  tests/backend/
-  tests/forecast/test_gpu_parity.c
-  tests/mobility/test_vf_parity.c
-  tests/optimize/test_pdlp_parity.c
-)
-is_pending() {
-  local f=$1 p
-  for p in "${pending[@]}"; do [[ "$f" == "$p"* ]] && return 0; done
-  return 1
-}
-
 bad=0
 complain() { echo "check-test-style: $1: $2"; bad=1; }
 
 while IFS= read -r f; do
-  is_pending "$f" && continue
   grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<cmocka\.h>' "$f" || complain "$f" "does not include <cmocka.h>"
   grep -q 'cmocka_run_group_tests' "$f" || complain "$f" "does not run its tests with cmocka_run_group_tests"
 done < <(find tests -name 'test_*.c' | sort)
 
 while IFS= read -r f; do
-  is_pending "$f" && continue
   if grep -Enq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<assert\.h>' "$f"; then
     complain "$f" "includes <assert.h> (use cmocka's assert_* in tests, a plain error exit elsewhere)"
   fi
@@ -52,4 +36,4 @@ while IFS= read -r f; do
 done < <(find tests scripts/bench -name '*.[ch]' | sort)
 
 [ "$bad" -eq 0 ] || { echo "check-test-style: use cmocka (see tests/core/test_status.c; MPI: tests/mpi_assert.h)"; exit 1; }
-echo "check-test-style: $(find tests -name 'test_*.c' | wc -l) C test files; cmocka only (${#pending[@]} parity-harness paths pending)"
+echo "check-test-style: $(find tests -name 'test_*.c' | wc -l) C test files; cmocka only"

@@ -1,23 +1,18 @@
 /* The backend sgemm (column-major, as cuBLAS) against a naive double loop,
  * for all transpose combinations and odd sizes, on the CPU backend and on
- * CUDA when a GPU is present.
+ * CUDA when a GPU is present (skipped otherwise).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "terrawatt/backend.h"
+#include <cmocka.h>
 
-static int failures = 0;
-#define CHECK(cond, ...)                                                                 \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                               \
-      fprintf(stderr, __VA_ARGS__);                                                      \
-      fprintf(stderr, "\n");                                                             \
-      failures++;                                                                        \
-    }                                                                                    \
-  } while (0)
+#include "terrawatt/backend.h"
 
 static float frand(unsigned *s) {
   *s = *s * 1664525u + 1013904223u;
@@ -30,19 +25,20 @@ static void run(tw_backend *be, int ta, int tb, int m, int n, int k, float alpha
          sc = (size_t)ldc * (size_t)n;
   float *a = malloc(sa * sizeof *a), *b = malloc(sb * sizeof *b), *c = malloc(sc * sizeof *c);
   float *out = malloc(sc * sizeof *out);
+  assert_true(a && b && c && out);
   unsigned seed = (unsigned)(m * 7 + n * 13 + k * 17 + ta * 3 + tb);
   for (size_t i = 0; i < sa; i++) a[i] = frand(&seed);
   for (size_t i = 0; i < sb; i++) b[i] = frand(&seed);
   for (size_t i = 0; i < sc; i++) c[i] = frand(&seed);
   void *da = NULL, *db = NULL, *dc = NULL;
-  CHECK(tw_backend_alloc(be, sa * 4, &da) == TW_OK, "alloc");
-  CHECK(tw_backend_alloc(be, sb * 4, &db) == TW_OK, "alloc");
-  CHECK(tw_backend_alloc(be, sc * 4, &dc) == TW_OK, "alloc");
+  assert_int_equal(tw_backend_alloc(be, sa * 4, &da), TW_OK);
+  assert_int_equal(tw_backend_alloc(be, sb * 4, &db), TW_OK);
+  assert_int_equal(tw_backend_alloc(be, sc * 4, &dc), TW_OK);
   tw_backend_upload(be, da, a, sa * 4);
   tw_backend_upload(be, db, b, sb * 4);
   tw_backend_upload(be, dc, c, sc * 4);
-  CHECK(tw_backend_sgemm(be, ta, tb, m, n, k, alpha, da, lda, db, ldb, beta, dc, ldc) == TW_OK,
-        "sgemm: %s", tw_last_error());
+  if (tw_backend_sgemm(be, ta, tb, m, n, k, alpha, da, lda, db, ldb, beta, dc, ldc) != TW_OK)
+    fail_msg("sgemm: %s", tw_last_error());
   tw_backend_synchronize(be);
   tw_backend_download(be, out, dc, sc * 4);
   double maxerr = 0.0;
@@ -58,12 +54,15 @@ static void run(tw_backend *be, int ta, int tb, int m, int n, int k, float alpha
       double e = fabs(out[i + (size_t)j * ldc] - ref);
       maxerr = e > maxerr ? e : maxerr;
     }
-  CHECK(maxerr < 1e-4 * (k + 1), "%s sgemm ta=%d tb=%d m=%d n=%d k=%d: max error %g",
-        tw_backend_name(be), ta, tb, m, n, k, maxerr);
+  if (!(maxerr < 1e-4 * (k + 1)))
+    fail_msg("%s sgemm ta=%d tb=%d m=%d n=%d k=%d: max error %g", tw_backend_name(be), ta, tb, m,
+             n, k, maxerr);
   /* padding rows of C (i >= m) are untouched */
   for (int j = 0; j < n; j++)
     for (int i = m; i < ldc; i++)
-      CHECK(out[i + (size_t)j * ldc] == c[i + (size_t)j * ldc], "sgemm wrote outside C");
+      if (!(out[i + (size_t)j * ldc] == c[i + (size_t)j * ldc]))
+        fail_msg("%s sgemm ta=%d tb=%d m=%d n=%d k=%d wrote outside C (row %d, column %d)",
+                 tw_backend_name(be), ta, tb, m, n, k, i, j);
   tw_backend_free(be, da);
   tw_backend_free(be, db);
   tw_backend_free(be, dc);
@@ -83,25 +82,32 @@ static void run_all(tw_backend *be) {
       }
 }
 
-int main(void) {
+static void cpu_sgemm(void **state) {
+  (void)state;
   tw_backend *be = NULL;
-  if (tw_backend_create(TW_BACKEND_CPU, &be) != TW_OK) {
-    fprintf(stderr, "cpu backend: %s\n", tw_last_error());
-    return 1;
-  }
+  if (tw_backend_create(TW_BACKEND_CPU, &be) != TW_OK)
+    fail_msg("cpu backend: %s", tw_last_error());
   run_all(be);
   tw_backend_destroy(&be);
-  if (tw_backend_cuda_compiled() && tw_backend_cuda_devices(NULL, 0) > 0) {
-    if (tw_backend_create(TW_BACKEND_CUDA, &be) == TW_OK) {
-      run_all(be);
-      tw_backend_destroy(&be);
-    } else {
-      CHECK(0, "cuda backend: %s", tw_last_error());
-    }
-  } else {
-    printf("no GPU: CUDA sgemm not checked\n");
+}
+
+static void cuda_sgemm(void **state) {
+  (void)state;
+  if (!tw_backend_cuda_compiled() || tw_backend_cuda_devices(NULL, 0) <= 0) {
+    print_message("no GPU: CUDA sgemm not checked\n");
+    skip();
   }
-  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
-  else printf("sgemm matches the naive loop\n");
-  return failures ? 1 : 0;
+  tw_backend *be = NULL;
+  if (tw_backend_create(TW_BACKEND_CUDA, &be) != TW_OK)
+    fail_msg("cuda backend: %s", tw_last_error());
+  run_all(be);
+  tw_backend_destroy(&be);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(cpu_sgemm),
+      cmocka_unit_test(cuda_sgemm),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }
