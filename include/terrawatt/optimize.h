@@ -62,6 +62,13 @@ typedef enum tw_lp_solver {
   TW_SOLVER_AUTO = 2     /* default: the rule in docs/OPTIMIZE.md */
 } tw_lp_solver;
 
+/* How Kirchhoff's voltage law enters the LP (docs/OPTIMIZE.md "KVL"). */
+typedef enum tw_kvl_formulation {
+  TW_KVL_CYCLE = 0, /* default: one row per cycle of a cycle basis and snapshot */
+  TW_KVL_ANGLE = 1  /* a voltage-angle column per bus (slack fixed at 0) and one
+                       row per line/transformer and snapshot */
+} tw_kvl_formulation;
+
 typedef struct tw_optimize_params {
   tw_lp_method method;
   int presolve;              /* GLPK's LP presolver (default 0: off) */
@@ -82,6 +89,7 @@ typedef struct tw_optimize_params {
   const char *basis_from[2];  /* TW_BASIS_KEYED: keys to start from, in order, or NULL */
   const char *basis_store[2]; /* TW_BASIS_KEYED: keys to keep the optimal basis under, or NULL */
   tw_lp_solver solver;       /* default TW_SOLVER_AUTO */
+  tw_kvl_formulation kvl;    /* default TW_KVL_CYCLE */
   double pdlp_tol;           /* PDLP relative residuals and gap (default 1e-4) */
   long pdlp_max_iter;        /* PDLP iteration limit (default 200000) */
   /* The process's backend: PDLP runs on its LP ops (a CUDA backend puts
@@ -146,6 +154,7 @@ typedef struct tw_optimize_result {
   double value_of_lost_load;   /* currency/MWh used for it */
   char diagnosis[512];         /* infeasible: "bus 'X' cannot balance at snapshot 'Y' (...)" */
   /* Numerical quality (docs/RELIABILITY.md), maxima over windows: */
+  size_t lp_rows, lp_cols, lp_nonzeros; /* the LP's size (largest window) */
   double lp_cost_ratio;        /* largest / smallest non-zero |cost| */
   double lp_matrix_ratio;      /* largest / smallest non-zero |matrix coefficient| */
   double kkt_primal_abs, kkt_primal_rel; /* primal equalities and bounds (glp_check_kkt) */

@@ -23,6 +23,7 @@ void tw_cmd_optimize_usage(FILE *out) {
           "                          [--parallel-windows H [--coarse-step K] [--monolithic-gap]]\n"
           "                          [--method auto|dual|primal|interior] [--presolve]\n"
           "                          [--solver auto|simplex|pdlp] [--pdlp-tol X]\n"
+          "                          [--kvl cycle|angle]\n"
           "                          [--time-limit SECONDS] [--tol-primal X] [--tol-dual X]\n"
           "                          [--load-shedding] [--voll CURRENCY_PER_MWH]\n"
           "                          [--write-lp F] [--write-mps F] [--json]\n\n"
@@ -49,6 +50,9 @@ void tw_cmd_optimize_usage(FILE *out) {
           "                    PDHG, on the GPU when one is visible, then crossover to\n"
           "                    the simplex: an exact vertex with exact duals)\n"
           "  --pdlp-tol X      PDLP relative residuals and gap before crossover (1e-4)\n"
+          "  --kvl F           Kirchhoff's voltage law: cycle (default: one row per\n"
+          "                    cycle of a cycle basis) or angle (a voltage-angle column\n"
+          "                    per bus, one row per line/transformer); same results\n"
           "  --presolve        GLPK's LP presolver (cold solves only)\n"
           "  --time-limit S    per-solve limit in seconds\n"
           "  --tol-primal X    GLPK primal feasibility tolerance (default 1e-7)\n"
@@ -92,7 +96,8 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 static void print_json(const tw_network *net, const tw_optimize_result *r, double read_s,
-                       double write_s, const tw_solution_check *chk, int parallel) {
+                       double write_s, const tw_solution_check *chk, int parallel,
+                       tw_kvl_formulation kvl) {
   tw_json j;
   tw_json_init(&j);
   tw_json_object_begin(&j);
@@ -112,6 +117,10 @@ static void print_json(const tw_network *net, const tw_optimize_result *r, doubl
   tw_json_kv_number(&j, "solve_seconds", r->solve_seconds);
   tw_json_kv_number(&j, "write_seconds", write_s);
   tw_json_kv_int(&j, "iterations", r->iterations);
+  tw_json_kv_string(&j, "kvl", kvl == TW_KVL_ANGLE ? "angle" : "cycle");
+  tw_json_kv_int(&j, "lp_rows", (long long)r->lp_rows);
+  tw_json_kv_int(&j, "lp_cols", (long long)r->lp_cols);
+  tw_json_kv_int(&j, "lp_nonzeros", (long long)r->lp_nonzeros);
   tw_json_kv_int(&j, "pdlp_iterations", r->pdlp_iterations);
   tw_json_kv_number(&j, "pdlp_seconds", r->pdlp_seconds);
   tw_json_kv_int(&j, "crossover_iterations", r->crossover_iterations);
@@ -200,12 +209,18 @@ int tw_cmd_optimize(int argc, char **argv) {
     } else if (!strcmp(a, "--load-shedding")) {
       p.load_shedding = 1;
     } else if (!strcmp(a, "--out") || !strcmp(a, "--csv") || !strcmp(a, "--write-lp") ||
-               !strcmp(a, "--write-mps") || !strcmp(a, "--method") || !strcmp(a, "--solver")) {
+               !strcmp(a, "--write-mps") || !strcmp(a, "--method") || !strcmp(a, "--solver") ||
+               !strcmp(a, "--kvl")) {
       if (!v || !*v) return tw_cli_usage_error("optimize", "%s needs a value", a);
       if (!strcmp(a, "--out")) out = v;
       else if (!strcmp(a, "--csv")) csv = v;
       else if (!strcmp(a, "--write-lp")) p.write_lp = v;
       else if (!strcmp(a, "--write-mps")) p.write_mps = v;
+      else if (!strcmp(a, "--kvl")) {
+        if (!strcmp(v, "cycle")) p.kvl = TW_KVL_CYCLE;
+        else if (!strcmp(v, "angle")) p.kvl = TW_KVL_ANGLE;
+        else return tw_cli_usage_error("optimize", "--kvl must be cycle or angle, got '%s'", v);
+      }
       else if (!strcmp(a, "--solver")) {
         if (!strcmp(v, "auto")) p.solver = TW_SOLVER_AUTO;
         else if (!strcmp(v, "simplex")) p.solver = TW_SOLVER_SIMPLEX;
@@ -296,7 +311,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   p.backend = be;
   st = tw_optimize_network(net, &p, &r);
   if (st != TW_OK) {
-    if (r && json) print_json(net, r, read_s, 0.0, NULL, p.window_parallel > 0);
+    if (r && json) print_json(net, r, read_s, 0.0, NULL, p.window_parallel > 0, p.kvl);
     rc = tw_cli_fail("optimize", st);
     goto cleanup;
   }
@@ -327,7 +342,7 @@ int tw_cmd_optimize(int argc, char **argv) {
   }
   double write_s = now_s() - tw;
   if (writer && json) {
-    print_json(net, r, read_s, write_s, &chk, p.window_parallel > 0);
+    print_json(net, r, read_s, write_s, &chk, p.window_parallel > 0, p.kvl);
   } else if (writer) {
     printf("status: %s\n", r->status);
     printf("objective: %.10g (PyPSA convention; capex of existing extendable capacity %.10g "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "optimize/lp.h"
+#include "terrawatt/alloc.h"
 
 void tw_lp_map_free(tw_lp_map *m) {
   free(m->gen_pnom);
@@ -151,6 +152,71 @@ static tw_status ramp_limits(const tw_network *net, size_t t0, size_t nt,
                        ws && ws->link_p0_prev ? &ws->link_p0_prev[k] : NULL));
   }
   return TW_OK;
+}
+
+/* KVL in the angle formulation (PyPSA's linear power flow): a free
+ * voltage-angle column theta per bus and snapshot for every bus of a
+ * sub-network with branches except its slack (its first bus, the root of
+ * tw_cycles_compute's spanning tree: theta = 0, so no column), and per
+ * line/transformer and snapshot
+ *   s - (theta0 - theta1) / z = -phase_shift_rad / z
+ * with z = tw_branch_impedance (x per unit, r on DC sub-networks), the
+ * same z and phase shift the cycle rows use: summed along any cycle, these
+ * rows give the cycle row sum C (z s + phase_shift_rad) = 0. The angle
+ * columns follow all per-snapshot blocks, so tw_lp_col is unchanged. */
+static tw_status kvl_angles(const tw_network *net, const tw_cycles *cyc, size_t t0, size_t nt,
+                            tw_lp *lp, tw_lp_map *m) {
+  tw_status st = TW_OK;
+  const size_t B = net->n_buses, NL = net->n_lines, NBR = NL + net->n_transformers;
+  long *theta = NULL; /* per bus: index within a snapshot's angle block, -1: none (slack) */
+  int *has_branch = NULL, *seen = NULL;
+  size_t na = 0;
+  TW_CHECK_GOTO(st, tw_calloc(B + 1, sizeof(long), "voltage angles", &theta));
+  TW_CHECK_GOTO(st, tw_calloc(cyc->n_subnets + 1, sizeof(int), "voltage angles", &has_branch));
+  TW_CHECK_GOTO(st, tw_calloc(cyc->n_subnets + 1, sizeof(int), "voltage angles", &seen));
+  for (size_t b = 0; b < NBR; b++) has_branch[cyc->subnet[branch_at(net, b)->bus0]] = 1;
+  for (size_t i = 0; i < B; i++) {
+    int sn = cyc->subnet[i];
+    theta[i] = -1;
+    if (!has_branch[sn]) continue;
+    if (!seen[sn]) { /* the first bus of its sub-network: the slack */
+      seen[sn] = 1;
+      continue;
+    }
+    theta[i] = (long)na++;
+  }
+  size_t base = lp->ncols;
+  for (size_t k = 0; k < nt * na; k++) TW_CHECK_GOTO(st, tw_lp_add_col(lp, -INFINITY, INFINITY, 0.0, NULL));
+  for (size_t t = 0; t < nt; t++)
+    for (size_t b = 0; b < NBR; b++) {
+      const tw_branch *x = branch_at(net, b);
+      const tw_bus *bus = &net->buses[x->bus0];
+      int dc = bus->carrier && strcmp(bus->carrier, "DC") == 0;
+      double z = tw_branch_impedance(net, b, dc);
+      if (!isfinite(z)) {
+        st = tw_error(TW_ERR_INPUT, "%s '%s': impedance for KVL is not finite (%g); check x/r and s_nom",
+                      b < NL ? "line" : "transformer", x->name, z);
+        goto cleanup;
+      }
+      double shift = b >= NL ? tw_series_at(x->phase_shift_deg_t, x->phase_shift_deg, t0 + t) *
+                                   (3.14159265358979323846 / 180.0)
+                             : 0.0;
+      /* a zero impedance (allowed, as in the cycle rows) ties the angles:
+       * z s - theta0 + theta1 = -phase_shift_rad with z = 0 */
+      double w = z != 0.0 ? 1.0 / z : 1.0, rhs = -shift * w;
+      size_t r;
+      TW_CHECK_GOTO(st, tw_lp_add_row(lp, rhs, rhs, &r));
+      if (z != 0.0) TW_CHECK_GOTO(st, tw_lp_add_coef(lp, r, tw_lp_col(m, t, m->off_br + b), 1.0));
+      if (theta[x->bus0] >= 0)
+        TW_CHECK_GOTO(st, tw_lp_add_coef(lp, r, base + t * na + (size_t)theta[x->bus0], -w));
+      if (theta[x->bus1] >= 0)
+        TW_CHECK_GOTO(st, tw_lp_add_coef(lp, r, base + t * na + (size_t)theta[x->bus1], w));
+    }
+cleanup:
+  free(theta);
+  free(has_branch);
+  free(seen);
+  return st;
 }
 
 static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_optimize_params *p,
@@ -314,27 +380,31 @@ static tw_status build(const tw_network *net, const tw_cycles *cyc, const tw_opt
       }
   }
   /* KVL */
-  for (size_t t = 0; t < nt; t++)
-    for (size_t c = 0; c < cyc->n; c++) {
-      size_t r;
-      TW_CHECK(tw_lp_add_row(lp, 0.0, 0.0, &r));
-      for (size_t e = cyc->start[c]; e < cyc->start[c + 1]; e++) {
-        size_t b = cyc->branch[e];
-        double z = tw_branch_impedance(net, b, cyc->dc[c]);
-        if (!isfinite(z))
-          return tw_error(TW_ERR_INPUT, "%s '%s': impedance for KVL is not finite (%g); check x/r and s_nom",
-                          b < net->n_lines ? "line" : "transformer", branch_at(net, b)->name, z);
-        ADD(r, tw_lp_col(m, t, m->off_br + b), cyc->coef[e] * z);
-        /* a fixed transformer phase shift enters the cycle sum as a
-         * constant (PyPSA: sum C (x s + phase_shift_rad) = 0) */
-        if (b >= net->n_lines) {
-          const tw_branch *tr = branch_at(net, b);
-          double deg = tw_series_at(tr->phase_shift_deg_t, tr->phase_shift_deg, t0 + t);
-          lp->r_lb[r] -= cyc->coef[e] * deg * (3.14159265358979323846 / 180.0);
-          lp->r_ub[r] = lp->r_lb[r];
+  if (p->kvl == TW_KVL_ANGLE) {
+    TW_CHECK(kvl_angles(net, cyc, t0, nt, lp, m));
+  } else {
+    for (size_t t = 0; t < nt; t++)
+      for (size_t c = 0; c < cyc->n; c++) {
+        size_t r;
+        TW_CHECK(tw_lp_add_row(lp, 0.0, 0.0, &r));
+        for (size_t e = cyc->start[c]; e < cyc->start[c + 1]; e++) {
+          size_t b = cyc->branch[e];
+          double z = tw_branch_impedance(net, b, cyc->dc[c]);
+          if (!isfinite(z))
+            return tw_error(TW_ERR_INPUT, "%s '%s': impedance for KVL is not finite (%g); check x/r and s_nom",
+                            b < net->n_lines ? "line" : "transformer", branch_at(net, b)->name, z);
+          ADD(r, tw_lp_col(m, t, m->off_br + b), cyc->coef[e] * z);
+          /* a fixed transformer phase shift enters the cycle sum as a
+           * constant (PyPSA: sum C (x s + phase_shift_rad) = 0) */
+          if (b >= net->n_lines) {
+            const tw_branch *tr = branch_at(net, b);
+            double deg = tw_series_at(tr->phase_shift_deg_t, tr->phase_shift_deg, t0 + t);
+            lp->r_lb[r] -= cyc->coef[e] * deg * (3.14159265358979323846 / 180.0);
+            lp->r_ub[r] = lp->r_lb[r];
+          }
         }
       }
-    }
+  }
   /* extendable capacity limits: x - f * cap <= 0 (upper) or >= 0; where
    * f is 0 the row would hold x alone, so it is a bound on x's column
    * instead (docs/OPTIMIZE.md "Formulation measured") */

@@ -52,6 +52,10 @@ void tw_lp_column_describe(const tw_network *net, const tw_lp_map *m, size_t col
     snprintf(buf, n, "capacity column %zu", col);
     return;
   }
+  if (col >= m->base + m->nt * m->block) {
+    snprintf(buf, n, "voltage angle column %zu (--kvl angle: x, r of the branches at its bus)", col);
+    return;
+  }
   size_t rel = (col - m->base) % m->block, t = m->t0 + (col - m->base) / m->block;
   const char *snap = t < net->n_snapshots ? net->snapshots[t] : "?";
   if (rel < m->off_br) {
@@ -95,6 +99,9 @@ void tw_lp_conditioning_report(const tw_network *net, const tw_lp_map *m, const 
   tw_lp_conditioning_compute(lp, &c);
   double cost_ratio = c.cost_min > 0 ? c.cost_max / c.cost_min : 1.0;
   double coef_ratio = c.coef_min > 0 ? c.coef_max / c.coef_min : 1.0;
+  if (lp->nrows > r->lp_rows) r->lp_rows = lp->nrows;
+  if (lp->ncols > r->lp_cols) r->lp_cols = lp->ncols;
+  if (lp->nnz > r->lp_nonzeros) r->lp_nonzeros = lp->nnz;
   if (cost_ratio > r->lp_cost_ratio) r->lp_cost_ratio = cost_ratio;
   if (coef_ratio > r->lp_matrix_ratio) r->lp_matrix_ratio = coef_ratio;
   if (!log_it) return;

@@ -141,6 +141,15 @@ static void test_pegase1354(void **s) {
   tw_optimize_result *r = NULL;
   if (tw_optimize_network(n, NULL, &r) != TW_OK) fail_msg("optimize: %s", tw_last_error());
   rel_close(r->objective, want, 1e-6, "pegase1354 objective vs PyPSA+HiGHS");
+  { /* the angle formulation of KVL: the same objective */
+    tw_optimize_params p;
+    tw_optimize_result *ra = NULL;
+    tw_optimize_params_default(&p);
+    p.kvl = TW_KVL_ANGLE;
+    if (tw_optimize_network(n, &p, &ra) != TW_OK) fail_msg("optimize --kvl angle: %s", tw_last_error());
+    rel_close(ra->objective, want, 1e-6, "pegase1354 objective (KVL angles) vs PyPSA+HiGHS");
+    tw_optimize_result_destroy(&ra);
+  }
   empty_dir("pegase");
   snprintf(out, sizeof out, "%s/results.nc", g_dir);
   assert_int_equal(tw_network_write_netcdf(n, r, out), TW_OK);

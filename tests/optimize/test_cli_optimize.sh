@@ -52,6 +52,11 @@ ls -a "$TMP" | grep -q '\.tmp' && fail "temporary file left behind"
 # the written network solves again to the same objective
 "$CLI" optimize "$TMP/solved.nc" --json 2>/dev/null | grep -q '"objective":-3474256.04' \
   || fail "re-solve of the written NetCDF"
+# --kvl angle: voltage-angle columns, the same objective; a bad value exits 1
+"$CLI" optimize "$NC" --kvl angle --json > "$TMP/angle.json" 2>/dev/null || fail "--kvl angle solve"
+grep -q '"objective":-3474256.04' "$TMP/angle.json" && grep -q '"kvl":"angle"' "$TMP/angle.json" \
+  || fail "--kvl angle: $(cat "$TMP/angle.json")"
+"$CLI" optimize "$NC" --kvl loop >/dev/null 2>&1; [ $? -eq 1 ] || fail "--kvl loop should exit 1"
 # rolling horizon needs fixed capacities: exit 2 with a message
 "$CLI" optimize "$NC" --horizon 4 --overlap 1 >/dev/null 2>"$TMP/roll.err"; [ $? -eq 2 ] \
   || fail "rolling an extendable network should exit 2"

@@ -25,6 +25,7 @@
 #include "terrawatt/optimize.h"
 
 static char g_ref[4096];
+static tw_kvl_formulation g_kvl = TW_KVL_CYCLE; /* the formulation solve() uses */
 
 static void check_series(const char *path, const tw_network *net, const double *ours,
                          size_t n, const char *const *names, double tol, const char *what) {
@@ -60,7 +61,10 @@ static void solve(const char *rel, tw_network **net, tw_optimize_result **r) {
   snprintf(path, sizeof path, "%s/pypsa/%s", g_ref, rel);
   tw_status st = tw_network_read(path, net);
   if (st != TW_OK) fail_msg("%s", tw_last_error());
-  st = tw_optimize_network(*net, NULL, r);
+  tw_optimize_params p;
+  tw_optimize_params_default(&p);
+  p.kvl = g_kvl;
+  st = tw_optimize_network(*net, &p, r);
   if (st != TW_OK) fail_msg("%s", tw_last_error());
   assert_string_equal((*r)->status, "optimal");
 }
@@ -122,6 +126,15 @@ static void test_acdc_netcdf(void **s) {
 static void test_acdc_csv(void **s) {
   (void)s;
   check_acdc("ac-dc-meshed/csv");
+}
+
+/* The angle formulation of KVL (docs/OPTIMIZE.md "KVL") reaches PyPSA's
+ * objective (1e-6), flows, capacities and prices as the cycle rows do. */
+static void test_acdc_kvl_angle(void **s) {
+  (void)s;
+  g_kvl = TW_KVL_ANGLE;
+  check_acdc("ac-dc-meshed/ac-dc-meshed.nc");
+  g_kvl = TW_KVL_CYCLE;
 }
 
 static void check_storage_hvdc(const char *rel) {
@@ -188,6 +201,38 @@ static void test_storage_hvdc_netcdf(void **s) {
 static void test_storage_hvdc_csv(void **s) {
   (void)s;
   check_storage_hvdc("storage-hvdc/csv");
+}
+
+static void test_storage_hvdc_kvl_angle(void **s) {
+  (void)s;
+  g_kvl = TW_KVL_ANGLE;
+  check_storage_hvdc("storage-hvdc/storage-hvdc.nc");
+  g_kvl = TW_KVL_CYCLE;
+}
+
+/* Cycle rows and angle columns side by side: the same objective to 1e-6
+ * and (where the optimum is unique, ac-dc-meshed) the same flows. */
+static void test_kvl_same_objective(void **s) {
+  (void)s;
+  const char *nets[2] = {"ac-dc-meshed/ac-dc-meshed.nc", "storage-hvdc/storage-hvdc.nc"};
+  for (int i = 0; i < 2; i++) {
+    tw_network *net[2] = {NULL, NULL};
+    tw_optimize_result *r[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+      g_kvl = k ? TW_KVL_ANGLE : TW_KVL_CYCLE;
+      solve(nets[i], &net[k], &r[k]);
+    }
+    g_kvl = TW_KVL_CYCLE;
+    if (fabs(r[0]->objective - r[1]->objective) > 1e-6 * fabs(r[0]->objective))
+      fail_msg("%s: objective cycle %.12g, angle %.12g", nets[i], r[0]->objective, r[1]->objective);
+    if (i == 0)
+      for (size_t j = 0; j < net[0]->n_snapshots * net[0]->n_lines; j++)
+        assert_true(fabs(r[0]->line_p0[j] - r[1]->line_p0[j]) < 1e-3);
+    for (int k = 0; k < 2; k++) {
+      tw_optimize_result_destroy(&r[k]);
+      tw_network_destroy(&net[k]);
+    }
+  }
 }
 
 /* results-lpf: the DC load flow for given injections (generator dispatch
@@ -278,6 +323,8 @@ int main(void) {
       cmocka_unit_test(test_acdc_netcdf),          cmocka_unit_test(test_acdc_csv),
       cmocka_unit_test(test_storage_hvdc_netcdf),  cmocka_unit_test(test_storage_hvdc_csv),
       cmocka_unit_test(test_acdc_linear_power_flow), cmocka_unit_test(test_roundtrip_writers),
+      cmocka_unit_test(test_acdc_kvl_angle),       cmocka_unit_test(test_storage_hvdc_kvl_angle),
+      cmocka_unit_test(test_kvl_same_objective),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,9 +95,11 @@ static void test_two_bus_congestion(void **s) {
  * objective 750 + 1500 = 2250. Prices: bus 3 = 100, bus 1 = 10; with the
  * PTDFs of f13 (slack 3) 2/3 for bus 1 and 1/3 for bus 2, the congestion
  * dual mu solves 100 - mu*2/3 = 10, mu = 135, so bus 2 = 100 - 135/3 = 55. */
-static void test_triangle_kvl_prices(void **s) {
-  (void)s;
+static void triangle_kvl_prices(tw_kvl_formulation kvl) {
   tw_network *n = NULL;
+  tw_optimize_params p;
+  tw_optimize_params_default(&p);
+  p.kvl = kvl;
   tw_optimize_result *r = NULL;
   assert_int_equal(tw_network_create(1, &n), TW_OK);
   assert_int_equal(tw_network_add_bus(n, "1", 220, NULL, NULL), TW_OK);
@@ -110,7 +112,7 @@ static void test_triangle_kvl_prices(void **s) {
   add_line(n, "12", "1", "2", 0.3, 1000);
   add_line(n, "23", "2", "3", 0.3, 1000);
   add_line(n, "13", "1", "3", 0.3, 50);
-  assert_int_equal(tw_optimize_network(n, NULL, &r), TW_OK);
+  assert_int_equal(tw_optimize_network(n, &p, &r), TW_OK);
   NEAR(r->objective, 2250, 1e-6);
   NEAR(r->line_p0[2], 50, 1e-6);
   NEAR(r->line_p0[0], 25, 1e-6);
@@ -122,15 +124,25 @@ static void test_triangle_kvl_prices(void **s) {
   tw_network_destroy(&n);
 }
 
+/* The same with both KVL formulations (docs/OPTIMIZE.md "KVL"): cycle rows
+ * and angle columns give one feasible set of flows, so the same optimum. */
+static void test_triangle_kvl_prices(void **s) {
+  (void)s;
+  triangle_kvl_prices(TW_KVL_CYCLE);
+  triangle_kvl_prices(TW_KVL_ANGLE);
+}
+
 /* KVL with a transformer and in a DC sub-network. AC triangle at 100 kV:
  * lines 1-2 and 2-3 with x = 10 Ohm (x_pu = 10/100^2 = 0.001) and a
  * transformer 1-3 with x = 0.1 pu on s_nom = 100 MVA (0.001 on 1 MVA):
  * equal impedances, so 90 MW from bus 1 to bus 3 split 60 direct, 30 via
  * bus 2. DC triangle (bus carrier DC) with x = 0 and r = 10, 10, 20 Ohm:
  * KVL uses r, so the direct line d1-d3 (r = 20) carries 90*20/40 = 45. */
-static void test_transformer_and_dc_kvl(void **s) {
-  (void)s;
+static void transformer_and_dc_kvl(tw_kvl_formulation kvl, double phase_shift_deg) {
   tw_network *n = NULL;
+  tw_optimize_params p;
+  tw_optimize_params_default(&p);
+  p.kvl = kvl;
   tw_optimize_result *r = NULL;
   assert_int_equal(tw_network_create(1, &n), TW_OK);
   const char *ac[3] = {"1", "2", "3"}, *dc[3] = {"d1", "d2", "d3"};
@@ -152,6 +164,7 @@ static void test_transformer_and_dc_kvl(void **s) {
   t.bus1 = tw_network_find_bus(n, "3");
   t.x = 0.1;
   t.s_nom_MVA = 100;
+  t.phase_shift_deg = phase_shift_deg;
   assert_int_equal(tw_network_add_transformer(n, &t, NULL), TW_OK);
   const char *dl[3][2] = {{"d1", "d2"}, {"d2", "d3"}, {"d1", "d3"}};
   double rr[3] = {10, 10, 20};
@@ -167,15 +180,30 @@ static void test_transformer_and_dc_kvl(void **s) {
     b.s_nom_MVA = 1000;
     assert_int_equal(tw_network_add_line(n, &b, NULL), TW_OK);
   }
-  assert_int_equal(tw_optimize_network(n, NULL, &r), TW_OK);
-  NEAR(r->trafo_p0[0], 60, 1e-6);
-  NEAR(r->line_p0[0], 30, 1e-6);
-  NEAR(r->line_p0[1], 30, 1e-6);
+  assert_int_equal(tw_optimize_network(n, &p, &r), TW_OK);
+  double shifted = phase_shift_deg != 0 ? 30 : 0;
+  NEAR(r->trafo_p0[0], 60 - shifted, 1e-6);
+  NEAR(r->line_p0[0], 30 + shifted, 1e-6);
+  NEAR(r->line_p0[1], 30 + shifted, 1e-6);
   NEAR(r->line_p0[2], 45, 1e-6);
   NEAR(r->line_p0[3], 45, 1e-6);
   NEAR(r->line_p0[4], 45, 1e-6);
   tw_optimize_result_destroy(&r);
   tw_network_destroy(&n);
+}
+
+/* With a phase shift phi on the transformer, its flow is
+ * s_t = (theta1 - theta3 - phi) / z (PyPSA), the path via bus 2 carries
+ * (theta1 - theta3) / 2z, and s_t + (theta1 - theta3) / 2z = 90 gives
+ * s_t = 60 - phi / 3z: phi = 0.09 rad (z = 0.001) moves 30 MW from the
+ * transformer to the lines (60 -> 30, 30 -> 60). Both KVL formulations. */
+static void test_transformer_and_dc_kvl(void **s) {
+  (void)s;
+  const double phi_deg = 0.09 * 180.0 / 3.14159265358979323846;
+  transformer_and_dc_kvl(TW_KVL_CYCLE, 0.0);
+  transformer_and_dc_kvl(TW_KVL_ANGLE, 0.0);
+  transformer_and_dc_kvl(TW_KVL_CYCLE, phi_deg);
+  transformer_and_dc_kvl(TW_KVL_ANGLE, phi_deg);
 }
 
 /* A storage unit shifts cheap energy: one bus, load 50 MW in both hours;
