@@ -352,18 +352,35 @@ cleanup:
   return st;
 }
 
-static int any_ramp_limit(const tw_network *n) {
+/* The first thing that couples windows other than through storage (an
+ * extendable capacity, a global constraint, a ramp limit), written into why
+ * as "<what>: <component> '<name>'"; 0 when there is none. */
+static int window_coupling(const tw_network *n, char *why, size_t size) {
+#define TW_EXTENDABLE(arr, count, flag, what)                                            \
+  for (size_t i = 0; i < n->count; i++)                                                  \
+    if (n->arr[i].flag)                                                                  \
+      return snprintf(why, size, "extendable capacities: " what " '%s' (" #flag ")",         \
+                      n->arr[i].name), 1;
+  TW_EXTENDABLE(generators, n_generators, p_nom_extendable, "generator")
+  TW_EXTENDABLE(lines, n_lines, s_nom_extendable, "line")
+  TW_EXTENDABLE(transformers, n_transformers, s_nom_extendable, "transformer")
+  TW_EXTENDABLE(links, n_links, p_nom_extendable, "link")
+  TW_EXTENDABLE(storage_units, n_storage_units, p_nom_extendable, "storage unit")
+  TW_EXTENDABLE(stores, n_stores, e_nom_extendable, "store")
+#undef TW_EXTENDABLE
+  if (n->n_global_constraints)
+    return snprintf(why, size, "global constraints: '%s'", n->global_constraints[0].name), 1;
   for (size_t i = 0; i < n->n_generators; i++) {
     const tw_generator *x = &n->generators[i];
     if (!isnan(x->ramp_limit_up) || !isnan(x->ramp_limit_down) || x->ramp_limit_up_t ||
         x->ramp_limit_down_t)
-      return 1;
+      return snprintf(why, size, "ramp limits: generator '%s'", x->name), 1;
   }
   for (size_t i = 0; i < n->n_links; i++) {
     const tw_link *x = &n->links[i];
     if (!isnan(x->ramp_limit_up) || !isnan(x->ramp_limit_down) || x->ramp_limit_up_t ||
         x->ramp_limit_down_t)
-      return 1;
+      return snprintf(why, size, "ramp limits: link '%s'", x->name), 1;
   }
   return 0;
 }
@@ -444,19 +461,12 @@ static tw_status optimize_windows(const tw_network *net, const tw_optimize_param
                     name);
   if (rank < 0 || rank >= ranks)
     return tw_error(TW_ERR_INTERNAL, "optimize: window rank %d outside %d processes", rank, ranks);
-  int ext = 0;
-  for (size_t i = 0; i < net->n_generators; i++) ext |= net->generators[i].p_nom_extendable;
-  for (size_t i = 0; i < net->n_lines; i++) ext |= net->lines[i].s_nom_extendable;
-  for (size_t i = 0; i < net->n_transformers; i++) ext |= net->transformers[i].s_nom_extendable;
-  for (size_t i = 0; i < net->n_links; i++) ext |= net->links[i].p_nom_extendable;
-  for (size_t i = 0; i < S; i++) ext |= net->storage_units[i].p_nom_extendable;
-  for (size_t i = 0; i < ST; i++) ext |= net->stores[i].e_nom_extendable;
-  if (ext || net->n_global_constraints || any_ramp_limit(net))
+  char why[320];
+  if (window_coupling(net, why, sizeof why))
     return tw_error(TW_ERR_INPUT,
                     "%s: parallel windows need fixed capacities, no global constraints and no "
                     "ramp limits (windows are coupled only through storage); this network has %s",
-                    name, ext ? "extendable capacities"
-                              : net->n_global_constraints ? "global constraints" : "ramp limits");
+                    name, why);
   /* the coarse pass: every process solves it (identical, no messages) */
   tw_optimize_params q = *p;
   q.window_parallel = 0;

@@ -186,6 +186,7 @@ static void test_windows_refused(void **state) {
   tw_optimize_result *r = NULL;
   assert_int_equal(tw_optimize_network(n, &p, &r), TW_ERR_INPUT);
   assert_null(r);
+  assert_non_null(strstr(tw_last_error(), "extendable capacities: generator 'solar'"));
   tw_network_destroy(&n);
   n = week_network(0);
   p.window_parallel = 36; /* not a multiple of the coarse step */
@@ -193,6 +194,7 @@ static void test_windows_refused(void **state) {
   n->generators[1].ramp_limit_up = 0.5;
   p.window_parallel = 48;
   assert_int_equal(tw_optimize_network(n, &p, &r), TW_ERR_INPUT);
+  assert_non_null(strstr(tw_last_error(), "ramp limits: generator 'gas'"));
   tw_network_destroy(&n);
 }
 
