@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "optimize/basis_pick.h"
 #include "optimize/crossover.h"
 #include "optimize/pdlp.h"
 #include "terrawatt/log.h"
@@ -22,14 +23,11 @@ typedef struct lp_arrays {
   int m, n, nnz;
   int *rp, *ci;
   double *av, *c, *l, *u, *rl, *ru;
-  int *rtype, *ctype; /* GLPK bound types, restored after the restricted solve */
-  double *rlb, *rub, *clb, *cub;
 } lp_arrays;
 
 static void arrays_free(lp_arrays *a) {
   free(a->rp), free(a->ci), free(a->av), free(a->c), free(a->l), free(a->u);
-  free(a->rl), free(a->ru), free(a->rtype), free(a->ctype), free(a->rlb), free(a->rub);
-  free(a->clb), free(a->cub);
+  free(a->rl), free(a->ru);
   memset(a, 0, sizeof *a);
 }
 
@@ -48,25 +46,19 @@ static tw_status read_lp(glp_prob *P, lp_arrays *a) {
   TW_CHECK_GOTO(st, tw_calloc(m + 2, sizeof(int), "crossover", &a->rp));
   TW_CHECK_GOTO(st, tw_calloc(nz + 2, sizeof(int), "crossover", &a->ci));
   TW_CHECK_GOTO(st, tw_calloc(nz + 2, sizeof(double), "crossover", &a->av));
-  TW_CHECK_GOTO(st, tw_calloc(m + 1, sizeof(int), "crossover", &a->rtype));
-  TW_CHECK_GOTO(st, tw_calloc(n + 1, sizeof(int), "crossover", &a->ctype));
-  double **nv[] = {&a->c, &a->l, &a->u, &a->clb, &a->cub};
-  for (size_t k = 0; k < 5; k++) TW_CHECK_GOTO(st, tw_calloc(n + 1, sizeof(double), "crossover", nv[k]));
-  double **mv[] = {&a->rl, &a->ru, &a->rlb, &a->rub};
-  for (size_t k = 0; k < 4; k++) TW_CHECK_GOTO(st, tw_calloc(m + 1, sizeof(double), "crossover", mv[k]));
+  double **nv[] = {&a->c, &a->l, &a->u};
+  for (size_t k = 0; k < 3; k++) TW_CHECK_GOTO(st, tw_calloc(n + 1, sizeof(double), "crossover", nv[k]));
+  double **mv[] = {&a->rl, &a->ru};
+  for (size_t k = 0; k < 2; k++) TW_CHECK_GOTO(st, tw_calloc(m + 1, sizeof(double), "crossover", mv[k]));
   for (int j = 1; j <= a->n; j++) {
     a->c[j - 1] = glp_get_obj_coef(P, j);
-    a->ctype[j - 1] = glp_get_col_type(P, j);
-    a->clb[j - 1] = glp_get_col_lb(P, j);
-    a->cub[j - 1] = glp_get_col_ub(P, j);
-    glpk_bounds(a->ctype[j - 1], a->clb[j - 1], a->cub[j - 1], &a->l[j - 1], &a->u[j - 1]);
+    glpk_bounds(glp_get_col_type(P, j), glp_get_col_lb(P, j), glp_get_col_ub(P, j), &a->l[j - 1],
+                &a->u[j - 1]);
   }
   int pos = 0;
   for (int i = 1; i <= a->m; i++) {
-    a->rtype[i - 1] = glp_get_row_type(P, i);
-    a->rlb[i - 1] = glp_get_row_lb(P, i);
-    a->rub[i - 1] = glp_get_row_ub(P, i);
-    glpk_bounds(a->rtype[i - 1], a->rlb[i - 1], a->rub[i - 1], &a->rl[i - 1], &a->ru[i - 1]);
+    glpk_bounds(glp_get_row_type(P, i), glp_get_row_lb(P, i), glp_get_row_ub(P, i), &a->rl[i - 1],
+                &a->ru[i - 1]);
     a->rp[i - 1] = pos;
     /* glp_get_mat_row fills ind[1..len]: entries land one place too far, moved below */
     pos += glp_get_mat_row(P, i, a->ci + pos, a->av + pos);
@@ -80,22 +72,13 @@ cleanup:
   return st;
 }
 
-/* Which bound (if any) value v sits at: -1 lower, +1 upper, 0 neither. */
-static int at_bound(double v, double lo, double hi, double rel) {
-  double dl = isfinite(lo) ? fabs(v - lo) : INFINITY, du = isfinite(hi) ? fabs(v - hi) : INFINITY;
-  double tl = rel * (1.0 + (isfinite(lo) ? fabs(lo) : 0)), tu = rel * (1.0 + (isfinite(hi) ? fabs(hi) : 0));
-  if (dl <= tl && dl <= du) return -1;
-  if (du <= tu) return 1;
-  return 0;
-}
-
 tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp_smcp *sp0,
                              tw_solve_stats *stats, int *rc) {
   tw_status st = TW_OK;
   lp_arrays a;
   tw_pdlp_result pr;
-  double *ax = NULL;
-  signed char *fix_c = NULL, *fix_r = NULL;
+  double *ax = NULL, *cv = NULL, *dj = NULL;
+  int *col_stat = NULL, *row_stat = NULL, *cp = NULL, *ri = NULL;
   memset(&pr, 0, sizeof pr);
   TW_CHECK(read_lp(P, &a));
   double t0 = now_s();
@@ -122,61 +105,47 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
     *rc = glp_simplex(P, &sp);
     goto done;
   }
-  /* restricted LP: fix what PDLP puts at a bound */
+  /* basis from the PDLP point: interior variables basic where independent */
   TW_CHECK_GOTO(st, tw_calloc((size_t)a.m + 1, sizeof *ax, "crossover", &ax));
-  TW_CHECK_GOTO(st, tw_calloc((size_t)a.n + 1, 1, "crossover", &fix_c));
-  TW_CHECK_GOTO(st, tw_calloc((size_t)a.m + 1, 1, "crossover", &fix_r));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)a.n + 1, sizeof *col_stat, "crossover", &col_stat));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)a.m + 1, sizeof *row_stat, "crossover", &row_stat));
   for (int i = 0; i < a.m; i++) {
     double s = 0;
     for (int k = a.rp[i]; k < a.rp[i + 1]; k++) s += a.av[k] * pr.x[a.ci[k]];
     ax[i] = s;
   }
-  const double rel = fmax(1e-7, 10.0 * set.tol);
-  long n_fixed = 0;
+  tw_pdlp_csr csr = {a.m, a.n, a.rp[a.m], a.rp, a.ci, a.av};
+  TW_CHECK_GOTO(st, tw_pdlp_transpose(&csr, &cp, &ri, &cv));
+  /* reduced costs c - A'y of the columns, then the rows' duals y */
+  TW_CHECK_GOTO(st, tw_calloc((size_t)a.n + (size_t)a.m + 1, sizeof *dj, "crossover", &dj));
   for (int j = 0; j < a.n; j++) {
-    if (a.ctype[j] == GLP_FX) continue;
-    fix_c[j] = (signed char)at_bound(pr.x[j], a.l[j], a.u[j], rel);
-    if (fix_c[j]) {
-      double v = fix_c[j] < 0 ? a.l[j] : a.u[j];
-      glp_set_col_bnds(P, j + 1, GLP_FX, v, v);
-      n_fixed++;
-    }
+    double s = a.c[j];
+    for (int k = cp[j]; k < cp[j + 1]; k++) s -= cv[k] * pr.y[ri[k]];
+    dj[j] = s;
   }
-  for (int i = 0; i < a.m; i++) {
-    if (a.rtype[i] == GLP_FX) continue;
-    fix_r[i] = (signed char)at_bound(ax[i], a.rl[i], a.ru[i], rel);
-    if (fix_r[i]) {
-      double v = fix_r[i] < 0 ? a.rl[i] : a.ru[i];
-      glp_set_row_bnds(P, i + 1, GLP_FX, v, v);
-      n_fixed++;
-    }
+  for (int i = 0; i < a.m; i++) dj[(size_t)a.n + (size_t)i] = pr.y[i];
+  tw_basis_point bp = {a.m, a.n, cp, ri, cv, a.l, a.u, a.rl, a.ru, pr.x, ax,
+                       getenv("TW_XO_NODJ") ? NULL : dj, fmax(1e-7, 10.0 * set.tol)};
+  tw_basis_pick_stats bs;
+  /* multiplier cap: 20 per row and column, far above what a sparse basis needs */
+  size_t cap = 20 * ((size_t)a.m + (size_t)a.n + (size_t)a.rp[a.m]);
+  TW_CHECK_GOTO(st, tw_basis_pick(&bp, cap, col_stat, row_stat, &bs));
+  double t_pick = now_s() - t1;
+  if (bs.kept >= 0) {
+    for (int i = 0; i < a.m; i++) glp_set_row_stat(P, i + 1, row_stat[i]);
+    for (int j = 0; j < a.n; j++) glp_set_col_stat(P, j + 1, col_stat[j]);
+  } else {
+    glp_adv_basis(P, 0);
   }
-  glp_adv_basis(P, 0);
-  sp.meth = GLP_DUALP;
-  sp.r_test = GLP_RT_FLIP;
+  TW_LOG_D("crossover: basis from the PDLP point in %.3f s: %ld interior variables, %ld basic, "
+           "%ld variables at a bound and %ld row auxiliaries complete it, %zu LU multipliers%s",
+           t_pick, bs.candidates, bs.kept, bs.degenerate, bs.slack_fill, bs.lu_nonzeros,
+           bs.kept < 0 ? " (gave up: advanced basis instead)" : "");
+  /* near the optimum: the primal simplex (Harris) mends the few infeasibilities */
+  sp.meth = GLP_PRIMAL;
+  sp.r_test = GLP_RT_HAR;
+  if (getenv("TW_XO_DUAL")) sp.meth = GLP_DUALP, sp.r_test = GLP_RT_FLIP; /* EXPERIMENT */
   sp.presolve = GLP_OFF;
-  int rc1 = glp_simplex(P, &sp);
-  int restricted_ok = rc1 == 0 && glp_get_status(P) == GLP_OPT;
-  /* release the bounds; non-basic fixed variables stay at the bound they were fixed to */
-  for (int j = 0; j < a.n; j++) {
-    if (!fix_c[j]) continue;
-    int stat = glp_get_col_stat(P, j + 1);
-    glp_set_col_bnds(P, j + 1, a.ctype[j], a.clb[j], a.cub[j]);
-    if (stat != GLP_BS) glp_set_col_stat(P, j + 1, fix_c[j] < 0 ? GLP_NL : GLP_NU);
-  }
-  for (int i = 0; i < a.m; i++) {
-    if (!fix_r[i]) continue;
-    int stat = glp_get_row_stat(P, i + 1);
-    glp_set_row_bnds(P, i + 1, a.rtype[i], a.rlb[i], a.rub[i]);
-    if (stat != GLP_BS) glp_set_row_stat(P, i + 1, fix_r[i] < 0 ? GLP_NL : GLP_NU);
-  }
-  TW_LOG_D("crossover: %ld variables and rows fixed at PDLP's bounds; restricted LP %s after %d "
-           "iterations",
-           n_fixed, restricted_ok ? "optimal" : "not solved", glp_get_it_cnt(P) - it0);
-  if (!restricted_ok) glp_adv_basis(P, 0);
-  /* the restricted optimum is primal feasible for the full LP: primal simplex finishes */
-  sp.meth = restricted_ok ? GLP_PRIMAL : sp0->meth;
-  sp.r_test = restricted_ok ? GLP_RT_HAR : sp0->r_test;
   *rc = glp_simplex(P, &sp);
 done:
   stats->crossover_iterations = glp_get_it_cnt(P) - it0;
@@ -185,8 +154,12 @@ done:
            stats->crossover_seconds);
 cleanup:
   free(ax);
-  free(fix_c);
-  free(fix_r);
+  free(col_stat);
+  free(row_stat);
+  free(cp);
+  free(ri);
+  free(cv);
+  free(dj);
   tw_pdlp_result_free(&pr);
   arrays_free(&a);
   return st;

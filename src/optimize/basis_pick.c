@@ -1,0 +1,246 @@
+/* A simplex basis from an approximate optimum (see basis_pick.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optimize/basis_pick.h"
+#include "terrawatt/alloc.h"
+
+/* Variables are numbered 0..n-1 (columns) and n..n+m-1 (row auxiliaries). */
+typedef struct candidate {
+  double score; /* relative distance to the nearest bound; INFINITY when free */
+  int var;
+} candidate;
+
+static int by_score(const void *pa, const void *pb) {
+  const candidate *a = pa, *b = pb;
+  if (a->score != b->score) return a->score > b->score ? -1 : 1;
+  return (a->var > b->var) - (a->var < b->var); /* deterministic ties */
+}
+
+/* Relative distance of v to its bounds; *side -1 lower, +1 upper, 0 free. */
+static double interior(double v, double lo, double hi, int *side) {
+  double dl = isfinite(lo) ? (v - lo) / (1.0 + fabs(lo)) : INFINITY;
+  double du = isfinite(hi) ? (hi - v) / (1.0 + fabs(hi)) : INFINITY;
+  *side = (!isfinite(lo) && !isfinite(hi)) ? 0 : dl <= du ? -1 : 1;
+  return fmin(dl, du);
+}
+
+static int nonbasic_status(double lo, double hi, int side) {
+  if (isfinite(lo) && isfinite(hi) && lo == hi) return GLP_NS;
+  if (side == 0) return GLP_NF;
+  return side < 0 ? GLP_NL : GLP_NU;
+}
+
+/* Min-heap of pivot indices: eliminations apply in pivot order. */
+typedef struct pivot_heap {
+  int *a, n;
+  char *in;
+} pivot_heap;
+
+static void heap_push(pivot_heap *h, int k) {
+  if (h->in[k]) return;
+  h->in[k] = 1;
+  int i = h->n++;
+  while (i > 0 && h->a[(i - 1) / 2] > k) h->a[i] = h->a[(i - 1) / 2], i = (i - 1) / 2;
+  h->a[i] = k;
+}
+
+static int heap_pop(pivot_heap *h) {
+  int top = h->a[0], last = h->a[--h->n], i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= h->n) break;
+    if (c + 1 < h->n && h->a[c + 1] < h->a[c]) c++;
+    if (h->a[c] >= last) break;
+    h->a[i] = h->a[c], i = c;
+  }
+  if (h->n > 0) h->a[i] = last;
+  h->in[top] = 0;
+  return top;
+}
+
+typedef struct elimination {
+  int m, npiv;
+  int *piv_row, *pivot_of_row; /* pivot k -> row; row -> pivot or -1 */
+  size_t *lstart;              /* [m+1] multipliers of pivot k: lstart[k]..lstart[k+1] */
+  int *lrow;
+  double *lval;
+  size_t lnnz, lcap, max_lnnz;
+  double *y; /* dense work column */
+  int *touched, ntouched;
+  char *mark;
+  pivot_heap heap;
+} elimination;
+
+static void touch(elimination *e, int i) {
+  if (e->mark[i]) return;
+  e->mark[i] = 1;
+  e->y[i] = 0.0;
+  e->touched[e->ntouched++] = i;
+  if (e->pivot_of_row[i] >= 0) heap_push(&e->heap, e->pivot_of_row[i]);
+}
+
+static tw_status store_multiplier(elimination *e, int row, double v) {
+  if (e->lnnz == e->lcap) {
+    size_t cap = e->lcap ? 2 * e->lcap : 1u << 16;
+    int *r = tw_realloc(e->lrow, cap * sizeof *r);
+    if (r) e->lrow = r;
+    double *x = r ? tw_realloc(e->lval, cap * sizeof *x) : NULL;
+    if (x) e->lval = x;
+    if (!r || !x) return tw_error(TW_ERR_RESOURCE, "crossover: out of memory for the basis LU");
+    e->lcap = cap;
+  }
+  e->lrow[e->lnnz] = row;
+  e->lval[e->lnnz++] = v;
+  return TW_OK;
+}
+
+/* Eliminate one candidate column (rows idx, values val) with the pivots so
+ * far; keep it as pivot k when its remainder has a large enough entry in a row
+ * without a pivot. *kept 1 when kept; *full 1 when the multiplier cap is hit. */
+static tw_status eliminate(elimination *e, int len, const int *idx, const double *val, int *kept,
+                           int *full) {
+  double norm = 0.0;
+  *kept = 0;
+  for (int t = 0; t < len; t++) {
+    touch(e, idx[t]);
+    e->y[idx[t]] += val[t];
+    norm = fmax(norm, fabs(val[t]));
+  }
+  while (e->heap.n > 0) {
+    int k = heap_pop(&e->heap);
+    double mult = e->y[e->piv_row[k]];
+    if (mult == 0.0) continue;
+    for (size_t q = e->lstart[k]; q < e->lstart[k + 1]; q++) {
+      touch(e, e->lrow[q]);
+      e->y[e->lrow[q]] -= mult * e->lval[q];
+    }
+  }
+  int best = -1;
+  double big = 0.0;
+  for (int t = 0; t < e->ntouched; t++) {
+    int i = e->touched[t];
+    if (e->pivot_of_row[i] < 0 && fabs(e->y[i]) > big) big = fabs(e->y[i]), best = i;
+  }
+  tw_status st = TW_OK;
+  /* 1e-7 of the column's largest entry: smaller is numerical dependence */
+  static double thr = -1; if (thr < 0) thr = getenv("TW_XO_THR") ? atof(getenv("TW_XO_THR")) : 1e-7; /* EXPERIMENT */
+  if (best >= 0 && big > thr * norm) {
+    if (e->lnnz + (size_t)e->ntouched > e->max_lnnz) {
+      *full = 1;
+    } else {
+      int k = e->npiv++;
+      double piv = e->y[best];
+      e->piv_row[k] = best;
+      e->pivot_of_row[best] = k;
+      for (int t = 0; t < e->ntouched && st == TW_OK; t++) {
+        int i = e->touched[t];
+        double l = e->y[i] / piv;
+        if (i != best && e->pivot_of_row[i] < 0 && fabs(l) > 1e-14) st = store_multiplier(e, i, l);
+      }
+      e->lstart[k + 1] = e->lnnz;
+      *kept = 1;
+    }
+  }
+  for (int t = 0; t < e->ntouched; t++) e->mark[e->touched[t]] = 0, e->y[e->touched[t]] = 0.0;
+  e->ntouched = 0;
+  return st;
+}
+
+static void elimination_free(elimination *e) {
+  free(e->piv_row), free(e->pivot_of_row), free(e->lstart), free(e->lrow), free(e->lval);
+  free(e->y), free(e->touched), free(e->mark), free(e->heap.a), free(e->heap.in);
+}
+
+tw_status tw_basis_pick(const tw_basis_point *pt, size_t max_lu_nonzeros, int *col_stat,
+                        int *row_stat, tw_basis_pick_stats *stats) {
+  const int m = pt->m, n = pt->n;
+  tw_status st = TW_OK;
+  candidate *cand = NULL;
+  int *side = NULL;
+  char *basic = NULL;
+  elimination e;
+  memset(&e, 0, sizeof e);
+  memset(stats, 0, sizeof *stats);
+  size_t nv = (size_t)n + (size_t)m;
+  TW_CHECK_GOTO(st, tw_calloc(nv, sizeof *cand, "crossover basis", &cand));
+  TW_CHECK_GOTO(st, tw_calloc(nv, sizeof *side, "crossover basis", &side));
+  TW_CHECK_GOTO(st, tw_calloc(nv, 1, "crossover basis", &basic));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, sizeof *e.piv_row, "crossover basis", &e.piv_row));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, sizeof *e.pivot_of_row, "crossover basis", &e.pivot_of_row));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 2, sizeof *e.lstart, "crossover basis", &e.lstart));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, sizeof *e.y, "crossover basis", &e.y));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, sizeof *e.touched, "crossover basis", &e.touched));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, 1, "crossover basis", &e.mark));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, sizeof *e.heap.a, "crossover basis", &e.heap.a));
+  TW_CHECK_GOTO(st, tw_calloc((size_t)m + 1, 1, "crossover basis", &e.heap.in));
+  e.m = m;
+  e.max_lnnz = max_lu_nonzeros;
+  for (int i = 0; i < m; i++) e.pivot_of_row[i] = -1;
+  /* candidates: strictly inside their bounds (fixed variables never are) */
+  long nc = 0;
+  for (size_t v = 0; v < nv; v++) {
+    int isrow = v >= (size_t)n;
+    size_t k = isrow ? v - (size_t)n : v;
+    double lo = isrow ? pt->rl[k] : pt->l[k], hi = isrow ? pt->ru[k] : pt->u[k];
+    double val = isrow ? pt->ax[k] : pt->x[k];
+    double s = interior(val, lo, hi, &side[v]);
+    if (lo == hi || s <= pt->rel_tol) continue;
+    cand[nc].score = s;
+    cand[nc++].var = (int)v;
+  }
+  qsort(cand, (size_t)nc, sizeof *cand, by_score);
+  stats->candidates = nc;
+  /* second tier: variables at a bound (not fixed), smallest |reduced cost| first */
+  long nd = nc;
+  if (pt->dj) {
+    for (size_t v = 0; v < nv; v++) {
+      int isrow = v >= (size_t)n;
+      size_t k = isrow ? v - (size_t)n : v;
+      double lo = isrow ? pt->rl[k] : pt->l[k], hi = isrow ? pt->ru[k] : pt->u[k];
+      double val = isrow ? pt->ax[k] : pt->x[k];
+      int sd;
+      if (lo == hi || interior(val, lo, hi, &sd) > pt->rel_tol) continue;
+      cand[nd].score = -fabs(pt->dj[v]);
+      cand[nd++].var = (int)v;
+    }
+    qsort(cand + nc, (size_t)(nd - nc), sizeof *cand, by_score);
+  }
+  int full = 0;
+  for (long c = 0; c < nd && e.npiv < m && !full; c++) {
+    int v = cand[c].var, kept = 0;
+    if (v >= n) {
+      int row = v - n;
+      double one = 1.0;
+      TW_CHECK_GOTO(st, eliminate(&e, 1, &row, &one, &kept, &full));
+    } else {
+      TW_CHECK_GOTO(st, eliminate(&e, pt->cp[v + 1] - pt->cp[v], pt->ri + pt->cp[v],
+                                  pt->av + pt->cp[v], &kept, &full));
+    }
+    basic[v] = (char)kept;
+    if (c < nc) stats->kept += kept;
+    else stats->degenerate += kept;
+  }
+  stats->lu_nonzeros = e.lnnz;
+  if (full) {
+    stats->kept = -1; /* gave up: the caller falls back */
+    goto cleanup;
+  }
+  /* rows without a pivot: their auxiliary variable completes the basis */
+  for (int i = 0; i < m; i++)
+    if (e.pivot_of_row[i] < 0 && !basic[(size_t)n + (size_t)i]) basic[(size_t)n + (size_t)i] = 1, stats->slack_fill++;
+  for (int j = 0; j < n; j++)
+    col_stat[j] = basic[j] ? GLP_BS : nonbasic_status(pt->l[j], pt->u[j], side[j]);
+  for (int i = 0; i < m; i++)
+    row_stat[i] = basic[(size_t)n + (size_t)i] ? GLP_BS
+                                               : nonbasic_status(pt->rl[i], pt->ru[i], side[(size_t)n + (size_t)i]);
+cleanup:
+  elimination_free(&e);
+  free(cand);
+  free(side);
+  free(basic);
+  return st;
+}
