@@ -106,6 +106,8 @@ typedef struct tw_forecast_stage_result {
   double forecast_error_cost;     /* realised_cost - perfect_foresight_cost (>= 0) */
   double unserved_MWh;            /* load shed in stage 2 */
   double seconds;                 /* wall time of the stage */
+  long stage_iterations[2];       /* simplex iterations of stage 1 and stage 2 */
+  int stage_warm_start[2];        /* 1: that stage started from a cached basis */
 } tw_forecast_stage_result;
 
 TW_API void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r);

@@ -190,7 +190,9 @@ static void stage_params(const tw_optimize_params *p, tw_optimize_params *p1,
   p1->basis_store[0] = p1->basis_store[1] = NULL;
 }
 
-static void log_stage(int stage, const tw_optimize_result *r) {
+static void note_stage(int stage, const tw_optimize_result *r, tw_forecast_stage_result *res) {
+  res->stage_iterations[stage - 1] = r->iterations;
+  res->stage_warm_start[stage - 1] = r->warm_starts > 0;
   TW_LOG_D("forecast stage %d: %ld simplex iterations, %s", stage, r->iterations,
            r->warm_starts > 0 ? "warm start from a cached basis" : "cold start");
 }
@@ -233,7 +235,7 @@ tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params
     tw_error_prefix(st, "forecast stage 1 (schedule on the forecasts): ");
     goto cleanup;
   }
-  log_stage(1, r1);
+  note_stage(1, r1, res);
   res->schedule_cost = r1->total_cost;
 
   /* stage 2: re-dispatch on the actual inputs around the schedule */
@@ -244,7 +246,7 @@ tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params
     tw_error_prefix(st, "forecast stage 2 (re-dispatch on the actual inputs): ");
     goto cleanup;
   }
-  log_stage(2, r2);
+  note_stage(2, r2, res);
   res->realised_cost = r2->total_cost;
   res->unserved_MWh = r2->unserved_MWh;
   res->imbalance_MWh = 0;
