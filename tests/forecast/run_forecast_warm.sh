@@ -7,11 +7,13 @@
 #     from its dispatch basis, stage 2 from its anchor except the first task
 #     and where the anchor's structure differs (rooftop x m1: falls back to a
 #     cold start and succeeds); far fewer simplex iterations than cold.
-#   run_forecast_warm.sh ranks: mpirun -np 1 and -np 2 give the same files
+#   run_forecast_warm.sh ranks: mpirun -np 1, -np 2 and a --resume of
+#     three tasks (their anchors finished before) give the same files
 #     (metrics.json up to the stage's wall time and the per-rank `reused`
 #     flag of the trained forecasts; the stages' iteration counts and warm
-#     starts included, so every task started from the same bases), and -np 2 solved an anchor task's
-#     forecast stage first on a rank that lacked it.
+#     starts included, so every task started from the same bases); -np 2
+#     and the resumed run solved an anchor task's forecast stage first on a
+#     rank that lacked it.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 CLI="${TW_CLI:?TW_CLI not set}"
@@ -81,9 +83,16 @@ ranks)
   done
   grep -q "solved first, as the warm start of later tasks" "$dir/np2.log" ||
     { echo "FAIL: -np 2 never solved an anchor task first (the test lost its point)"; exit 1; }
-  for t in $tasks; do
-    for f in series.json task.done; do cmp "$dir/np1/$t/$f" "$dir/np2/$t/$f"; done
-  done
+  # --resume: tasks whose anchors finished before are redone (anchors solved again first)
+  cp -r "$dir/np1" "$dir/resumed"
+  for t in more-wind/m1 rooftop/m1 more-wind/m2; do rm "$dir/resumed/$t/task.done"; done
+  "$CLI" run "$dir/scenario.yaml" --out "$dir/resumed" --resume 2> "$dir/resumed.log" ||
+    { tail -50 "$dir/resumed.log"; exit 1; }
+  grep -q "task 'base' x 'm1': solved first" "$dir/resumed.log" ||
+    { echo "FAIL: --resume did not solve the anchor task first"; exit 1; }
+  for run in np2 resumed; do for t in $tasks; do
+    for f in series.json task.done; do cmp "$dir/np1/$t/$f" "$dir/$run/$t/$f"; done
+  done; done
   python3 - "$dir" $tasks <<'PY'
 import json, sys
 d, tasks = sys.argv[1], sys.argv[2:]
@@ -92,12 +101,13 @@ def strip(m):
     del f["seconds"]                 # wall time
     for t in f["targets"]: del t["reused"]  # per rank: which rank trained a target first
     return m
-for t in tasks:
-    a = strip(json.load(open(f"{d}/np1/{t}/metrics.json")))
-    b = strip(json.load(open(f"{d}/np2/{t}/metrics.json")))
-    assert a == b, (t, [(k, a[k], b[k]) for k in a if a[k] != b[k]])
+for run in ("np2", "resumed"):
+    for t in tasks:
+        a = strip(json.load(open(f"{d}/np1/{t}/metrics.json")))
+        b = strip(json.load(open(f"{d}/{run}/{t}/metrics.json")))
+        assert a == b, (run, t, [(k, a[k], b[k]) for k in a if a[k] != b[k]])
 PY
-  echo "forecast stage with warm starts: mpirun -np 1 and -np 2 identical"
+  echo "forecast stage with warm starts: mpirun -np 1, -np 2 and --resume identical"
   ;;
 *) echo "usage: run_forecast_warm.sh warm|ranks"; exit 1 ;;
 esac
