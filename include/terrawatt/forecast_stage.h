@@ -134,7 +134,12 @@ typedef struct tw_forecast_stage_inputs {
  * imbalance_cost_per_MWh, and re-dispatches storage, links and flows
  * freely on the actual inputs. Fills the cost fields of *res. Returns
  * TW_ERR_INFEASIBLE (message naming the stage) when a stage has no
- * solution. */
+ * solution. Warm starts (p->basis_cache with TW_BASIS_KEYED): stage 1 starts
+ * from the basis kept under p->basis_key (the caller's key of pf's LP: the
+ * same LP on other series) and keeps nothing; stage 2 starts from
+ * p->basis_from and keeps under p->basis_store; an entry of another
+ * structure is not used (cold start). docs/OPTIMIZE.md "Warm starts across
+ * solves". */
 TW_API tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params *p,
                                         const tw_optimize_result *pf, double *const *load_forecast_MW,
                                         double *const *cf_forecast, double imbalance_cost_per_MWh,
