@@ -496,7 +496,8 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
            rec->metrics.operating_cost, s->currency, rec->metrics.capital_cost, s->currency,
            rec->metrics.co2_t, 100 * rec->metrics.renewable_share, rec->metrics.unserved_MWh);
 cleanup:
-  if (fkeys.private_own) tw_basis_cache_drop(ctx->bases, fkeys.own); /* the task failed early */
+  /* the task-private basis, also when the task failed before its forecast stage */
+  if (fkeys.private_own) tw_basis_cache_drop(ctx->bases, fkeys.own);
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);
   tw_optimize_result_destroy(&r_imm);
