@@ -106,6 +106,8 @@ typedef struct tw_forecast_stage_result {
   double forecast_error_cost;     /* realised_cost - perfect_foresight_cost (>= 0) */
   double unserved_MWh;            /* load shed in stage 2 */
   double seconds;                 /* wall time of the stage */
+  long stage_iterations[2];       /* simplex iterations of stage 1 and stage 2 */
+  int stage_warm_start[2];        /* 1: that stage started from a cached basis */
 } tw_forecast_stage_result;
 
 TW_API void tw_forecast_stage_result_destroy(tw_forecast_stage_result **r);
@@ -132,7 +134,12 @@ typedef struct tw_forecast_stage_inputs {
  * imbalance_cost_per_MWh, and re-dispatches storage, links and flows
  * freely on the actual inputs. Fills the cost fields of *res. Returns
  * TW_ERR_INFEASIBLE (message naming the stage) when a stage has no
- * solution. */
+ * solution. Warm starts (p->basis_cache with TW_BASIS_KEYED): stage 1 starts
+ * from the basis kept under p->basis_key (the caller's key of pf's LP: the
+ * same LP on other series) and keeps nothing; stage 2 starts from
+ * p->basis_from and keeps under p->basis_store; an entry of another
+ * structure is not used (cold start). docs/OPTIMIZE.md "Warm starts across
+ * solves". */
 TW_API tw_status tw_forecast_error_cost(const tw_network *net, const tw_optimize_params *p,
                                         const tw_optimize_result *pf, double *const *load_forecast_MW,
                                         double *const *cf_forecast, double imbalance_cost_per_MWh,

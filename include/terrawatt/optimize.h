@@ -44,6 +44,9 @@ TW_API void tw_basis_cache_destroy(tw_basis_cache **c);
 TW_API void tw_basis_cache_counts(const tw_basis_cache *c, long *hits, long *misses);
 /* 1 when the cache holds a basis stored under `key`. */
 TW_API int tw_basis_cache_has_key(const tw_basis_cache *c, const char *key);
+/* Forget every basis stored under `key` (a caller's task-private entries
+ * once used; NULL cache: nothing). */
+TW_API void tw_basis_cache_drop(tw_basis_cache *c, const char *key);
 
 /* How a solve uses params.basis_cache. */
 typedef enum tw_basis_mode {

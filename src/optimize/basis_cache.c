@@ -53,6 +53,22 @@ int tw_basis_cache_has_key(const tw_basis_cache *c, const char *key) {
   return 0;
 }
 
+void tw_basis_cache_drop(tw_basis_cache *c, const char *key) {
+  size_t kept = 0;
+  for (size_t i = 0; c && i < c->n; i++) {
+    if (same_key(c->e[i].key, key)) {
+      entry_free(&c->e[i]);
+      continue;
+    }
+    c->e[kept] = c->e[i]; /* keep the order: lookups take the first match */
+    c->stamp[kept] = c->stamp[i];
+    kept++;
+  }
+  if (!c) return;
+  for (size_t i = kept; i < c->n; i++) memset(&c->e[i], 0, sizeof c->e[i]); /* moved */
+  c->n = kept;
+}
+
 const tw_basis_entry *tw_basis_cache_find(tw_basis_cache *c, const char *key,
                                           unsigned long long signature, size_t nrows,
                                           size_t ncols, int same_key_only) {

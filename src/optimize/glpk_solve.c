@@ -270,7 +270,14 @@ static int restore_cached(tw_glpk *g, const tw_optimize_params *p) {
   } else {
     e = tw_basis_cache_find(p->basis_cache, p->basis_key, g->signature, g->nrows, g->ncols, 0);
   }
-  if (!e) return 0;
+  if (!e) {
+    if (p->basis_mode == TW_BASIS_KEYED && (p->basis_from[0] || p->basis_from[1]))
+      TW_LOG_D("basis cache: no basis of this LP's structure (%zu rows, %zu columns) under "
+               "'%s'%s%s%s: cold start", g->nrows, g->ncols,
+               p->basis_from[0] ? p->basis_from[0] : "", p->basis_from[1] ? " or '" : "",
+               p->basis_from[1] ? p->basis_from[1] : "", p->basis_from[1] ? "'" : "");
+    return 0;
+  }
   for (size_t i = 0; i < g->nrows; i++) glp_set_row_stat(g->P, (int)i + 1, e->row_stat[i]);
   for (size_t j = 0; j < g->ncols; j++) glp_set_col_stat(g->P, (int)j + 1, e->col_stat[j]);
   return 1;

@@ -844,6 +844,12 @@ void tw_forecast_stage_to_json(const tw_forecast_stage_result *r, tw_json *j) {
   tw_json_kv_number(j, "forecast_error_cost", r->forecast_error_cost);
   tw_json_kv_number(j, "unserved_mwh", r->unserved_MWh);
   tw_json_kv_number(j, "seconds", r->seconds);
+  tw_json_kv_int(j, "stage1_iterations", r->stage_iterations[0]); /* simplex iterations */
+  tw_json_kv_int(j, "stage2_iterations", r->stage_iterations[1]);
+  tw_json_key(j, "stage1_warm_start"); /* started from a cached basis */
+  tw_json_bool(j, r->stage_warm_start[0]);
+  tw_json_key(j, "stage2_warm_start");
+  tw_json_bool(j, r->stage_warm_start[1]);
   tw_json_key(j, "targets");
   tw_json_array_begin(j);
   for (size_t i = 0; i < r->n_targets; i++) {

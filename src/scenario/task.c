@@ -260,6 +260,57 @@ static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, cons
   return st;
 }
 
+/* The forecast stage's LPs (forecast_cost.c): stage 1 starts from the
+ * task's own dispatch LP (same structure, forecast series), whose basis is
+ * kept under `own`: the anchor key the dispatch is stored under, else a
+ * task-private key "task:v:m" (added to the dispatch's store keys, dropped
+ * after the stage). Stage 2 (capacities fixed, balancing generators) has
+ * anchors of its own: the dispatch's keys prefixed "forecast:". */
+typedef struct forecast_keys {
+  char own[320], from[2][340], store[2][340];
+  int private_own; /* own is task-private: drop it after the stage */
+} forecast_keys;
+
+static void forecast_keys_make(const tw_run_ctx *ctx, size_t vi, size_t mi, basis_keys *k,
+                               forecast_keys *f) {
+  memset(f, 0, sizeof *f);
+  if (!ctx->scenario->forecast || !ctx->bases) return;
+  for (int i = 0; i < 2; i++) {
+    if (k->from[i][0]) snprintf(f->from[i], sizeof f->from[i], "forecast:%s", k->from[i]);
+    if (k->store[i][0]) snprintf(f->store[i], sizeof f->store[i], "forecast:%s", k->store[i]);
+  }
+  if (!k->store[0][0] && !k->store[1][0]) {
+    snprintf(k->store[0], sizeof k->store[0], "task:%s:%s", ctx->variants[vi].name,
+             ctx->members[mi].name);
+    f->private_own = 1;
+  }
+  snprintf(f->own, sizeof f->own, "%s", k->store[0][0] ? k->store[0] : k->store[1]);
+}
+
+/* The forecast stage of task (v, d) on its solved dispatch (net, r), solved
+ * with p (the dispatch's parameters) and the keys f. */
+static tw_status forecast_stage(const tw_run_ctx *ctx, const tw_scenario_variant *v,
+                                const tw_member_data *d, const forecast_keys *f,
+                                const tw_network *net, const tw_optimize_params *p,
+                                const tw_optimize_result *r, tw_forecast_stage_result **fc) {
+  const tw_scenario_file *s = ctx->scenario;
+  tw_forecast_stage_inputs fi = {
+      .scenario_path = s->path, .base_dir = s->base_dir,
+      .wind_carrier = s->wind ? s->wind->carrier : NULL,
+      .solar_carrier = s->solar ? s->solar->carrier : NULL, .weather = d->series,
+      .climate_index = d->climate_index, .backend = ctx->be};
+  tw_optimize_params fp = *p;
+  fp.basis_key = f->own[0] ? f->own : NULL;
+  for (int i = 0; i < 2; i++) {
+    fp.basis_from[i] = f->from[i][0] ? f->from[i] : NULL;
+    fp.basis_store[i] = f->store[i][0] ? f->store[i] : NULL;
+  }
+  tw_status st = tw_forecast_stage_run(s->forecast, &fi, net, &fp, r, fc);
+  if (f->private_own) tw_basis_cache_drop(ctx->bases, f->own);
+  if (st != TW_OK) tw_error_prefix(st, "scenario '%s': ", v->name);
+  return st;
+}
+
 static tw_status anchors_before(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d);
 
 /* Make sure the anchor task (vi, mi) (vi or mi is 0) has been solved on
@@ -269,11 +320,16 @@ static tw_status anchors_before(const tw_run_ctx *ctx, size_t vi, const tw_membe
 static tw_status anchor_task(const tw_run_ctx *ctx, size_t vi, size_t mi,
                              const tw_member_data *d) {
   basis_keys k;
+  forecast_keys fk;
   basis_keys_make(ctx, vi, mi, &k);
-  if (tw_basis_cache_has_key(ctx->bases, k.store[0][0] ? k.store[0] : k.store[1])) return TW_OK;
+  forecast_keys_make(ctx, vi, mi, &k, &fk);
+  if (tw_basis_cache_has_key(ctx->bases, k.store[0][0] ? k.store[0] : k.store[1]) &&
+      (!fk.own[0] || tw_basis_cache_has_key(ctx->bases, fk.store[0][0] ? fk.store[0] : fk.store[1])))
+    return TW_OK;
   const tw_scenario_variant *v = &ctx->variants[vi];
   tw_network *net = NULL, *net_imm = NULL;
   tw_optimize_result *r = NULL, *r_imm = NULL;
+  tw_forecast_stage_result *fc = NULL;
   tw_outage_window *windows = NULL;
   tw_member_data own;
   tw_optimize_params p;
@@ -298,7 +354,12 @@ static tw_status anchor_task(const tw_run_ctx *ctx, size_t vi, size_t mi,
   } else {
     TW_CHECK_GOTO(st, solve(ctx, v, &k, net, &p, &r));
   }
+  if (fk.own[0]) { /* the stage-2 anchor: the task's forecast stage */
+    int imm = net_imm && !ev.smart_reported; /* the LP the task reports */
+    TW_CHECK_GOTO(st, forecast_stage(ctx, v, d, &fk, imm ? net_imm : net, &p, imm ? r_imm : r, &fc));
+  }
 cleanup:
+  tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);
   tw_optimize_result_destroy(&r_imm);
   tw_network_destroy(&net);
@@ -333,8 +394,11 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   tw_task_record *rec = NULL;
   tw_optimize_params p;
   tw_metrics_params mp;
+  basis_keys keys;
+  forecast_keys fkeys;
   tw_status st = TW_OK;
   memset(&ev, 0, sizeof ev);
+  memset(&fkeys, 0, sizeof fkeys);
   TW_LOG_I("task '%s' x '%s': building and solving the dispatch LP", v->name, mem->name);
   TW_CHECK_GOTO(st, tw_calloc(1, sizeof *rec, "task record", &rec));
   TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *windows, "outages", &windows));
@@ -345,8 +409,8 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
     st = tw_error(TW_ERR_INPUT, "%s: metrics: at most 64 factors per table", s->path);
     goto cleanup;
   }
-  basis_keys keys;
   basis_keys_make(ctx, vi, (size_t)d->index, &keys);
+  forecast_keys_make(ctx, vi, (size_t)d->index, &keys, &fkeys);
   TW_CHECK_GOTO(st, anchors_before(ctx, vi, d));
   TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
   if (tw_task_ev_wanted(ctx, v)) {
@@ -397,19 +461,7 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   TW_CHECK_GOTO(st, tw_path_join(ctx->out_dir, rel, &dir));
   TW_CHECK_GOTO(st, tw_mkdir_p(dir));
   /* forecast stage (src/scenario/forecast_stage.c): schedule on forecasts, cost of the error */
-  if (s->forecast) {
-    tw_forecast_stage_inputs fi = {
-        .scenario_path = s->path, .base_dir = s->base_dir,
-        .wind_carrier = s->wind ? s->wind->carrier : NULL,
-        .solar_carrier = s->solar ? s->solar->carrier : NULL, .weather = d->series,
-        .climate_index = d->climate_index, .backend = ctx->be};
-    p.basis_cache = NULL; /* the anchors hold no forecast-stage LPs: these solve cold */
-    st = tw_forecast_stage_run(s->forecast, &fi, net, &p, r, &fc);
-    if (st != TW_OK) {
-      tw_error_prefix(st, "scenario '%s': ", v->name);
-      goto cleanup;
-    }
-  }
+  if (s->forecast) TW_CHECK_GOTO(st, forecast_stage(ctx, v, d, &fkeys, net, &p, r, &fc));
   /* Outputs first, the completion record last: a task is finished only
    * when its record exists. The first scenario of each member also writes
    * the member's per-bus series. */
@@ -444,6 +496,8 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
            rec->metrics.operating_cost, s->currency, rec->metrics.capital_cost, s->currency,
            rec->metrics.co2_t, 100 * rec->metrics.renewable_share, rec->metrics.unserved_MWh);
 cleanup:
+  /* the task-private basis, also when the task failed before its forecast stage */
+  if (fkeys.private_own) tw_basis_cache_drop(ctx->bases, fkeys.own);
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);
   tw_optimize_result_destroy(&r_imm);

@@ -184,6 +184,169 @@ static void test_random_property(void **state) {
   }
 }
 
+/* A 3-bus triangle with wind and gas at every bus and a battery, T = 48,
+ * the actual series and their forecasts drawn from `seed`; `extra` adds a
+ * peaker (another LP structure). The series live in *w (static storage of
+ * the caller). */
+typedef struct warm_series {
+  double cf[3][48], cf_f[3][48], load[3][48], load_f[3][48];
+  double *cf_fc[7], *load_fc[3];
+} warm_series;
+
+static tw_network *warm_net(unsigned seed, int extra, warm_series *w) {
+  tw_rng rng;
+  tw_rng_seed(&rng, seed);
+  tw_network *net = NULL;
+  size_t wc;
+  memset(w, 0, sizeof *w);
+  assert_int_equal(tw_network_create(48, &net), TW_OK);
+  const char *bus[3] = {"a", "b", "c"};
+  for (int b = 0; b < 3; b++) assert_int_equal(tw_network_add_bus(net, bus[b], 380, "AC", NULL), TW_OK);
+  assert_int_equal(tw_network_add_carrier(net, "wind", 0, &wc), TW_OK);
+  for (int b = 0; b < 3; b++) {
+    tw_branch ln;
+    tw_line_default(&ln);
+    char name[8];
+    snprintf(name, sizeof name, "l%d", b);
+    ln.name = name;
+    ln.bus0 = b;
+    ln.bus1 = (b + 1) % 3;
+    ln.x = 10;
+    ln.s_nom_MVA = 60 + 40 * b;
+    assert_int_equal(tw_network_add_line(net, &ln, NULL), TW_OK);
+  }
+  for (int b = 0; b < 3; b++) {
+    for (size_t t = 0; t < 48; t++) {
+      w->cf[b][t] = tw_rng_uniform(&rng);
+      w->cf_f[b][t] = fmin(1, fmax(0, w->cf[b][t] + 0.3 * (tw_rng_uniform(&rng) - 0.5)));
+      w->load[b][t] = 50 + 100 * tw_rng_uniform(&rng);
+      w->load_f[b][t] = w->load[b][t] * (0.9 + 0.2 * tw_rng_uniform(&rng));
+    }
+    char name[16];
+    snprintf(name, sizeof name, "wind%d", b);
+    tw_generator g = gen(name, b, (int)wc, 150, 1 + b);
+    g.p_max_pu_t = w->cf[b];
+    assert_int_equal(tw_network_add_generator(net, &g, NULL), TW_OK);
+    w->cf_fc[2 * b] = w->cf_f[b];
+    snprintf(name, sizeof name, "gas%d", b);
+    g = gen(name, b, -1, 300, 40 + 10 * b);
+    assert_int_equal(tw_network_add_generator(net, &g, NULL), TW_OK);
+    tw_load l;
+    tw_load_default(&l);
+    snprintf(name, sizeof name, "load%d", b);
+    l.name = name;
+    l.bus = b;
+    l.p_set_t = w->load[b];
+    assert_int_equal(tw_network_add_load(net, &l, NULL), TW_OK);
+    w->load_fc[b] = w->load_f[b];
+  }
+  if (extra) {
+    tw_generator g = gen("peaker", 2, -1, 100, 120);
+    assert_int_equal(tw_network_add_generator(net, &g, NULL), TW_OK);
+  }
+  tw_storage_unit su;
+  tw_storage_unit_default(&su);
+  su.name = (char *)"battery";
+  su.bus = 1;
+  su.p_nom_MW = 50;
+  su.max_hours_h = 4;
+  su.efficiency_store = su.efficiency_dispatch = 0.9;
+  su.cyclic_state_of_charge = 1;
+  assert_int_equal(tw_network_add_storage_unit(net, &su, NULL), TW_OK);
+  return net;
+}
+
+/* Both stages of net: cold (cache NULL), or keyed as `terrawatt run` does
+ * (the dispatch kept under `own`, stage 1 from it, stage 2 from and into
+ * `anchor`). */
+static void warm_stages(const tw_network *net, const warm_series *w, tw_basis_cache *cache,
+                        const char *own, const char *anchor, tw_forecast_stage_result *res) {
+  tw_optimize_params p;
+  tw_optimize_result *pf = NULL;
+  tw_optimize_params_default(&p);
+  p.basis_cache = cache;
+  p.basis_mode = TW_BASIS_KEYED;
+  p.basis_store[0] = own;
+  assert_int_equal(tw_optimize_network(net, &p, &pf), TW_OK);
+  p.basis_key = own;
+  p.basis_from[0] = p.basis_store[0] = anchor;
+  memset(res, 0, sizeof *res);
+  assert_int_equal(tw_forecast_error_cost(net, &p, pf, w->load_fc, w->cf_fc, 20, res), TW_OK);
+  tw_optimize_result_destroy(&pf);
+}
+
+/* The two LPs solved on the same inputs have the same optimum whatever the
+ * start. Stage 2's cost (realised, error cost) is another matter: stage 1
+ * may have several equally cheap schedules (this network's does), which
+ * one the simplex returns depends on its start, and stage 2 re-dispatches
+ * around it (docs/OPTIMIZE.md); `terrawatt run`'s tests check it on the
+ * example (run_forecast_warm.sh). */
+static void assert_same_costs(const tw_forecast_stage_result *a, const tw_forecast_stage_result *b) {
+  assert_true(fabs(a->perfect_foresight_cost - b->perfect_foresight_cost) <=
+              1e-9 * fabs(b->perfect_foresight_cost));
+  assert_true(fabs(a->schedule_cost - b->schedule_cost) <= 1e-9 * fabs(b->schedule_cost));
+  assert_true(a->realised_cost >= a->perfect_foresight_cost * (1 - 1e-9));
+}
+
+/* Warm starts of the two stages (keyed as in `terrawatt run`): stage 1
+ * starts from the dispatch basis, stage 2 from its anchor once one of the
+ * same structure exists, with the costs of cold solves and fewer
+ * iterations; another structure falls back to a cold start; the
+ * task-private key is dropped and the anchor stays. */
+static void test_warm_start(void **state) {
+  (void)state;
+  static warm_series w1, w2, w3;
+  tw_network *n1 = warm_net(11, 0, &w1), *n2 = warm_net(12, 0, &w2), *n3 = warm_net(13, 1, &w3);
+  tw_basis_cache *cache = NULL;
+  assert_int_equal(tw_basis_cache_create(&cache), TW_OK);
+  tw_forecast_stage_result cold, warm;
+  /* first task: stage 1 from its own dispatch, no stage-2 anchor yet */
+  warm_stages(n1, &w1, NULL, NULL, NULL, &cold);
+  assert_false(cold.stage_warm_start[0] || cold.stage_warm_start[1]);
+  warm_stages(n1, &w1, cache, "task:1", "forecast:anchor", &warm);
+  assert_same_costs(&warm, &cold);
+  assert_true(warm.stage_warm_start[0] && !warm.stage_warm_start[1]);
+  assert_true(warm.stage_iterations[0] < cold.stage_iterations[0]);
+  /* another task of the same structure: stage 2 from the anchor too */
+  warm_stages(n2, &w2, NULL, NULL, NULL, &cold);
+  warm_stages(n2, &w2, cache, "task:2", "forecast:anchor", &warm);
+  assert_same_costs(&warm, &cold);
+  assert_true(warm.stage_warm_start[0] && warm.stage_warm_start[1]);
+  assert_true(warm.stage_iterations[0] < cold.stage_iterations[0]);
+  assert_true(warm.stage_iterations[1] < cold.stage_iterations[1]);
+  /* another structure (a peaker more): stage 2 misses the anchor, solves cold */
+  warm_stages(n3, &w3, NULL, NULL, NULL, &cold);
+  warm_stages(n3, &w3, cache, "task:3", "forecast:anchor", &warm);
+  assert_same_costs(&warm, &cold);
+  assert_true(warm.stage_warm_start[0] && !warm.stage_warm_start[1]);
+  /* stage 1 whose key holds no basis of its structure: cold, still solved */
+  tw_optimize_params p;
+  tw_optimize_result *pf = NULL;
+  tw_optimize_params_default(&p);
+  assert_int_equal(tw_optimize_network(n3, &p, &pf), TW_OK);
+  p.basis_cache = cache;
+  p.basis_mode = TW_BASIS_KEYED;
+  p.basis_key = "task:1"; /* n1's dispatch: another structure */
+  memset(&warm, 0, sizeof warm);
+  assert_int_equal(tw_forecast_error_cost(n3, &p, pf, w3.load_fc, w3.cf_fc, 20, &warm), TW_OK);
+  assert_false(warm.stage_warm_start[0]);
+  assert_same_costs(&warm, &cold);
+  tw_optimize_result_destroy(&pf);
+  /* dropping a task's key leaves the others */
+  assert_true(tw_basis_cache_has_key(cache, "task:2"));
+  tw_basis_cache_drop(cache, "task:2");
+  assert_false(tw_basis_cache_has_key(cache, "task:2"));
+  assert_true(tw_basis_cache_has_key(cache, "task:1") && tw_basis_cache_has_key(cache, "task:3"));
+  assert_true(tw_basis_cache_has_key(cache, "forecast:anchor"));
+  tw_basis_cache_drop(cache, "forecast:anchor");
+  assert_false(tw_basis_cache_has_key(cache, "forecast:anchor"));
+  assert_true(tw_basis_cache_has_key(cache, "task:1"));
+  tw_basis_cache_destroy(&cache);
+  tw_network_destroy(&n1);
+  tw_network_destroy(&n2);
+  tw_network_destroy(&n3);
+}
+
 /* The stage end to end: six weeks of hourly demand with a daily shape,
  * trained on the fly; a forecast beats persistence, and the error cost
  * is >= 0 and at most the penalty of the deviations. */
@@ -281,6 +444,7 @@ int main(void) {
       cmocka_unit_test(test_hand_demand),
       cmocka_unit_test(test_hand_wind),
       cmocka_unit_test(test_random_property),
+      cmocka_unit_test(test_warm_start),
       cmocka_unit_test(test_stage_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
