@@ -126,9 +126,9 @@ static tw_status eliminate(elimination *e, int len, const int *idx, const double
     if (e->pivot_of_row[i] < 0 && fabs(e->y[i]) > big) big = fabs(e->y[i]), best = i;
   }
   tw_status st = TW_OK;
-  /* 1e-7 of the column's largest entry: smaller is numerical dependence */
-  static double thr = -1; if (thr < 0) thr = getenv("TW_XO_THR") ? atof(getenv("TW_XO_THR")) : 1e-7; /* EXPERIMENT */
-  if (best >= 0 && big > thr * norm) {
+  /* 1e-5 of the column's largest entry: smaller is numerical dependence (at
+   * 1e-7 GLPK could not factorize the basis of a 1000-bus x 24 h LP) */
+  if (best >= 0 && big > 1e-5 * norm) {
     if (e->lnnz + (size_t)e->ntouched > e->max_lnnz) {
       *full = 1;
     } else {
