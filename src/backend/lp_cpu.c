@@ -17,10 +17,18 @@ struct tw_pdlp_dev {
   const double *av, *avt;
   const double *c, *l, *u, *rl, *ru;
   double *v[TW_PDLP_NVEC];
+  double *part; /* [3 * blocks] per-block partial sums of cpu_step */
 };
 
 /* Loops shorter than this run serially: OpenMP's fork/join costs more. */
 #define TW_PDLP_OMP_MIN 20000
+/* Sums are taken over fixed blocks of this many elements and the blocks'
+ * sums added in block order, so a sum does not depend on the number of
+ * threads (which `run` sets from the ranks per node): PDLP's path, and so
+ * the vertex its crossover reaches, are the same for any -np. */
+#define TW_PDLP_BLOCK 4096
+
+static int blocks(int len) { return (len + TW_PDLP_BLOCK - 1) / TW_PDLP_BLOCK; }
 
 static void spmv(int rows, const int *rp, const int *ci, const double *av, const double *x,
                  double *y) {
@@ -35,6 +43,7 @@ static void spmv(int rows, const int *rp, const int *ci, const double *av, const
 static void cpu_destroy(tw_pdlp_dev *d) {
   if (!d) return;
   for (int k = 0; k < TW_PDLP_NVEC; k++) free(d->v[k]);
+  free(d->part);
   free(d);
 }
 
@@ -58,6 +67,7 @@ static tw_status cpu_create(tw_backend *be, const tw_pdlp_problem *p, tw_pdlp_de
   d->c = p->c, d->l = p->l, d->u = p->u, d->rl = p->rl, d->ru = p->ru;
   for (int k = 0; k < TW_PDLP_NVEC; k++)
     TW_CHECK_GOTO(st, dup_dbl(NULL, tw_pdlp_vec_is_primal((tw_pdlp_vec)k) ? n : m, &d->v[k]));
+  TW_CHECK_GOTO(st, dup_dbl(NULL, 3 * (size_t)(blocks(d->m) + blocks(d->n)), &d->part));
   *out = d;
   return TW_OK;
 cleanup:
@@ -70,21 +80,36 @@ static tw_status cpu_step(tw_pdlp_dev *d, double tau, double sigma, double dots[
   double *x = d->v[TW_PDLP_X], *xn = d->v[TW_PDLP_XN], *aty = d->v[TW_PDLP_ATY];
   double *y = d->v[TW_PDLP_Y], *yn = d->v[TW_PDLP_YN], *ax = d->v[TW_PDLP_AX];
   double *axn = d->v[TW_PDLP_AXN];
-  double dx2 = 0, dy2 = 0, cross = 0;
-#pragma omp parallel for schedule(static) reduction(+ : dx2) if (n > TW_PDLP_OMP_MIN)
-  for (int j = 0; j < n; j++) {
-    xn[j] = tw_pdlp_primal(x[j], d->c[j], aty[j], d->l[j], d->u[j], tau);
-    dx2 += (xn[j] - x[j]) * (xn[j] - x[j]);
+  const int nbx = blocks(n), nby = blocks(m);
+  double *px = d->part, *py = px + nbx, *pc = py + nby;
+#pragma omp parallel for schedule(static) if (n > TW_PDLP_OMP_MIN)
+  for (int b = 0; b < nbx; b++) {
+    const int j1 = b * TW_PDLP_BLOCK + TW_PDLP_BLOCK < n ? b * TW_PDLP_BLOCK + TW_PDLP_BLOCK : n;
+    double s = 0;
+    for (int j = b * TW_PDLP_BLOCK; j < j1; j++) {
+      xn[j] = tw_pdlp_primal(x[j], d->c[j], aty[j], d->l[j], d->u[j], tau);
+      s += (xn[j] - x[j]) * (xn[j] - x[j]);
+    }
+    px[b] = s;
   }
   spmv(m, d->rp, d->ci, d->av, xn, axn);
-#pragma omp parallel for schedule(static) reduction(+ : dy2, cross) if (m > TW_PDLP_OMP_MIN)
-  for (int i = 0; i < m; i++) {
-    yn[i] = tw_pdlp_dual(y[i], axn[i], ax[i], d->rl[i], d->ru[i], sigma);
-    double dy = yn[i] - y[i];
-    dy2 += dy * dy;
-    cross += dy * (axn[i] - ax[i]);
+#pragma omp parallel for schedule(static) if (m > TW_PDLP_OMP_MIN)
+  for (int b = 0; b < nby; b++) {
+    const int i1 = b * TW_PDLP_BLOCK + TW_PDLP_BLOCK < m ? b * TW_PDLP_BLOCK + TW_PDLP_BLOCK : m;
+    double s2 = 0, sc = 0;
+    for (int i = b * TW_PDLP_BLOCK; i < i1; i++) {
+      yn[i] = tw_pdlp_dual(y[i], axn[i], ax[i], d->rl[i], d->ru[i], sigma);
+      double dy = yn[i] - y[i];
+      s2 += dy * dy;
+      sc += dy * (axn[i] - ax[i]);
+    }
+    py[b] = s2;
+    pc[b] = sc;
   }
   spmv(n, d->rpt, d->cit, d->avt, yn, d->v[TW_PDLP_ATYN]);
+  double dx2 = 0, dy2 = 0, cross = 0;
+  for (int b = 0; b < nbx; b++) dx2 += px[b];
+  for (int b = 0; b < nby; b++) dy2 += py[b], cross += pc[b];
   dots[0] = dx2;
   dots[1] = dy2;
   dots[2] = cross;
