@@ -30,7 +30,7 @@ typedef enum tw_lp_method {
   TW_LP_DUAL = 0,    /* dual simplex (falls back to primal) */
   TW_LP_PRIMAL = 1,  /* primal simplex */
   TW_LP_INTERIOR = 2, /* interior point (no warm starts, no basis) */
-  TW_LP_AUTO = 3     /* default: primal for cold solves, dual for warm-started windows */
+  TW_LP_AUTO = 3     /* default: dual simplex, long-step ratio test (docs/OPTIMIZE.md) */
 } tw_lp_method;
 
 /* Optimal simplex bases kept across solves (docs/OPTIMIZE.md, "Warm starts

@@ -21,6 +21,8 @@ typedef struct tw_solve_stats {
 int tw_glpk_tuned_method(const tw_optimize_params *p, int cold);
 /* Ratio test for that method (GLP_RT_FLIP for the dual, GLP_RT_HAR for the primal). */
 int tw_glpk_tuned_ratio_test(int meth);
+/* Rows from which `--solver auto` solves cold LPs with PDLP + crossover. */
+#define TW_PDLP_AUTO_ROWS 5000
 /* 1 when a cold solve of an LP of this size goes through PDLP + crossover. */
 int tw_solver_use_pdlp(const tw_optimize_params *p, size_t nrows, size_t ncols);
 

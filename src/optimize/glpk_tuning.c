@@ -16,10 +16,14 @@ int tw_glpk_tuned_method(const tw_optimize_params *p, int cold) {
 int tw_glpk_tuned_ratio_test(int meth) { return meth == GLP_PRIMAL ? GLP_RT_HAR : GLP_RT_FLIP; }
 
 int tw_solver_use_pdlp(const tw_optimize_params *p, size_t nrows, size_t ncols) {
-  (void)nrows;
   (void)ncols;
   if (p->method == TW_LP_INTERIOR) return 0;
-  /* auto: the simplex on the CPU (PDLP + crossover measured slower there on
-   * every LP we tried, docs/OPTIMIZE.md); PDLP only when asked for. */
-  return p->solver == TW_SOLVER_PDLP;
+  if (p->solver != TW_SOLVER_AUTO) return p->solver == TW_SOLVER_PDLP;
+  /* auto: PDLP + crossover for cold solves of LPs of TW_PDLP_AUTO_ROWS rows
+   * or more, unless a simplex method was asked for. Measured (docs/OPTIMIZE.md
+   * "PDLP and crossover"): from about 5000 rows on, PDLP + crossover took
+   * 0.1-0.5 of the simplex's CPU time on generated grids and the one-node
+   * year, and the same on pegase1354 x 4 h; below, the simplex is as fast or
+   * faster. */
+  return p->method == TW_LP_AUTO && nrows >= TW_PDLP_AUTO_ROWS;
 }
