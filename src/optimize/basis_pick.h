@@ -32,18 +32,21 @@ typedef struct tw_basis_point {
 
 typedef struct tw_basis_pick_stats {
   long candidates;  /* variables strictly inside their bounds (columns and rows) */
-  long kept;        /* of those, basic; -1: gave up (multiplier cap), nothing set */
+  long kept;        /* of those, basic */
   long degenerate;  /* variables at a bound made basic to complete the basis */
   long slack_fill;  /* rows whose auxiliary variable completes the basis */
   size_t lu_nonzeros; /* multipliers stored by the elimination */
+  long unprocessed;   /* candidates left out when the elimination's work or
+                         multiplier budget ran out (non-basic) */
 } tw_basis_pick_stats;
 
 /* Fill col_stat[n] and row_stat[m] with GLPK statuses (GLP_BS, GLP_NL,
  * GLP_NU, GLP_NF, GLP_NS; GLPK adjusts a status that does not fit the
  * variable's type). Exactly m variables are basic. Deterministic: ties are
- * broken by index. When the elimination would need more than
- * max_lu_nonzeros multipliers it gives up: stats->kept = -1, nothing set.
- * TW_ERR_RESOURCE when memory runs out. */
+ * broken by index. The elimination stores at most max_lu_nonzeros
+ * multipliers and touches at most 50 rows per non-zero of A and variable;
+ * candidates beyond that stay non-basic. TW_ERR_RESOURCE when memory runs
+ * out. */
 tw_status tw_basis_pick(const tw_basis_point *pt, size_t max_lu_nonzeros, int *col_stat,
                         int *row_stat, tw_basis_pick_stats *stats);
 

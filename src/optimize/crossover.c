@@ -131,16 +131,13 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
   size_t cap = 20 * ((size_t)a.m + (size_t)a.n + (size_t)a.rp[a.m]);
   TW_CHECK_GOTO(st, tw_basis_pick(&bp, cap, col_stat, row_stat, &bs));
   double t_pick = now_s() - t1;
-  if (bs.kept >= 0) {
-    for (int i = 0; i < a.m; i++) glp_set_row_stat(P, i + 1, row_stat[i]);
-    for (int j = 0; j < a.n; j++) glp_set_col_stat(P, j + 1, col_stat[j]);
-  } else {
-    glp_adv_basis(P, 0);
-  }
+  for (int i = 0; i < a.m; i++) glp_set_row_stat(P, i + 1, row_stat[i]);
+  for (int j = 0; j < a.n; j++) glp_set_col_stat(P, j + 1, col_stat[j]);
   TW_LOG_D("crossover: basis from the PDLP point in %.3f s: %ld interior variables, %ld basic, "
-           "%ld variables at a bound and %ld row auxiliaries complete it, %zu LU multipliers%s",
+           "%ld variables at a bound and %ld row auxiliaries complete it, %zu LU multipliers, "
+           "%ld candidates left out (elimination budget)",
            t_pick, bs.candidates, bs.kept, bs.degenerate, bs.slack_fill, bs.lu_nonzeros,
-           bs.kept < 0 ? " (gave up: advanced basis instead)" : "");
+           bs.unprocessed);
   /* the dual simplex (long-step ratio test) finishes: the basis is nearly dual
    * feasible (PDLP's duals), while the primal simplex's phase 1 drifted (measured
    * on a 1000-bus x 24 h LP: primal 9602 iterations and still 8316 infeasible,

@@ -94,11 +94,15 @@ static void test_completion_by_reduced_cost(void **state) {
   assert_int_equal(st.slack_fill, 1);
   assert_int_equal(cs[2], GLP_NL);
   assert_int_equal(rs[1], GLP_BS);
-  /* a multiplier cap too small for the elimination: it gives up, nothing set */
-  cs[0] = -1;
+  /* no room for multipliers: every candidate stays non-basic and the row
+   * auxiliaries make the basis */
   assert_int_equal(tw_basis_pick(&pt, 0, cs, rs, &st), TW_OK);
-  assert_int_equal(st.kept, -1);
-  assert_int_equal(cs[0], -1);
+  assert_int_equal(st.kept, 0);
+  assert_int_equal(st.unprocessed, 1); /* x0; no reduced costs, no second tier */
+  assert_int_equal(st.slack_fill, 2);
+  assert_int_equal(cs[0], GLP_NU);
+  assert_int_equal(rs[0], GLP_BS);
+  assert_int_equal(rs[1], GLP_BS);
 }
 
 static unsigned rnd(unsigned *s) {
@@ -148,7 +152,6 @@ static void test_random_bases_factorize(void **state) {
     tw_basis_point pt = {m, n, cp, ri, av, l, u, rl, ru, x, ax, (trial % 2) ? dj : NULL, 1e-6};
     tw_basis_pick_stats st;
     assert_int_equal(tw_basis_pick(&pt, 100000, cs, rs, &st), TW_OK);
-    assert_true(st.kept >= 0);
     glp_prob *P = glp_create_prob();
     glp_add_rows(P, m);
     glp_add_cols(P, n);
