@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optimize/crossover.h"
 #include "optimize/pdlp.h"
 #include "optimize/ref_util.h"
 #include "terrawatt/optimize.h"
@@ -193,6 +194,28 @@ static void test_basis_cache(void **state) {
   tw_network_destroy(&other);
 }
 
+/* --solver auto's rule (docs/OPTIMIZE.md "PDLP and crossover"): PDLP +
+ * crossover for LPs of TW_PDLP_AUTO_ROWS rows or more with --method auto;
+ * the simplex below, or when a simplex method or the interior point is asked
+ * for; --solver pdlp and simplex are obeyed at any size. */
+static void test_solver_auto_rule(void **state) {
+  (void)state;
+  tw_optimize_params p;
+  tw_optimize_params_default(&p);
+  assert_int_equal(p.solver, TW_SOLVER_AUTO);
+  assert_int_equal(tw_solver_use_pdlp(&p, TW_PDLP_AUTO_ROWS, 10), 1);
+  assert_int_equal(tw_solver_use_pdlp(&p, TW_PDLP_AUTO_ROWS - 1, 100000), 0);
+  p.method = TW_LP_PRIMAL;
+  assert_int_equal(tw_solver_use_pdlp(&p, 100000, 100000), 0);
+  p.method = TW_LP_INTERIOR;
+  p.solver = TW_SOLVER_PDLP;
+  assert_int_equal(tw_solver_use_pdlp(&p, 100000, 100000), 0);
+  p.method = TW_LP_AUTO;
+  assert_int_equal(tw_solver_use_pdlp(&p, 10, 10), 1);
+  p.solver = TW_SOLVER_SIMPLEX;
+  assert_int_equal(tw_solver_use_pdlp(&p, 100000, 100000), 0);
+}
+
 int main(void) {
   if (!ref_dir(g_ref, sizeof g_ref)) {
     if (tw_reference_data_required()) return tw_reference_data_absent(g_ref);
@@ -203,7 +226,7 @@ int main(void) {
       cmocka_unit_test(test_pdlp_two_constraints), cmocka_unit_test(test_pdlp_ranges_free),
       cmocka_unit_test(test_pdlp_primal_infeasible), cmocka_unit_test(test_pdlp_unbounded),
       cmocka_unit_test(test_pdlp_acdc),            cmocka_unit_test(test_pdlp_storage_hvdc),
-      cmocka_unit_test(test_basis_cache),
+      cmocka_unit_test(test_basis_cache),          cmocka_unit_test(test_solver_auto_rule),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
