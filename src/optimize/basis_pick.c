@@ -191,35 +191,24 @@ tw_status tw_basis_pick(const tw_basis_point *pt, size_t max_lu_nonzeros, int *c
   e.m = m;
   e.max_lnnz = max_lu_nonzeros;
   for (int i = 0; i < m; i++) e.pivot_of_row[i] = -1;
-  /* candidates: strictly inside their bounds (fixed variables never are) */
-  long nc = 0;
+  /* candidates: first tier strictly inside their bounds (fixed variables
+   * never are), the most interior first; second tier (with reduced costs)
+   * at a bound, the smallest |reduced cost| first, filled from the end */
+  long nc = 0, nd = (long)nv;
   for (size_t v = 0; v < nv; v++) {
     int isrow = v >= (size_t)n;
     size_t k = isrow ? v - (size_t)n : v;
     double lo = isrow ? pt->rl[k] : pt->l[k], hi = isrow ? pt->ru[k] : pt->u[k];
-    double val = isrow ? pt->ax[k] : pt->x[k];
-    double s = interior(val, lo, hi, &side[v]);
-    if (lo == hi || s <= pt->rel_tol) continue;
-    cand[nc].score = s;
-    cand[nc++].var = (int)v;
+    double s = interior(isrow ? pt->ax[k] : pt->x[k], lo, hi, &side[v]);
+    if (lo == hi) continue;
+    if (s > pt->rel_tol) cand[nc].score = s, cand[nc++].var = (int)v;
+    else if (pt->dj) nd--, cand[nd].score = -fabs(pt->dj[v]), cand[nd].var = (int)v;
   }
+  memmove(cand + nc, cand + nd, (size_t)((long)nv - nd) * sizeof *cand);
+  nd = nc + ((long)nv - nd);
   qsort(cand, (size_t)nc, sizeof *cand, by_score);
+  qsort(cand + nc, (size_t)(nd - nc), sizeof *cand, by_score);
   stats->candidates = nc;
-  /* second tier: variables at a bound (not fixed), smallest |reduced cost| first */
-  long nd = nc;
-  if (pt->dj) {
-    for (size_t v = 0; v < nv; v++) {
-      int isrow = v >= (size_t)n;
-      size_t k = isrow ? v - (size_t)n : v;
-      double lo = isrow ? pt->rl[k] : pt->l[k], hi = isrow ? pt->ru[k] : pt->u[k];
-      double val = isrow ? pt->ax[k] : pt->x[k];
-      int sd;
-      if (lo == hi || interior(val, lo, hi, &sd) > pt->rel_tol) continue;
-      cand[nd].score = -fabs(pt->dj[v]);
-      cand[nd++].var = (int)v;
-    }
-    qsort(cand + nc, (size_t)(nd - nc), sizeof *cand, by_score);
-  }
   /* Each tier (interior, then at a bound) in two passes: first the columns
    * whose elimination stays sparse (at most TW_PICK_CHEAP rows touched), in
    * order, then the others, in order, while the total work stays under

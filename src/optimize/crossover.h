@@ -26,11 +26,12 @@ int tw_glpk_tuned_ratio_test(int meth);
 /* 1 when a cold solve of an LP of this size goes through PDLP + crossover. */
 int tw_solver_use_pdlp(const tw_optimize_params *p, size_t nrows, size_t ncols);
 
-/* Solve P with PDLP (tolerance p->pdlp_tol), then crossover: the variables
- * and rows PDLP puts at a bound are fixed there, GLPK's simplex finds an
- * optimal basis of that restricted LP from glp_adv_basis, the bounds are
- * released and the primal simplex finishes at an exact vertex with exact
- * duals. *rc is glp_simplex's return code of the last simplex call. */
+/* Solve P with PDLP (tolerance p->pdlp_tol), then crossover: a basis is
+ * read off the PDLP point (basis_pick.h: interior variables basic where
+ * independent, completed by the variables at a bound with the smallest
+ * reduced cost, then row auxiliaries) and GLPK's dual simplex finishes at an
+ * exact vertex with exact duals (from glp_adv_basis should that basis fail).
+ * *rc is glp_simplex's return code of the last simplex call. */
 tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp_smcp *sp,
                              tw_solve_stats *stats, int *rc);
 
