@@ -99,6 +99,9 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
   double t1 = now_s();
   int it0 = glp_get_it_cnt(P);
   glp_smcp sp = *sp0;
+  /* --time-limit covers PDLP and the crossover together */
+  if (p->time_limit_s > 0)
+    sp.tm_lim = (int)fmax(1000.0, fmin(2.0e9, (p->time_limit_s - stats->pdlp_seconds) * 1000.0));
   if (pr.status == TW_PDLP_PRIMAL_INFEASIBLE || pr.status == TW_PDLP_DUAL_INFEASIBLE) {
     /* the simplex confirms (and gives GLPK's exact status) */
     glp_adv_basis(P, 0);
@@ -151,7 +154,9 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
              "from an advanced basis",
              *rc);
     glp_adv_basis(P, 0);
+    int limit_ms = sp.tm_lim;
     sp = *sp0;
+    sp.tm_lim = limit_ms;
     *rc = glp_simplex(P, &sp);
   }
 done:
