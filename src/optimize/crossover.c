@@ -151,9 +151,9 @@ tw_status tw_crossover_solve(glp_prob *P, const tw_optimize_params *p, const glp
   *rc = glp_simplex(P, &sp);
   if (*rc == GLP_EFAIL || *rc == GLP_ESING || *rc == GLP_ECOND || *rc == GLP_EBADB) {
     TW_LOG_W("crossover: the simplex failed from the PDLP basis (GLPK code %d); starting again "
-             "from an advanced basis",
+             "from the all-slack basis",
              *rc);
-    glp_adv_basis(P, 0);
+    glp_std_basis(P);
     int limit_ms = sp.tm_lim;
     sp = *sp0;
     sp.tm_lim = limit_ms;

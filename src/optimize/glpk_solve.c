@@ -359,9 +359,12 @@ tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const
     if (cold && !from_cache) glp_adv_basis(g->P, 0);
     rc = glp_simplex(g->P, &sp);
   }
-  if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {
-    TW_LOG_D("glpk: basis unusable (code %d); restarting from an advanced basis", rc);
-    glp_adv_basis(g->P, 0);
+  if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND || rc == GLP_EFAIL) {
+    /* the all-slack basis is the identity: it always factorizes (GLPK's
+     * advanced basis was singular to working precision on an imported
+     * pandapower grid, case2869pegase) */
+    TW_LOG_D("glpk: basis unusable (code %d); restarting from the all-slack basis", rc);
+    glp_std_basis(g->P);
     rc = glp_simplex(g->P, &sp);
   }
   *iterations += glp_get_it_cnt(g->P) - before;
