@@ -14,6 +14,7 @@ typedef struct tw_solve_stats {
   long pdlp_iterations, crossover_iterations;
   double pdlp_seconds, crossover_seconds;
   int warm_started; /* 1: started from a cached basis */
+  int pdlp_verdict;  /* 1: infeasible/unbounded on PDLP's certificate alone */
 } tw_solve_stats;
 
 /* GLPK simplex method (GLP_PRIMAL or GLP_DUALP) for params p; `cold`: no

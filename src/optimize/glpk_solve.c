@@ -311,6 +311,8 @@ void tw_glpk_add_stats(const tw_glpk *g, tw_optimize_result *r) {
   r->warm_starts += g->last.warm_started;
 }
 
+int tw_glpk_pdlp_verdict(const tw_glpk *g) { return g->last.pdlp_verdict; }
+
 tw_status tw_glpk_solve(tw_glpk *g, const tw_optimize_params *p, int warm, const char **status_out,
                         long *iterations) {
   *status_out = "failed";

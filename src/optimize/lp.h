@@ -94,6 +94,9 @@ tw_status tw_glpk_solution(tw_glpk *g, double *x, double *y, double *obj);
 tw_status tw_glpk_write(tw_glpk *g, const char *lp_path, const char *mps_path);
 /* Add the last solve's PDLP/crossover statistics and warm start to *r. */
 void tw_glpk_add_stats(const tw_glpk *g, tw_optimize_result *r);
+/* 1 when the last solve's "infeasible"/"unbounded" rests on PDLP's
+ * certificate alone (no simplex confirmed it). */
+int tw_glpk_pdlp_verdict(const tw_glpk *g);
 
 /* Karush-Kuhn-Tucker conditions of the solution GLPK reported, on the
  * unscaled LP (glp_check_kkt): primal equalities (pe) and bounds (pb), dual

@@ -235,8 +235,9 @@ static void summarise(const tw_network *n, const tw_optimize_params *p, tw_optim
 }
 
 /* Re-solve window [t0, t0+nt) with +- slacks at every bus and name the
- * bus and snapshot with the largest imbalance. */
-static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimize_params *p,
+ * bus and snapshot with the largest imbalance. Returns that imbalance (MW),
+ * or -1 when the slack LP was not solved. */
+static double diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimize_params *p,
                      size_t t0, size_t nt, const tw_window_state *ws, tw_optimize_result *r) {
   tw_lp lp;
   tw_lp_map m;
@@ -244,11 +245,11 @@ static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimiz
   double *x = NULL;
   const char *status = "failed";
   long it = 0;
-  double obj;
+  double obj, best = -1;
   snprintf(r->diagnosis, sizeof r->diagnosis,
            "the model is %s; no bus imbalance explains it (check storage, capacity bounds and "
            "global constraints)", r->status);
-  if (tw_lp_build(n, cyc, p, t0, nt, ws, 2, &lp, &m) != TW_OK) return;
+  if (tw_lp_build(n, cyc, p, t0, nt, ws, 2, &lp, &m) != TW_OK) return -1;
   tw_optimize_params q = *p;
   q.presolve = 0;
   q.method = TW_LP_DUAL;
@@ -256,7 +257,7 @@ static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimiz
       tw_glpk_solve(g, &q, 0, &status, &it) == TW_OK && strcmp(status, "optimal") == 0 &&
       tw_calloc(lp.ncols + 1, sizeof(double), "x", &x) == TW_OK &&
       tw_glpk_solution(g, x, NULL, &obj) == TW_OK) {
-    double best = 0;
+    best = 0;
     size_t bt = 0, bb = 0;
     int shortage = 1;
     for (size_t t = 0; t < nt; t++)
@@ -275,6 +276,7 @@ static void diagnose(const tw_network *n, const tw_cycles *cyc, const tw_optimiz
   tw_glpk_destroy(&g);
   tw_lp_free(&lp);
   tw_lp_map_free(&m);
+  return best;
 }
 
 /* ---- Parallel windows (docs/OPTIMIZE.md "Parallel windows") ---- */
@@ -654,10 +656,28 @@ tw_status tw_optimize_network(const tw_network *net, const tw_optimize_params *p
     r->solve_seconds += now_s() - ts;
     r->n_windows++;
     r->status = status;
+    int infeasible = !strcmp(status, "infeasible") || !strcmp(status, "unbounded");
+    double imbalance = -1;
+    if (infeasible && p.diagnose_infeasible)
+      imbalance = diagnose(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, r);
+    if (!strcmp(status, "infeasible") && imbalance >= 0 && imbalance <= 1e-6 &&
+        tw_glpk_pdlp_verdict(g)) {
+      /* the LP with bus slacks needs none, so it is feasible: PDLP's
+       * infeasibility certificate was wrong and the simplex decides */
+      TW_LOG_W("%s: PDLP reported the LP infeasible, but it balances with zero bus slack; "
+               "solving it again with the simplex",
+               name);
+      tw_optimize_params q = p;
+      q.solver = TW_SOLVER_SIMPLEX;
+      r->diagnosis[0] = '\0';
+      TW_CHECK_GOTO(st, tw_glpk_load(g, &lp, 0));
+      TW_CHECK_GOTO(st, tw_glpk_solve(g, &q, 0, &status, &r->iterations));
+      r->status = status;
+      infeasible = !strcmp(status, "infeasible") || !strcmp(status, "unbounded");
+      if (infeasible && p.diagnose_infeasible) diagnose(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, r);
+    }
     if (strcmp(status, "optimal") != 0) {
-      if (p.diagnose_infeasible && (!strcmp(status, "infeasible") || !strcmp(status, "unbounded")))
-        diagnose(net, &cyc, &p, t0, nt, H < T ? &ws : NULL, r);
-      else
+      if (!infeasible || !p.diagnose_infeasible)
         snprintf(r->diagnosis, sizeof r->diagnosis, "the solver stopped: %s", status);
       st = tw_error(strcmp(status, "infeasible") == 0 || strcmp(status, "unbounded") == 0
                         ? TW_ERR_INFEASIBLE

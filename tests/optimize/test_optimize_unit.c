@@ -375,6 +375,17 @@ static void test_infeasible_and_shedding(void **s) {
   assert_non_null(strstr(r->diagnosis, "snapshot 't1'"));
   assert_non_null(strstr(tw_last_error(), "short"));
   tw_optimize_result_destroy(&r);
+  /* PDLP's infeasibility certificate is the verdict (no simplex run), and
+   * the diagnosis names the same bus and snapshot */
+  tw_optimize_params_default(&p);
+  p.solver = TW_SOLVER_PDLP;
+  assert_int_equal(tw_optimize_network(n, &p, &r), TW_ERR_INFEASIBLE);
+  assert_string_equal(r->status, "infeasible");
+  assert_true(r->pdlp_iterations > 0);
+  assert_int_equal(r->crossover_iterations, 0);
+  assert_non_null(strstr(r->diagnosis, "bus 'short'"));
+  assert_non_null(strstr(r->diagnosis, "snapshot 't1'"));
+  tw_optimize_result_destroy(&r);
   tw_optimize_params_default(&p);
   p.load_shedding = 1;
   p.value_of_lost_load = 1000;
