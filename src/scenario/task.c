@@ -260,6 +260,30 @@ static tw_status solve(const tw_run_ctx *ctx, const tw_scenario_variant *v, cons
   return st;
 }
 
+/* Build the task's network(s) and solve its LPs: the dispatch LP, or with
+ * EV fleets immediate and smart charging, each on its own copy of the
+ * network. *net and *r are the LP the task reports (the smart one unless
+ * smart_charging: false), *net_imm and *r_imm the other one (EV only). */
+static tw_status solve_task(const tw_run_ctx *ctx, const tw_scenario_variant *v,
+                            const tw_member_data *d, const basis_keys *k,
+                            tw_outage_window *windows, tw_optimize_params *p, tw_network **net,
+                            tw_network **net_imm, tw_optimize_result **r,
+                            tw_optimize_result **r_imm, tw_task_ev *ev, int *has_ev) {
+  *has_ev = tw_task_ev_wanted(ctx, v);
+  TW_CHECK(build(ctx, v, d, net, windows));
+  if (!*has_ev) return solve(ctx, v, k, *net, p, r);
+  TW_CHECK(build(ctx, v, d, net_imm, NULL));
+  solve_params(ctx, k, p);
+  TW_CHECK(tw_task_ev_run(ctx, v, d, p, *net_imm, *net, r_imm, r, ev));
+  if (!ev->smart_reported) {
+    tw_network *tn = *net;
+    tw_optimize_result *tr = *r;
+    *net = *net_imm, *net_imm = tn;
+    *r = *r_imm, *r_imm = tr;
+  }
+  return TW_OK;
+}
+
 /* The forecast stage's LPs (forecast_cost.c): stage 1 starts from the
  * task's own dispatch LP (same structure, forecast series), whose basis is
  * kept under `own`: the anchor key the dispatch is stored under, else a
@@ -346,18 +370,11 @@ static tw_status anchor_task(const tw_run_ctx *ctx, size_t vi, size_t mi,
   TW_LOG_I("task '%s' x '%s': solved first, as the warm start of later tasks", v->name,
            ctx->members[mi].name);
   TW_CHECK_GOTO(st, tw_calloc(v->outages_count + 1, sizeof *windows, "outages", &windows));
-  TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
-  if (tw_task_ev_wanted(ctx, v)) {
-    TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
-    solve_params(ctx, &k, &p);
-    TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
-  } else {
-    TW_CHECK_GOTO(st, solve(ctx, v, &k, net, &p, &r));
-  }
-  if (fk.own[0]) { /* the stage-2 anchor: the task's forecast stage */
-    int imm = net_imm && !ev.smart_reported; /* the LP the task reports */
-    TW_CHECK_GOTO(st, forecast_stage(ctx, v, d, &fk, imm ? net_imm : net, &p, imm ? r_imm : r, &fc));
-  }
+  int has_ev;
+  TW_CHECK_GOTO(st, solve_task(ctx, v, d, &k, windows, &p, &net, &net_imm, &r, &r_imm, &ev,
+                               &has_ev));
+  /* the stage-2 anchor: the task's forecast stage */
+  if (fk.own[0]) TW_CHECK_GOTO(st, forecast_stage(ctx, v, d, &fk, net, &p, r, &fc));
 cleanup:
   tw_forecast_stage_result_destroy(&fc);
   tw_optimize_result_destroy(&r);
@@ -412,23 +429,8 @@ tw_status tw_task_run(const tw_run_ctx *ctx, size_t vi, const tw_member_data *d)
   basis_keys_make(ctx, vi, (size_t)d->index, &keys);
   forecast_keys_make(ctx, vi, (size_t)d->index, &keys, &fkeys);
   TW_CHECK_GOTO(st, anchors_before(ctx, vi, d));
-  TW_CHECK_GOTO(st, build(ctx, v, d, &net, windows));
-  if (tw_task_ev_wanted(ctx, v)) {
-    /* EV fleets: immediate and smart charging, each on its own copy of the
-     * network; the task reports the smart one unless smart_charging: false */
-    TW_CHECK_GOTO(st, build(ctx, v, d, &net_imm, NULL));
-    solve_params(ctx, &keys, &p);
-    TW_CHECK_GOTO(st, tw_task_ev_run(ctx, v, d, &p, net_imm, net, &r_imm, &r, &ev));
-    has_ev = 1;
-    if (!ev.smart_reported) {
-      tw_network *tn = net;
-      tw_optimize_result *tr = r;
-      net = net_imm, net_imm = tn;
-      r = r_imm, r_imm = tr;
-    }
-  } else {
-    TW_CHECK_GOTO(st, solve(ctx, v, &keys, net, &p, &r));
-  }
+  TW_CHECK_GOTO(st, solve_task(ctx, v, d, &keys, windows, &p, &net, &net_imm, &r, &r_imm, &ev,
+                               &has_ev));
   for (unsigned k = 0; k < v->outages_count; k++) ends[k] = windows[k].t1;
   metrics_params(ctx, d, land, water, ends, v->outages_count, &mp);
   TW_CHECK_GOTO(st, tw_metrics_compute(net, r, &mp, &rec->metrics));
