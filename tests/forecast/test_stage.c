@@ -106,6 +106,29 @@ static void test_hand_wind(void **state) {
   tw_network_destroy(&net);
 }
 
+/* Three AC buses a, b, c on a ring of lines l0..l2 (x 10 Ohm, s_nom given)
+ * and a "wind" carrier (*wc). */
+static tw_network *triangle(size_t T, const double s_nom[3], size_t *wc) {
+  tw_network *net = NULL;
+  assert_int_equal(tw_network_create(T, &net), TW_OK);
+  const char *bus[3] = {"a", "b", "c"};
+  for (int b = 0; b < 3; b++) assert_int_equal(tw_network_add_bus(net, bus[b], 380, "AC", NULL), TW_OK);
+  assert_int_equal(tw_network_add_carrier(net, "wind", 0, wc), TW_OK);
+  for (int b = 0; b < 3; b++) {
+    tw_branch ln;
+    tw_line_default(&ln);
+    char name[8];
+    snprintf(name, sizeof name, "l%d", b);
+    ln.name = name;
+    ln.bus0 = b;
+    ln.bus1 = (b + 1) % 3;
+    ln.x = 10;
+    ln.s_nom_MVA = s_nom[b];
+    assert_int_equal(tw_network_add_line(net, &ln, NULL), TW_OK);
+  }
+  return net;
+}
+
 /* Random 3-bus networks with a line triangle, a battery, wind and gas:
  * error cost >= 0 for random forecasts, and 0 for perfect forecasts. */
 static void test_random_property(void **state) {
@@ -114,24 +137,10 @@ static void test_random_property(void **state) {
   tw_rng_seed(&rng, 7);
   const size_t T = 24;
   for (int trial = 0; trial < 6; trial++) {
-    tw_network *net = NULL;
     size_t wc;
-    assert_int_equal(tw_network_create(T, &net), TW_OK);
-    const char *bus[3] = {"a", "b", "c"};
-    for (int b = 0; b < 3; b++) assert_int_equal(tw_network_add_bus(net, bus[b], 380, "AC", NULL), TW_OK);
-    assert_int_equal(tw_network_add_carrier(net, "wind", 0, &wc), TW_OK);
-    for (int b = 0; b < 3; b++) {
-      tw_branch ln;
-      tw_line_default(&ln);
-      char name[8];
-      snprintf(name, sizeof name, "l%d", b);
-      ln.name = name;
-      ln.bus0 = b;
-      ln.bus1 = (b + 1) % 3;
-      ln.x = 10;
-      ln.s_nom_MVA = 60 + 80 * tw_rng_uniform(&rng);
-      assert_int_equal(tw_network_add_line(net, &ln, NULL), TW_OK);
-    }
+    double s_nom[3];
+    for (int b = 0; b < 3; b++) s_nom[b] = 60 + 80 * tw_rng_uniform(&rng);
+    tw_network *net = triangle(T, s_nom, &wc);
     double cf[3][24], cf_f[3][24], load[3][24], load_f[3][24];
     double *cf_fc[6] = {0}, *load_fc[3] = {0};
     for (int b = 0; b < 3; b++) {
@@ -196,25 +205,10 @@ typedef struct warm_series {
 static tw_network *warm_net(unsigned seed, int extra, warm_series *w) {
   tw_rng rng;
   tw_rng_seed(&rng, seed);
-  tw_network *net = NULL;
   size_t wc;
   memset(w, 0, sizeof *w);
-  assert_int_equal(tw_network_create(48, &net), TW_OK);
-  const char *bus[3] = {"a", "b", "c"};
-  for (int b = 0; b < 3; b++) assert_int_equal(tw_network_add_bus(net, bus[b], 380, "AC", NULL), TW_OK);
-  assert_int_equal(tw_network_add_carrier(net, "wind", 0, &wc), TW_OK);
-  for (int b = 0; b < 3; b++) {
-    tw_branch ln;
-    tw_line_default(&ln);
-    char name[8];
-    snprintf(name, sizeof name, "l%d", b);
-    ln.name = name;
-    ln.bus0 = b;
-    ln.bus1 = (b + 1) % 3;
-    ln.x = 10;
-    ln.s_nom_MVA = 60 + 40 * b;
-    assert_int_equal(tw_network_add_line(net, &ln, NULL), TW_OK);
-  }
+  const double s_nom[3] = {60, 100, 140};
+  tw_network *net = triangle(48, s_nom, &wc);
   for (int b = 0; b < 3; b++) {
     for (size_t t = 0; t < 48; t++) {
       w->cf[b][t] = tw_rng_uniform(&rng);
