@@ -22,8 +22,8 @@ int tw_solver_use_pdlp(const tw_optimize_params *p, size_t nrows, size_t ncols) 
   /* auto: PDLP + crossover for cold solves of LPs of TW_PDLP_AUTO_ROWS rows
    * or more, unless a simplex method was asked for. Measured (docs/OPTIMIZE.md
    * "PDLP and crossover"): from about 5000 rows on, PDLP + crossover took
-   * 0.1-0.5 of the simplex's CPU time on generated grids and the one-node
-   * year, and the same on pegase1354 x 4 h; below, the simplex is as fast or
-   * faster. */
+   * 0.2-0.65 of the simplex's CPU time on generated grids and the one-node
+   * year, and the same on pegase1354 x 4 h; 0.87 at 2400 rows; 1.05-1.5
+   * below 1000 rows, where process start-up dominates. */
   return p->method == TW_LP_AUTO && nrows >= TW_PDLP_AUTO_ROWS;
 }
